@@ -1,0 +1,96 @@
+"""network_space: the shared workspace of the Isère network of facilitateurs clauses sociales."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, has_request_context, request
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_login import current_user
+
+from config import CONFIGS, INSTANCE_DIR
+from network_space.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.language in ("fr", "en"):
+        return current_user.language
+    return "fr"
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_name = config_name or os.environ.get("NS_CONFIG", "development")
+    config_class = CONFIGS[config_name]
+    config_class.check()
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Paris")
+    limiter.init_app(app)
+
+    from network_space.core import dates, errors, markdown, navigation, permissions, security
+
+    for module in (dates, markdown, permissions, navigation, security, errors):
+        module.init_app(app)
+
+    _register_models()
+    _register_blueprints(app)
+    _register_cli(app)
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        from network_space.accounts.services import load_user_by_session_token
+
+        return load_user_by_session_token(token)
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["url_endpoints"] = app.view_functions
+
+    @app.context_processor
+    def site_context():
+        # Emails are rendered by the worker, outside any request.
+        return {"site_name": app.config["SITE_NAME"], "current_path": request.path if has_request_context() else ""}
+
+    return app
+
+
+def _register_models() -> None:
+    """Import every model module so that metadata (and Alembic) sees every table."""
+    from network_space.accounts import models as _accounts  # noqa: F401
+    from network_space.core import audit as _audit  # noqa: F401
+    from network_space.notifications import outbox as _outbox  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from network_space.accounts.views import bp as accounts_bp
+    from network_space.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from network_space.notifications.worker import worker_command
+
+    app.cli.add_command(worker_command)

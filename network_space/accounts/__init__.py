@@ -1,0 +1,1 @@
+"""Members, structures, territories, invitations, login, member directory, admin."""

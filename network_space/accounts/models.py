@@ -1,0 +1,169 @@
+"""Members (User), their employers (Structure) and the territories they cover (Territory)."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
+from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLE_MEMBER
+from network_space.extensions import db
+
+SECTOR_NORD = "nord"
+SECTOR_SUD = "sud"
+SECTORS = (SECTOR_NORD, SECTOR_SUD)
+
+STRUCTURE_KINDS = ("epci", "gip", "association", "departement", "etat", "autre")
+
+user_territory = Table(
+    "user_territory",
+    db.metadata,
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("territory_id", Integer, ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Territory(db.Model):
+    """An intercommunality (EPCI) of the département, in sector Nord or Sud. Data, not code."""
+
+    __tablename__ = "territory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(150), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(60))
+    sector: Mapped[str] = mapped_column(String(8), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    def __repr__(self) -> str:
+        return f"<Territory {self.name}>"
+
+
+class Structure(TimestampMixin, db.Model):
+    """A member's employer or institution (EPCI, GIP, association, Département, DDETS…)."""
+
+    __tablename__ = "structure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="autre")
+    territory_id: Mapped[int | None] = mapped_column(ForeignKey("territory.id", ondelete="SET NULL"), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    website: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    territory: Mapped[Territory | None] = relationship()
+    members: Mapped[list["User"]] = relationship(back_populates="structure")
+
+    def __repr__(self) -> str:
+        return f"<Structure {self.name}>"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased (see normalize_email) so that uniqueness is case-insensitive everywhere.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    bio: Mapped[str | None] = mapped_column(Text)
+    structure_id: Mapped[int | None] = mapped_column(ForeignKey("structure.id", ondelete="SET NULL"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default=ROLE_MEMBER, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    language: Mapped[str] = mapped_column(String(5), default="fr")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Part of the login session id: changing it (password change, deactivation) logs out
+    # every session and invalidates every "remember me" cookie of the account.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_hex(24))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    structure: Mapped[Structure | None] = relationship(back_populates="members")
+    territories: Mapped[list[Territory]] = relationship(secondary=user_territory, order_by=Territory.name)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.session_token = secrets.token_hex(24)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def is_coanimator(self) -> bool:
+        return self.role in (ROLE_COANIMATOR, ROLE_ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+    @property
+    def sectors(self) -> set[str]:
+        return {territory.sector for territory in self.territories}
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+class Invitation(TimestampMixin, db.Model):
+    """An invitation to join; the emailed link signs (id, nonce) so resending voids the old link."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[str] = mapped_column(String(16), default=ROLE_MEMBER)
+    structure_id: Mapped[int | None] = mapped_column(ForeignKey("structure.id", ondelete="SET NULL"))
+    message: Mapped[str | None] = mapped_column(Text)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    structure: Mapped[Structure | None] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at < utcnow():
+            return "expired"
+        return "pending"
+
+
+class LoginAttempt(db.Model):
+    """Every login attempt, by address typed (existing account or not) and client address:
+    the per-account lock-out reads it, and it never reveals whether an account exists."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    ip_address: Mapped[str | None] = mapped_column(String(64), index=True)
+    success: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

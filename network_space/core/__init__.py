@@ -1,0 +1,1 @@
+"""What every domain uses: permissions, time, Markdown, files, pagination, audit, base models."""

@@ -1,0 +1,1 @@
+"""Notifications and email: the outbox, the worker, notify() (see services.py)."""

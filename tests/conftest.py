@@ -1,0 +1,170 @@
+"""Shared fixtures: app, database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set), client,
+login_as(role), make_user, and a real SMTP server (aiosmtpd)."""
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import threading
+from itertools import count
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from network_space import create_app
+from network_space.extensions import db
+from tests.helpers import free_port
+
+PASSWORD = "mot-de-passe-solide-2026"
+_seq = count(1)
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, hence its own database session, as in
+    production: a view that forgets to commit is caught instead of hidden by the test's session."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    base = tmp_path_factory.mktemp("ns")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{base / 'test.sqlite'}"
+    application = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=url,
+        DATA_DIR=str(base / "data"),
+        SEARCH_INDEX_DIR=str(base / "index"),
+    )
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for calling services and models directly from a test."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    from network_space.accounts.models import User
+
+    def _make(role: str = "member", *, email: str | None = None, password: str = PASSWORD, **fields):
+        n = next(_seq)
+        with app.app_context():
+            user = User(
+                email=(email or f"membre{n}@example.org").lower(),
+                full_name=fields.pop("full_name", f"Membre {n}"),
+                role=role,
+                **fields,
+            )
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return _make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """login_as("coanimator") creates a member with that role and opens a session as them."""
+
+    def _login(role_or_user="member", **fields):
+        user = make_user(role_or_user, **fields) if isinstance(role_or_user, str) else role_or_user
+        with client.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+class SMTPRecorder:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes = []
+        self.refuse = False
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 4.3.0 Temporary failure, try again later"
+        with self._lock:
+            self.envelopes.append(envelope)
+            self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+    def start(self):
+        # A stopped aiosmtpd Controller cannot be restarted: make a new one on the same port.
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on a free loopback port; the app's mail settings point at it."""
+    recorder = SMTPRecorder()
+    port = recorder.port = free_port()
+    recorder.start()
+    saved = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_SUPPRESS_SEND")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False)
+    _reset_mail_state(app)
+    try:
+        yield recorder
+    finally:
+        recorder.stop()
+        app.config.update(saved)
+        _reset_mail_state(app)
+
+
+def _reset_mail_state(app):
+    """Flask-Mail copies its settings at init_app; refresh them after changing the config."""
+    from network_space.extensions import mail
+
+    app.extensions["mail"] = mail.init_mail(app.config, app.debug, app.testing)

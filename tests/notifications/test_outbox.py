@@ -1,0 +1,117 @@
+"""The outbox: written in the caller's transaction, delivered by the worker over real SMTP,
+retried with backoff while the server is down, sent exactly once, failed after the last try."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from network_space.extensions import db
+from network_space.notifications.outbox import (
+    STATUS_FAILED,
+    STATUS_PENDING,
+    STATUS_SENT,
+    OutboxMessage,
+    deliver_pending,
+    queue_email,
+)
+from network_space.core.models import utcnow
+
+
+def _queue(n=1, to="dest@example.org"):
+    for i in range(n):
+        queue_email("test_message", to, f"Sujet {i}")
+    db.session.commit()
+
+
+def _make_all_due():
+    db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+
+
+def test_message_is_multipart_french_and_sent_once(ctx, smtp):
+    _queue()
+    assert deliver_pending().sent == 1
+    assert deliver_pending().sent == 0
+    assert len(smtp.messages) == 1
+    message = smtp.messages[0]
+    assert message["Subject"] == "Sujet 0"
+    assert message.is_multipart()
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Ceci est un message de test" in text and "http://localhost/" in text
+    assert '<html lang="fr">' in html
+    assert db.session.scalar(select(OutboxMessage.status)) == STATUS_SENT
+
+
+def test_rolled_back_change_sends_nothing(ctx, smtp):
+    queue_email("test_message", "dest@example.org", "Jamais")
+    db.session.rollback()
+    assert deliver_pending().sent == 0
+    assert smtp.messages == []
+
+
+def test_smtp_down_then_back_delivers_everything_once(ctx, smtp, app):
+    _queue(5)
+    smtp.stop()  # the server is down
+    report = deliver_pending()
+    assert report.sent == 0 and report.retried == 5
+    message = db.session.scalars(select(OutboxMessage)).first()
+    assert message.status == STATUS_PENDING and message.attempts == 1
+    assert message.next_attempt_at > utcnow()  # backoff: not retried at once
+    assert "ConnectionRefusedError" in message.last_error
+    assert deliver_pending().sent == 0  # not yet due
+
+    # Hours later, several failed tries; the server comes back.
+    for _ in range(3):
+        _make_all_due()
+        deliver_pending()
+    smtp.start()
+    _make_all_due()
+    assert deliver_pending().sent == 5
+    _make_all_due()
+    assert deliver_pending().sent == 0
+    assert sorted(m["Subject"] for m in smtp.messages) == [f"Sujet {i}" for i in range(5)]
+
+
+def test_refused_message_fails_after_last_attempt(ctx, smtp, app):
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 3
+    try:
+        smtp.refuse = True
+        _queue()
+        for _ in range(3):
+            _make_all_due()
+            deliver_pending()
+        message = db.session.scalars(select(OutboxMessage)).one()
+        assert message.status == STATUS_FAILED
+        assert message.attempts == 3
+        assert "451" in message.last_error
+    finally:
+        app.config["OUTBOX_MAX_ATTEMPTS"] = 20
+
+
+def test_two_workers_never_send_a_message_twice(app, smtp):
+    import threading
+
+    with app.app_context():
+        _queue(40)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            with app.app_context():
+                barrier.wait()
+                deliver_pending(batch_size=5)
+                db.session.remove()
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    subjects = [m["Subject"] for m in smtp.messages]
+    assert len(subjects) == 40 == len(set(subjects))

@@ -1,0 +1,3 @@
+from network_space import create_app
+
+app = create_app()
