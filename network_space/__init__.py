@@ -1,6 +1,7 @@
 """network_space: the shared workspace of the Isère network of facilitateurs clauses sociales."""
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -53,9 +54,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     for module in (dates, markdown, permissions, navigation, security, errors):
         module.init_app(app)
 
-    _register_models()
-    _register_blueprints(app)
-    _register_cli(app)
+    _register_domains(app)
 
     @login_manager.user_loader
     def load_user(token: str):
@@ -75,22 +74,19 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     return app
 
 
-def _register_models() -> None:
-    """Import every model module so that metadata (and Alembic) sees every table."""
-    from network_space.accounts import models as _accounts  # noqa: F401
-    from network_space.core import audit as _audit  # noqa: F401
-    from network_space.notifications import outbox as _outbox  # noqa: F401
+# The domains, in dependency order. Each package's __init__ has init_app(app), which imports its
+# models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
+# tasks and search documents. Adding a domain is one line here.
+DOMAINS = ("accounts", "notifications")
 
 
-def _register_blueprints(app: Flask) -> None:
-    from network_space.accounts.views import bp as accounts_bp
+def _register_domains(app: Flask) -> None:
+    from network_space.core.audit import AuditEntry  # noqa: F401 - the audit table
     from network_space.core.views import bp as core_bp
 
     app.register_blueprint(core_bp)
-    app.register_blueprint(accounts_bp)
+    for name in DOMAINS:
+        importlib.import_module(f"network_space.{name}").init_app(app)
+    from network_space.core.demo import seed_demo_command
 
-
-def _register_cli(app: Flask) -> None:
-    from network_space.notifications.worker import worker_command
-
-    app.cli.add_command(worker_command)
+    app.cli.add_command(seed_demo_command)

@@ -31,13 +31,16 @@ def worker_task(name: str) -> Callable[[Task], Task]:
 def run_once() -> dict[str, object]:
     """Run every task once; returns each task's result (or the error it raised)."""
     results: dict[str, object] = {}
-    for name, task in list(_tasks.items()):
-        try:
-            results[name] = task()
-        except Exception as error:  # noqa: BLE001 - one broken task must not stop the others
-            db.session.rollback()
-            current_app.logger.exception("worker task %s failed", name)
-            results[name] = error
+    # A request context on SITE_URL lets tasks build absolute links with url_for() and render
+    # the same templates as the site, exactly as in a request.
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        for name, task in list(_tasks.items()):
+            try:
+                results[name] = task()
+            except Exception as error:  # noqa: BLE001 - one broken task must not stop the others
+                db.session.rollback()
+                current_app.logger.exception("worker task %s failed", name)
+                results[name] = error
     db.session.remove()
     return results
 
