@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
@@ -19,6 +21,29 @@ SECTOR_SUD = "sud"
 SECTORS = (SECTOR_NORD, SECTOR_SUD)
 
 STRUCTURE_KINDS = ("epci", "gip", "association", "departement", "etat", "autre")
+
+STRUCTURE_KIND_LABELS = {
+    "epci": _l("EPCI (intercommunalité)"),
+    "gip": _l("GIP"),
+    "association": _l("Association"),
+    "departement": _l("Département"),
+    "etat": _l("État (DDETS…)"),
+    "autre": _l("Autre"),
+}
+SECTOR_LABELS = {SECTOR_NORD: _l("Nord-Isère"), SECTOR_SUD: _l("Sud-Isère")}
+ROLE_LABELS = {ROLE_MEMBER: _l("Membre"), ROLE_COANIMATOR: _l("Co-animateur·rice"), ROLE_ADMIN: _l("Administrateur·rice")}
+INVITATION_STATUS_LABELS = {
+    "pending": _l("En attente"),
+    "accepted": _l("Acceptée"),
+    "expired": _l("Expirée"),
+    "revoked": _l("Révoquée"),
+}
+
+
+def fold(text: str | None) -> str:
+    """Lower-case and strip accents, so that "Hélène" is found by "helene" on every database."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 user_territory = Table(
     "user_territory",
@@ -74,6 +99,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Stored lower-cased (see normalize_email) so that uniqueness is case-insensitive everywhere.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
+    # fold(full_name), kept in sync by _sync_name_key: the directory searches it with LIKE.
+    name_key: Mapped[str] = mapped_column(String(120), default="", server_default="", index=True)
     job_title: Mapped[str | None] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(30))
     bio: Mapped[str | None] = mapped_column(Text)
@@ -89,6 +116,11 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     structure: Mapped[Structure | None] = relationship(back_populates="members")
     territories: Mapped[list[Territory]] = relationship(secondary=user_territory, order_by=Territory.name)
+
+    @validates("full_name")
+    def _sync_name_key(self, key: str, value: str) -> str:
+        self.name_key = fold(value)[:120]
+        return value
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])

@@ -52,7 +52,7 @@ def seed_demo(demo: DemoContext | None = None) -> DemoContext:
 def print_logins(demo_logins: list[tuple[str, str, str]], password: str) -> None:
     click.echo("Comptes de démonstration (mot de passe : %s)" % password)
     for role, email, name in demo_logins:
-        click.echo(f"  {role:<16} {email:<40} {name}")
+        click.echo(f"  {role:<20} {email:<40} {name}")
 
 
 @click.command("seed-demo")
@@ -67,3 +67,16 @@ def seed_demo_command(if_empty: bool) -> None:
         raise click.ClickException("La base n'est pas vide : seed-demo ne s'applique qu'à une base vide.")
     demo = seed_demo()
     print_logins(demo.logins, demo.password)
+
+
+@click.command("demo-logins")
+@with_appcontext
+def demo_logins_command() -> None:
+    """Affiche le mot de passe et les comptes de démonstration présents dans la base."""
+    from network_space.accounts.demo import existing_logins
+
+    logins = existing_logins()
+    if not logins:
+        click.echo("Aucun compte de démonstration dans la base (flask seed-demo pour le charger).")
+        return
+    print_logins(logins, DEMO_PASSWORD)
