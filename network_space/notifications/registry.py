@@ -1,0 +1,163 @@
+"""The one registry of notification kinds, categories, channels and target models.
+
+A part of the site that wants to tell members something declares its kinds once, at import time
+(typically in its ``__init__.init_app`` or a ``notifications.py`` module)::
+
+    from network_space.notifications.registry import register_kind, register_target
+
+    register_kind("resource.created", _l("Nouvelle ressource"), "library")
+    register_kind("meeting.invited", _l("Invitation à une réunion"), "meetings", default_channel="immediate")
+    register_target(Resource)  # Resource defines notification_title() and notification_url()
+
+and then calls ``services.notify("resource.created", recipients, resource, actor=user)``.
+
+Members choose one *channel* per *category* (``NotificationPreference``); a member without a stored
+preference gets the kind's default channel (or the category's). Mandatory kinds (security) ignore
+preferences and are always emailed at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+# Channels, from the most to the least intrusive.
+CHANNEL_IMMEDIATE = "immediate"
+CHANNEL_DAILY = "daily"
+CHANNEL_WEEKLY = "weekly"
+CHANNEL_SITE = "site"
+CHANNEL_NONE = "none"
+CHANNELS = (CHANNEL_IMMEDIATE, CHANNEL_DAILY, CHANNEL_WEEKLY, CHANNEL_SITE, CHANNEL_NONE)
+DIGEST_CHANNELS = (CHANNEL_DAILY, CHANNEL_WEEKLY)
+CHANNEL_LABELS = {
+    CHANNEL_IMMEDIATE: _l("Email immédiat"),
+    CHANNEL_DAILY: _l("Résumé quotidien"),
+    CHANNEL_WEEKLY: _l("Résumé hebdomadaire"),
+    CHANNEL_SITE: _l("Sur le site seulement"),
+    CHANNEL_NONE: _l("Rien"),
+}
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    label: Any  # lazy-translated string
+    default_channel: str
+    description: Any = ""
+    mandatory: bool = False
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: Any
+    category: str
+    default_channel: str
+    email_template: str
+    mandatory: bool
+
+    @property
+    def category_obj(self) -> Category:
+        return CATEGORIES[self.category]
+
+
+CATEGORIES: dict[str, Category] = {
+    c.name: c
+    for c in (
+        Category("meetings", _l("Réunions"), CHANNEL_IMMEDIATE, _l("Invitations, changements de date ou de lieu, annulations")),
+        Category("polls", _l("Sondages de dates"), CHANNEL_IMMEDIATE, _l("Nouveaux sondages, rappels avant la clôture, date retenue")),
+        Category("minutes", _l("Comptes-rendus"), CHANNEL_DAILY, _l("Comptes-rendus et relevés de décisions publiés")),
+        Category("actions", _l("Actions à faire"), CHANNEL_IMMEDIATE, _l("Actions qui vous sont confiées, échéances")),
+        Category("events", _l("Événements"), CHANNEL_DAILY, _l("Nouveaux événements, rappels, changements")),
+        Category("library", _l("Bibliothèque"), CHANNEL_WEEKLY, _l("Nouvelles ressources et nouvelles versions")),
+        Category("directory", _l("Annuaire"), CHANNEL_WEEKLY, _l("Nouvelles structures partenaires et mises à jour suivies")),
+        Category("announcements", _l("Annonces du réseau"), CHANNEL_IMMEDIATE, _l("Annonces des co-animateurs")),
+        Category("security", _l("Sécurité du compte"), CHANNEL_IMMEDIATE,
+                 _l("Invitation, réinitialisation du mot de passe : toujours envoyés par email"), mandatory=True),
+    )
+}
+
+KINDS: dict[str, Kind] = {}
+
+
+def register_kind(
+    name: str,
+    label,
+    category: str,
+    *,
+    mandatory: bool = False,
+    email_template: str | None = None,
+    default_channel: str | None = None,
+) -> Kind:
+    """Declare a notification kind.
+
+    - ``label``: French label (lazy ``_l``), shown in the notification centre and email subjects.
+    - ``category``: one of ``CATEGORIES``; members set their channel per category.
+    - ``default_channel``: channel for members without a preference (defaults to the category's).
+    - ``email_template``: ``templates/email/<name>.txt/.html`` used for immediate emails
+      (default: the generic ``notification`` template; it receives ``notification``, ``kind``,
+      ``actor``, ``url`` (absolute), ``unsubscribe_url`` and the context given to notify()).
+    - ``mandatory``: always emailed at once, preferences ignored, no unsubscribe link.
+
+    Registering the same name again replaces it (create_app() may run several times in tests).
+    """
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown notification category {category!r}")
+    channel = default_channel or CATEGORIES[category].default_channel
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown notification channel {channel!r}")
+    kind = Kind(
+        name=name,
+        label=label,
+        category=category,
+        default_channel=CHANNEL_IMMEDIATE if mandatory else channel,
+        email_template=email_template or "notification",
+        mandatory=mandatory or CATEGORIES[category].mandatory,
+    )
+    KINDS[name] = kind
+    return kind
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise KeyError(f"notification kind {name!r} is not registered (register_kind)") from None
+
+
+def user_categories() -> list[Category]:
+    """The categories a member can set, in display order."""
+    return [c for c in CATEGORIES.values() if not c.mandatory]
+
+
+# Targets: the models a notification or a follow can point at, by a stable type name.
+_targets: dict[str, type] = {}
+
+
+def register_target(model: type, name: str | None = None) -> type:
+    """Declare a model usable as a notification / follow target (usable as a class decorator).
+
+    The model must define ``notification_title() -> str`` and ``notification_url() -> str`` (a
+    path from url_for). Its type name is ``name`` or its table name; a notification keeps the
+    (type, id) pair, so a deleted target renders as "Cet élément n'existe plus".
+    """
+    type_name = name or model.__tablename__
+    _targets[type_name] = model
+    model.__notification_type__ = type_name
+    return model
+
+
+def target_type_of(obj) -> str:
+    type_name = getattr(type(obj), "__notification_type__", None)
+    if type_name is None or _targets.get(type_name) is not type(obj):
+        raise TypeError(f"{type(obj).__name__} is not a notification target (register_target)")
+    return type_name
+
+
+def target_model(type_name: str) -> type | None:
+    return _targets.get(type_name)
+
+
+def registered_targets() -> dict[str, type]:
+    return dict(_targets)
