@@ -1,9 +1,19 @@
 """Members, structures, territories, invitations, login, member directory, admin."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 
 def init_app(app) -> None:
     from network_space.accounts import models  # noqa: F401
+    from network_space.accounts import permissions  # noqa: F401 - registers the rules
+    from network_space.accounts.admin import bp as admin_bp
+    from network_space.accounts.cli import create_admin_command
     from network_space.accounts.views import bp
+    from network_space.core.navigation import add_nav_item
 
     app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
+    app.cli.add_command(create_admin_command)
+    add_nav_item("accounts.directory", _l("Membres"), 80, "members.view", prefix="/members/")
+    add_nav_item("admin.members", _l("Administration"), 900, "admin", prefix="/admin/")

@@ -2,22 +2,119 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email
+from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Optional, Regexp
 
+from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
 from network_space.core.forms import max_length, strip
+from network_space.core.permissions import ROLES
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _email_field(label=_l("Adresse email"), **kw):
+    return EmailField(
+        label,
+        filters=[strip],
+        validators=[DataRequired(_l("Indiquez une adresse email.")), Email(_l("Adresse email invalide.")), max_length(254)],
+        **kw,
+    )
+
+
+def _new_password_fields():
+    password = PasswordField(
+        _l("Nouveau mot de passe"),
+        validators=[DataRequired(_l("Choisissez un mot de passe.")), max_length(200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[DataRequired(_l("Confirmez le mot de passe.")), max_length(200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
-        _l("Adresse email"),
-        filters=[strip],
-        validators=[DataRequired(_l("Indiquez votre adresse email.")), Email(_l("Adresse email invalide.")), max_length(254)],
-        render_kw={"autocomplete": "username"},
-    )
+    email = _email_field(render_kw={"autocomplete": "username"})
     password = PasswordField(
         _l("Mot de passe"),
         validators=[DataRequired(_l("Indiquez votre mot de passe.")), max_length(200)],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Se souvenir de moi sur cet appareil"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field(render_kw={"autocomplete": "username"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = _new_password_fields()
+
+
+class AcceptInvitationForm(FlaskForm):
+    full_name = StringField(
+        _l("Prénom et nom"),
+        filters=[strip],
+        validators=[DataRequired(_l("Indiquez votre nom.")), max_length(120)],
+        render_kw={"autocomplete": "name"},
+    )
+    password, confirm = _new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Mot de passe actuel"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe actuel.")), max_length(200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, confirm = _new_password_fields()
+
+
+class ProfileForm(FlaskForm):
+    full_name = StringField(_l("Prénom et nom"), filters=[strip],
+                            validators=[DataRequired(_l("Indiquez votre nom.")), max_length(120)],
+                            render_kw={"autocomplete": "name"})
+    job_title = StringField(_l("Fonction"), filters=[strip], validators=[Optional(), max_length(120)],
+                            render_kw={"autocomplete": "organization-title"})
+    phone = StringField(
+        _l("Téléphone"), filters=[strip],
+        validators=[Optional(), max_length(30),
+                    Regexp(r"^[0-9 +().-]*$", message=_l("Chiffres, espaces et + ( ) . - uniquement."))],
+        render_kw={"autocomplete": "tel", "type": "tel"},
+    )
+    bio = TextAreaField(_l("Présentation"), filters=[strip], validators=[Optional(), max_length(5000)])
+    territories = SelectMultipleField(_l("Territoires couverts"), coerce=int, validate_choice=True)
+    language = SelectField(_l("Langue de l'interface"), choices=choices([("fr", "Français"), ("en", "English")]))
+
+
+class InvitationForm(FlaskForm):
+    email = _email_field()
+    role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
+    structure = SelectField(_l("Structure"), coerce=int, validators=[InputRequired(_l("Choisissez une structure."))])
+    message = TextAreaField(_l("Message personnel (facultatif)"), filters=[strip], validators=[Optional(), max_length(2000)])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
+
+
+class StructureForm(FlaskForm):
+    name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(200)])
+    kind = SelectField(_l("Type"), choices=choices(STRUCTURE_KIND_LABELS.items()))
+    territory = SelectField(_l("Territoire"), coerce=int)
+    website = StringField(_l("Site web"), filters=[strip], validators=[Optional(), max_length(300),
+                          Regexp(r"^https?://", message=_l("Adresse commençant par http:// ou https://."))])
+    address = StringField(_l("Adresse"), filters=[strip], validators=[Optional(), max_length(300)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class TerritoryForm(FlaskForm):
+    name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(150)])
+    short_name = StringField(_l("Nom court"), filters=[strip], validators=[Optional(), max_length(60)])
+    sector = SelectField(_l("Secteur"), choices=choices(SECTOR_LABELS.items()))
+    active = BooleanField(_l("Actif"), default=True)

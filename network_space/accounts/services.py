@@ -1,16 +1,25 @@
 """Every write and rule about accounts: what views, CLI commands and tests call."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from network_space.accounts.models import LoginAttempt, User, normalize_email
+from network_space.accounts.models import (
+    ROLE_LABELS, Invitation, LoginAttempt, Structure, Territory, User, normalize_email, user_territory,
+)
+from network_space.accounts.tokens import (
+    INVITATION_SALT, RESET_SALT, make_invitation_token, make_reset_token, password_fingerprint, read_token,
+)
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
+from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLES, has_role
 from network_space.extensions import db
+from network_space.notifications.outbox import queue_email
 
 
 @dataclass
@@ -19,22 +28,33 @@ class LoginResult:
     locked: bool = False
 
 
-def recent_failures(email: str) -> int:
+def recent_failures(email: str | None = None, ip_address: str | None = None) -> int:
+    """Failed logins in the lock-out window, for an address typed or for a client address."""
     window_start = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    who = LoginAttempt.email == email if email is not None else LoginAttempt.ip_address == ip_address
     return db.session.scalar(
         select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.email == email,
+            who,
             LoginAttempt.success.is_(False),
             LoginAttempt.created_at >= window_start,
         )
     ) or 0
 
 
+def is_locked(email: str, ip_address: str | None) -> bool:
+    """Per account, and per client address: the database is shared by every gunicorn worker,
+    so the cap holds across processes where an in-memory rate limit would not."""
+    config = current_app.config
+    if recent_failures(email=email) >= config["LOGIN_MAX_FAILURES"]:
+        return True
+    return ip_address is not None and recent_failures(ip_address=ip_address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+
+
 def authenticate(email: str, password: str, ip_address: str | None) -> LoginResult:
     """Check a login. The lock-out applies to the address typed, whether an account exists or
     not, so neither the message nor the timing tells an attacker which addresses are members."""
     email = normalize_email(email)
-    if recent_failures(email) >= current_app.config["LOGIN_MAX_FAILURES"]:
+    if is_locked(email, ip_address):
         db.session.add(LoginAttempt(email=email, ip_address=ip_address, success=False))
         audit("login.locked", target=email)
         db.session.commit()
@@ -60,3 +80,268 @@ def load_user_by_session_token(token: str) -> User | None:
     if not token:
         return None
     return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
+
+
+class AccountError(Exception):
+    """A refusal the user can understand: the message is shown as is (French, translated)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """Links in emails start from SITE_URL, never from the Host header of the request."""
+    return current_app.config["SITE_URL"] + url_for(endpoint, **values)
+
+
+def check_password_strength(password: str, confirm: str | None = None) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        raise AccountError(_("Le mot de passe doit contenir au moins %(n)d caractères.", n=minimum), "password")
+    if confirm is not None and password != confirm:
+        raise AccountError(_("Les deux mots de passe ne correspondent pas."), "confirm")
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+def may_invite_role(user, role: str) -> bool:
+    """Co-animators invite members and co-animators; only an admin invites admins."""
+    if role == ROLE_ADMIN:
+        return has_role(user, ROLE_ADMIN)
+    return role in ROLES and has_role(user, ROLE_COANIMATOR)
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    invitation.nonce = secrets.token_hex(16)
+    invitation.sent_at = utcnow()
+    invitation.expires_at = invitation.sent_at + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
+    db.session.flush()
+    link = absolute_url("accounts.accept_invitation", token=make_invitation_token(invitation))
+    queue_email(
+        "invitation",
+        invitation.email,
+        _("Invitation à rejoindre l'espace du réseau clauses sociales"),
+        invitation=invitation,
+        link=link,
+        role_label=ROLE_LABELS.get(invitation.role, invitation.role),
+        expires_at=invitation.expires_at,
+    )
+
+
+def invite(email: str, role: str, structure: Structure | None, message: str | None, actor: User) -> Invitation:
+    email = normalize_email(email)
+    if not may_invite_role(actor, role):
+        raise AccountError(_("Vous ne pouvez pas inviter avec ce rôle."), "role")
+    if find_user_by_email(email) is not None:
+        raise AccountError(_("Cette adresse correspond déjà à un membre du réseau."), "email")
+    pending = db.session.scalar(
+        select(Invitation).where(Invitation.email == email, Invitation.accepted_at.is_(None),
+                                 Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())
+    )
+    if pending is not None:
+        raise AccountError(_("Une invitation est déjà en attente pour cette adresse : renvoyez-la depuis la liste des invitations."), "email")
+    invitation = Invitation(email=email, role=role, structure=structure, message=message or None,
+                            invited_by_id=actor.id, expires_at=utcnow())
+    db.session.add(invitation)
+    _send_invitation(invitation)
+    audit("invitation.sent", target=email, detail=f"role={role}", actor=actor)
+    return invitation
+
+
+def resend_invitation(invitation: Invitation, actor: User) -> None:
+    """A new link valid 7 more days; the previous link stops working (new nonce)."""
+    if invitation.status not in ("pending", "expired"):
+        raise AccountError(_("Cette invitation ne peut plus être renvoyée."))
+    if not may_invite_role(actor, invitation.role):
+        raise AccountError(_("Vous ne pouvez pas inviter avec ce rôle."))
+    if find_user_by_email(invitation.email) is not None:
+        raise AccountError(_("Cette adresse correspond déjà à un membre du réseau."))
+    _send_invitation(invitation)
+    audit("invitation.resent", target=invitation.email, actor=actor)
+
+
+def revoke_invitation(invitation: Invitation, actor: User) -> None:
+    if invitation.status != "pending" and invitation.status != "expired":
+        raise AccountError(_("Cette invitation ne peut plus être révoquée."))
+    invitation.revoked_at = utcnow()
+    audit("invitation.revoked", target=invitation.email, actor=actor)
+
+
+def invitation_from_token(token: str) -> tuple[Invitation | None, str]:
+    """The invitation a link points to and its state: pending, accepted, expired, revoked or invalid."""
+    data = read_token(token, INVITATION_SALT, max_age=None)
+    invitation = db.session.get(Invitation, data[0]) if data else None
+    if invitation is None or not secrets.compare_digest(invitation.nonce, data[1]):
+        return None, "invalid"
+    return invitation, invitation.status
+
+
+def accept_invitation(invitation: Invitation, full_name: str, password: str, confirm: str) -> User:
+    if invitation.status != "pending":
+        raise AccountError(_("Cette invitation n'est plus valable."))
+    check_password_strength(password, confirm)
+    if find_user_by_email(invitation.email) is not None:
+        raise AccountError(_("Un compte existe déjà pour cette adresse : connectez-vous."))
+    user = User(email=invitation.email, full_name=full_name, role=invitation.role,
+                structure_id=invitation.structure_id, last_login_at=utcnow())
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    invitation.accepted_at = utcnow()
+    invitation.accepted_user_id = user.id
+    audit("invitation.accepted", target=user.email, actor=user)
+    return user
+
+
+# --- Password reset ------------------------------------------------------------------------------
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if an active account has this address; silent otherwise."""
+    email = normalize_email(email)
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        audit("password.reset_requested_unknown", target=email[:200])
+        return
+    queue_email(
+        "password_reset",
+        user.email,
+        _("Réinitialisation de votre mot de passe"),
+        user=user,
+        link=absolute_url("accounts.reset_password", token=make_reset_token(user)),
+        kind="password_reset",
+    )
+    audit("password.reset_requested", target=user.email, actor=user)
+
+
+def user_from_reset_token(token: str) -> User | None:
+    data = read_token(token, RESET_SALT, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = db.session.get(User, data[0]) if data else None
+    if user is None or not user.active:
+        return None
+    if not secrets.compare_digest(password_fingerprint(user.password_hash), data[1]):
+        return None  # already used (the password changed since)
+    return user
+
+
+def reset_password(user: User, password: str, confirm: str) -> None:
+    check_password_strength(password, confirm)
+    user.set_password(password)
+    audit("password.reset", target=user.email, actor=user)
+
+
+def change_password(user: User, current: str, password: str, confirm: str) -> None:
+    if not user.check_password(current or ""):
+        raise AccountError(_("Le mot de passe actuel est incorrect."), "current_password")
+    check_password_strength(password, confirm)
+    user.set_password(password)
+    audit("password.changed", target=user.email, actor=user)
+
+
+# --- Profile -------------------------------------------------------------------------------------
+
+PROFILE_FIELDS = ("full_name", "job_title", "phone", "bio", "language")
+
+
+def update_profile(user: User, territories: list[Territory], **fields) -> None:
+    for name in PROFILE_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(user, name, value if value or name == "full_name" else None)
+    user.territories = list(territories)
+
+
+# --- Admin: members ------------------------------------------------------------------------------
+
+def change_role(user: User, role: str, actor: User) -> None:
+    if role not in ROLES:
+        raise AccountError(_("Rôle inconnu."))
+    if user.id == actor.id:
+        raise AccountError(_("Vous ne pouvez pas modifier votre propre rôle."))
+    if user.role != role:
+        audit("member.role_changed", target=user.email, detail=f"{user.role} → {role}", actor=actor)
+        user.role = role
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    """Deactivation logs the account out everywhere; its content stays."""
+    if user.id == actor.id:
+        raise AccountError(_("Vous ne pouvez pas désactiver votre propre compte."))
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.session_token = secrets.token_hex(24)
+    audit("member.reactivated" if active else "member.deactivated", target=user.email, actor=actor)
+
+
+def create_admin(email: str, full_name: str, password: str) -> tuple[User, bool]:
+    """Create an admin account, or promote the existing one (and set its password)."""
+    email = normalize_email(email)
+    check_password_strength(password)
+    user = find_user_by_email(email)
+    created = user is None
+    if created:
+        user = User(email=email, full_name=full_name or email.split("@")[0])
+        db.session.add(user)
+    user.role = ROLE_ADMIN
+    user.active = True
+    user.set_password(password)
+    db.session.flush()
+    audit("admin.created" if created else "admin.promoted", target=email, detail="flask create-admin", actor=user)
+    return user, created
+
+
+# --- Admin: structures and territories -----------------------------------------------------------
+
+def save_structure(structure: Structure | None, actor: User, **fields) -> Structure:
+    clash = db.session.scalar(select(Structure).where(func.lower(Structure.name) == fields["name"].lower()))
+    if clash is not None and clash is not structure:
+        raise AccountError(_("Une structure porte déjà ce nom."), "name")
+    created = structure is None
+    if created:
+        structure = Structure()
+        db.session.add(structure)
+    for name, value in fields.items():
+        setattr(structure, name, value)
+    db.session.flush()
+    audit("structure.created" if created else "structure.updated", target=structure.name, actor=actor)
+    return structure
+
+
+def delete_structure(structure: Structure, actor: User) -> None:
+    in_use = db.session.scalar(select(func.count(User.id)).where(User.structure_id == structure.id)) or 0
+    if in_use:
+        raise AccountError(_("Cette structure emploie encore %(n)d membre(s) : elle ne peut pas être supprimée.", n=in_use))
+    audit("structure.deleted", target=structure.name, actor=actor)
+    db.session.delete(structure)
+
+
+def save_territory(territory: Territory | None, actor: User, **fields) -> Territory:
+    clash = db.session.scalar(select(Territory).where(func.lower(Territory.name) == fields["name"].lower()))
+    if clash is not None and clash is not territory:
+        raise AccountError(_("Un territoire porte déjà ce nom."), "name")
+    created = territory is None
+    if created:
+        territory = Territory()
+        db.session.add(territory)
+    for name, value in fields.items():
+        setattr(territory, name, value)
+    db.session.flush()
+    audit("territory.created" if created else "territory.updated", target=territory.name, actor=actor)
+    return territory
+
+
+def delete_territory(territory: Territory, actor: User) -> None:
+    members = db.session.scalar(
+        select(func.count()).select_from(user_territory).where(user_territory.c.territory_id == territory.id)) or 0
+    structures = db.session.scalar(select(func.count(Structure.id)).where(Structure.territory_id == territory.id)) or 0
+    if members or structures:
+        raise AccountError(_("Ce territoire est utilisé (membres ou structures) : désactivez-le plutôt que de le supprimer."))
+    audit("territory.deleted", target=territory.name, actor=actor)
+    db.session.delete(territory)

@@ -1,12 +1,18 @@
+"""Login, password reset, invitation acceptance, the member directory and one's own profile."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from network_space.accounts import services
-from network_space.accounts.forms import LoginForm
+from network_space.accounts import queries, services
+from network_space.accounts.forms import (
+    AcceptInvitationForm, ChangePasswordForm, choices, ForgotPasswordForm, LoginForm, ProfileForm, ResetPasswordForm,
+)
+from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS
 from network_space.core.audit import audit
+from network_space.core.pagination import paginate
+from network_space.core.permissions import require
 from network_space.core.urls import is_safe_next
 from network_space.extensions import client_address, db, limiter
 
@@ -15,6 +21,15 @@ bp = Blueprint("accounts", __name__)
 
 def _login_rate() -> str:
     return current_app.config.get("LOGIN_RATE_LIMIT", "20 per minute")
+
+
+def _form_error(form, error: services.AccountError) -> None:
+    """Attach a service refusal to its field when there is one, else flash it."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,3 +60,148 @@ def logout():
     logout_user()
     flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("accounts.login"))
+
+
+# --- Password reset ------------------------------------------------------------------------------
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_rate, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address is a member's.
+        flash(_("Si cette adresse correspond à un compte actif, un email avec un lien de réinitialisation "
+                "vient d'être envoyé. Le lien est valable une heure."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+def _invalid_link(title: str, message: str, status: int = 400):
+    return render_template("accounts/link_invalid.html", title=title, message=message), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = services.user_from_reset_token(token)
+    if user is None:
+        return _invalid_link(
+            _("Lien de réinitialisation invalide"),
+            _("Ce lien a expiré, a déjà servi ou n'est pas valide. Demandez un nouveau lien : il est valable une heure."),
+        )
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(user, form.password.data, form.confirm.data)
+        except services.AccountError as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Votre mot de passe a été modifié. Connectez-vous avec le nouveau mot de passe."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, user=user)
+
+
+# --- Invitations ---------------------------------------------------------------------------------
+
+INVITATION_LINK_MESSAGES = {
+    "accepted": (_l("Invitation déjà utilisée"), _l("Cette invitation a déjà été acceptée. Connectez-vous avec votre adresse email et votre mot de passe.")),
+    "expired": (_l("Invitation expirée"), _l("Ce lien d'invitation a expiré (il est valable 7 jours). Demandez à la personne qui vous a invité·e de vous le renvoyer.")),
+    "revoked": (_l("Invitation annulée"), _l("Cette invitation a été annulée. Contactez les co-animateurs du réseau si vous pensez que c'est une erreur.")),
+    "invalid": (_l("Lien d'invitation invalide"), _l("Ce lien n'est pas valide ou a été remplacé par un envoi plus récent. Utilisez le dernier email reçu.")),
+}
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    invitation, status = services.invitation_from_token(token)
+    if status != "pending":
+        title, message = INVITATION_LINK_MESSAGES[status]
+        return _invalid_link(str(title), str(message), 410 if status in ("expired", "revoked", "accepted") else 400)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(invitation, form.full_name.data, form.password.data, form.confirm.data)
+        except services.AccountError as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Bienvenue dans l'espace du réseau, %(name)s !", name=user.full_name), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation,
+                           role_label=ROLE_LABELS.get(invitation.role))
+
+
+# --- Member directory and profiles ---------------------------------------------------------------
+
+@bp.route("/members/")
+@login_required
+def directory():
+    require("members.view")
+    filters = queries.DirectoryFilters.from_request()
+    page = paginate(queries.directory_select(filters), per_page=30)
+    return render_template(
+        "accounts/directory.html", page=page, filters=filters,
+        structures=queries.structures_for_select(), territories=queries.territories_for_select(),
+        sectors=SECTOR_LABELS, roles=ROLE_LABELS,
+    )
+
+
+@bp.route("/members/<int:user_id>")
+@login_required
+def member(user_id: int):
+    require("members.view")
+    user = queries.member_profile(user_id)
+    if user is None:
+        abort(404)
+    return render_template("accounts/profile.html", user=user, roles=ROLE_LABELS, sectors=SECTOR_LABELS)
+
+
+@bp.route("/profile")
+@login_required
+def profile():
+    return member(current_user.id)
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    user = queries.member_profile(current_user.id)
+    require("profile.edit", user)
+    form = ProfileForm(obj=user)
+    territories = queries.territories_for_select(active_only=False)
+    form.territories.choices = choices(
+        (t.id, f"{t.name} ({SECTOR_LABELS[t.sector]})" if t.sector in SECTOR_LABELS else t.name)
+        for t in territories if t.active or t in user.territories)
+    if request.method == "GET":
+        form.territories.data = [t.id for t in user.territories]
+    if form.validate_on_submit():
+        chosen = [t for t in territories if t.id in set(form.territories.data)]
+        services.update_profile(user, chosen, full_name=form.full_name.data, job_title=form.job_title.data,
+                                phone=form.phone.data, bio=form.bio.data, language=form.language.data)
+        db.session.commit()
+        flash(_("Votre profil a été mis à jour."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/edit_profile.html", form=form)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(user, form.current_password.data, form.password.data, form.confirm.data)
+        except services.AccountError as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            # The new session token logged out every other session; keep this one.
+            login_user(user)
+            flash(_("Votre mot de passe a été modifié. Vos autres sessions ont été déconnectées."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form)

@@ -1,0 +1,338 @@
+"""Administration pages (/admin/…): members, invitations, structures, territories, emails, audit log.
+
+Everything here is for admins, except the invitations pages, which co-animators use too.
+Every write goes through accounts.services and leaves an audit entry."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from network_space.accounts import queries, services
+from network_space.accounts.forms import InvitationForm, choices, RoleForm, StructureForm, TerritoryForm
+from network_space.accounts.models import (
+    INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation, Structure, Territory, User,
+)
+from network_space.core.audit import AuditEntry, audit
+from network_space.core.models import utcnow
+from network_space.core.pagination import paginate
+from network_space.core.permissions import ROLES, require
+from network_space.extensions import db
+from network_space.notifications.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, OutboxMessage, retry_now
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+@bp.before_request
+@login_required
+def _members_only():
+    """Every admin page needs a login; the role is checked per view (co-animators see invitations)."""
+
+
+def _get_or_404(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _refusal(error: services.AccountError) -> None:
+    db.session.rollback()
+    flash(error.message, "error")
+
+
+# --- Members -------------------------------------------------------------------------------------
+
+@bp.route("/")
+def index():
+    require("admin")
+    return redirect(url_for("admin.members"))
+
+
+@bp.route("/members")
+def members():
+    require("admin")
+    filters = queries.DirectoryFilters.from_request()
+    state = "inactive" if request.args.get("state") == "inactive" else "active"
+    stmt = queries.directory_select(filters, active=state == "active")
+    page = paginate(stmt, per_page=50)
+    return render_template("admin/members.html", page=page, filters=filters, roles=ROLE_LABELS,
+                           state=state, role_form=RoleForm())
+
+
+@bp.route("/members/<int:user_id>/role", methods=["POST"])
+def member_role(user_id: int):
+    require("admin")
+    user = _get_or_404(User, user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash(_("Rôle invalide."), "error")
+        return redirect(url_for("admin.members"))
+    try:
+        services.change_role(user, form.role.data, current_user)
+    except services.AccountError as error:
+        _refusal(error)
+    else:
+        db.session.commit()
+        flash(_("Rôle de %(name)s : %(role)s.", name=user.full_name, role=ROLE_LABELS[user.role]), "success")
+    return redirect(url_for("admin.members"))
+
+
+@bp.route("/members/<int:user_id>/active", methods=["POST"])
+def member_active(user_id: int):
+    require("admin")
+    user = _get_or_404(User, user_id)
+    activate = request.form.get("active") == "1"
+    try:
+        services.set_active(user, activate, current_user)
+    except services.AccountError as error:
+        _refusal(error)
+    else:
+        db.session.commit()
+        flash(_("Compte de %(name)s réactivé.", name=user.full_name) if activate
+              else _("Compte de %(name)s désactivé : ses sessions sont fermées, ses contributions restent.", name=user.full_name),
+              "success")
+    return redirect(url_for("admin.members", state=None if activate else "inactive"))
+
+
+# --- Invitations (co-animators too) --------------------------------------------------------------
+
+def _invitation_form() -> InvitationForm:
+    form = InvitationForm()
+    form.role.choices = choices((r, ROLE_LABELS[r]) for r in ROLES if services.may_invite_role(current_user, r))
+    form.structure.choices = choices((s.id, s.name) for s in queries.structures_for_select(active_only=True))
+    return form
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+def invitations():
+    require("invitations.manage")
+    form = _invitation_form()
+    if form.validate_on_submit():
+        structure = db.session.get(Structure, form.structure.data)
+        try:
+            invitation = services.invite(form.email.data, form.role.data, structure, form.message.data, current_user)
+        except services.AccountError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None)
+            if field is not None:
+                field.errors = list(field.errors) + [error.message]
+            else:
+                flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Invitation envoyée à %(email)s (lien valable 7 jours).", email=invitation.email), "success")
+            return redirect(url_for("admin.invitations"))
+    status = request.args.get("status")
+    stmt = select(Invitation).options(selectinload(Invitation.structure), selectinload(Invitation.invited_by))
+    now = utcnow()
+    if status == "pending":
+        stmt = stmt.where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at >= now)
+    elif status == "accepted":
+        stmt = stmt.where(Invitation.accepted_at.is_not(None))
+    elif status == "revoked":
+        stmt = stmt.where(Invitation.revoked_at.is_not(None), Invitation.accepted_at.is_(None))
+    elif status == "expired":
+        stmt = stmt.where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at < now)
+    else:
+        status = None
+    page = paginate(stmt.order_by(Invitation.sent_at.desc(), Invitation.id.desc()), per_page=50)
+    return render_template("admin/invitations.html", form=form, page=page, status=status,
+                           statuses=INVITATION_STATUS_LABELS, roles=ROLE_LABELS)
+
+
+@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+def invitation_resend(invitation_id: int):
+    require("invitations.manage")
+    invitation = _get_or_404(Invitation, invitation_id)
+    try:
+        services.resend_invitation(invitation, current_user)
+    except services.AccountError as error:
+        _refusal(error)
+    else:
+        db.session.commit()
+        flash(_("Invitation renvoyée à %(email)s : l'ancien lien ne fonctionne plus.", email=invitation.email), "success")
+    return redirect(url_for("admin.invitations"))
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+def invitation_revoke(invitation_id: int):
+    require("invitations.manage")
+    invitation = _get_or_404(Invitation, invitation_id)
+    if not services.may_invite_role(current_user, invitation.role):
+        abort(403)
+    try:
+        services.revoke_invitation(invitation, current_user)
+    except services.AccountError as error:
+        _refusal(error)
+    else:
+        db.session.commit()
+        flash(_("Invitation de %(email)s révoquée.", email=invitation.email), "success")
+    return redirect(url_for("admin.invitations"))
+
+
+# --- Structures ----------------------------------------------------------------------------------
+
+@bp.route("/structures")
+def structures():
+    require("admin")
+    counts = dict(db.session.execute(
+        select(User.structure_id, func.count(User.id)).where(User.structure_id.is_not(None)).group_by(User.structure_id)
+    ).all())
+    items = db.session.scalars(select(Structure).options(selectinload(Structure.territory)).order_by(Structure.name)).all()
+    return render_template("admin/structures.html", structures=items, counts=counts, kinds=STRUCTURE_KIND_LABELS)
+
+
+@bp.route("/structures/new", methods=["GET", "POST"])
+@bp.route("/structures/<int:structure_id>", methods=["GET", "POST"])
+def structure_edit(structure_id: int | None = None):
+    require("admin")
+    structure = _get_or_404(Structure, structure_id) if structure_id is not None else None
+    form = StructureForm(obj=structure)
+    form.territory.choices = choices([(0, _("— Aucun —"))] + [(t.id, t.name) for t in queries.territories_for_select(active_only=False)])
+    if request.method == "GET" and structure is not None:
+        form.territory.data = structure.territory_id or 0
+    if form.validate_on_submit():
+        try:
+            saved = services.save_structure(
+                structure, current_user, name=form.name.data, kind=form.kind.data,
+                territory_id=form.territory.data or None, website=form.website.data or None,
+                address=form.address.data or None, active=form.active.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            form.name.errors = list(form.name.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("Structure « %(name)s » enregistrée.", name=saved.name), "success")
+            return redirect(url_for("admin.structures"))
+    return render_template("admin/structure_form.html", form=form, structure=structure)
+
+
+@bp.route("/structures/<int:structure_id>/delete", methods=["POST"])
+def structure_delete(structure_id: int):
+    require("admin")
+    structure = _get_or_404(Structure, structure_id)
+    name = structure.name
+    try:
+        services.delete_structure(structure, current_user)
+    except services.AccountError as error:
+        _refusal(error)
+    else:
+        db.session.commit()
+        flash(_("Structure « %(name)s » supprimée.", name=name), "success")
+    return redirect(url_for("admin.structures"))
+
+
+# --- Territories ---------------------------------------------------------------------------------
+
+@bp.route("/territories")
+def territories():
+    require("admin")
+    from network_space.accounts.models import user_territory
+
+    counts = dict(db.session.execute(
+        select(user_territory.c.territory_id, func.count()).group_by(user_territory.c.territory_id)).all())
+    items = db.session.scalars(select(Territory).order_by(Territory.sector, Territory.name)).all()
+    return render_template("admin/territories.html", territories=items, counts=counts, sectors=SECTOR_LABELS)
+
+
+@bp.route("/territories/new", methods=["GET", "POST"])
+@bp.route("/territories/<int:territory_id>", methods=["GET", "POST"])
+def territory_edit(territory_id: int | None = None):
+    require("admin")
+    territory = _get_or_404(Territory, territory_id) if territory_id is not None else None
+    form = TerritoryForm(obj=territory)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_territory(territory, current_user, name=form.name.data,
+                                            short_name=form.short_name.data or None, sector=form.sector.data,
+                                            active=form.active.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            form.name.errors = list(form.name.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("Territoire « %(name)s » enregistré.", name=saved.name), "success")
+            return redirect(url_for("admin.territories"))
+    return render_template("admin/territory_form.html", form=form, territory=territory)
+
+
+@bp.route("/territories/<int:territory_id>/delete", methods=["POST"])
+def territory_delete(territory_id: int):
+    require("admin")
+    territory = _get_or_404(Territory, territory_id)
+    name = territory.name
+    try:
+        services.delete_territory(territory, current_user)
+    except services.AccountError as error:
+        _refusal(error)
+    else:
+        db.session.commit()
+        flash(_("Territoire « %(name)s » supprimé.", name=name), "success")
+    return redirect(url_for("admin.territories"))
+
+
+# --- Emails (the outbox) -------------------------------------------------------------------------
+
+@bp.route("/emails")
+def emails():
+    require("admin")
+    status = request.args.get("status")
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in (STATUS_PENDING, STATUS_SENT, STATUS_FAILED):
+        stmt = stmt.where(OutboxMessage.status == status)
+    else:
+        status = None
+    counts = dict(db.session.execute(select(OutboxMessage.status, func.count(OutboxMessage.id))
+                                     .group_by(OutboxMessage.status)).all())
+    return render_template("admin/emails.html", page=paginate(stmt, per_page=50), status=status, counts=counts)
+
+
+@bp.route("/emails/<int:message_id>")
+def email(message_id: int):
+    require("admin")
+    return render_template("admin/email.html", message=_get_or_404(OutboxMessage, message_id))
+
+
+# The HTML body is shown in a sandboxed frame served by this route alone: no script can run,
+# nothing is loaded from outside, and only this site may frame it.
+EMAIL_FRAME_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
+
+
+@bp.route("/emails/<int:message_id>/html")
+def email_html(message_id: int):
+    require("admin")
+    message = _get_or_404(OutboxMessage, message_id)
+    response = make_response(message.html_body)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = EMAIL_FRAME_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.route("/emails/<int:message_id>/retry", methods=["POST"])
+def email_retry(message_id: int):
+    require("admin")
+    message = _get_or_404(OutboxMessage, message_id)
+    if message.status != STATUS_FAILED:
+        flash(_("Seuls les messages en échec peuvent être renvoyés."), "error")
+    else:
+        retry_now(message)
+        audit("email.retry", target=f"{message.recipient} — {message.subject}"[:200])
+        db.session.commit()
+        flash(_("Le message sera renvoyé au prochain passage du worker."), "success")
+    return redirect(url_for("admin.email", message_id=message.id))
+
+
+# --- Audit log -----------------------------------------------------------------------------------
+
+@bp.route("/audit")
+def audit_log():
+    require("admin")
+    action = request.args.get("action", "").strip()[:80]
+    stmt = select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    return render_template("admin/audit.html", page=paginate(stmt, per_page=50), action=action, actions=actions)
