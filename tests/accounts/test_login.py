@@ -1,0 +1,121 @@
+"""Login hardening: lock-out per account and per address, no account enumeration, deactivated
+accounts, next= only to this site, CSRF, remember-me."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from network_space.accounts.models import LoginAttempt
+from network_space.extensions import db
+from tests.conftest import PASSWORD
+from tests.helpers import csrf_token
+
+
+def _login(client, email, password, next_url=None, remember=False, environ=None):
+    environ = environ or {}
+    page = client.get("/login", environ_base=environ).get_data(as_text=True)
+    data = {"csrf_token": csrf_token(page), "email": email, "password": password}
+    if remember:
+        data["remember"] = "y"
+    url = "/login" + (f"?next={next_url}" if next_url is not None else "")
+    return client.post(url, data=data, environ_base=environ)
+
+
+def _flash(response) -> str:
+    body = response.get_data(as_text=True)
+    start = body.index('class="flashes"')
+    return body[start:body.index("</div>", start)]
+
+
+def test_login_and_logout(client, make_user):
+    user = make_user()
+    response = _login(client, user.email.upper(), PASSWORD)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_errors_never_reveal_whether_an_account_exists(client, make_user):
+    user = make_user()
+    wrong_password = _login(client, user.email, "mauvais mot de passe")
+    unknown = _login(client, "inconnu@example.org", "mauvais mot de passe")
+    assert wrong_password.status_code == unknown.status_code == 200
+    assert _flash(wrong_password) == _flash(unknown)
+    assert "Adresse email ou mot de passe incorrect" in _flash(unknown)
+
+
+def test_deactivated_account_cannot_log_in(client, make_user):
+    user = make_user(active=False)
+    response = _login(client, user.email, PASSWORD)
+    assert response.status_code == 200
+    assert "Adresse email ou mot de passe incorrect" in _flash(response)
+    assert client.get("/").status_code == 302
+
+
+def test_account_lockout_after_repeated_failures(app, client, make_user):
+    user = make_user()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        _login(client, user.email, "mauvais mot de passe")
+    locked = _login(client, user.email, PASSWORD)  # even the right password is refused now
+    assert locked.status_code == 200 and "Trop de tentatives" in _flash(locked)
+    # Unknown addresses lock the same way: the lock-out tells nothing either.
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        _login(client, "inconnu@example.org", "x" * 12)
+    assert "Trop de tentatives" in _flash(_login(client, "inconnu@example.org", "x" * 12))
+    # Other accounts are not affected by one account's lock-out.
+    other = make_user()
+    assert _login(app.test_client(), other.email, PASSWORD).status_code == 302
+
+
+def test_per_address_cap_across_accounts(app, client, make_user):
+    user = make_user()
+    spray = {"REMOTE_ADDR": "203.0.113.9"}
+    for n in range(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        _login(client, f"cible{n}@example.org", "mauvais mot de passe", environ=spray)
+    blocked = _login(client, user.email, PASSWORD, environ=spray)
+    assert "Trop de tentatives" in _flash(blocked)
+    # Another address still logs in to the same account.
+    assert _login(app.test_client(), user.email, PASSWORD, environ={"REMOTE_ADDR": "198.51.100.7"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(LoginAttempt.id)).where(LoginAttempt.ip_address == "203.0.113.9")) > 1
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)",
+    "http:/evil.example", "/%0d%0aevil", "\\\\evil.example",
+])
+def test_next_redirects_only_to_this_site(client, make_user, target):
+    user = make_user()
+    response = _login(client, user.email, PASSWORD, next_url=target)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_next_to_a_page_of_this_site_is_followed(client, make_user):
+    user = make_user()
+    response = _login(client, user.email, PASSWORD, next_url="/members/?q=a")
+    assert response.headers["Location"] == "/members/?q=a"
+
+
+def test_post_without_csrf_token_is_refused_in_french(client, make_user):
+    user = make_user()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Le formulaire a expiré ou n" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_remember_me_cookie(app, make_user):
+    user = make_user()
+    plain = app.test_client()
+    response = _login(plain, user.email, PASSWORD)
+    assert "remember_token" not in " ".join(response.headers.getlist("Set-Cookie"))
+    remembered = app.test_client()
+    response = _login(remembered, user.email, PASSWORD, remember=True)
+    cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    assert cookie and "HttpOnly" in cookie[0] and "Expires" in cookie[0]
+    # The remember cookie alone (session gone) logs the member back in.
+    remembered.delete_cookie("session", domain="localhost")
+    assert remembered.get("/").status_code == 200
