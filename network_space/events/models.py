@@ -1,0 +1,148 @@
+"""Events of the network (joint actions with buyers, forums, visits…), their registrations and
+waiting list, and the members' personal calendar-feed tokens."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from network_space.accounts.models import Territory, User
+from network_space.core.dates import to_paris
+from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
+from network_space.extensions import db
+
+KINDS = {
+    "joint_action": _l("Action conjointe avec un donneur d'ordre"),
+    "forum": _l("Forum ou job dating"),
+    "site_visit": _l("Visite de chantier"),
+    "info_session": _l("Information collective"),
+    "buyers_meeting": _l("Rencontre acheteurs"),
+    "training": _l("Formation ou webinaire"),
+    "partners_meeting": _l("Réunion partenaires"),
+    "other": _l("Autre"),
+}
+
+STATUS_PLANNED = "planned"
+STATUS_CANCELLED = "cancelled"
+STATUSES = {STATUS_PLANNED: _l("Prévu"), STATUS_CANCELLED: _l("Annulé")}
+
+REG_REGISTERED = "registered"
+REG_WAITING = "waiting"
+
+event_organiser = Table(
+    "event_organiser",
+    db.metadata,
+    Column("event_id", Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Event(TimestampMixin, db.Model):
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    # Always set, also for all-day events (Paris midnight to the Paris midnight after the last
+    # day), so that every calendar query is one range comparison.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    place: Mapped[str | None] = mapped_column(String(300))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    territory_id: Mapped[int | None] = mapped_column(ForeignKey("territory.id", ondelete="SET NULL"), index=True)
+    capacity: Mapped[int | None] = mapped_column(Integer)  # None: no limit
+    registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default=STATUS_PLANNED, index=True)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # iCalendar SEQUENCE: raised on every change of time, place or status, so that calendar
+    # applications replace their copy.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    territory: Mapped[Territory | None] = relationship()
+    organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    registrations: Mapped[list["Registration"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Registration.id"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS.get(self.kind, self.kind))
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == STATUS_CANCELLED
+
+    @property
+    def first_day(self) -> date:
+        return to_paris(self.starts_at).date()
+
+    @property
+    def last_day(self) -> date:
+        """The last day the event covers (an event ending at midnight ends the day before)."""
+        end = to_paris(self.ends_at)
+        if end.time() == end.time().min and end > to_paris(self.starts_at):
+            return end.date() - timedelta(days=1)
+        return end.date()
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= utcnow()
+
+    def is_organiser(self, user) -> bool:
+        return user is not None and any(o.id == getattr(user, "id", None) for o in self.organisers)
+
+    def notification_title(self) -> str:
+        return self.title
+
+    def notification_url(self) -> str:
+        return url_for("events.detail", event_id=self.id)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r}>"
+
+
+class Registration(db.Model):
+    """A member's place at an event, or their place in its waiting list (ordered by id)."""
+
+    __tablename__ = "event_registration"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=REG_REGISTERED, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event: Mapped[Event] = relationship(back_populates="registrations")
+    user: Mapped[User] = relationship()
+
+
+FEED_MINE = "mine"
+FEED_ALL = "all"
+FEED_SCOPES = {
+    FEED_MINE: _l("Les événements auxquels je suis inscrit·e, et mes réunions"),
+    FEED_ALL: _l("Tous les événements du réseau, et mes réunions"),
+}
+
+
+class CalendarFeed(TimestampMixin, db.Model):
+    """A member's secret subscription address. Only the token's SHA-256 is stored: a leaked
+    database does not leak anyone's calendar, and regenerating revokes the old address."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(8), default=FEED_MINE)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,33 @@
+"""Who may do what with events. Organisers listed on an event manage it like a co-animator."""
+from __future__ import annotations
+
+from network_space.core.permissions import ROLE_COANIMATOR, ROLE_MEMBER, has_role, rule
+
+
+@rule("events.view")
+def _view(user, event) -> bool:
+    return has_role(user, ROLE_MEMBER)
+
+
+@rule("events.create")
+def _create(user, obj) -> bool:
+    return has_role(user, ROLE_COANIMATOR)
+
+
+@rule("events.edit")
+def _edit(user, event) -> bool:
+    if has_role(user, ROLE_COANIMATOR):
+        return True
+    return event is not None and has_role(user, ROLE_MEMBER) and event.is_organiser(user)
+
+
+@rule("events.manage_registrations")
+def _manage(user, event) -> bool:
+    return _edit(user, event)
+
+
+@rule("events.register")
+def _register(user, event) -> bool:
+    from network_space.events.services import registration_closed_reason
+
+    return has_role(user, ROLE_MEMBER) and event is not None and registration_closed_reason(event) is None

@@ -1,0 +1,153 @@
+"""Reads for the calendar pages: events in a date range with filters, the month grid with
+public holidays, the upcoming list. Each page costs a fixed number of queries."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import holidays
+from flask import request
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from network_space.core.dates import paris_to_utc, to_paris
+from network_space.core.models import utcnow
+from network_space.events.models import KINDS, Event
+from network_space.extensions import db
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+@dataclass
+class Filters:
+    kind: str | None = None
+    territory_id: int | None = None
+
+    @classmethod
+    def from_request(cls) -> "Filters":
+        kind = request.args.get("kind") or None
+        return cls(kind=kind if kind in KINDS else None, territory_id=_int_arg("territory"))
+
+    def apply(self, query: Select) -> Select:
+        if self.kind:
+            query = query.where(Event.kind == self.kind)
+        if self.territory_id:
+            query = query.where(Event.territory_id == self.territory_id)
+        return query
+
+    def args(self) -> dict:
+        """The filters as query-string arguments, to keep them when navigating."""
+        values = {"kind": self.kind, "territory": self.territory_id}
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.args())
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def date_arg(name: str = "date") -> date:
+    """The day asked for in the query string (YYYY-MM-DD or YYYY-MM), today for anything else."""
+    raw = request.args.get(name, "")[:10]
+    today = to_paris(utcnow()).date()
+    for fmt in ("%Y-%m-%d", "%Y-%m"):
+        try:
+            day = datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+        if MIN_YEAR <= day.year <= MAX_YEAR:
+            return day
+    return today
+
+
+def events_between(first_day: date, last_day: date, filters: Filters) -> list[Event]:
+    """Events overlapping the days first_day..last_day (Paris), with what the calendar shows."""
+    start = paris_to_utc(first_day, time(0))
+    end = paris_to_utc(last_day + timedelta(days=1), time(0))
+    query = select(Event).where(Event.starts_at < end, Event.ends_at > start)
+    query = filters.apply(query).order_by(Event.starts_at, Event.id).options(selectinload(Event.territory))
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class CalendarEntry:
+    """One thing shown on a calendar day: an event or a meeting."""
+
+    title: str
+    url: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    kind_label: str
+    is_meeting: bool = False
+    cancelled: bool = False
+    place: str | None = None
+
+    @property
+    def first_day(self) -> date:
+        return to_paris(self.starts_at).date()
+
+    @property
+    def last_day(self) -> date:
+        end = to_paris(self.ends_at)
+        if end.time() == time(0) and self.ends_at > self.starts_at:
+            return end.date() - timedelta(days=1)
+        return end.date()
+
+
+def event_entry(event: Event, url: str) -> CalendarEntry:
+    return CalendarEntry(title=event.title, url=url, starts_at=event.starts_at, ends_at=event.ends_at,
+                         all_day=event.all_day, kind_label=event.kind_label, cancelled=event.is_cancelled,
+                         place=event.place)
+
+
+@dataclass
+class Day:
+    day: date
+    in_month: bool
+    is_today: bool
+    holiday: str | None
+    entries: list[CalendarEntry] = field(default_factory=list)
+
+
+def french_holidays(first_day: date, last_day: date) -> dict[date, str]:
+    years = range(first_day.year, last_day.year + 1)
+    return {d: name for d, name in holidays.France(years=years, language="fr").items() if first_day <= d <= last_day}
+
+
+def grid_days(days: list[date], entries: list[CalendarEntry], month: int | None = None) -> list[Day]:
+    today = to_paris(utcnow()).date()
+    public = french_holidays(days[0], days[-1])
+    by_day = {d: Day(d, month is None or d.month == month, d == today, public.get(d)) for d in days}
+    for entry in entries:
+        day = max(entry.first_day, days[0])
+        while day <= min(entry.last_day, days[-1]):
+            by_day[day].entries.append(entry)
+            day += timedelta(days=1)
+    return [by_day[d] for d in days]
+
+
+def month_days(year: int, month: int) -> list[date]:
+    """The days of the month's grid, whole weeks from Monday to Sunday."""
+    weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
+    return [day for week in weeks for day in week]
+
+
+def week_days(day: date) -> list[date]:
+    monday = day - timedelta(days=day.weekday())
+    return [monday + timedelta(days=i) for i in range(7)]
+
+
+def shift_month(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def upcoming_query(filters: Filters) -> Select:
+    query = select(Event).where(Event.ends_at > utcnow())
+    return filters.apply(query).order_by(Event.starts_at, Event.id).options(selectinload(Event.territory))

@@ -1,0 +1,358 @@
+"""Every write and rule about events: creation, changes, cancellation, registrations with a
+waiting list, emails to registrants, personal calendar-feed tokens.
+
+Registrations never exceed capacity, even when two members take the last place at the same
+moment: ``register``, ``unregister`` and capacity changes run in a transaction that first locks
+the event (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite, which takes the
+database's write lock before anything is read), then count. These functions commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from network_space.accounts.models import User
+from network_space.core.audit import audit
+from network_space.core.models import utcnow
+from network_space.events.models import (
+    FEED_SCOPES,
+    REG_REGISTERED,
+    REG_WAITING,
+    STATUS_CANCELLED,
+    STATUS_PLANNED,
+    CalendarFeed,
+    Event,
+    Registration,
+)
+from network_space.extensions import db
+
+
+class RegistrationError(Exception):
+    """Registration refused; str(error) is the French message for the member."""
+
+
+@dataclass
+class EventInput:
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool = False
+    description: str | None = None
+    place: str | None = None
+    online_url: str | None = None
+    territory_id: int | None = None
+    capacity: int | None = None
+    registration_deadline: datetime | None = None
+    organiser_ids: list[int] = field(default_factory=list)
+
+
+# Fields whose change makes registrants' calendars out of date.
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "all_day", "place", "online_url")
+
+
+def _apply(event: Event, data: EventInput) -> set[str]:
+    changed = set()
+    for name in ("title", "kind", "description", "starts_at", "ends_at", "all_day", "place", "online_url",
+                 "territory_id", "capacity", "registration_deadline"):
+        value = getattr(data, name)
+        if getattr(event, name) != value:
+            setattr(event, name, value)
+            changed.add(name)
+    organisers = list(db.session.scalars(select(User).where(User.id.in_(data.organiser_ids or [0]))))
+    if {u.id for u in organisers} != {u.id for u in event.organisers}:
+        event.organisers = organisers
+        changed.add("organisers")
+    return changed
+
+
+def create_event(data: EventInput, actor: User) -> Event:
+    event = Event(status=STATUS_PLANNED, sequence=0, created_by_id=actor.id)
+    _apply(event, data)
+    db.session.add(event)
+    db.session.flush()
+    audit("event.create", target=f"event:{event.id}", actor=actor)
+    from network_space.events import notices
+
+    notices.event_created(event, actor)
+    db.session.commit()
+    return event
+
+
+def update_event(event_id: int, data: EventInput, actor: User) -> set[str]:
+    """Apply an edit; returns the names of the fields that changed. A larger capacity promotes
+    people from the waiting list."""
+    event = lock_event(event_id)
+    changed = _apply(event, data)
+    schedule_changed = bool(changed & set(SCHEDULE_FIELDS))
+    if schedule_changed or "title" in changed:
+        event.sequence += 1
+    promoted = _fill_from_waiting_list(event)
+    if changed:
+        audit("event.update", target=f"event:{event.id}", detail=", ".join(sorted(changed)), actor=actor)
+    from network_space.events import notices
+
+    if schedule_changed and not event.is_cancelled:
+        notices.event_changed(event, actor, changed & set(SCHEDULE_FIELDS))
+    for registration in promoted:
+        notices.promoted(registration)
+    notices.reschedule_reminders(event)
+    db.session.commit()
+    return changed
+
+
+def cancel_event(event: Event, reason: str, actor: User) -> None:
+    if event.is_cancelled:
+        return
+    event.status = STATUS_CANCELLED
+    event.cancel_reason = reason
+    event.sequence += 1
+    audit("event.cancel", target=f"event:{event.id}", detail=reason[:500], actor=actor)
+    from network_space.events import notices
+
+    notices.event_cancelled(event, actor)
+    notices.reschedule_reminders(event)
+    db.session.commit()
+
+
+# --- Registrations ---------------------------------------------------------------------------
+
+def lock_event(event_id: int) -> Event:
+    """Start the registration transaction holding the event's lock, and return it fresh."""
+    session = db.session
+    if session.get_bind().dialect.name == "sqlite":
+        # pysqlite begins transactions lazily, before the first write: an explicit BEGIN
+        # IMMEDIATE takes the write lock now, before we count. Anything pending is committed
+        # first, since SQLite cannot nest transactions.
+        if session.new or session.dirty or session.deleted:
+            session.commit()
+        connection = session.connection()
+        if connection.connection.dbapi_connection.in_transaction:
+            session.commit()
+            connection = session.connection()
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        event = session.get(Event, event_id, populate_existing=True)
+    else:
+        event = session.scalar(
+            select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+        )
+    if event is None:
+        session.rollback()
+        raise LookupError(event_id)
+    return event
+
+
+def registered_count(event: Event) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(Registration.event_id == event.id, Registration.status == REG_REGISTERED)
+    ) or 0
+
+
+def places_left(event: Event) -> int | None:
+    if event.capacity is None:
+        return None
+    return max(event.capacity - registered_count(event), 0)
+
+
+def registration_closed_reason(event: Event) -> str | None:
+    """Why a member can no longer register (None: open). The waiting list stays open while
+    registration is; a full event is not closed."""
+    if event.is_cancelled:
+        return str(_l("Cet événement est annulé."))
+    now = utcnow()
+    if event.starts_at <= now:
+        return str(_l("Cet événement a déjà commencé ou est passé."))
+    if event.registration_deadline and event.registration_deadline < now:
+        return str(_l("La date limite d'inscription est passée."))
+    return None
+
+
+def registration_of(event: Event, user) -> Registration | None:
+    if user is None or not getattr(user, "id", None):
+        return None
+    return db.session.scalar(
+        select(Registration).where(Registration.event_id == event.id, Registration.user_id == user.id)
+    )
+
+
+def waiting_position(registration: Registration) -> int | None:
+    if registration.status != REG_WAITING:
+        return None
+    return (db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == REG_WAITING,
+            Registration.id < registration.id,
+        )
+    ) or 0) + 1
+
+
+def register(event_id: int, user: User) -> Registration:
+    """Register the member, or put them on the waiting list when the event is full."""
+    event = lock_event(event_id)
+    try:
+        existing = registration_of(event, user)
+        if existing is not None:
+            db.session.commit()
+            return existing
+        reason = registration_closed_reason(event)
+        if reason:
+            raise RegistrationError(reason)
+        full = event.capacity is not None and registered_count(event) >= event.capacity
+        registration = Registration(event_id=event.id, user_id=user.id, status=REG_WAITING if full else REG_REGISTERED)
+        db.session.add(registration)
+        db.session.flush()
+        from network_space.events import notices
+
+        if not full:
+            notices.schedule_reminders_for(event, registration)
+        db.session.commit()
+        return registration
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def unregister(event_id: int, user: User) -> Registration | None:
+    """Remove the member's registration or waiting-list place; returns whoever was promoted."""
+    event = lock_event(event_id)
+    try:
+        registration = registration_of(event, user)
+        if registration is None:
+            db.session.commit()
+            return None
+        was_registered = registration.status == REG_REGISTERED
+        db.session.delete(registration)
+        db.session.flush()
+        from network_space.events import notices
+
+        notices.cancel_reminders_for(event, user.id)
+        promoted = _fill_from_waiting_list(event) if was_registered else []
+        for other in promoted:
+            notices.promoted(other)
+        db.session.commit()
+        return promoted[0] if promoted else None
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _fill_from_waiting_list(event: Event) -> list[Registration]:
+    """Promote the first people waiting into the free places (the caller holds the lock)."""
+    if event.capacity is None:
+        free = None
+    else:
+        free = event.capacity - registered_count(event)
+        if free <= 0:
+            return []
+    if event.is_cancelled or event.starts_at <= utcnow():
+        return []
+    query = select(Registration).where(Registration.event_id == event.id, Registration.status == REG_WAITING)
+    query = query.order_by(Registration.id)
+    if free is not None:
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    from network_space.events import notices
+
+    for registration in promoted:
+        registration.status = REG_REGISTERED
+        registration.promoted_at = utcnow()
+        notices.schedule_reminders_for(event, registration)
+    db.session.flush()
+    return promoted
+
+
+def registrations(event: Event, status: str | None = None) -> list[Registration]:
+    from sqlalchemy.orm import joinedload
+
+    from network_space.accounts.models import Structure  # noqa: F401 - loaded with the user
+
+    query = select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    if status:
+        query = query.where(Registration.status == status)
+    query = query.options(joinedload(Registration.user).joinedload(User.structure))
+    return list(db.session.scalars(query))
+
+
+def email_registrants(event: Event, subject: str, body: str, actor: User, include_waiting: bool) -> int:
+    """Queue a message from an organiser to the registrants (and the waiting list if asked)."""
+    from network_space.notifications.outbox import queue_email
+
+    sent = 0
+    for registration in registrations(event):
+        if registration.status == REG_WAITING and not include_waiting:
+            continue
+        user = registration.user
+        if not user.active:
+            continue
+        queue_email("event_message", user.email, subject, kind="event.message", user=user, event=event,
+                    body=body, sender=actor, headers={"Reply-To": actor.email})
+        sent += 1
+    audit("event.email", target=f"event:{event.id}", detail=f"{sent} destinataires : {subject}"[:500], actor=actor)
+    db.session.commit()
+    return sent
+
+
+# --- Personal calendar feed --------------------------------------------------------------------
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_of(user: User) -> CalendarFeed | None:
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
+def new_feed_token(user: User, scope: str) -> str:
+    """Create or replace the member's feed address; the old one stops working. Returns the
+    token, which is shown once and never stored in clear."""
+    if scope not in FEED_SCOPES:
+        raise ValueError(scope)
+    token = secrets.token_urlsafe(32)
+    feed = feed_of(user) or CalendarFeed(user_id=user.id)
+    feed.token_hash = _hash_token(token)
+    feed.scope = scope
+    feed.last_used_at = None
+    db.session.add(feed)
+    audit("calendar_feed.new", target=f"user:{user.id}", actor=user)
+    db.session.commit()
+    return token
+
+
+def set_feed_scope(user: User, scope: str) -> None:
+    feed = feed_of(user)
+    if feed is None or scope not in FEED_SCOPES:
+        return
+    feed.scope = scope
+    db.session.commit()
+
+
+def revoke_feed(user: User) -> None:
+    feed = feed_of(user)
+    if feed is not None:
+        db.session.delete(feed)
+        audit("calendar_feed.revoke", target=f"user:{user.id}", actor=user)
+        db.session.commit()
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    if not token or len(token) > 100:
+        return None
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash_token(token)))
+    if feed is None or not feed.user.active:
+        return None
+    return feed
+
+
+def mark_feed_used(feed: CalendarFeed) -> None:
+    """Shown on "Mon agenda" so members see whether their subscription works; written at most
+    hourly since calendar applications poll often."""
+    now = utcnow()
+    if feed.last_used_at is None or now - feed.last_used_at > timedelta(hours=1):
+        feed.last_used_at = now
+        db.session.commit()

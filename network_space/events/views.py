@@ -1,0 +1,345 @@
+"""Calendar pages (month, week, upcoming), event pages, registrations, registrant lists."""
+from __future__ import annotations
+
+from babel.dates import get_day_names
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from network_space.accounts.models import Territory, User
+from network_space.core.dates import to_paris
+from network_space.core.models import utcnow
+from network_space.core.pagination import paginate
+from network_space.core.permissions import require
+from network_space.events import export, queries, services
+from network_space.events.forms import CancelForm, EventForm, FeedForm, MessageForm
+from network_space.events.models import FEED_SCOPES, KINDS, REG_REGISTERED, REG_WAITING, Event, Registration
+from network_space.extensions import db
+
+bp = Blueprint("events", __name__)
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    require("events.view", event)
+    return event
+
+
+def _territories() -> list[Territory]:
+    return list(db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)))
+
+
+def _filter_context(filters: queries.Filters) -> dict:
+    return {"filters": filters, "kinds": KINDS, "territories": _territories()}
+
+
+def _entries(first_day, last_day, filters: queries.Filters) -> list[queries.CalendarEntry]:
+    events = queries.events_between(first_day, last_day, filters)
+    entries = [queries.event_entry(e, url_for("events.detail", event_id=e.id)) for e in events]
+    return sorted(entries, key=lambda e: (e.starts_at, e.title))
+
+
+def _day_names() -> list[str]:
+    names = get_day_names("wide", locale=str(get_locale()))
+    return [names[i] for i in range(7)]
+
+
+@bp.route("/events/")
+@login_required
+def calendar():
+    require("events.view")
+    filters = queries.Filters.from_request()
+    day = queries.date_arg()
+    days = queries.month_days(day.year, day.month)
+    grid = queries.grid_days(days, _entries(days[0], days[-1], filters), month=day.month)
+    weeks = [grid[i:i + 7] for i in range(0, len(grid), 7)]
+    return render_template(
+        "events/month.html", weeks=weeks, day_names=_day_names(), month=day.replace(day=1),
+        title=format_date(day, "MMMM y").capitalize(),
+        prev=queries.shift_month(day, -1), next=queries.shift_month(day, 1), **_filter_context(filters),
+    )
+
+
+@bp.route("/events/semaine")
+@login_required
+def week():
+    require("events.view")
+    filters = queries.Filters.from_request()
+    day = queries.date_arg()
+    days = queries.week_days(day)
+    grid = queries.grid_days(days, _entries(days[0], days[-1], filters))
+    from datetime import timedelta
+
+    return render_template(
+        "events/week.html", days=grid, day_names=_day_names(), monday=days[0], sunday=days[-1],
+        prev=days[0] - timedelta(days=7), next=days[0] + timedelta(days=7), **_filter_context(filters),
+    )
+
+
+@bp.route("/events/a-venir")
+@login_required
+def upcoming():
+    require("events.view")
+    filters = queries.Filters.from_request()
+    page = paginate(queries.upcoming_query(filters), per_page=20)
+    return render_template("events/upcoming.html", page=page, **_filter_context(filters))
+
+
+# --- One event -----------------------------------------------------------------------------
+
+@bp.route("/events/<int:event_id>")
+@login_required
+def detail(event_id: int):
+    event = _event_or_404(event_id)
+    registration = services.registration_of(event, current_user)
+    return render_template(
+        "events/detail.html", event=event, registration=registration,
+        position=services.waiting_position(registration) if registration else None,
+        registered=services.registered_count(event), places_left=services.places_left(event),
+        closed_reason=services.registration_closed_reason(event),
+    )
+
+
+def _form(obj=None, **kwargs) -> EventForm:
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+    return EventForm(obj=obj, territories=_territories(), users=list(users), **kwargs)
+
+
+def _prefill(form: EventForm, event: Event, with_dates: bool) -> None:
+    """Fill the form from an event (edit), or from the one being duplicated without its dates."""
+    form.title.data = event.title
+    form.kind.data = event.kind
+    form.description.data = event.description
+    form.all_day.data = event.all_day
+    form.place.data = event.place
+    form.online_url.data = event.online_url
+    form.territory_id.data = event.territory_id or 0
+    form.organiser_ids.data = [u.id for u in event.organisers]
+    form.capacity.data = event.capacity
+    start, end = to_paris(event.starts_at), to_paris(event.ends_at)
+    if not event.all_day:
+        form.start_time.data, form.end_time.data = start.time(), end.time()
+    if with_dates:
+        form.start_date.data = start.date()
+        form.end_date.data = event.last_day
+        if event.registration_deadline:
+            form.registration_deadline.data = to_paris(event.registration_deadline).replace(tzinfo=None)
+
+
+@bp.route("/events/nouveau", methods=["GET", "POST"])
+@login_required
+def create():
+    require("events.create")
+    form = _form()
+    source = None
+    if request.method == "GET":
+        form.organiser_ids.data = [current_user.id]
+        source_id = request.args.get("from", "")
+        if source_id.isdigit() and len(source_id) < 10:
+            source = db.session.get(Event, int(source_id))
+            if source is not None:
+                _prefill(form, source, with_dates=False)
+    if form.validate_on_submit():
+        event = services.create_event(form.to_input(), current_user)
+        flash(_("L'événement est créé."), "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None, source=source)
+
+
+@bp.route("/events/<int:event_id>/dupliquer")
+@login_required
+def duplicate(event_id: int):
+    _event_or_404(event_id)
+    require("events.create")
+    return redirect(url_for("events.create", **{"from": event_id}))
+
+
+@bp.route("/events/<int:event_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = _event_or_404(event_id)
+    require("events.edit", event)
+    form = _form()
+    if request.method == "GET":
+        _prefill(form, event, with_dates=True)
+    if form.validate_on_submit():
+        changed = services.update_event(event.id, form.to_input(), current_user)
+        flash(_("L'événement est modifié.") if changed else _("Aucun changement."), "success")
+        return redirect(url_for("events.detail", event_id=event_id))
+    return render_template("events/form.html", form=form, event=event, source=None)
+
+
+@bp.route("/events/<int:event_id>/annuler", methods=["GET", "POST"])
+@login_required
+def cancel(event_id: int):
+    event = _event_or_404(event_id)
+    require("events.edit", event)
+    if event.is_cancelled:
+        flash(_("Cet événement est déjà annulé."), "info")
+        return redirect(url_for("events.detail", event_id=event.id))
+    form = CancelForm()
+    if form.validate_on_submit():
+        services.cancel_event(event, form.reason.data, current_user)
+        flash(_("L'événement est annulé ; les inscrits sont prévenus."), "success")
+        return redirect(url_for("events.detail", event_id=event_id))
+    return render_template("events/cancel.html", form=form, event=event)
+
+
+# --- Registrations -------------------------------------------------------------------------
+
+@bp.route("/events/<int:event_id>/inscription", methods=["POST"])
+@login_required
+def register(event_id: int):
+    event = _event_or_404(event_id)
+    require("events.view", event)
+    try:
+        registration = services.register(event_id, current_user)
+    except services.RegistrationError as error:
+        flash(str(error), "error")
+    else:
+        if registration.status == REG_WAITING:
+            flash(_("L'événement est complet : vous êtes sur la liste d'attente (position %(n)d). "
+                    "Vous serez prévenu·e si une place se libère.",
+                    n=services.waiting_position(registration)), "warning")
+        else:
+            flash(_("Vous êtes inscrit·e."), "success")
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/desinscription", methods=["POST"])
+@login_required
+def unregister(event_id: int):
+    _event_or_404(event_id)
+    services.unregister(event_id, current_user)
+    flash(_("Votre inscription est annulée."), "success")
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/inscrits")
+@login_required
+def registrants(event_id: int):
+    event = _event_or_404(event_id)
+    require("events.manage_registrations", event)
+    rows = services.registrations(event)
+    return render_template(
+        "events/registrants.html", event=event,
+        registered=[r for r in rows if r.status == REG_REGISTERED],
+        waiting=[r for r in rows if r.status == REG_WAITING],
+    )
+
+
+@bp.route("/events/<int:event_id>/inscrits.<any(csv, xlsx):fmt>")
+@login_required
+def export_registrants(event_id: int, fmt: str):
+    event = _event_or_404(event_id)
+    require("events.manage_registrations", event)
+    rows = services.registrations(event)
+    name = f"inscrits-evenement-{event.id}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = export.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body = export.to_xlsx(rows, event.title)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
+@login_required
+def message(event_id: int):
+    event = _event_or_404(event_id)
+    require("events.manage_registrations", event)
+    form = MessageForm()
+    if form.validate_on_submit():
+        count = services.email_registrants(event, form.subject.data, form.body.data, current_user,
+                                           form.include_waiting.data)
+        flash(_("Message envoyé à %(n)d personne(s).", n=count), "success")
+        return redirect(url_for("events.registrants", event_id=event_id))
+    return render_template("events/message.html", form=form, event=event)
+
+
+# --- My calendar and subscription feed -------------------------------------------------------
+
+@bp.route("/events/mon-agenda", methods=["GET"])
+@login_required
+def my_calendar():
+    require("events.view")
+    mine = db.session.scalars(
+        select(Registration).join(Registration.event)
+        .where(Registration.user_id == current_user.id, Event.ends_at > utcnow())
+        .order_by(Event.starts_at)
+    ).all()
+    feed = services.feed_of(current_user)
+    token = session.pop("calendar_feed_token", None)
+    form = FeedForm(scope=feed.scope if feed else None)
+    feed_url = url_for("events.feed", token=token, _external=True) if token and feed else None
+    return render_template("events/my_calendar.html", registrations=mine, feed=feed, feed_url=feed_url,
+                           webcal_url=feed_url and "webcal://" + feed_url.split("://", 1)[1],
+                           form=form, scopes=FEED_SCOPES)
+
+
+@bp.route("/events/mon-agenda/abonnement", methods=["POST"])
+@login_required
+def feed_new():
+    require("events.view")
+    form = FeedForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session["calendar_feed_token"] = services.new_feed_token(current_user, form.scope.data)
+    flash(_("Votre nouvelle adresse d'abonnement est prête. L'ancienne ne fonctionne plus."), "success")
+    return redirect(url_for("events.my_calendar") + "#abonnement")
+
+
+@bp.route("/events/mon-agenda/abonnement/contenu", methods=["POST"])
+@login_required
+def feed_scope():
+    require("events.view")
+    form = FeedForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_feed_scope(current_user, form.scope.data)
+    flash(_("Le contenu de votre agenda est mis à jour."), "success")
+    return redirect(url_for("events.my_calendar") + "#abonnement")
+
+
+@bp.route("/events/mon-agenda/abonnement/revoquer", methods=["POST"])
+@login_required
+def feed_revoke():
+    require("events.view")
+    services.revoke_feed(current_user)
+    flash(_("L'adresse d'abonnement est supprimée : les agendas abonnés ne se mettront plus à jour."), "success")
+    return redirect(url_for("events.my_calendar") + "#abonnement")
+
+
+# --- iCalendar -----------------------------------------------------------------------------
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-cache"})
+
+
+@bp.route("/events/<int:event_id>.ics")
+@login_required
+def event_ics(event_id: int):
+    from network_space.events import ical
+
+    event = _event_or_404(event_id)
+    return _ics_response(ical.event_calendar(event), f"evenement-{event.id}.ics")
+
+
+@bp.route("/calendar/<token>.ics")
+def feed(token: str):
+    """Public on purpose: calendar applications cannot log in. The secret token is the key."""
+    from network_space.events import ical
+
+    feed = services.feed_for_token(token)
+    if feed is None:
+        abort(404)
+    body = ical.feed_calendar(feed.user, feed.scope)
+    services.mark_feed_used(feed)
+    response = _ics_response(body, "agenda.ics")
+    response.headers["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    return response

@@ -1,0 +1,186 @@
+"""Creating, editing, duplicating and cancelling events; permissions; DST."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from network_space.core.models import utcnow
+from network_space.events.models import Event, Registration
+from network_space.extensions import db
+from network_space.notifications.outbox import OutboxMessage
+from tests.helpers import csrf_token
+
+
+def _form_data(client, url, **fields):
+    data = {
+        "csrf_token": csrf_token(client.get(url).get_data(as_text=True)),
+        "title": "Job dating chantier Les Tilleuls",
+        "kind": "forum",
+        "description": "Rencontre **entreprises** et candidats.",
+        "start_date": "2027-03-10",
+        "start_time": "09:30",
+        "end_time": "12:00",
+        "place": "Salle des fêtes, Voiron",
+        "territory_id": "0",
+        "capacity": "20",
+    }
+    data.update(fields)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_coanimator_creates_event_with_paris_times(client, login_as, app):
+    user = login_as("coanimator")
+    response = client.post("/events/nouveau", data=_form_data(client, "/events/nouveau", organiser_ids=str(user.id)))
+    assert response.status_code == 302
+    with app.app_context():
+        event = db.session.scalar(select(Event))
+        # 10 March 2027 is winter time: Paris is UTC+1.
+        assert event.starts_at == datetime(2027, 3, 10, 8, 30, tzinfo=timezone.utc)
+        assert event.ends_at == datetime(2027, 3, 10, 11, 0, tzinfo=timezone.utc)
+        assert [u.id for u in event.organisers] == [user.id]
+        assert event.capacity == 20
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Job dating chantier Les Tilleuls" in page
+    assert "<strong>entreprises</strong>" in page
+    assert "mercredi 10 mars 2027" in page and "09:30" in page
+
+
+def test_summer_time_is_handled(client, login_as, app):
+    login_as("coanimator")
+    client.post("/events/nouveau", data=_form_data(client, "/events/nouveau", start_date="2027-07-01",
+                                                    start_time="10:00", end_time="11:00"))
+    with app.app_context():
+        event = db.session.scalar(select(Event))
+        assert event.starts_at == datetime(2027, 7, 1, 8, 0, tzinfo=timezone.utc)
+
+
+def test_all_day_event_over_several_days(client, login_as, app):
+    login_as("coanimator")
+    response = client.post("/events/nouveau", data=_form_data(
+        client, "/events/nouveau", all_day="y", start_date="2027-03-27", end_date="2027-03-28",
+        start_time=None, end_time=None))
+    assert response.status_code == 302
+    with app.app_context():
+        event = db.session.scalar(select(Event))
+        assert event.all_day
+        # The DST change happens in the night of 27 to 28 March 2027: the end is still Paris midnight.
+        assert event.starts_at == datetime(2027, 3, 26, 23, 0, tzinfo=timezone.utc)
+        assert event.ends_at == datetime(2027, 3, 28, 22, 0, tzinfo=timezone.utc)
+        assert (event.first_day, event.last_day) == (date(2027, 3, 27), date(2027, 3, 28))
+
+
+def test_invalid_input_gives_french_errors_and_keeps_input(client, login_as, app):
+    login_as("coanimator")
+    response = client.post("/events/nouveau", data=_form_data(
+        client, "/events/nouveau", end_time="08:00", title="Forum emploi", start_date="pas une date"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "pas une date valide" in page
+    assert 'value="Forum emploi"' in page
+    response = client.post("/events/nouveau", data=_form_data(client, "/events/nouveau", end_time="08:00"))
+    assert "La fin doit être après le début." in response.get_data(as_text=True)
+    response = client.post("/events/nouveau", data=_form_data(client, "/events/nouveau", title="x" * 201,
+                                                               capacity="-3", territory_id="abc"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "200 caractères au maximum." in page
+    assert "Indiquez un nombre entre 1 et 100 000." in page
+    response = client.post("/events/nouveau", data=_form_data(
+        client, "/events/nouveau", registration_deadline="2027-03-11T10:00"))
+    assert "La date limite d'inscription doit précéder le début." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Event)) is None
+
+
+def test_members_cannot_create_but_organisers_can_edit(client, login_as, make_user, make_event):
+    member = login_as("member")
+    assert client.get("/events/nouveau").status_code == 403
+    other = make_event()
+    assert client.get(f"/events/{other}/modifier").status_code == 403
+    assert client.get(f"/events/{other}/inscrits").status_code == 403
+    assert client.get(f"/events/{other}/annuler").status_code == 403
+    mine = make_event(organisers=[member])
+    assert client.get(f"/events/{mine}/modifier").status_code == 200
+    assert client.get(f"/events/{mine}/inscrits").status_code == 200
+
+
+def test_anonymous_is_sent_to_login(client, make_event):
+    event_id = make_event()
+    for url in ("/events/", f"/events/{event_id}", f"/events/{event_id}.ics", "/events/mon-agenda"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_deactivated_member_is_refused(client, login_as, make_event):
+    login_as("member", active=False)
+    response = client.get("/events/")
+    assert response.status_code == 302
+
+
+def test_duplicate_prefills_everything_but_dates(client, login_as, make_event):
+    user = login_as("coanimator")
+    source = make_event(title="Visite chantier ZAC Bouchayer", kind="site_visit", place="Grenoble",
+                        capacity=12, organisers=[user])
+    response = client.get(f"/events/{source}/dupliquer")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="Visite chantier ZAC Bouchayer"' in page
+    assert 'value="Grenoble"' in page and 'value="12"' in page
+    assert 'name="start_date" required type="date" value=""' in page
+    assert 'name="start_time" type="time" value="09:30"' in page
+
+
+def test_edit_of_time_notifies_registrants_and_bumps_sequence(client, login_as, make_user, make_event, app):
+    coanimator = login_as("coanimator")
+    registrant = make_user()
+    event_id = make_event(day=date(2027, 5, 4), organisers=[coanimator])
+    with app.app_context():
+        db.session.add(Registration(event_id=event_id, user_id=registrant.id, status="registered"))
+        db.session.commit()
+    url = f"/events/{event_id}/modifier"
+    response = client.post(url, data=_form_data(client, url, start_date="2027-05-04", start_time="14:00",
+                                                 end_time="16:00", organiser_ids=str(coanimator.id)))
+    assert response.status_code == 302
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assert event.sequence == 1
+        messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == registrant.email)).all()
+        assert len(messages) == 1
+        assert "Changement" in messages[0].subject
+        assert "14:00" in messages[0].text_body
+
+
+def test_cancel_requires_reason_and_notifies(client, login_as, make_user, make_event, app):
+    coanimator = login_as("coanimator")
+    registrant = make_user()
+    event_id = make_event(organisers=[coanimator])
+    with app.app_context():
+        db.session.add(Registration(event_id=event_id, user_id=registrant.id, status="registered"))
+        db.session.commit()
+    url = f"/events/{event_id}/annuler"
+    response = client.post(url, data={"csrf_token": csrf_token(client.get(url).get_data(as_text=True)), "reason": ""})
+    assert "Ce champ est obligatoire." in response.get_data(as_text=True)
+    response = client.post(url, data={"csrf_token": csrf_token(client.get(url).get_data(as_text=True)),
+                                      "reason": "Chantier reporté par le bailleur"})
+    assert response.status_code == 302
+    page = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "Annulé" in page and "Chantier reporté par le bailleur" in page
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assert event.status == "cancelled" and event.sequence == 1
+        message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == registrant.email))
+        assert "Annulé" in message.subject and "Chantier reporté" in message.text_body
+
+
+def test_unknown_event_is_404(client, login_as):
+    login_as("member")
+    assert client.get("/events/999999").status_code == 404
+
+
+def test_past_event_closed_for_registration(client, login_as, make_event):
+    login_as("member")
+    event_id = make_event(days_ahead=-3)
+    page = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "déjà commencé ou est passé" in page
+    assert utcnow()  # the clock is real: the event above is in the past
