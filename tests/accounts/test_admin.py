@@ -1,0 +1,157 @@
+"""Admin pages: members, structures, territories, emails (outbox), audit log."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from network_space.accounts.models import Structure, Territory, User
+from network_space.core.audit import AuditEntry
+from network_space.extensions import db
+from network_space.notifications.outbox import STATUS_FAILED, STATUS_PENDING, OutboxMessage, queue_email
+from tests.conftest import PASSWORD
+from tests.helpers import csrf_token
+
+
+def _token(client, path="/admin/members"):
+    return csrf_token(client.get(path).get_data(as_text=True))
+
+
+def _actions(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def test_change_role_and_not_your_own(app, client, login_as, make_user):
+    admin = login_as("admin")
+    member = make_user()
+    token = _token(client)
+    client.post(f"/admin/members/{member.id}/role", data={"csrf_token": token, "role": "coanimator"})
+    body = client.post(f"/admin/members/{admin.id}/role", data={"csrf_token": token, "role": "member"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "propre rôle" in body
+    with app.app_context():
+        assert db.session.get(User, member.id).role == "coanimator"
+        assert db.session.get(User, admin.id).role == "admin"
+    assert "member.role_changed" in _actions(app)
+
+
+def test_deactivate_logs_out_and_reactivate(app, client, login_as, make_user):
+    member = make_user()
+    session = app.test_client()
+    page = session.get("/login").get_data(as_text=True)
+    session.post("/login", data={"csrf_token": csrf_token(page), "email": member.email, "password": PASSWORD})
+    assert session.get("/").status_code == 200
+
+    admin = login_as("admin")
+    token = _token(client)
+    client.post(f"/admin/members/{member.id}/active", data={"csrf_token": token, "active": "0"})
+    assert session.get("/").status_code == 302  # logged out at once
+    assert member.full_name in client.get("/admin/members?state=inactive").get_data(as_text=True)
+    body = client.post(f"/admin/members/{admin.id}/active", data={"csrf_token": token, "active": "0"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "propre compte" in body
+    client.post(f"/admin/members/{member.id}/active", data={"csrf_token": token, "active": "1"})
+    with app.app_context():
+        assert db.session.get(User, member.id).active and db.session.get(User, admin.id).active
+    assert {"member.deactivated", "member.reactivated"} <= set(_actions(app))
+
+
+def test_structures_crud_and_refuse_delete_in_use(app, client, login_as, make_user):
+    login_as("admin")
+    token = _token(client, "/admin/structures/new")
+    page = client.get("/admin/structures/new").get_data(as_text=True)
+    assert "EPCI (intercommunalité)" in page and "Association" in page
+    response = client.post("/admin/structures/new", data={"csrf_token": token, "name": "GIP Test", "kind": "gip",
+                                                          "territory": "0", "website": "", "address": "", "active": "y"})
+    assert response.status_code == 302
+    duplicate = client.post("/admin/structures/new", data={"csrf_token": token, "name": "gip test", "kind": "gip", "territory": "0"})
+    assert "déjà ce nom" in duplicate.get_data(as_text=True)
+    bad = client.post("/admin/structures/new", data={"csrf_token": token, "name": "N" * 300, "kind": "pirate",
+                                                     "territory": "abc", "website": "ftp://x"})
+    assert bad.status_code == 200 and "200 caractères au maximum" in bad.get_data(as_text=True)
+    with app.app_context():
+        structure = db.session.scalar(select(Structure).where(Structure.name == "GIP Test"))
+        structure_id = structure.id
+    client.post(f"/admin/structures/{structure_id}", data={"csrf_token": token, "name": "GIP Renommé", "kind": "gip", "territory": "0"})
+    make_user(structure_id=structure_id)
+    refused = client.post(f"/admin/structures/{structure_id}/delete", data={"csrf_token": token}, follow_redirects=True)
+    assert "ne peut pas être supprimée" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Structure, structure_id).name == "GIP Renommé"
+        db.session.execute(User.__table__.update().values(structure_id=None))
+        db.session.commit()
+    client.post(f"/admin/structures/{structure_id}/delete", data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.get(Structure, structure_id) is None
+    assert {"structure.created", "structure.updated", "structure.deleted"} <= set(_actions(app))
+
+
+def test_territories_crud_and_refuse_delete_in_use(app, client, login_as, make_user):
+    login_as("admin")
+    token = _token(client, "/admin/territories/new")
+    client.post("/admin/territories/new", data={"csrf_token": token, "name": "CC Test", "short_name": "Test",
+                                                "sector": "sud", "active": "y"})
+    with app.app_context():
+        territory = db.session.scalar(select(Territory).where(Territory.name == "CC Test"))
+        territory_id = territory.id
+        assert territory.sector == "sud" and territory.active
+    bad = client.post("/admin/territories/new", data={"csrf_token": token, "name": "X", "sector": "est"})
+    assert bad.status_code == 200
+    client.post(f"/admin/territories/{territory_id}", data={"csrf_token": token, "name": "CC Test", "sector": "nord"})
+    user = make_user()
+    with app.app_context():
+        db.session.get(User, user.id).territories = [db.session.get(Territory, territory_id)]
+        db.session.commit()
+    refused = client.post(f"/admin/territories/{territory_id}/delete", data={"csrf_token": token}, follow_redirects=True)
+    assert "désactivez-le" in refused.get_data(as_text=True)
+    with app.app_context():
+        territory = db.session.get(Territory, territory_id)
+        assert territory.sector == "nord" and not territory.active  # unchecked box = inactive
+        db.session.get(User, user.id).territories = []
+        db.session.commit()
+    client.post(f"/admin/territories/{territory_id}/delete", data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.get(Territory, territory_id) is None
+
+
+def test_emails_page_shows_bodies_safely_and_retries_failed(app, client, login_as):
+    login_as("admin")
+    with app.test_request_context():
+        message = queue_email("test_message", "x@example.org", "Sujet <script>alert(1)</script>")
+        message.status = STATUS_FAILED
+        message.attempts = 20
+        message.last_error = "SMTPServerDisconnected: boom"
+        db.session.commit()
+        message_id = message.id
+    listing = client.get("/admin/emails").get_data(as_text=True)
+    assert "Réessayer" in listing and "SMTPServerDisconnected" in listing and "<script>alert(1)" not in listing
+    detail = client.get(f"/admin/emails/{message_id}").get_data(as_text=True)
+    assert "Ceci est un message de test" in detail and "sandbox" in detail
+    frame = client.get(f"/admin/emails/{message_id}/html")
+    assert frame.status_code == 200 and "sandbox" in frame.headers["Content-Security-Policy"]
+    assert "script-src" not in frame.headers["Content-Security-Policy"]  # default-src 'none' covers scripts
+    client.post(f"/admin/emails/{message_id}/retry", data={"csrf_token": csrf_token(detail)})
+    with app.app_context():
+        message = db.session.get(OutboxMessage, message_id)
+        assert message.status == STATUS_PENDING and message.attempts == 0
+    assert "email.retry" in _actions(app)
+
+
+def test_audit_log_lists_and_filters(app, client, login_as, make_user):
+    login_as("admin")
+    member = make_user()
+    token = _token(client)
+    client.post(f"/admin/members/{member.id}/role", data={"csrf_token": token, "role": "coanimator"})
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "member.role_changed" in page and member.email in page and "127.0.0.1" in page
+    filtered = client.get("/admin/audit?action=login.success").get_data(as_text=True)
+    assert member.email not in filtered
+    assert client.get("/admin/audit?action=" + "x" * 500 + "&page=-3").status_code == 200
+
+
+def test_coanimator_reaches_invitations_only(client, login_as):
+    login_as("coanimator")
+    assert client.get("/admin/invitations").status_code == 200
+    for path in ("/admin/members", "/admin/structures", "/admin/territories", "/admin/emails", "/admin/audit"):
+        assert client.get(path).status_code == 403
+    nav = client.get("/").get_data(as_text=True)
+    assert "Administration" not in nav
