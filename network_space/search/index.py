@@ -1,0 +1,183 @@
+"""The Whoosh index on disk: schema, opening, writing with a lock timeout, atomic swap.
+
+SEARCH_INDEX_DIR is a symbolic link to a versioned directory beside it
+(``<SEARCH_INDEX_DIR>.versions/<stamp>``): a rebuild fills a new version, then replaces the link
+with os.replace(), which is atomic, so readers see either the whole old index or the whole new one.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import current_app
+from whoosh import index as whoosh_index
+from whoosh.filedb.structfile import StructFile
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.index import LockError  # noqa: F401 - re-exported for the queue
+
+from network_space.search.analysis import french_analyzer, spelling_analyzer
+
+INDEX_NAME = "MAIN"
+# Whoosh raises many kinds of errors on a damaged or half-written index.
+INDEX_ERRORS = (whoosh_index.IndexError, OSError, EOFError, ValueError, KeyError, IndexError, TypeError)
+
+
+def make_schema() -> Schema:
+    fr = french_analyzer()
+    return Schema(
+        uid=ID(unique=True, stored=True),
+        kind=ID(stored=True, sortable=True),
+        obj_id=STORED(),
+        title=TEXT(analyzer=fr, stored=True, field_boost=4.0),
+        summary=TEXT(analyzer=fr, stored=True, field_boost=1.5),
+        body=TEXT(analyzer=fr, stored=True),
+        keywords=TEXT(analyzer=fr, field_boost=2.0),
+        author=TEXT(analyzer=fr, stored=True),
+        tags=KEYWORD(commas=True, lowercase=True, stored=True),
+        sectors=KEYWORD(commas=True, stored=True),
+        category=ID(stored=True, sortable=True),
+        subtype=ID(stored=True, sortable=True),
+        territory=ID(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
+        date=DATETIME(stored=True, sortable=True),
+        audience=ID(stored=True),
+        spell=TEXT(analyzer=spelling_analyzer(), phrase=False),
+    )
+
+
+# The full-text fields a user query searches.
+TEXT_FIELDS = ("title", "summary", "body", "keywords", "author")
+FACET_FIELDS = ("category", "subtype", "tags", "sectors", "territory", "year", "kind")
+MULTI_VALUED = {"tags", "sectors"}
+
+
+def index_path() -> Path:
+    return Path(current_app.config["SEARCH_INDEX_DIR"])
+
+
+def _versions_dir(path: Path) -> Path:
+    return path.with_name(path.name + ".versions")
+
+
+def new_version_dir(path: Path | None = None) -> Path:
+    path = path or index_path()
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    target = _versions_dir(path) / f"{stamp}-{os.getpid()}"
+    target.mkdir(parents=True)
+    return target
+
+
+def open_index():
+    """The current index, or None when it does not exist yet."""
+    path = index_path()
+    if not path.exists() or not whoosh_index.exists_in(str(path), indexname=INDEX_NAME):
+        return None
+    return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+
+
+def open_or_create_index():
+    """For writers: an empty index is created on first use (a fresh site has nothing to index)."""
+    ix = open_index()
+    if ix is not None:
+        return ix
+    path = index_path()
+    target = new_version_dir(path)
+    ix = whoosh_index.create_in(str(target), make_schema(), indexname=INDEX_NAME)
+    if path.is_symlink() and not path.exists():
+        path.unlink()  # a dangling link left by a removed version
+    try:
+        os.symlink(target, path)  # fails if another process won the race: use theirs
+    except FileExistsError:
+        shutil.rmtree(target, ignore_errors=True)
+        return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+    return ix
+
+
+def create_index_in(target: Path):
+    return whoosh_index.create_in(str(target), make_schema(), indexname=INDEX_NAME)
+
+
+def swap_in(target: Path) -> None:
+    """Point SEARCH_INDEX_DIR at ``target`` atomically, then remove older versions."""
+    path = index_path()
+    link = path.with_name(path.name + f".link-{os.getpid()}")
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(target, link)
+    if path.exists() and not path.is_symlink():
+        # A plain directory (older layout or copied by hand): move it aside; os.replace cannot
+        # replace a non-empty directory with a link.
+        path.rename(path.with_name(path.name + ".old"))
+        shutil.rmtree(path.with_name(path.name + ".old"), ignore_errors=True)
+    os.replace(link, path)
+    # Open searchers keep their files (POSIX unlink semantics), so removing old versions is safe.
+    for version in _versions_dir(path).iterdir():
+        if version != target:
+            shutil.rmtree(version, ignore_errors=True)
+
+
+def remove_index() -> None:
+    """Delete the index entirely (tests, or an operator starting over before a reindex)."""
+    path = index_path()
+    if path.is_symlink():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+    shutil.rmtree(_versions_dir(path), ignore_errors=True)
+
+
+def close_leaked_files(error: BaseException) -> None:
+    """Whoosh 2.7.4 leaves a file open when it cannot parse it (TOC.read has no try/finally).
+    Close the files still referenced by the failed frames, so descriptors do not pile up (and no
+    "unclosed file" warning fires) while the index is damaged."""
+    traceback = error.__traceback__
+    while traceback is not None:
+        for value in list(traceback.tb_frame.f_locals.values()):
+            if isinstance(value, StructFile) and not value.is_closed:
+                value.close()
+        traceback = traceback.tb_next
+
+
+def index_size_bytes() -> int:
+    path = index_path()
+    if not path.exists():
+        return 0
+    return sum(f.stat().st_size for f in path.resolve().iterdir() if f.is_file())
+
+
+def to_fields(kind: str, obj_id: int, document: dict) -> dict:
+    """A to_document() dict as the Whoosh fields of one document."""
+    date = document.get("date")
+    tags = [t.strip().replace(",", " ") for t in document.get("tags") or () if t and t.strip()]
+    sectors = [s.strip().replace(",", " ") for s in document.get("sectors") or () if s and s.strip()]
+    title = document.get("title") or ""
+    summary = document.get("summary") or ""
+    body = document.get("body") or ""
+    fields = {
+        "uid": f"{kind}:{obj_id}",
+        "kind": kind,
+        "obj_id": obj_id,
+        "title": title,
+        "summary": summary,
+        "body": body,
+        "keywords": " ".join(tags + sectors + [document.get("category") or "", document.get("territory") or ""]),
+        "author": document.get("author") or "",
+        "tags": ",".join(tags),
+        "sectors": ",".join(sectors),
+        "audience": document.get("audience") or "member",
+        # The spelling vocabulary comes from titles, summaries and tags: words people remember.
+        "spell": " ".join([title, summary, " ".join(tags)]),
+    }
+    for key in ("category", "subtype", "territory"):
+        if document.get(key):
+            fields[key] = str(document[key])
+    if date is not None:
+        if not isinstance(date, datetime):  # a plain date
+            date = datetime(date.year, date.month, date.day)
+        if date.tzinfo is not None:
+            date = date.astimezone(timezone.utc).replace(tzinfo=None)  # Whoosh wants naive UTC
+        fields["date"] = date
+        fields["year"] = str(date.year)
+    return fields

@@ -1,0 +1,64 @@
+"""Search types: how each domain's objects become index documents and who may see them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+# Keys a to_document() dict may hold (anything else is ignored):
+DOCUMENT_KEYS = (
+    "title", "summary", "body", "tags", "category", "subtype", "sectors", "territory", "author",
+    "date", "audience",
+)
+AUDIENCE_MEMBERS = "member"
+AUDIENCE_COANIMATORS = "coanimator"
+
+
+@dataclass(frozen=True)
+class SearchType:
+    kind: str
+    label: Any  # lazy-translated
+    model: type
+    to_document: Callable[[Any], dict | None]
+    can_view: Callable[[Any, Any], bool]  # (user, obj) -> bool
+    url: Callable[[Any], str]
+    watch: tuple[str, ...] = field(default=())
+    load_options: tuple = field(default=())
+
+
+_types: dict[str, SearchType] = {}
+
+
+def register_search_type(
+    kind: str,
+    label,
+    model: type,
+    to_document: Callable[[Any], dict | None],
+    can_view: Callable[[Any, Any], bool],
+    url: Callable[[Any], str],
+    *,
+    watch: Iterable[str] = (),
+    load_options: Iterable = (),
+) -> SearchType:
+    """Declare a searchable kind. Idempotent per kind (create_app() may run several times).
+
+    ``watch``: attribute names of ``model``; when given, any insert, delete, or change of one of
+    these attributes is queued automatically at flush time, so the owning domain does not have
+    to call enqueue() for the model itself (it still must for related objects, e.g. comments).
+    ``load_options``: SQLAlchemy loader options (selectinload…) used when documents are built
+    or results re-checked in bulk.
+    """
+    search_type = SearchType(kind, label, model, to_document, can_view, url, tuple(watch), tuple(load_options))
+    _types[kind] = search_type
+    return search_type
+
+
+def get_type(kind: str) -> SearchType | None:
+    return _types.get(kind)
+
+
+def all_types() -> list[SearchType]:
+    return list(_types.values())
+
+
+def types_for_model(model: type) -> list[SearchType]:
+    return [t for t in _types.values() if isinstance(model, type) and issubclass(model, t.model)]

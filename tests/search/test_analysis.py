@@ -1,0 +1,36 @@
+import pytest
+
+from network_space.search.analysis import french_analyzer
+
+
+def terms(text):
+    return [t.text for t in french_analyzer()(text)]
+
+
+@pytest.mark.parametrize("query, text", [
+    ("facilitateur", "Les facilitateurs du réseau"),
+    ("facilitateurs", "un facilitateur"),
+    ("evenement", "Événements à venir"),
+    ("Événements", "un evenement"),
+    ("Isere", "le département de l'Isère"),
+    ("isère", "ISERE"),
+    ("assemblee", "l'assemblée générale"),
+    ("assemblée", "assemblee generale"),
+    ("marches reserves", "les marchés réservés"),
+    ("clause sociale", "Clauses sociales d'insertion"),
+    ("bailleur", "BAILLEURS SOCIAUX"),
+    ("insertion", "Insertion"),
+])
+def test_query_terms_found_in_text(query, text):
+    assert set(terms(query)) <= set(terms(text))
+
+
+def test_stop_words_and_apostrophes_are_dropped():
+    assert terms("l'assemblée de la commune et des EPCI") == terms("assemblée commune EPCI")
+
+
+def test_positions_keep_the_original_characters_for_highlighting():
+    text = "Réunion des Événements"
+    # Whoosh reuses one Token object: read each position as it comes.
+    spans = [text[t.startchar:t.endchar] for t in french_analyzer()(text, chars=True)]
+    assert spans == ["Réunion", "Événements"]

@@ -1,0 +1,211 @@
+"""The index queue, consistency after commit, the search page, reindex and resilience."""
+import multiprocessing
+
+import pytest
+from flask import current_app
+from sqlalchemy import func, select
+
+from network_space.extensions import db
+from network_space.search import cli as search_cli
+from network_space.search import index as search_index
+from network_space.search import queue
+from network_space.search.engine import search
+from network_space.search.models import SearchQueue
+
+
+def kinds_and_titles(results):
+    return [(hit.kind, hit.title) for hit in results.hits]
+
+
+def find(user, text, **kwargs):
+    from network_space.accounts.models import User
+
+    viewer = db.session.get(User, user.id)
+    return search(text, viewer, **kwargs)
+
+
+def test_members_are_indexed_after_commit(ctx, make_user):
+    viewer = make_user("member")
+    make_user("member", full_name="Élodie Martin", job_title="Facilitatrice clauses sociales")
+    results = find(viewer, "facilitatrice")
+    assert [h.title for h in results.hits] == ["Élodie Martin"]
+    assert find(viewer, "elodie").total == 1
+    assert db.session.scalar(select(func.count(SearchQueue.id))) == 0
+
+
+def test_change_and_deactivation_leave_results_at_once(ctx, make_user):
+    from network_space.accounts.models import User
+
+    viewer = make_user("member")
+    other = make_user("member", full_name="Julien Roux")
+    user = db.session.get(User, other.id)
+    user.full_name = "Julien Bernard"
+    db.session.commit()
+    assert find(viewer, "Roux").total == 0
+    assert find(viewer, "Bernard").total == 1
+    user = db.session.get(User, other.id)
+    user.active = False
+    db.session.commit()
+    assert find(viewer, "Bernard").total == 0
+
+
+def test_stale_index_entry_is_not_shown(ctx, make_user, app):
+    """Even when the index still has the document (change not yet applied), the database wins."""
+    from network_space.accounts.models import User
+
+    viewer = make_user("member")
+    other = make_user("member", full_name="Anaïs Girard")
+    with app.app_context():
+        # Bypass the ORM hooks: the index keeps the old state, as when another process changed it.
+        db.session.execute(db.update(User).where(User.id == other.id).values(active=False))
+        db.session.commit()
+    assert find(viewer, "Anaïs").hits == []
+
+
+def test_rollback_queues_nothing(ctx, make_user):
+    from network_space.accounts.models import User
+
+    viewer = make_user("member")
+    db.session.add(User(email="x@example.org", full_name="Zoé Fantôme", password_hash="x"))
+    db.session.flush()
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(SearchQueue.id))) == 0
+    assert find(viewer, "Zoé").total == 0
+
+
+def test_enqueue_refuses_unknown_kind(ctx):
+    with pytest.raises(KeyError):
+        queue.enqueue("nope", 1)
+
+
+def _hold_lock(path, locked, release):
+    from whoosh import index
+
+    ix = index.open_dir(path, indexname="MAIN")
+    writer = ix.writer()
+    locked.set()
+    release.wait(30)
+    writer.cancel()
+
+
+def test_lock_held_by_another_process_keeps_the_change_queued(ctx, make_user, app):
+    viewer = make_user("member")
+    search_index.open_or_create_index()
+    mp = multiprocessing.get_context("spawn")
+    locked, release = mp.Event(), mp.Event()
+    holder = mp.Process(target=_hold_lock, args=(str(search_index.index_path()), locked, release))
+    holder.start()
+    saved = app.config["SEARCH_LOCK_TIMEOUT"]
+    try:
+        assert locked.wait(30)
+        app.config["SEARCH_LOCK_TIMEOUT"] = 0.2
+        make_user("member", full_name="Maëlle Perrin")  # commits: no error despite the lock
+        assert db.session.scalar(select(func.count(SearchQueue.id))) == 1
+        assert find(viewer, "Maëlle").total == 0
+    finally:
+        app.config["SEARCH_LOCK_TIMEOUT"] = saved
+        release.set()
+        holder.join(30)
+    from network_space.notifications.worker import run_once
+
+    assert run_once()["search"] == 1
+    assert db.session.scalar(select(func.count(SearchQueue.id))) == 0
+    assert find(viewer, "Maëlle").total == 1
+
+
+def test_reindex_gives_the_same_results(ctx, make_user, app):
+    viewer = make_user("member")
+    for name in ("Camille Durand", "Camille Petit", "Louis Moreau"):
+        make_user("member", full_name=name, job_title="Chargé de mission insertion")
+    before = [kinds_and_titles(find(viewer, q)) for q in ("camille", "insertion", "moreau", "")]
+    search_index.remove_index()
+    assert find(viewer, "camille").available is False
+    counts = search_cli.rebuild()
+    assert counts["accounts.member"] == 4
+    after = [kinds_and_titles(find(viewer, q)) for q in ("camille", "insertion", "moreau", "")]
+    assert sorted(map(sorted, before)) == sorted(map(sorted, after))
+    assert search_index.index_path().is_symlink()
+    # A second rebuild swaps again and leaves a single version directory.
+    search_cli.rebuild()
+    versions = search_index.index_path().with_name(search_index.index_path().name + ".versions")
+    assert len(list(versions.iterdir())) == 1
+    assert find(viewer, "camille").total == 2
+
+
+def test_changes_during_a_rebuild_reach_the_new_index(ctx, make_user):
+    viewer = make_user("member")
+    flag = queue.rebuilding_flag_path()
+    flag.parent.mkdir(parents=True, exist_ok=True)
+    flag.touch()
+    try:
+        make_user("member", full_name="Inès Lambert")
+        # Applied to the current index, but kept queued for the index being built.
+        assert db.session.scalar(select(func.count(SearchQueue.id))) == 1
+    finally:
+        flag.unlink()
+    search_cli.rebuild()
+    assert db.session.scalar(select(func.count(SearchQueue.id))) == 0
+    assert find(viewer, "Inès").total == 1
+
+
+def test_cli_status_and_reindex(app, make_user):
+    make_user("member", full_name="Hugo Fabre")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Index reconstruit" in result.output
+    result = runner.invoke(args=["search", "status"])
+    assert result.exit_code == 0, result.output
+    assert "accounts.member" in result.output and "Modifications en attente : 0" in result.output
+
+
+def test_search_page_with_missing_or_corrupt_index(client, login_as, app):
+    login_as("member", full_name="Nina Leroy")
+    with app.app_context():
+        search_index.remove_index()
+    response = client.get("/search?q=Nina")
+    assert response.status_code == 200
+    assert "index en cours de reconstruction" in response.get_data(as_text=True)
+    with app.app_context():
+        search_cli.rebuild()
+        for f in search_index.index_path().resolve().iterdir():
+            f.write_bytes(b"\x00garbage" * 10)
+    response = client.get("/search?q=Nina")
+    assert response.status_code == 200
+    assert "index en cours de reconstruction" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("q", ['"clauses sociales', "AND", "OR", "NOT", "*", "?", "a AND", "(((", ")",
+                               "title:x", "audience:coanimator", "l'assemblée", "x" * 1000, "\x00", "ET OU"])
+def test_malformed_queries_still_answer(client, login_as, q):
+    login_as("member", full_name="Paul Garnier")
+    response = client.get("/search", query_string={"q": q, "page": "abc", "type": "nope"})
+    assert response.status_code == 200
+
+
+def test_site_search_page_filters_by_type(client, login_as, make_user, app):
+    from network_space.accounts.models import Structure
+
+    with app.app_context():
+        structure = Structure(name="Grenoble-Alpes Métropole insertion", kind="epci")
+        db.session.add(structure)
+        db.session.commit()
+    make_user("member", full_name="Sarah Insertion")
+    login_as("member")
+    html = client.get("/search?q=insertion").get_data(as_text=True)
+    assert "Sarah Insertion" in html and "Grenoble-Alpes Métropole insertion" in html
+    html = client.get("/search?q=insertion&type=accounts.structure").get_data(as_text=True)
+    assert "Sarah Insertion" not in html and "Grenoble-Alpes Métropole insertion" in html
+
+
+def test_did_you_mean(ctx, make_user):
+    viewer = make_user("member")
+    make_user("member", full_name="Claire Vidal", job_title="Facilitatrice")
+    results = find(viewer, "facilitatrise")
+    assert results.suggestion == "facilitatrice"
+    assert find(viewer, "facilitatrice").suggestion is None
+
+
+def test_anonymous_is_redirected(client):
+    assert client.get("/search?q=x").status_code == 302
