@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, \
+    SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp, URL
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from network_space.core.forms import max_length, strip
+from network_space.directory.models import KIND_GROUPS, SERVICE_TYPES
+from network_space.directory.siret import siret_validator
+
+MAX_CONTACTS = 10
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def no_nul(value):
+    """PostgreSQL refuses NUL in text: drop it rather than fail."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def _none_if_empty(value):
+    return value or None
+
+
+def _optional_text(label, length, **kwargs):
+    return StringField(label, filters=[no_nul, strip, _none_if_empty], validators=[Optional(), max_length(length)], **kwargs)
+
+
+class ContactForm(Form):
+    """One contact person; a row left empty is ignored."""
+
+    name = _optional_text(_l("Nom"), 120)
+    role = _optional_text(_l("Fonction"), 120)
+    email = EmailField(_l("Email"), filters=[no_nul, strip, _none_if_empty],
+                       validators=[Optional(), Email(_l("Adresse email invalide.")), max_length(254)])
+    phone = _optional_text(_l("Téléphone"), 30)
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Nom"), filters=[no_nul, strip],
+                       validators=[DataRequired(_l("Indiquez le nom de l'organisation.")), max_length(200)])
+    trade_name = _optional_text(_l("Nom commercial"), 200)
+    kind = SelectField(_l("Type"), coerce=int, validators=[DataRequired(_l("Choisissez un type."))])
+    siret = StringField(_l("SIRET"), filters=[no_nul, strip], validators=[max_length(30), siret_validator],
+                        description=_l("14 chiffres, espaces acceptés. Laissez vide s'il n'est pas connu."))
+    address = _optional_text(_l("Adresse"), 300)
+    postcode = StringField(_l("Code postal"), filters=[no_nul, strip, _none_if_empty],
+                           validators=[Optional(), Regexp(r"^\d{5}$", message=_l("Un code postal compte 5 chiffres."))])
+    commune = _optional_text(_l("Commune"), 120)
+    territory = SelectField(_l("Territoire (EPCI)"), coerce=int, default=0)
+    phone = _optional_text(_l("Téléphone"), 30)
+    email = EmailField(_l("Email"), filters=[no_nul, strip, _none_if_empty],
+                       validators=[Optional(), Email(_l("Adresse email invalide.")), max_length(254)])
+    website = StringField(_l("Site web"), filters=[no_nul, strip, _none_if_empty],
+                          validators=[Optional(), max_length(300),
+                                      URL(require_tld=True, message=_l("Adresse web invalide (https://…)."))])
+    contacts = FieldList(FormField(ContactForm), min_entries=1, max_entries=MAX_CONTACTS)
+    services = MultiCheckboxField(_l("Types de prestation"), choices=[SelectChoice(k, v) for k, v in SERVICE_TYPES.items()])
+    whole_departement = BooleanField(_l("Intervient sur tout le département"))
+    served_territories = MultiCheckboxField(_l("Territoires d'intervention"), coerce=int)
+    workforce = IntegerField(_l("Effectif"), validators=[Optional(), NumberRange(0, 1_000_000, _l("Effectif invalide."))])
+    reserved_l2113_12 = BooleanField(_l("Éligible aux marchés réservés L2113-12 (ESAT, EA)"))
+    reserved_l2113_13 = BooleanField(_l("Éligible aux marchés réservés L2113-13 (SIAE)"))
+    description = TextAreaField(_l("Présentation"), filters=[no_nul, strip, _none_if_empty],
+                                validators=[Optional(), max_length(10_000)],
+                                description=_l("Activités, savoir-faire, références (Markdown accepté)."))
+    internal_notes = TextAreaField(_l("Notes internes"), filters=[no_nul, strip, _none_if_empty],
+                                   validators=[Optional(), max_length(10_000)],
+                                   description=_l("Visibles des seuls membres du réseau."))
+    mark_checked = BooleanField(_l("J'ai vérifié ces informations aujourd'hui"))
+
+
+class KindForm(FlaskForm):
+    name = StringField(_l("Nom"), filters=[no_nul, strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(120)])
+    slug = StringField(_l("Identifiant"), filters=[strip, lambda v: (v or "").lower()],
+                       validators=[DataRequired(_l("Indiquez un identifiant.")), max_length(60),
+                                   Regexp(r"^[a-z0-9-]+$", message=_l("Lettres minuscules, chiffres et tirets."))])
+    group = SelectField(_l("Famille"), choices=[SelectChoice(k, v) for k, v in KIND_GROUPS.items()])
+    active = BooleanField(_l("Proposé dans les formulaires"), default=True)
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("Fichier CSV"), description=_l("Export Excel « CSV (séparateur : point-virgule) » ou CSV UTF-8."))
+
+
+class ImportMappingForm(FlaskForm):
+    """The column → field mapping; its choices are set per file by the view."""
+
+    on_duplicate = RadioField(
+        _l("Organisations déjà présentes (même SIRET)"),
+        choices=[SelectChoice("skip", _l("Les ignorer")), SelectChoice("update", _l("Les mettre à jour avec le fichier"))],
+        default="skip",
+    )

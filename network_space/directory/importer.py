@@ -1,0 +1,442 @@
+"""CSV import for co-animators: upload, mapping preview, dry run, then one all-or-nothing write.
+
+The uploaded file is kept server-side between the steps (DATA_DIR/imports/<token>.csv with a
+.json sidecar naming its owner); the browser only ever holds the random token and the column
+mapping, both re-checked on every step. Excel in French writes Windows-1252 with semicolons;
+other tools write UTF-8 (with or without BOM) with commas: both are read.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import secrets
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import func, select
+
+from network_space.accounts.models import Territory
+from network_space.directory import services
+from network_space.directory.models import SERVICE_TYPES, Organisation, OrganisationKind
+from network_space.directory.siret import InvalidSiret, format_siret, normalize_siret
+from network_space.extensions import db
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 2000
+MAX_COLUMNS = 60
+UPLOAD_MAX_AGE = 24 * 3600
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+class ImportError_(ValueError):
+    """A file that cannot be read at all; the message is French."""
+
+
+def normalise(text: str) -> str:
+    """Lower-case, no accents, single spaces: how headers and reference names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = re.sub(r"[^a-z0-9@+-]+", " ", plain.replace("’", "'").replace("'", " "))
+    return " ".join(plain.split())
+
+
+# Importable fields: label (also the header the export writes) and French headers that mean it.
+IMPORT_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "name": (_l("Nom"), ("nom", "raison sociale", "denomination", "nom de la structure", "structure", "organisation")),
+    "trade_name": (_l("Nom commercial"), ("nom commercial", "enseigne", "nom d usage")),
+    "kind": (_l("Type"), ("type", "type de structure", "categorie", "nature", "statut")),
+    "siret": (_l("SIRET"), ("siret", "n siret", "no siret", "numero siret", "numero de siret")),
+    "address": (_l("Adresse"), ("adresse", "adresse postale", "rue")),
+    "postcode": (_l("Code postal"), ("code postal", "cp")),
+    "commune": (_l("Commune"), ("commune", "ville", "localite")),
+    "territory": (_l("Territoire (EPCI)"), ("territoire", "territoire epci", "epci", "intercommunalite")),
+    "phone": (_l("Téléphone"), ("telephone", "tel", "tel standard")),
+    "email": (_l("Email"), ("email", "e mail", "courriel", "mail", "adresse email")),
+    "website": (_l("Site web"), ("site web", "site", "site internet", "url")),
+    "services": (_l("Types de prestation"), ("types de prestation", "type de prestation", "prestations")),
+    "whole_departement": (_l("Tout le département"), ("tout le departement", "intervient sur tout le departement",
+                                                       "departement entier")),
+    "served_territories": (_l("Territoires d'intervention"), ("territoires d intervention", "zone d intervention",
+                                                              "territoires servis")),
+    "workforce": (_l("Effectif"), ("effectif", "effectifs", "nombre de salaries")),
+    "reserved_l2113_12": (_l("Éligible L2113-12"), ("eligible l2113-12", "l2113-12", "marche reserve l2113-12")),
+    "reserved_l2113_13": (_l("Éligible L2113-13"), ("eligible l2113-13", "l2113-13", "marche reserve l2113-13")),
+    "description": (_l("Présentation"), ("presentation", "description", "activite", "activites")),
+    "internal_notes": (_l("Notes internes"), ("notes internes", "notes", "commentaire", "commentaires")),
+    "contact_name": (_l("Contact : nom"), ("contact nom", "contact", "nom du contact", "personne a contacter", "referent")),
+    "contact_role": (_l("Contact : fonction"), ("contact fonction", "fonction du contact", "fonction")),
+    "contact_email": (_l("Contact : email"), ("contact email", "email du contact", "courriel du contact")),
+    "contact_phone": (_l("Contact : téléphone"), ("contact telephone", "telephone du contact", "tel du contact")),
+}
+TEXT_LIMITS = {"name": 200, "trade_name": 200, "address": 300, "commune": 120, "phone": 30, "website": 300,
+               "description": 10_000, "internal_notes": 10_000, "contact_name": 120, "contact_role": 120,
+               "contact_phone": 30}
+BOOLEAN_FIELDS = ("whole_departement", "reserved_l2113_12", "reserved_l2113_13")
+TRUE_WORDS = {"oui", "o", "x", "1", "vrai", "yes", "y", "true"}
+FALSE_WORDS = {"non", "n", "0", "faux", "no", "false", ""}
+
+
+# --- reading the file ----------------------------------------------------------------------
+
+@dataclass
+class ParsedFile:
+    filename: str
+    encoding: str
+    delimiter: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    if b"\x00" in raw:
+        raise ImportError_(_("Ce fichier n'est pas un fichier texte CSV."))
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), "UTF-8"
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "Windows-1252"
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = text[:20_000]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;").delimiter
+    except csv.Error:
+        first_line = sample.split("\n", 1)[0]
+        return ";" if first_line.count(";") >= first_line.count(",") else ","
+
+
+def parse(raw: bytes, filename: str) -> ParsedFile:
+    if not raw.strip():
+        raise ImportError_(_("Le fichier est vide."))
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportError_(_("Le fichier dépasse %(n)d Mo.", n=MAX_IMPORT_BYTES // (1024 * 1024)))
+    text, encoding = decode(raw)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if header is None:
+                header = [cell.strip() for cell in cells]
+                if len(header) > MAX_COLUMNS:
+                    raise ImportError_(_("Le fichier a plus de %(n)d colonnes.", n=MAX_COLUMNS))
+                continue
+            if len(rows) >= MAX_IMPORT_ROWS:
+                raise ImportError_(_("Le fichier dépasse %(n)d lignes : découpez-le.", n=MAX_IMPORT_ROWS))
+            rows.append((reader.line_num, [cell.strip() for cell in cells]))
+    except csv.Error:
+        raise ImportError_(_("Le fichier CSV est mal formé (guillemets non fermés ?).")) from None
+    if header is None or not rows:
+        raise ImportError_(_("Le fichier ne contient aucune ligne de données sous l'en-tête."))
+    return ParsedFile(filename, encoding, delimiter, header, rows)
+
+
+def guess_mapping(header: list[str]) -> list[str]:
+    """For each column, the field its header names ('' when none); a field is used once."""
+    aliases = {normalise(str(label)): key for key, (label, _names) in IMPORT_FIELDS.items()}
+    for key, (_label, names) in IMPORT_FIELDS.items():
+        for name in names:
+            aliases.setdefault(normalise(name), key)
+    used: set[str] = set()
+    mapping = []
+    for column in header:
+        key = aliases.get(normalise(column), "")
+        if key in used:
+            key = ""
+        used.add(key)
+        mapping.append(key)
+    return mapping
+
+
+def read_mapping(form, header: list[str]) -> tuple[list[str], list[str]]:
+    """The mapping posted by the form, and the French problems with it."""
+    mapping = []
+    for i in range(len(header)):
+        value = form.get(f"map-{i}", "")
+        mapping.append(value if value in IMPORT_FIELDS else "")
+    problems = []
+    chosen = [key for key in mapping if key]
+    for key in sorted(set(chosen)):
+        if chosen.count(key) > 1:
+            problems.append(_("Le champ « %(field)s » est choisi pour plusieurs colonnes.", field=IMPORT_FIELDS[key][0]))
+    if "name" not in chosen:
+        problems.append(_("Indiquez la colonne qui contient le nom."))
+    return mapping, problems
+
+
+# --- keeping the upload between steps ------------------------------------------------------
+
+def _imports_dir() -> Path:
+    path = Path(current_app.config["DATA_DIR"]) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_upload(raw: bytes, filename: str, user) -> str:
+    folder = _imports_dir()
+    now = time.time()
+    for old in folder.glob("*.json"):  # forget abandoned imports
+        if now - old.stat().st_mtime > UPLOAD_MAX_AGE:
+            old.with_suffix(".csv").unlink(missing_ok=True)
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(32)
+    (folder / f"{token}.csv").write_bytes(raw)
+    (folder / f"{token}.json").write_text(json.dumps({"user_id": user.id, "filename": filename[:200]}))
+    return token
+
+
+def load_upload(token: str, user) -> ParsedFile | None:
+    """The file behind a token, if it is the user's and not expired; None otherwise."""
+    if not TOKEN_RE.match(token or ""):
+        return None
+    folder = _imports_dir()
+    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.csv"
+    try:
+        meta = json.loads(meta_path.read_text())
+        if meta.get("user_id") != user.id or time.time() - meta_path.stat().st_mtime > UPLOAD_MAX_AGE:
+            return None
+        return parse(data_path.read_bytes(), meta.get("filename") or "import.csv")
+    except (OSError, ValueError):
+        return None
+
+
+def discard_upload(token: str) -> None:
+    if TOKEN_RE.match(token or ""):
+        folder = _imports_dir()
+        (folder / f"{token}.csv").unlink(missing_ok=True)
+        (folder / f"{token}.json").unlink(missing_ok=True)
+
+
+# --- dry run -------------------------------------------------------------------------------
+
+@dataclass
+class RowResult:
+    line: int
+    name: str
+    data: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    existing: Organisation | None = None
+    action: str = "create"  # create, update, skip, error
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowResult]
+    on_duplicate: str
+
+    @property
+    def errors(self) -> list[RowResult]:
+        return [row for row in self.rows if row.problems]
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+
+class _References:
+    """Kinds, territories and existing organisations, each loaded in one query."""
+
+    def __init__(self, rows: list[RowResult]):
+        self.kinds: dict[str, OrganisationKind] = {}
+        for kind in db.session.scalars(select(OrganisationKind)):
+            self.kinds[normalise(kind.name)] = kind
+            self.kinds[normalise(kind.slug)] = kind
+        self.territories: dict[str, Territory] = {}
+        for territory in db.session.scalars(select(Territory)):
+            self.territories[normalise(territory.name)] = territory
+            if territory.short_name:
+                self.territories[normalise(territory.short_name)] = territory
+        self.services = {normalise(str(label)): code for code, label in SERVICE_TYPES.items()}
+        self.services.update({code: code for code in SERVICE_TYPES})
+        sirets = {row.data["siret"] for row in rows if row.data.get("siret")}
+        names = {row.name.lower() for row in rows if row.name and not row.data.get("siret")}
+        self.by_siret = {o.siret: o for o in db.session.scalars(select(Organisation).where(Organisation.siret.in_(sirets)))} if sirets else {}
+        self.by_name: dict[str, Organisation] = {}
+        if names:
+            for org in db.session.scalars(select(Organisation).where(func.lower(Organisation.name).in_(names))
+                                          .order_by(Organisation.id)):
+                self.by_name.setdefault(org.name.lower(), org)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;,|\n]", value) if part.strip()]
+
+
+def _boolean(value: str, row: RowResult, label) -> bool | None:
+    word = normalise(value)
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    row.problems.append(_("%(field)s : « %(value)s » n'est ni oui ni non.", field=label, value=value[:40]))
+    return None
+
+
+def _read_cells(row: RowResult, cells: dict[str, str]) -> None:
+    """Check and convert the cells that need no reference data."""
+    for key, limit in TEXT_LIMITS.items():
+        if len(cells.get(key, "")) > limit:
+            row.problems.append(_("%(field)s : %(max)d caractères au maximum.", field=IMPORT_FIELDS[key][0], max=limit))
+    if not row.name:
+        row.problems.append(_("Nom manquant."))
+    if cells.get("siret"):
+        try:
+            row.data["siret"] = normalize_siret(cells["siret"])
+        except InvalidSiret as error:
+            row.problems.append(_("SIRET « %(value)s » invalide : %(reason)s", value=cells["siret"][:30], reason=error))
+    if cells.get("postcode"):
+        if re.fullmatch(r"\d{5}", cells["postcode"]):
+            row.data["postcode"] = cells["postcode"]
+        else:
+            row.problems.append(_("Code postal « %(value)s » invalide (5 chiffres).", value=cells["postcode"][:20]))
+    for key in ("email", "contact_email"):
+        if cells.get(key):
+            try:
+                row.data[key] = validate_email(cells[key], check_deliverability=False).normalized
+            except EmailNotValidError:
+                row.problems.append(_("%(field)s « %(value)s » invalide.", field=IMPORT_FIELDS[key][0], value=cells[key][:60]))
+    if cells.get("workforce"):
+        try:
+            row.data["workforce"] = int(cells["workforce"].replace(" ", "").replace("\u202f", ""))
+            if not 0 <= row.data["workforce"] <= 1_000_000:
+                raise ValueError
+        except ValueError:
+            row.problems.append(_("Effectif « %(value)s » invalide.", value=cells["workforce"][:20]))
+    for key in BOOLEAN_FIELDS:
+        if key in cells and cells[key]:
+            value = _boolean(cells[key], row, IMPORT_FIELDS[key][0])
+            if value is not None:
+                row.data[key] = value
+    for key in ("trade_name", "address", "commune", "phone", "description", "internal_notes"):
+        if cells.get(key):
+            row.data[key] = cells[key]
+    if cells.get("website"):
+        url = cells["website"]
+        row.data["website"] = url if re.match(r"^https?://", url, re.I) else f"https://{url}"
+    if cells.get("contact_name"):
+        row.data["contacts"] = [{"name": cells["contact_name"], "role": cells.get("contact_role", ""),
+                                 "email": row.data.pop("contact_email", ""), "phone": cells.get("contact_phone", "")}]
+
+
+def _resolve(row: RowResult, cells: dict[str, str], refs: _References) -> None:
+    """Check the cells that name reference data (kind, territories, service types)."""
+    if cells.get("kind"):
+        kind = refs.kinds.get(normalise(cells["kind"]))
+        if kind is None:
+            row.problems.append(_("Type inconnu : « %(value)s ».", value=cells["kind"][:60]))
+        else:
+            row.data["kind"] = kind
+    if cells.get("territory"):
+        territory = refs.territories.get(normalise(cells["territory"]))
+        if territory is None:
+            row.problems.append(_("Territoire inconnu : « %(value)s ».", value=cells["territory"][:60]))
+        else:
+            row.data["territory"] = territory
+    if cells.get("served_territories"):
+        served = []
+        for name in _split(cells["served_territories"]):
+            if normalise(name) in ("tout le departement", "departement", "isere"):
+                row.data["whole_departement"] = True
+            elif (territory := refs.territories.get(normalise(name))) is not None:
+                served.append(territory)
+            else:
+                row.problems.append(_("Territoire d'intervention inconnu : « %(value)s ».", value=name[:60]))
+        row.data["served_territories"] = served
+    if cells.get("services"):
+        codes = []
+        for name in _split(cells["services"]):
+            code = refs.services.get(normalise(name))
+            if code is None:
+                row.problems.append(_("Type de prestation inconnu : « %(value)s ».", value=name[:60]))
+            else:
+                codes.append(code)
+        row.data["services"] = codes
+
+
+def analyse(parsed: ParsedFile, mapping: list[str], on_duplicate: str) -> ImportReport:
+    """The dry run: every row's problems and what would happen to it. Writes nothing."""
+    report = ImportReport(rows=[], on_duplicate=on_duplicate if on_duplicate in ("skip", "update") else "skip")
+    rows_cells = []
+    for line, values in parsed.rows:
+        cells = {key: (values[i] if i < len(values) else "") for i, key in enumerate(mapping) if key}
+        row = RowResult(line=line, name=cells.get("name", ""))
+        if row.name:
+            row.data["name"] = row.name
+        _read_cells(row, cells)
+        report.rows.append(row)
+        rows_cells.append(cells)
+    refs = _References(report.rows)
+    seen_siret: dict[str, int] = {}
+    seen_name: dict[str, int] = {}
+    for row, cells in zip(report.rows, rows_cells):
+        _resolve(row, cells, refs)
+        siret = row.data.get("siret")
+        if siret:
+            if siret in seen_siret:
+                row.problems.append(_("Doublon dans le fichier : même SIRET que la ligne %(line)d.", line=seen_siret[siret]))
+            seen_siret.setdefault(siret, row.line)
+            row.existing = refs.by_siret.get(siret)
+        elif row.name:
+            key = row.name.lower()
+            if key in seen_name:
+                row.problems.append(_("Doublon dans le fichier : même nom que la ligne %(line)d.", line=seen_name[key]))
+            seen_name.setdefault(key, row.line)
+            row.existing = refs.by_name.get(key)
+        if row.existing is None and not cells.get("kind"):
+            row.problems.append(_("Type manquant."))
+        if row.problems:
+            row.action = "error"
+        elif row.existing is not None:
+            row.action = report.on_duplicate
+        else:
+            row.action = "create"
+    return report
+
+
+def describe_existing(row: RowResult) -> str:
+    org = row.existing
+    if org is None:
+        return ""
+    if org.siret:
+        return _("Déjà dans l'annuaire : « %(name)s » (SIRET %(siret)s).", name=org.name, siret=format_siret(org.siret))
+    return _("Déjà dans l'annuaire : « %(name)s » (même nom).", name=org.name)
+
+
+# --- the import ----------------------------------------------------------------------------
+
+def run_import(report: ImportReport, actor) -> dict[str, int]:
+    """Write every row in the caller's transaction (the caller commits, or rolls back on error):
+    nothing is half-imported. Refuses a report with problems."""
+    if report.errors:
+        raise ImportError_(_("Le fichier contient des erreurs : corrigez-les avant d'importer."))
+    done = {"create": 0, "update": 0, "skip": 0}
+    for row in report.rows:
+        if row.action == "create":
+            # No notifications: a file of 300 partners would flood every member.
+            services.create_organisation(row.data, actor, action="import", notify_members=False)
+        elif row.action == "update":
+            # Empty cells never erase what the directory already knows; contacts are added.
+            data = dict(row.data)
+            if "contacts" in data:
+                known = services.snapshot(row.existing)["contacts"]
+                names = {contact["name"].lower() for contact in known}
+                data["contacts"] = known + [c for c in data["contacts"] if c["name"].lower() not in names]
+            services.update_organisation(row.existing, data, actor, action="import", notify_members=False)
+        done[row.action] += 1
+    return done

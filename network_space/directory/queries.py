@@ -1,0 +1,233 @@
+"""Reads of the directory: the filters of /directory/ (which combine), their counts, the list."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+
+from network_space.accounts.models import Territory
+from network_space.directory.models import (
+    KIND_GROUPS,
+    RESERVED_CONTRACTS,
+    SERVICE_TYPES,
+    Organisation,
+    OrganisationKind,
+    OrganisationService,
+    organisation_territory,
+)
+from network_space.extensions import db
+
+STATUSES = ("active", "archived", "all")
+SLUG_RE = re.compile(r"^[a-z0-9-]{1,60}$")
+MAX_QUERY_LENGTH = 200
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    kind: str | None = None  # slug
+    group: str | None = None
+    service: str | None = None
+    territory: int | None = None
+    reserved: str | None = None
+    status: str = "active"
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> "DirectoryFilters":
+        """Read the query string defensively: anything unknown is ignored, never an error."""
+        group = args.get("group")
+        service = args.get("service")
+        reserved = args.get("reserved")
+        status = args.get("status")
+        kind = (args.get("kind") or "").strip()[:60]
+        # Control characters (NUL above all: PostgreSQL refuses it in text) never reach SQL.
+        q = "".join(c for c in (args.get("q") or "") if c.isprintable() or c.isspace())
+        return cls(
+            q=" ".join(q.split())[:MAX_QUERY_LENGTH],
+            kind=kind if SLUG_RE.match(kind) else None,
+            group=group if group in KIND_GROUPS else None,
+            service=service if service in SERVICE_TYPES else None,
+            territory=_int_or_none(args.get("territory")),
+            reserved=reserved if reserved in RESERVED_CONTRACTS else None,
+            status=status if status in STATUSES else "active",
+        )
+
+    def to_args(self, **changes) -> dict:
+        """The query string for these filters with some changed (None or "" drops a filter)."""
+        current = replace(self, **changes) if changes else self
+        args = {}
+        for f in fields(current):
+            value = getattr(current, f.name)
+            if value not in (None, "") and not (f.name == "status" and value == "active"):
+                args[f.name] = value
+        return args
+
+    @property
+    def active_count(self) -> int:
+        return sum(1 for key in self.to_args() if key != "q")
+
+    def conditions(self, skip: str | None = None) -> list:
+        """SQL conditions of every filter but ``skip`` (for that filter's counts)."""
+        conds = []
+        if self.q and skip != "q":
+            conds.append(text_condition(self.q))
+        if self.kind and skip != "kind":
+            conds.append(Organisation.kind.has(OrganisationKind.slug == self.kind))
+        if self.group and skip != "group":
+            conds.append(Organisation.kind.has(OrganisationKind.group == self.group))
+        if self.service and skip != "service":
+            conds.append(Organisation.services.any(OrganisationService.code == self.service))
+        if self.territory and skip != "territory":
+            conds.append(territory_condition(self.territory))
+        if self.reserved and skip != "reserved":
+            conds.append(getattr(Organisation, f"reserved_{self.reserved}").is_(True))
+        if skip != "status":
+            if self.status == "active":
+                conds.append(Organisation.active.is_(True))
+            elif self.status == "archived":
+                conds.append(Organisation.active.is_(False))
+        return conds
+
+
+def territory_condition(territory_id: int):
+    """An organisation serving the whole département serves every territory."""
+    return or_(
+        Organisation.whole_departement.is_(True),
+        Organisation.served_territories.any(Territory.id == territory_id),
+    )
+
+
+def text_condition(q: str):
+    pattern = f"%{_escape_like(q)}%"
+    return or_(
+        Organisation.name.ilike(pattern, escape="\\"),
+        Organisation.trade_name.ilike(pattern, escape="\\"),
+        Organisation.commune.ilike(pattern, escape="\\"),
+    )
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def organisations_query(filters: DirectoryFilters):
+    return (
+        select(Organisation)
+        .where(*filters.conditions())
+        .order_by(func.lower(Organisation.name), Organisation.id)
+    )
+
+
+def with_list_relations(query):
+    """Eager loading for list pages and exports: a bounded number of queries whatever the size."""
+    return query.options(
+        selectinload(Organisation.kind),
+        selectinload(Organisation.territory),
+        selectinload(Organisation.served_territories),
+        selectinload(Organisation.services),
+        selectinload(Organisation.contacts),
+    )
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[tuple[str, str, int]]  # (value, label, count)
+
+
+def facet_counts(filters: DirectoryFilters) -> dict[str, dict]:
+    """For each filter, how many organisations each of its values would give, the other
+    filters being applied (so the counts always describe the next click)."""
+    counts: dict[str, dict] = {}
+    org_id = func.count(func.distinct(Organisation.id))
+
+    rows = db.session.execute(
+        select(OrganisationKind.slug, org_id).join(Organisation.kind)
+        .where(*filters.conditions(skip="kind")).group_by(OrganisationKind.slug)
+    )
+    counts["kind"] = dict(rows.all())
+    rows = db.session.execute(
+        select(OrganisationKind.group, org_id).join(Organisation.kind)
+        .where(*filters.conditions(skip="group")).group_by(OrganisationKind.group)
+    )
+    counts["group"] = dict(rows.all())
+    rows = db.session.execute(
+        select(OrganisationService.code, org_id).join(Organisation.services)
+        .where(*filters.conditions(skip="service")).group_by(OrganisationService.code)
+    )
+    counts["service"] = dict(rows.all())
+
+    territory_conds = filters.conditions(skip="territory")
+    everywhere = db.session.scalar(
+        select(func.count(Organisation.id)).where(*territory_conds, Organisation.whole_departement.is_(True))
+    ) or 0
+    rows = db.session.execute(
+        select(organisation_territory.c.territory_id, org_id)
+        .join(organisation_territory, organisation_territory.c.organisation_id == Organisation.id)
+        .where(*territory_conds, Organisation.whole_departement.is_(False))
+        .group_by(organisation_territory.c.territory_id)
+    )
+    counts["territory"] = {tid: n + everywhere for tid, n in rows.all()}
+    counts["territory_everywhere"] = everywhere
+
+    reserved = db.session.execute(
+        select(*[func.coalesce(func.sum(case((getattr(Organisation, f"reserved_{key}").is_(True), 1), else_=0)), 0)
+                 for key in RESERVED_CONTRACTS])
+        .where(*filters.conditions(skip="reserved"))
+    ).one()
+    counts["reserved"] = dict(zip(RESERVED_CONTRACTS, reserved))
+
+    status_rows = db.session.execute(
+        select(Organisation.active, func.count(Organisation.id))
+        .where(*filters.conditions(skip="status")).group_by(Organisation.active)
+    ).all()
+    by_active = {bool(active): n for active, n in status_rows}
+    counts["status"] = {"active": by_active.get(True, 0), "archived": by_active.get(False, 0),
+                        "all": sum(by_active.values())}
+    return counts
+
+
+def facets(filters: DirectoryFilters) -> list[Facet]:
+    counts = facet_counts(filters)
+    kinds = db.session.scalars(select(OrganisationKind).order_by(OrganisationKind.position, OrganisationKind.name)).all()
+    territories = db.session.scalars(
+        select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)
+    ).all()
+    return [
+        Facet("group", _("Famille"), [(key, str(label), counts["group"].get(key, 0)) for key, label in KIND_GROUPS.items()]),
+        Facet("kind", _("Type"), [(k.slug, k.name, counts["kind"].get(k.slug, 0)) for k in kinds
+                                  if k.active or counts["kind"].get(k.slug)]),
+        Facet("service", _("Type de prestation"),
+              [(key, str(label), counts["service"].get(key, 0)) for key, label in SERVICE_TYPES.items()]),
+        Facet("territory", _("Territoire d'intervention"),
+              [(str(t.id), t.name, counts["territory"].get(t.id, counts["territory_everywhere"])) for t in territories]),
+        Facet("reserved", _("Marchés réservés"),
+              [(key, str(label), counts["reserved"].get(key, 0)) for key, label in RESERVED_CONTRACTS.items()]),
+        Facet("status", _("Statut"), [("active", _("Actives"), counts["status"]["active"]),
+                                      ("archived", _("Archivées"), counts["status"]["archived"]),
+                                      ("all", _("Toutes"), counts["status"]["all"])]),
+    ]
+
+
+def kind_choices(include_inactive: OrganisationKind | None = None) -> list[OrganisationKind]:
+    query = select(OrganisationKind).order_by(OrganisationKind.position, OrganisationKind.name)
+    kinds = db.session.scalars(query).all()
+    return [k for k in kinds if k.active or k is include_inactive]
+
+
+def active_territories() -> list[Territory]:
+    return list(db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)))
+
