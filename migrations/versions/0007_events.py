@@ -87,8 +87,29 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_event_registration_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_registration_user_id'), ['user_id'], unique=False)
 
+    op.create_table('event_interest',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=True),
+    sa.Column('territory_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['territory_id'], ['territory.id'], name=op.f('fk_event_interest_territory_id_territory'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_event_interest_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_interest')),
+    sa.UniqueConstraint('user_id', 'kind', 'territory_id', name=op.f('uq_event_interest_user_id_kind_territory_id'))
+    )
+    with op.batch_alter_table('event_interest', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_interest_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_interest_territory_id'), ['territory_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_interest_user_id'), ['user_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('event_interest', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_interest_user_id'))
+        batch_op.drop_index(batch_op.f('ix_event_interest_territory_id'))
+        batch_op.drop_index(batch_op.f('ix_event_interest_kind'))
+
+    op.drop_table('event_interest')
     with op.batch_alter_table('event_registration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_registration_user_id'))
         batch_op.drop_index(batch_op.f('ix_event_registration_status'))

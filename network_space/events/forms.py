@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.fields import DateTimeLocalField, URLField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from network_space.core.dates import local_naive_to_utc, paris_to_utc
@@ -116,3 +117,19 @@ class MessageForm(FlaskForm):
 class FeedForm(FlaskForm):
     scope = SelectField(_l("Contenu de l'agenda"), choices=[SelectChoice(k, v) for k, v in FEED_SCOPES.items()],
                         validators=[InputRequired(REQUIRED)])
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class InterestForm(FlaskForm):
+    all_events = BooleanField(_l("Tous les nouveaux événements du réseau"))
+    kinds = CheckboxesField(_l("Les types d'événements"), choices=[SelectChoice(k, v) for k, v in KINDS.items()],
+                            validators=[Optional()])
+    territory_ids = CheckboxesField(_l("Les territoires"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, territories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.territory_ids.choices = [SelectChoice(t.id, t.name) for t in territories]

@@ -146,3 +146,15 @@ class CalendarFeed(TimestampMixin, db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class EventInterest(db.Model):
+    """What new events a member wants to hear about: a kind, a territory, or (both empty) all."""
+
+    __tablename__ = "event_interest"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "territory_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str | None] = mapped_column(String(30), index=True)
+    territory_id: Mapped[int | None] = mapped_column(ForeignKey("territory.id", ondelete="CASCADE"), index=True)

@@ -1,53 +1,99 @@
-"""What members are told about events: changes and cancellations to registrants, promotion
-from the waiting list, new events to followers, reminders J-7 and J-1."""
+"""What members are told about events, through notifications.notify(): a new event to those
+interested in its territory or kind, changes and cancellation to registrants, promotion from the
+waiting list, and reminders J-7 and J-1 (one scheduled job per event and delay, so each is sent
+once, moved when the event moves and dropped when it is cancelled)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import gettext as _
+from sqlalchemy import or_, select
 
-from network_space.events.models import Event, Registration
+from network_space.accounts.models import User
+from network_space.core.dates import fmt_datetime
+from network_space.core.models import utcnow
+from network_space.events.models import REG_REGISTERED, Event, EventInterest, Registration
 from network_space.extensions import db
+from network_space.notifications.services import cancel_jobs, cancel_job, job_handler, notify, schedule_job
+
+REMINDER_DAYS = (7, 1)
 
 
-def _registrants(event: Event) -> list:
-    return [r.user for r in event.registrations if r.user.active]
+def _registrants(event: Event, *, waiting_too: bool = True) -> list[User]:
+    query = select(User).join(Registration, Registration.user_id == User.id).where(Registration.event_id == event.id)
+    if not waiting_too:
+        query = query.where(Registration.status == REG_REGISTERED)
+    return list(db.session.scalars(query))
 
 
-def _email(template: str, user, subject: str, event: Event, **context) -> None:
-    from network_space.notifications.outbox import queue_email
+def _when(event: Event) -> str:
+    if event.all_day:
+        return fmt_datetime(event.starts_at, "EEEE d MMMM y")
+    return fmt_datetime(event.starts_at, "EEEE d MMMM y 'à' HH:mm")
 
-    queue_email(template, user.email, subject, kind=f"event.{template}", user=user, event=event, **context)
+
+def interested_users(event: Event) -> list[User]:
+    """Members who asked to hear about new events of this kind, of this territory, or all."""
+    match = [EventInterest.kind == event.kind, (EventInterest.kind.is_(None) & EventInterest.territory_id.is_(None))]
+    if event.territory_id:
+        match.append(EventInterest.territory_id == event.territory_id)
+    return list(db.session.scalars(
+        select(User).join(EventInterest, EventInterest.user_id == User.id).where(or_(*match)).distinct()
+    ))
 
 
 def event_created(event: Event, actor) -> None:
-    """Followers of the event's territory or kind hear about it (once notifications exist)."""
+    notify("event.created", interested_users(event), event, actor=actor, when=_when(event),
+           subject=_("Nouvel événement : %(title)s", title=event.title))
+    reschedule_reminders(event)
 
 
 def event_changed(event: Event, actor, fields: set[str]) -> None:
-    db.session.refresh(event, ["registrations"])
-    for user in _registrants(event):
-        _email("event_changed", user, _("Changement : %(title)s", title=event.title), event, fields=fields)
+    notify("event.changed", _registrants(event), event, actor=actor, when=_when(event),
+           subject=_("Changement : %(title)s", title=event.title), **_calendar_attachment(event))
 
 
 def event_cancelled(event: Event, actor) -> None:
-    db.session.refresh(event, ["registrations"])
-    for user in _registrants(event):
-        _email("event_cancelled", user, _("Annulé : %(title)s", title=event.title), event)
+    notify("event.cancelled", _registrants(event), event, actor=actor, when=_when(event),
+           reason=event.cancel_reason, subject=_("Annulé : %(title)s", title=event.title),
+           **_calendar_attachment(event))
 
 
 def promoted(registration: Registration) -> None:
-    user = registration.user
-    if user.active:
-        _email("event_promoted", user, _("Une place s'est libérée : %(title)s", title=registration.event.title),
-               registration.event)
+    event = registration.event
+    notify("event.promoted", [registration.user_id], event, when=_when(event),
+           subject=_("Une place s'est libérée : %(title)s", title=event.title))
 
 
-def schedule_reminders_for(event: Event, registration: Registration) -> None:
-    """Reminders J-7 and J-1 (once the notification jobs exist)."""
+def _calendar_attachment(event: Event) -> dict:
+    """The updated .ics, so that calendar applications move or cancel their copy."""
+    return {}
 
 
-def cancel_reminders_for(event: Event, user_id: int) -> None:
-    """Drop a member's reminders for this event."""
+def _reminder_key(event: Event, days: int) -> str:
+    return f"event:{event.id}:reminder:j-{days}"
 
 
 def reschedule_reminders(event: Event) -> None:
-    """Move every registrant's reminders after a change, or drop them on cancellation."""
+    """Put the J-7 and J-1 reminders at the right time (in the caller's transaction)."""
+    if event.is_cancelled:
+        cancel_jobs(f"event:{event.id}:")
+        return
+    now = utcnow()
+    for days in REMINDER_DAYS:
+        run_at = event.starts_at - timedelta(days=days)
+        if run_at <= now:
+            # Too late for this reminder: sending it now would be noise, not a reminder.
+            cancel_job(_reminder_key(event, days))
+        else:
+            schedule_job(_reminder_key(event, days), run_at, "events.reminder", event_id=event.id, days=days)
+
+
+@job_handler("events.reminder")
+def send_reminder(event_id: int, days: int) -> None:
+    event = db.session.get(Event, event_id)
+    if event is None or event.is_cancelled or event.starts_at <= utcnow():
+        return
+    notify("event.reminder", _registrants(event, waiting_too=False), event, days=days, when=_when(event),
+           subject=(_("Demain : %(title)s", title=event.title) if days == 1
+                    else _("Dans %(n)d jours : %(title)s", n=days, title=event.title)))

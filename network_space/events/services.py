@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from network_space.accounts.models import User
 from network_space.core.audit import audit
@@ -27,6 +27,7 @@ from network_space.events.models import (
     STATUS_PLANNED,
     CalendarFeed,
     Event,
+    EventInterest,
     Registration,
 )
 from network_space.extensions import db
@@ -206,11 +207,6 @@ def register(event_id: int, user: User) -> Registration:
         full = event.capacity is not None and registered_count(event) >= event.capacity
         registration = Registration(event_id=event.id, user_id=user.id, status=REG_WAITING if full else REG_REGISTERED)
         db.session.add(registration)
-        db.session.flush()
-        from network_space.events import notices
-
-        if not full:
-            notices.schedule_reminders_for(event, registration)
         db.session.commit()
         return registration
     except BaseException:
@@ -231,7 +227,6 @@ def unregister(event_id: int, user: User) -> Registration | None:
         db.session.flush()
         from network_space.events import notices
 
-        notices.cancel_reminders_for(event, user.id)
         promoted = _fill_from_waiting_list(event) if was_registered else []
         for other in promoted:
             notices.promoted(other)
@@ -257,12 +252,9 @@ def _fill_from_waiting_list(event: Event) -> list[Registration]:
     if free is not None:
         query = query.limit(free)
     promoted = list(db.session.scalars(query))
-    from network_space.events import notices
-
     for registration in promoted:
         registration.status = REG_REGISTERED
         registration.promoted_at = utcnow()
-        notices.schedule_reminders_for(event, registration)
     db.session.flush()
     return promoted
 
@@ -356,3 +348,32 @@ def mark_feed_used(feed: CalendarFeed) -> None:
     if feed.last_used_at is None or now - feed.last_used_at > timedelta(hours=1):
         feed.last_used_at = now
         db.session.commit()
+
+
+# --- Interests: which new events a member hears about ------------------------------------------
+
+@dataclass
+class Interests:
+    all_events: bool = False
+    kinds: list[str] = field(default_factory=list)
+    territory_ids: list[int] = field(default_factory=list)
+
+
+def interests_of(user: User) -> Interests:
+    rows = db.session.scalars(select(EventInterest).where(EventInterest.user_id == user.id)).all()
+    return Interests(
+        all_events=any(r.kind is None and r.territory_id is None for r in rows),
+        kinds=sorted(r.kind for r in rows if r.kind),
+        territory_ids=sorted(r.territory_id for r in rows if r.territory_id),
+    )
+
+
+def set_interests(user: User, interests: Interests) -> None:
+    db.session.execute(delete(EventInterest).where(EventInterest.user_id == user.id))
+    if interests.all_events:
+        db.session.add(EventInterest(user_id=user.id))
+    for kind in sorted(set(interests.kinds)):
+        db.session.add(EventInterest(user_id=user.id, kind=kind))
+    for territory_id in sorted(set(interests.territory_ids)):
+        db.session.add(EventInterest(user_id=user.id, territory_id=territory_id))
+    db.session.commit()

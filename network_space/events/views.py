@@ -14,7 +14,7 @@ from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import require
 from network_space.events import export, queries, services
-from network_space.events.forms import CancelForm, EventForm, FeedForm, MessageForm
+from network_space.events.forms import CancelForm, EventForm, FeedForm, InterestForm, MessageForm
 from network_space.events.models import FEED_SCOPES, KINDS, REG_REGISTERED, REG_WAITING, Event, Registration
 from network_space.extensions import db
 
@@ -276,9 +276,26 @@ def my_calendar():
     token = session.pop("calendar_feed_token", None)
     form = FeedForm(scope=feed.scope if feed else None)
     feed_url = url_for("events.feed", token=token, _external=True) if token and feed else None
+    interests = services.interests_of(current_user)
+    interest_form = InterestForm(territories=_territories(), data={
+        "all_events": interests.all_events, "kinds": interests.kinds, "territory_ids": interests.territory_ids})
     return render_template("events/my_calendar.html", registrations=mine, feed=feed, feed_url=feed_url,
                            webcal_url=feed_url and "webcal://" + feed_url.split("://", 1)[1],
-                           form=form, scopes=FEED_SCOPES)
+                           form=form, scopes=FEED_SCOPES, interest_form=interest_form)
+
+
+@bp.route("/events/mon-agenda/interets", methods=["POST"])
+@login_required
+def interests():
+    require("events.view")
+    form = InterestForm(territories=_territories())
+    if not form.validate_on_submit():
+        flash(_("Choix invalide : rechargez la page et réessayez."), "error")
+    else:
+        services.set_interests(current_user, services.Interests(
+            all_events=form.all_events.data, kinds=form.kinds.data or [], territory_ids=form.territory_ids.data or []))
+        flash(_("Vos choix sont enregistrés."), "success")
+    return redirect(url_for("events.my_calendar") + "#interets")
 
 
 @bp.route("/events/mon-agenda/abonnement", methods=["POST"])

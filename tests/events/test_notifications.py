@@ -1,0 +1,132 @@
+"""What members hear about events: new events they are interested in, changes, cancellations,
+waiting-list promotion, and the J-7 / J-1 reminders (each once, moved with the event)."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from network_space.accounts.models import Territory, User
+from network_space.core.models import utcnow
+from network_space.events import services
+from network_space.events.models import Event
+from network_space.extensions import db
+from network_space.notifications.models import Notification, ScheduledJob
+from network_space.notifications.outbox import deliver_pending
+from network_space.notifications.scheduler import run_due_jobs
+from tests.helpers import csrf_token
+
+
+def _input(event: Event, **changes) -> services.EventInput:
+    data = services.EventInput(title=event.title, kind=event.kind, starts_at=event.starts_at, ends_at=event.ends_at,
+                               all_day=event.all_day, place=event.place, territory_id=event.territory_id,
+                               capacity=event.capacity, organiser_ids=[u.id for u in event.organisers])
+    for name, value in changes.items():
+        setattr(data, name, value)
+    return data
+
+
+def _jobs(event_id: int) -> dict[str, ScheduledJob]:
+    rows = db.session.scalars(select(ScheduledJob).where(ScheduledJob.key.like(f"event:{event_id}:%")))
+    return {job.key: job for job in rows}
+
+
+def test_interests_choose_who_hears_about_new_events(client, login_as, make_user, app):
+    with app.app_context():
+        vercors = Territory(name="CC du Massif du Vercors (test)", sector="sud")
+        trieves = Territory(name="CC du Trièves (test)", sector="sud")
+        db.session.add_all([vercors, trieves])
+        db.session.commit()
+        vercors_id, trieves_id = vercors.id, trieves.id
+    by_territory = login_as("member")
+    token = csrf_token(client.get("/events/mon-agenda").get_data(as_text=True))
+    response = client.post("/events/mon-agenda/interets", data={"csrf_token": token, "territory_ids": str(vercors_id)})
+    assert response.status_code == 302
+    page = client.get("/events/mon-agenda").get_data(as_text=True)
+    assert re.search(r'<input checked id="territory_ids-\d+" name="territory_ids" type="checkbox" value="%d">' % vercors_id, page)
+    assert 'value="%d">' % trieves_id in page
+    by_kind, everything, nothing = make_user(), make_user(), make_user()
+    with app.app_context():
+        services.set_interests(db.session.get(User, by_kind.id), services.Interests(kinds=["site_visit"]))
+        services.set_interests(db.session.get(User, everything.id), services.Interests(all_events=True))
+        creator = db.session.get(User, make_user("coanimator").id)
+        start = utcnow() + timedelta(days=30)
+        services.create_event(services.EventInput(title="Visite chantier Villard-de-Lans", kind="site_visit",
+                                                  starts_at=start, ends_at=start + timedelta(hours=2),
+                                                  territory_id=vercors_id), creator)
+        services.create_event(services.EventInput(title="Forum Mens", kind="forum", starts_at=start,
+                                                  ends_at=start + timedelta(hours=2), territory_id=trieves_id), creator)
+        told = {}
+        for n in db.session.scalars(select(Notification).where(Notification.kind == "event.created")):
+            told.setdefault(n.user_id, []).append(n.title)
+    assert sorted(told[by_territory.id]) == ["Visite chantier Villard-de-Lans"]
+    assert sorted(told[by_kind.id]) == ["Visite chantier Villard-de-Lans"]
+    assert sorted(told[everything.id]) == ["Forum Mens", "Visite chantier Villard-de-Lans"]
+    assert nothing.id not in told
+
+
+def test_reminders_j7_and_j1_sent_once(ctx, make_user, make_event, smtp):
+    event_id = make_event(days_ahead=20)
+    registrant = db.session.get(User, make_user().id)
+    waiting = db.session.get(User, make_user().id)
+    event = db.session.get(Event, event_id)
+    event.capacity = 1
+    db.session.commit()
+    services.register(event_id, registrant)
+    services.register(event_id, waiting)
+    organiser = db.session.get(User, make_user("coanimator").id)
+    services.update_event(event_id, _input(db.session.get(Event, event_id)), organiser)
+    jobs = _jobs(event_id)
+    assert set(jobs) == {f"event:{event_id}:reminder:j-7", f"event:{event_id}:reminder:j-1"}
+    starts_at = db.session.get(Event, event_id).starts_at
+    assert jobs[f"event:{event_id}:reminder:j-7"].run_at == starts_at - timedelta(days=7)
+
+    run_due_jobs(now=starts_at - timedelta(days=7) + timedelta(minutes=1))
+    run_due_jobs(now=starts_at - timedelta(days=7) + timedelta(minutes=2))
+    deliver_pending()
+    assert [m["Subject"] for m in smtp.to(registrant.email)] == ["Dans 7 jours : Job dating chantier Les Tilleuls"]
+    assert not smtp.to(waiting.email)
+    run_due_jobs(now=starts_at - timedelta(hours=23))
+    deliver_pending()
+    subjects = [m["Subject"] for m in smtp.to(registrant.email)]
+    assert subjects == ["Dans 7 jours : Job dating chantier Les Tilleuls", "Demain : Job dating chantier Les Tilleuls"]
+    assert "demain" in smtp.to(registrant.email)[1].get_body(("plain",)).get_content()
+
+
+def test_moving_the_event_moves_its_reminders_and_cancelling_drops_them(ctx, make_user, make_event):
+    organiser = db.session.get(User, make_user("coanimator").id)
+    start = utcnow() + timedelta(days=30)
+    event = services.create_event(services.EventInput(title="Rencontre acheteurs", kind="buyers_meeting",
+                                                      starts_at=start, ends_at=start + timedelta(hours=2)), organiser)
+    event_id = event.id
+    later = start + timedelta(days=3)
+    services.update_event(event_id, _input(db.session.get(Event, event_id), starts_at=later,
+                                           ends_at=later + timedelta(hours=2)), organiser)
+    assert _jobs(event_id)[f"event:{event_id}:reminder:j-1"].run_at == later - timedelta(days=1)
+    # Moved to within a week: the J-7 reminder is no longer due.
+    soon = utcnow() + timedelta(days=3)
+    services.update_event(event_id, _input(db.session.get(Event, event_id), starts_at=soon,
+                                           ends_at=soon + timedelta(hours=2)), organiser)
+    assert set(_jobs(event_id)) == {f"event:{event_id}:reminder:j-1"}
+    services.cancel_event(db.session.get(Event, event_id), "Reporté", organiser)
+    assert _jobs(event_id) == {}
+
+
+def test_change_and_cancellation_reach_registrants_and_waiting_list(ctx, make_user, make_event, smtp):
+    event_id = make_event(day=date.today() + timedelta(days=40), capacity=1)
+    registered = db.session.get(User, make_user().id)
+    waiting = db.session.get(User, make_user().id)
+    services.register(event_id, registered)
+    services.register(event_id, waiting)
+    organiser = db.session.get(User, make_user("coanimator").id)
+    event = db.session.get(Event, event_id)
+    services.update_event(event_id, _input(event, place="Maison de l'emploi, Vienne"), organiser)
+    services.cancel_event(db.session.get(Event, event_id), "Intempéries", organiser)
+    deliver_pending()
+    for user in (registered, waiting):
+        subjects = [m["Subject"] for m in smtp.to(user.email)]
+        assert subjects == ["Changement : Job dating chantier Les Tilleuls", "Annulé : Job dating chantier Les Tilleuls"]
+    body = smtp.to(registered.email)[1].get_body(("plain",)).get_content()
+    assert "Intempéries" in body
+    assert not smtp.to(organiser.email)
