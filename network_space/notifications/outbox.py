@@ -17,8 +17,8 @@ from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_mail import Message
-from sqlalchemy import ForeignKey, Integer, String, Text, or_, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.core.models import UTCDateTime, utcnow
 from network_space.extensions import db
@@ -49,9 +49,27 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    attachments: Mapped[list["OutboxAttachment"]] = relationship(
+        cascade="all, delete-orphan", order_by="OutboxAttachment.id", lazy="selectin"
+    )
+
     @property
     def headers(self) -> dict[str, str]:
         return json.loads(self.headers_json or "{}")
+
+
+class OutboxAttachment(db.Model):
+    """A file sent with a message (e.g. the .ics of a meeting invitation), stored with it so the
+    message can be retried exactly as queued."""
+
+    __tablename__ = "outbox_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    # May carry parameters, e.g. "text/calendar; method=REQUEST" for calendar invitations.
+    content_type: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def queue_email(
@@ -62,10 +80,12 @@ def queue_email(
     kind: str | None = None,
     user=None,
     headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, bytes]] | None = None,
     **context,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.txt`` and ``.html`` and add the message to the session.
 
+    ``attachments`` is a list of ``(filename, content_type, content)``.
     The caller commits: the message exists if and only if the change that caused it does.
     """
     context.setdefault("site_name", current_app.config["SITE_NAME"])
@@ -83,6 +103,10 @@ def queue_email(
         message_id=make_msgid(domain=_sender_domain() or "localhost"),
         status=STATUS_PENDING,
         next_attempt_at=utcnow(),
+        attachments=[
+            OutboxAttachment(filename=name, content_type=content_type, content=content)
+            for name, content_type, content in attachments or ()
+        ],
     )
     db.session.add(message)
     return message
@@ -132,13 +156,16 @@ def _claim(batch_size: int) -> list[OutboxMessage]:
 def _to_flask_mail(message: OutboxMessage) -> Message:
     extra = message.headers
     extra["Message-ID"] = message.message_id
-    return Message(
+    mail = Message(
         subject=message.subject,
         recipients=[message.recipient],
         body=message.text_body,
         html=message.html_body,
         extra_headers=extra,
     )
+    for attachment in message.attachments:
+        mail.attach(attachment.filename, attachment.content_type, attachment.content)
+    return mail
 
 
 def _backoff(attempts: int) -> timedelta:

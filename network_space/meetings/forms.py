@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms import Form as BaseForm
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
+
+from network_space.core.forms import max_length, strip
+from network_space.meetings.models import ACTION_STATUSES, FORMATS, KINDS, SCOPES
+
+REQUIRED = _l("Ce champ est obligatoire.")
+BAD_DATE = _l("Date invalide (format attendu : AAAA-MM-JJ).")
+BAD_TIME = _l("Heure invalide (format attendu : HH:MM).")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
+    kind = SelectField(_l("Type de réunion"), choices=choices(KINDS.items()))
+    series_id = SelectField(_l("Série"), coerce=_int_or_none, validate_choice=False)
+    new_series = StringField(_l("Ou nouvelle série"), validators=[Optional(), max_length(150)], filters=[strip])
+    format = SelectField(_l("Format"), choices=choices(FORMATS.items()))
+    place = StringField(_l("Lieu"), validators=[Optional(), max_length(300)], filters=[strip])
+    video_link = StringField(
+        _l("Lien de visioconférence"),
+        validators=[Optional(), max_length(500), URL(require_tld=False, message=_l("Adresse web invalide (https://…)."))],
+        filters=[strip],
+    )
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), max_length(20000)], filters=[strip])
+    private = BooleanField(_l("Réunion restreinte : seuls les invités voient la réunion et son compte-rendu"))
+    invite_scope = SelectField(_l("Invités"), choices=choices(SCOPES.items()))
+    invite_sector = SelectField(_l("Secteur"), choices=choices([("", "—"), ("nord", _l("Nord-Isère")), ("sud", _l("Sud-Isère"))]),
+                                validate_choice=False)
+    territory_ids = SelectMultipleField(_l("Territoires"), coerce=int, validate_choice=False)
+    named_member_ids = SelectMultipleField(_l("Membres invités nommément"), coerce=int, validate_choice=False)
+    organiser_ids = SelectMultipleField(_l("Organisateurs"), coerce=int, validate_choice=False)
+    secretary_id = SelectField(_l("Secrétaire de séance"), coerce=_int_or_none, validate_choice=False)
+
+    def validate_invite_sector(self, field):
+        if field.data not in (None, "", "nord", "sud"):
+            raise ValidationError(_l("Secteur inconnu."))
+        if self.invite_scope.data == "sector" and not field.data:
+            raise ValidationError(_l("Choisissez le secteur invité."))
+
+    def validate_territory_ids(self, field):
+        if self.invite_scope.data == "territories" and not field.data:
+            raise ValidationError(_l("Choisissez au moins un territoire."))
+
+    def validate_place(self, field):
+        if self.format.data in ("presentiel", "hybride") and not field.data:
+            raise ValidationError(_l("Indiquez le lieu d'une réunion en présentiel ou hybride."))
+
+    def validate_video_link(self, field):
+        if self.format.data in ("visio", "hybride") and not field.data:
+            raise ValidationError(_l("Indiquez le lien de visioconférence."))
+
+
+class SlotForm(BaseForm):
+    day = DateField(_l("Date"), validators=[Optional()], format="%Y-%m-%d")
+    start = TimeField(_l("Début"), validators=[Optional()], format="%H:%M")
+    end = TimeField(_l("Fin"), validators=[Optional()], format="%H:%M")
+
+
+class SlotsForm(FlaskForm):
+    slots = FieldList(FormField(SlotForm), min_entries=6, max_entries=30)
+    copy_first_times = BooleanField(_l("Reprendre les horaires du premier jour pour les dates sans horaire"), default=True)
+
+
+class PollOpenForm(FlaskForm):
+    deadline_day = DateField(_l("Date limite de réponse (facultatif)"), validators=[Optional()], format="%Y-%m-%d")
+    deadline_time = TimeField(_l("Heure limite"), validators=[Optional()], format="%H:%M")
+
+
+class ScheduleForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[DataRequired(BAD_DATE)], format="%Y-%m-%d")
+    start = TimeField(_l("Début"), validators=[DataRequired(BAD_TIME)], format="%H:%M")
+    end = TimeField(_l("Fin"), validators=[DataRequired(BAD_TIME)], format="%H:%M")
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError(_l("L'heure de fin doit être après l'heure de début."))
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Raison de l'annulation"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(_l("Point"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
+    duration = IntegerField(_l("Durée (minutes)"), validators=[Optional(), NumberRange(1, 600, _l("Entre 1 et 600 minutes."))])
+    presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[strip])
+    description = TextAreaField(_l("Détails (Markdown)"), validators=[Optional(), max_length(5000)], filters=[strip])
+
+
+class MinutesForm(FlaskForm):
+    body = TextAreaField(_l("Compte-rendu (Markdown)"), validators=[Optional(), max_length(100000)])
+
+
+class DecisionForm(FlaskForm):
+    text = TextAreaField(_l("Décision"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
+
+
+class ActionForm(FlaskForm):
+    title = StringField(_l("Action"), validators=[DataRequired(REQUIRED), max_length(300)], filters=[strip])
+    assignee_id = SelectField(_l("Qui"), coerce=_int_or_none, validate_choice=False)
+    due_date = DateField(_l("Échéance"), validators=[Optional()], format="%Y-%m-%d")
+
+
+class ActionStatusForm(FlaskForm):
+    status = SelectField(_l("Statut"), choices=choices(ACTION_STATUSES.items()))
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Type"), choices=choices([("", _l("Tous"))] + list(KINDS.items())), validate_choice=False)
+    series = SelectField(_l("Série"), coerce=_int_or_none, validate_choice=False)
+    territory = SelectField(_l("Territoire"), coerce=_int_or_none, validate_choice=False)
+

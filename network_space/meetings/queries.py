@@ -1,0 +1,103 @@
+"""Reads for the meeting pages, with bounded queries (everything a page shows loaded up front)."""
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy.orm import selectinload
+
+from network_space.accounts.models import Territory
+from network_space.core.models import utcnow
+from network_space.core.permissions import ROLE_ADMIN, has_role
+from network_space.extensions import db
+from network_space.meetings.models import (
+    STATUS_CANCELLED,
+    STATUS_DRAFT,
+    STATUS_HELD,
+    STATUS_POLL,
+    STATUS_PUBLISHED,
+    STATUS_SCHEDULED,
+    ActionItem,
+    Meeting,
+    MeetingInvitee,
+    MeetingSeries,
+    PollResponse,
+    meeting_organiser,
+    meeting_territory,
+)
+
+
+def load_meeting(meeting_id: int) -> Meeting | None:
+    return db.session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            selectinload(Meeting.organisers),
+            selectinload(Meeting.named_members),
+            selectinload(Meeting.territories),
+            selectinload(Meeting.series),
+            selectinload(Meeting.secretary),
+            selectinload(Meeting.invitees).selectinload(MeetingInvitee.user),
+            selectinload(Meeting.slots),
+            selectinload(Meeting.responses).selectinload(PollResponse.answers),
+            selectinload(Meeting.agenda_items),
+            selectinload(Meeting.minutes),
+            selectinload(Meeting.decisions),
+            selectinload(Meeting.actions).selectinload(ActionItem.assignee),
+        )
+    )
+
+
+def visible_clause(user):
+    """SQL twin of the meetings.view rule, for lists."""
+    if has_role(user, ROLE_ADMIN):
+        return true()
+    organises = exists().where(meeting_organiser.c.meeting_id == Meeting.id, meeting_organiser.c.user_id == user.id)
+    invited = exists().where(MeetingInvitee.meeting_id == Meeting.id, MeetingInvitee.user_id == user.id)
+    return or_(
+        organises,
+        and_(Meeting.status != STATUS_DRAFT,
+             or_(Meeting.private.is_(False), invited, Meeting.secretary_id == user.id)),
+    )
+
+
+def _filtered(user, kind: str | None, series_id: int | None, territory: Territory | None):
+    query = select(Meeting).where(visible_clause(user)).options(selectinload(Meeting.series))
+    if kind:
+        query = query.where(Meeting.kind == kind)
+    if series_id:
+        query = query.where(Meeting.series_id == series_id)
+    if territory is not None:
+        in_territory = exists().where(meeting_territory.c.meeting_id == Meeting.id,
+                                      meeting_territory.c.territory_id == territory.id)
+        query = query.where(or_(in_territory, and_(Meeting.invite_scope == "sector",
+                                                   Meeting.invite_sector == territory.sector)))
+    return query
+
+
+def upcoming(user, kind=None, series_id=None, territory=None, limit: int | None = None) -> list[Meeting]:
+    now = utcnow()
+    query = _filtered(user, kind, series_id, territory).where(
+        or_(Meeting.status == STATUS_POLL, and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at >= now))
+    ).order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def past(user, kind=None, series_id=None, territory=None):
+    now = utcnow()
+    return _filtered(user, kind, series_id, territory).where(
+        or_(Meeting.status.in_((STATUS_HELD, STATUS_PUBLISHED)),
+            and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at < now))
+    ).options(selectinload(Meeting.minutes)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+
+
+def drafts_and_cancelled(user, kind=None, series_id=None, territory=None) -> list[Meeting]:
+    return list(db.session.scalars(
+        _filtered(user, kind, series_id, territory)
+        .where(Meeting.status.in_((STATUS_DRAFT, STATUS_CANCELLED)))
+        .order_by(Meeting.updated_at.desc()).limit(20)
+    ))
+
+
+def all_series() -> list[MeetingSeries]:
+    return list(db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.name)))

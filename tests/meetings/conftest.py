@@ -1,0 +1,49 @@
+"""Helpers for the meeting tests: members in territories, a meeting built through the services."""
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from network_space.accounts.models import Territory, User
+from network_space.extensions import db
+from network_space.meetings import services
+from tests.helpers import csrf_token
+
+
+@pytest.fixture
+def territory(app):
+    def _make(name="CAPI", sector="nord"):
+        with app.app_context():
+            t = Territory(name=name, sector=sector)
+            db.session.add(t)
+            db.session.commit()
+            return t.id
+
+    return _make
+
+
+def attach_territory(user_id: int, territory_id: int) -> None:
+    user = db.session.get(User, user_id)
+    user.territories.append(db.session.get(Territory, territory_id))
+
+
+def make_meeting(organiser_id: int, *, invitee_ids=(), title="Réunion plénière", series=None,
+                 slots=((date(2026, 12, 14), time(9, 30), time(12, 0)),), **fields) -> int:
+    """A draft meeting with slots, created in the current app context; returns its id."""
+    organiser = db.session.get(User, organiser_id)
+    data = services.MeetingData(title=title, kind=fields.pop("kind", "pleniere"), place="Grenoble",
+                                organiser_ids=[organiser_id], named_member_ids=list(invitee_ids),
+                                new_series=series, **fields)
+    meeting = services.create_meeting(organiser, data)
+    services.add_slots(meeting, [services.SlotInput(*s) for s in slots])
+    db.session.commit()
+    return meeting.id
+
+
+def post(client, url: str, data: dict | None = None, token_page: str = "/meetings/", **kwargs):
+    """POST with the session's CSRF token (scraped once from a page that has a form)."""
+    page = client.get(token_page)
+    payload = {"csrf_token": csrf_token(page.get_data(as_text=True))}
+    payload.update(data or {})
+    return client.post(url, data=payload, **kwargs)

@@ -1,0 +1,60 @@
+"""Invitee scopes resolved to concrete rows and kept in sync; bounded SQL on the meeting page."""
+from __future__ import annotations
+
+from datetime import date, time
+
+from network_space.accounts.models import User
+from network_space.extensions import db
+from network_space.meetings import services
+from network_space.meetings.models import Meeting
+from tests.helpers import count_queries
+from tests.meetings.conftest import attach_territory, make_meeting
+
+
+def test_scopes_resolve_to_members_and_stay_in_sync(ctx, make_user, territory):
+    capi, metro = territory("CAPI", "nord"), territory("La Métro", "sud")
+    organiser = make_user("coanimator")
+    nord_member, sud_member, named = make_user("member"), make_user("member"), make_user("member")
+    inactive = make_user("member", active=False)
+    for user_id, territory_id in ((nord_member.id, capi), (sud_member.id, metro), (inactive.id, capi)):
+        attach_territory(user_id, territory_id)
+    db.session.commit()
+    meeting = db.session.get(Meeting, make_meeting(organiser.id, invitee_ids=[named.id], invite_scope="sector",
+                                                   invite_sector="nord"))
+    services.open_poll(meeting, db.session.get(User, organiser.id))
+    db.session.commit()
+    assert {i.user_id for i in meeting.invitees} == {organiser.id, nord_member.id, named.id}
+
+    data = services.MeetingData(title=meeting.title, place="Grenoble", invite_scope="territories",
+                                territory_ids=[metro], organiser_ids=[organiser.id])
+    services.update_meeting(meeting, db.session.get(User, organiser.id), data)
+    db.session.commit()
+    assert {i.user_id for i in meeting.invitees} == {organiser.id, sud_member.id}
+
+    data.invite_scope = "all"
+    services.update_meeting(meeting, db.session.get(User, organiser.id), data)
+    db.session.commit()
+    assert {i.user_id for i in meeting.invitees} == {organiser.id, nord_member.id, sud_member.id, named.id}
+
+
+def test_meeting_page_queries_are_bounded(client, login_as, make_user, app):
+    organiser = make_user("coanimator")
+    invitees = [make_user("member") for _ in range(40)]
+    slots = [(date(2027, 9, day), time(9), time(12)) for day in range(1, 11)]
+    with app.app_context():
+        meeting_id = make_meeting(organiser.id, invitee_ids=[u.id for u in invitees], slots=slots)
+        meeting = db.session.get(Meeting, meeting_id)
+        services.open_poll(meeting, db.session.get(User, organiser.id))
+        for n, user in enumerate(invitees):
+            services.answer_poll(meeting, db.session.get(User, user.id),
+                                 {s.id: ("yes", "maybe", "no")[(n + i) % 3] for i, s in enumerate(meeting.slots)},
+                                 comment=f"Commentaire {n}")
+        for n in range(5):
+            services.add_agenda_item(meeting, f"Point {n}", 15, "Claire", None)
+        db.session.commit()
+    login_as(organiser)
+    with count_queries(app) as counter:
+        response = client.get(f"/meetings/{meeting_id}")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("« Commentaire ") == 40
+    assert counter.count <= 20, counter
