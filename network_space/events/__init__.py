@@ -23,3 +23,27 @@ def init_app(app) -> None:
                         ("event.promoted", _l("Place obtenue (liste d'attente)")),
                         ("event.reminder", _l("Rappel d'événement"))):
         register_kind(name, label, "events", email_template=name.replace(".", "_"), default_channel="immediate")
+    _register_backlinks()
+
+
+def _register_backlinks() -> None:
+    """Events appear on the pages of their partner organisations in the directory."""
+    from flask import url_for
+    from flask_babel import gettext as _
+    from sqlalchemy import select
+
+    from network_space.core.permissions import can
+    from network_space.directory.backlinks import Backlink, backlink_provider
+    from network_space.events.models import Event, event_partner
+    from network_space.extensions import db
+
+    @backlink_provider("events", order=20)
+    def events_with(organisation, user) -> list[Backlink]:
+        if not can("events.view", None, user):
+            return []
+        events = db.session.scalars(
+            select(Event).join(event_partner, event_partner.c.event_id == Event.id)
+            .where(event_partner.c.organisation_id == organisation.id).order_by(Event.starts_at.desc()).limit(50)
+        )
+        return [Backlink(_("Événement"), event.title, url_for("events.detail", event_id=event.id), event.starts_at)
+                for event in events]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from network_space.accounts.models import Territory, User
 from network_space.core.dates import to_paris
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
+from network_space.directory.models import Organisation
 from network_space.extensions import db
 
 KINDS = {
@@ -37,6 +38,14 @@ event_organiser = Table(
     db.metadata,
     Column("event_id", Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+# Partner organisations from the directory: buyers, disability-sector partners, insertion structures.
+event_partner = Table(
+    "event_partner",
+    db.metadata,
+    Column("event_id", Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -66,6 +75,7 @@ class Event(TimestampMixin, db.Model):
 
     territory: Mapped[Territory | None] = relationship()
     organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
+    partners: Mapped[list[Organisation]] = relationship(secondary=event_partner, order_by=Organisation.name)
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     registrations: Mapped[list["Registration"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Registration.id"

@@ -66,8 +66,12 @@ def promoted(registration: Registration) -> None:
 
 
 def _calendar_attachment(event: Event) -> dict:
-    """The updated .ics, so that calendar applications move or cancel their copy."""
-    return {}
+    """The updated .ics (same UID, higher SEQUENCE, STATUS:CANCELLED once cancelled), so that
+    calendar applications move or cancel their copy when it is opened."""
+    from network_space.events import ical
+
+    content = ical.event_calendar(event)
+    return {"attachments": [(f"evenement-{event.id}.ics", "text/calendar; method=PUBLISH; charset=UTF-8", content)]}
 
 
 def _reminder_key(event: Event, days: int) -> str:

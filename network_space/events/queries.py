@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import holidays
-from flask import request
+from flask import request, url_for
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.models import utcnow
-from network_space.events.models import KINDS, Event
+from network_space.directory.models import Organisation
+from network_space.events.models import KINDS, Event, event_partner
 from network_space.extensions import db
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -23,22 +24,26 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 class Filters:
     kind: str | None = None
     territory_id: int | None = None
+    organisation_id: int | None = None
 
     @classmethod
     def from_request(cls) -> "Filters":
         kind = request.args.get("kind") or None
-        return cls(kind=kind if kind in KINDS else None, territory_id=_int_arg("territory"))
+        return cls(kind=kind if kind in KINDS else None, territory_id=_int_arg("territory"),
+                   organisation_id=_int_arg("organisation"))
 
     def apply(self, query: Select) -> Select:
         if self.kind:
             query = query.where(Event.kind == self.kind)
         if self.territory_id:
             query = query.where(Event.territory_id == self.territory_id)
+        if self.organisation_id:
+            query = query.where(Event.partners.any(Organisation.id == self.organisation_id))
         return query
 
     def args(self) -> dict:
         """The filters as query-string arguments, to keep them when navigating."""
-        values = {"kind": self.kind, "territory": self.territory_id}
+        values = {"kind": self.kind, "territory": self.territory_id, "organisation": self.organisation_id}
         return {k: v for k, v in values.items() if v}
 
     @property
@@ -151,3 +156,31 @@ def shift_month(day: date, months: int) -> date:
 def upcoming_query(filters: Filters) -> Select:
     query = select(Event).where(Event.ends_at > utcnow())
     return filters.apply(query).order_by(Event.starts_at, Event.id).options(selectinload(Event.territory))
+
+
+def partner_organisations() -> list[Organisation]:
+    """The organisations that are partners of at least one event: the organisation filter."""
+    used = select(event_partner.c.organisation_id)
+    return list(db.session.scalars(select(Organisation).where(Organisation.id.in_(used)).order_by(Organisation.name)))
+
+
+def meetings_between(first_day: date, last_day: date, user) -> list[CalendarEntry]:
+    """The network's meetings with a date in the range that the member may see (meetings part)."""
+    from network_space.meetings.models import STATUS_CANCELLED, STATUS_DRAFT, STATUS_POLL, Meeting
+    from network_space.meetings.queries import visible_clause
+
+    start = paris_to_utc(first_day, time(0))
+    end = paris_to_utc(last_day + timedelta(days=1), time(0))
+    meetings = db.session.scalars(
+        select(Meeting).where(
+            visible_clause(user), Meeting.status.not_in((STATUS_DRAFT, STATUS_POLL)),
+            Meeting.starts_at.is_not(None), Meeting.ends_at.is_not(None),
+            Meeting.starts_at < end, Meeting.ends_at > start,
+        ).order_by(Meeting.starts_at, Meeting.id)
+    )
+    return [
+        CalendarEntry(title=m.title, url=url_for("meetings.show", meeting_id=m.id), starts_at=m.starts_at,
+                      ends_at=m.ends_at, all_day=False, kind_label=m.kind_label, is_meeting=True,
+                      cancelled=m.status == STATUS_CANCELLED, place=m.place)
+        for m in meetings
+    ]

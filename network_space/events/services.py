@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select
 from network_space.accounts.models import User
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
+from network_space.directory.models import Organisation
 from network_space.events.models import (
     FEED_SCOPES,
     REG_REGISTERED,
@@ -51,6 +52,7 @@ class EventInput:
     capacity: int | None = None
     registration_deadline: datetime | None = None
     organiser_ids: list[int] = field(default_factory=list)
+    partner_ids: list[int] = field(default_factory=list)
 
 
 # Fields whose change makes registrants' calendars out of date.
@@ -69,6 +71,10 @@ def _apply(event: Event, data: EventInput) -> set[str]:
     if {u.id for u in organisers} != {u.id for u in event.organisers}:
         event.organisers = organisers
         changed.add("organisers")
+    partners = list(db.session.scalars(select(Organisation).where(Organisation.id.in_(data.partner_ids or [0]))))
+    if {o.id for o in partners} != {o.id for o in event.partners}:
+        event.partners = partners
+        changed.add("partners")
     return changed
 
 

@@ -7,13 +7,15 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from network_space.accounts.models import Territory, User
 from network_space.core.dates import to_paris
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import require
-from network_space.events import export, queries, services
+from network_space.directory.models import Organisation, OrganisationKind
+from network_space.events import export, ical, queries, services
 from network_space.events.forms import CancelForm, EventForm, FeedForm, InterestForm, MessageForm
 from network_space.events.models import FEED_SCOPES, KINDS, REG_REGISTERED, REG_WAITING, Event, Registration
 from network_space.extensions import db
@@ -34,12 +36,16 @@ def _territories() -> list[Territory]:
 
 
 def _filter_context(filters: queries.Filters) -> dict:
-    return {"filters": filters, "kinds": KINDS, "territories": _territories()}
+    return {"filters": filters, "kinds": KINDS, "territories": _territories(),
+            "organisations": queries.partner_organisations()}
 
 
 def _entries(first_day, last_day, filters: queries.Filters) -> list[queries.CalendarEntry]:
     events = queries.events_between(first_day, last_day, filters)
     entries = [queries.event_entry(e, url_for("events.detail", event_id=e.id)) for e in events]
+    # Event filters say nothing about meetings: meetings are shown with the unfiltered calendar.
+    if not filters.active:
+        entries += queries.meetings_between(first_day, last_day, current_user)
     return sorted(entries, key=lambda e: (e.starts_at, e.title))
 
 
@@ -106,7 +112,12 @@ def detail(event_id: int):
 
 def _form(obj=None, **kwargs) -> EventForm:
     users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
-    return EventForm(obj=obj, territories=_territories(), users=list(users), **kwargs)
+    organisations = db.session.scalars(
+        select(Organisation).join(Organisation.kind).where(Organisation.active.is_(True))
+        .order_by(OrganisationKind.position, OrganisationKind.name, Organisation.name)
+        .options(contains_eager(Organisation.kind))
+    )
+    return EventForm(obj=obj, territories=_territories(), users=list(users), organisations=list(organisations), **kwargs)
 
 
 def _prefill(form: EventForm, event: Event, with_dates: bool) -> None:
@@ -119,6 +130,7 @@ def _prefill(form: EventForm, event: Event, with_dates: bool) -> None:
     form.online_url.data = event.online_url
     form.territory_id.data = event.territory_id or 0
     form.organiser_ids.data = [u.id for u in event.organisers]
+    form.partner_ids.data = [o.id for o in event.partners]
     form.capacity.data = event.capacity
     start, end = to_paris(event.starts_at), to_paris(event.ends_at)
     if not event.all_day:
@@ -341,8 +353,6 @@ def _ics_response(body: bytes, filename: str) -> Response:
 @bp.route("/events/<int:event_id>.ics")
 @login_required
 def event_ics(event_id: int):
-    from network_space.events import ical
-
     event = _event_or_404(event_id)
     return _ics_response(ical.event_calendar(event), f"evenement-{event.id}.ics")
 
@@ -350,8 +360,6 @@ def event_ics(event_id: int):
 @bp.route("/calendar/<token>.ics")
 def feed(token: str):
     """Public on purpose: calendar applications cannot log in. The secret token is the key."""
-    from network_space.events import ical
-
     feed = services.feed_for_token(token)
     if feed is None:
         abort(404)

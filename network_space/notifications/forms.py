@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,7 +23,7 @@ class AnnouncementForm(FlaskForm):
                         validators=[DataRequired(_l("Indiquez un titre.")), max_length(200)])
     body = TextAreaField(_l("Message"), filters=[strip],
                          validators=[DataRequired(_l("Écrivez le message.")), max_length(20000)])
-    audience = RadioField(_l("Destinataires"), choices=list(AUDIENCE_LABELS.items()), default=AUDIENCE_ALL,
+    audience = RadioField(_l("Destinataires"), choices=[SelectChoice(k, v) for k, v in AUDIENCE_LABELS.items()], default=AUDIENCE_ALL,
                           validators=[DataRequired(_l("Choisissez les destinataires."))])
     territories = SelectMultipleField(_l("Territoires"), coerce=int, choices=[],
                                       option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))

@@ -110,18 +110,18 @@ def channels_for(users: list, kind: Kind) -> dict[int, str]:
 def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) -> list[Notification]:
     """Tell ``recipients`` about ``obj`` (see the module docstring). Returns the rows created."""
     spec = get_kind(kind)
+    target_type = target_type_of(obj) if obj is not None else None
     users = _recipient_users(recipients, actor)
     if not users:
         return []
-    with site_context():
-        title = context.pop("title", None) or (obj.notification_title() if obj is not None else str(spec.label))
-        url = context.pop("url", None) or (obj.notification_url() if obj is not None else None)
-    target_type = target_id = None
+    target_id = None
     if obj is not None:
-        target_type = target_type_of(obj)
         if obj.id is None:
             db.session.flush()
         target_id = obj.id
+    with site_context():
+        title = context.pop("title", None) or (obj.notification_title() if obj is not None else str(spec.label))
+        url = context.pop("url", None) or (obj.notification_url() if obj is not None else None)
     # Files (e.g. an .ics) go with the immediate email only, never into the stored context.
     attachments = context.pop("attachments", None)
     context_json = json.dumps(context, default=str, ensure_ascii=False)

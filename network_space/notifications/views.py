@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from network_space.core.dashboard import dashboard_panel
 from network_space.core.dates import PARIS
@@ -199,7 +200,7 @@ def create():
     require("announcement.create")
     form = AnnouncementForm()
     form.territories.choices = [
-        (t.id, f"{t.label} ({t.sector.capitalize()})")
+        SelectChoice(t.id, f"{t.label} ({t.sector.capitalize()})")
         for t in db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name))
     ]
     if form.validate_on_submit():

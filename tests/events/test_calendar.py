@@ -125,3 +125,26 @@ def test_month_view_queries_are_bounded(client, login_as, app, make_event):
         page = client.get("/events/?date=2027-06").get_data(as_text=True)
     assert "Événement 299" in page
     assert counter.count <= 8, counter
+
+
+def test_meetings_appear_labelled_and_only_when_visible(client, login_as, app):
+    from network_space.meetings.models import Meeting
+
+    login_as("member")
+    start = paris_to_utc(date(2027, 2, 16), time(14))
+    with app.app_context():
+        public = Meeting(title="Plénière du réseau", status="scheduled", starts_at=start, ends_at=start + timedelta(hours=2))
+        private = Meeting(title="Groupe restreint", status="scheduled", private=True, starts_at=start,
+                          ends_at=start + timedelta(hours=2))
+        draft = Meeting(title="Brouillon de réunion", status="draft", starts_at=start, ends_at=start + timedelta(hours=2))
+        db.session.add_all([public, private, draft])
+        db.session.commit()
+        public_id = public.id
+    page = client.get("/events/?date=2027-02").get_data(as_text=True)
+    assert f'href="/meetings/{public_id}"' in page
+    assert re.search(r'cal-meeting[^>]*>\s*<span class="cal-type">Réunion</span>', page)
+    assert "Plénière du réseau" in page
+    assert "Groupe restreint" not in page and "Brouillon de réunion" not in page
+    # Filters are about events: meetings step aside, and the page says so.
+    page = client.get("/events/?date=2027-02&kind=forum").get_data(as_text=True)
+    assert "Plénière du réseau" not in page and "Les réunions ne sont affichées que sans filtre." in page

@@ -184,3 +184,32 @@ def test_past_event_closed_for_registration(client, login_as, make_event):
     page = client.get(f"/events/{event_id}").get_data(as_text=True)
     assert "déjà commencé ou est passé" in page
     assert utcnow()  # the clock is real: the event above is in the past
+
+
+def test_partner_organisations_from_the_directory(client, login_as, app, make_event):
+    from network_space.directory.models import Organisation, OrganisationKind
+
+    login_as("coanimator")
+    with app.app_context():
+        landlord_kind = OrganisationKind(name="Bailleur social", slug="bailleur-social-t", group="buyer")
+        esat_kind = OrganisationKind(name="ESAT", slug="esat-t", group="disability")
+        db.session.add_all([landlord_kind, esat_kind])
+        db.session.flush()
+        landlord = Organisation(name="Habitat Dauphinois (fictif)", kind_id=landlord_kind.id)
+        esat = Organisation(name="ESAT Horizons (fictif)", kind_id=esat_kind.id)
+        db.session.add_all([landlord, esat])
+        db.session.commit()
+        landlord_id, esat_id = landlord.id, esat.id
+    form_page = client.get("/events/nouveau").get_data(as_text=True)
+    assert '<optgroup label="Bailleur social">' in form_page
+    response = client.post("/events/nouveau", data=_form_data(
+        client, "/events/nouveau", partner_ids=[str(landlord_id), str(esat_id)], start_date="2027-04-08"))
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Habitat Dauphinois (fictif)" in page and f'href="/directory/{esat_id}"' in page
+    make_event(day=date(2027, 4, 9), title="Sans partenaire")
+    month = client.get(f"/events/?date=2027-04&organisation={landlord_id}").get_data(as_text=True)
+    assert "Job dating chantier Les Tilleuls" in month and "Sans partenaire" not in month
+    # The organisation's page in the directory links back to the event.
+    org_page = client.get(f"/directory/{landlord_id}").get_data(as_text=True)
+    assert "Job dating chantier Les Tilleuls" in org_page
