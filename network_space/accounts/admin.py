@@ -101,7 +101,8 @@ def member_active(user_id: int):
 def _invitation_form() -> InvitationForm:
     form = InvitationForm()
     form.role.choices = choices((r, ROLE_LABELS[r]) for r in ROLES if services.may_invite_role(current_user, r))
-    form.structure.choices = choices((s.id, s.name) for s in queries.structures_for_select(active_only=True))
+    form.structure.choices = choices([(0, _("— Choisissez une structure —"))] +
+                                     [(s.id, s.name) for s in queries.structures_for_select(active_only=True)])
     return form
 
 

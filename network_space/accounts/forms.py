@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Optional, Regexp
+from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp
 
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
 from network_space.core.forms import max_length, strip
@@ -24,9 +24,9 @@ def _email_field(label=_l("Adresse email"), **kw):
     )
 
 
-def _new_password_fields():
+def _new_password_fields(label=_l("Nouveau mot de passe")):
     password = PasswordField(
-        _l("Nouveau mot de passe"),
+        label,
         validators=[DataRequired(_l("Choisissez un mot de passe.")), max_length(200)],
         render_kw={"autocomplete": "new-password"},
     )
@@ -63,7 +63,7 @@ class AcceptInvitationForm(FlaskForm):
         validators=[DataRequired(_l("Indiquez votre nom.")), max_length(120)],
         render_kw={"autocomplete": "name"},
     )
-    password, confirm = _new_password_fields()
+    password, confirm = _new_password_fields(_l("Mot de passe"))
 
 
 class ChangePasswordForm(FlaskForm):
@@ -95,7 +95,8 @@ class ProfileForm(FlaskForm):
 class InvitationForm(FlaskForm):
     email = _email_field()
     role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
-    structure = SelectField(_l("Structure"), coerce=int, validators=[InputRequired(_l("Choisissez une structure."))])
+    structure = SelectField(_l("Structure"), coerce=int,
+                            validators=[NumberRange(min=1, message=_l("Choisissez une structure."))])
     message = TextAreaField(_l("Message personnel (facultatif)"), filters=[strip], validators=[Optional(), max_length(2000)])
 
 
