@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from network_space.accounts.models import (
     ROLE_LABELS, Invitation, LoginAttempt, Structure, Territory, User, normalize_email, user_territory,
@@ -74,6 +74,17 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
         audit("login.failure", target=email)
     db.session.commit()
     return LoginResult(user=user if ok else None)
+
+
+LOGIN_ATTEMPT_RETENTION_DAYS = 30
+
+
+def purge_login_attempts() -> int:
+    """Login attempts only matter for the lock-out window; keep a month for investigations."""
+    cutoff = utcnow() - timedelta(days=LOGIN_ATTEMPT_RETENTION_DAYS)
+    deleted = db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < cutoff)).rowcount
+    db.session.commit()
+    return deleted
 
 
 def load_user_by_session_token(token: str) -> User | None:

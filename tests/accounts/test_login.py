@@ -119,3 +119,20 @@ def test_remember_me_cookie(app, make_user):
     # The remember cookie alone (session gone) logs the member back in.
     remembered.delete_cookie("session", domain="localhost")
     assert remembered.get("/").status_code == 200
+
+
+def test_old_login_attempts_are_purged_by_the_worker(app):
+    from datetime import timedelta
+
+    from network_space.core.models import utcnow
+    from network_space.notifications.worker import run_once
+
+    with app.app_context():
+        db.session.add_all([
+            LoginAttempt(email="old@example.org", created_at=utcnow() - timedelta(days=40)),
+            LoginAttempt(email="new@example.org", created_at=utcnow() - timedelta(days=1)),
+        ])
+        db.session.commit()
+        results = run_once()
+        assert results["login_attempts_purge"] == 1
+        assert list(db.session.scalars(select(LoginAttempt.email))) == ["new@example.org"]
