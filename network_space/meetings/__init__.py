@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
-    from network_space.meetings import jobs, models, permissions  # noqa: F401 - rules, job handlers
+    from network_space.meetings import jobs, models, permissions, search  # noqa: F401 - rules, job handlers
     from network_space.meetings.views import bp
     from network_space.notifications.registry import register_kind, register_target
 
@@ -23,6 +23,7 @@ def init_app(app) -> None:
     register_kind("meeting.minutes", _l("Compte-rendu publié"), "minutes")
     register_kind("action.assigned", _l("Action confiée"), "actions")
     register_kind("action.reminder", _l("Échéance d'action"), "actions")
+    search.register()
 
     dashboard_panel("meetings_polls", "meetings/_panel_polls.html", order=10)(_polls_panel)
     dashboard_panel("meetings_upcoming", "meetings/_panel_upcoming.html", order=20)(_upcoming_panel)

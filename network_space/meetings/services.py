@@ -20,6 +20,7 @@ from network_space.core import ics
 from network_space.core.dates import fmt_datetime, paris_to_utc
 from network_space.core.models import utcnow
 from network_space.extensions import db
+from network_space.meetings import search
 from network_space.meetings.models import (
     ACTION_DONE,
     ACTION_STATUSES,
@@ -142,6 +143,7 @@ def update_meeting(meeting: Meeting, actor: User, data: MeetingData) -> None:
     """Save the form; a scheduled meeting whose place changed sends an update (SEQUENCE + 1)."""
     before = (meeting.place, meeting.video_link, meeting.format, meeting.title)
     _apply(meeting, data, actor)
+    search.reindex(meeting)
     if meeting.status == STATUS_DRAFT:
         return
     added = sync_invitees(meeting)
@@ -557,11 +559,13 @@ def add_decision(meeting: Meeting, text: str) -> Decision:
     position = max((d.position for d in meeting.decisions), default=0) + 1
     decision = Decision(meeting=meeting, text=text, position=position)
     db.session.add(decision)
+    search.reindex(meeting)
     return decision
 
 
 def delete_decision(meeting: Meeting, decision: Decision) -> None:
     meeting.decisions.remove(decision)
+    search.reindex(meeting)
 
 
 def add_action(meeting: Meeting, actor: User, title: str, assignee_id: int | None, due: date | None) -> ActionItem:
@@ -569,6 +573,7 @@ def add_action(meeting: Meeting, actor: User, title: str, assignee_id: int | Non
     action = ActionItem(meeting=meeting, title=title, assignee=assignee, due_date=due)
     db.session.add(action)
     db.session.flush()
+    search.reindex(meeting)
     if assignee is not None:
         notify("action.assigned", [assignee], action, actor=actor, meeting_title=meeting.title)
     _schedule_action_reminder(action)
@@ -591,6 +596,7 @@ def set_action_status(action: ActionItem, actor: User, status: str) -> None:
 def delete_action(meeting: Meeting, action: ActionItem) -> None:
     cancel_job(f"action:{action.id}:due")
     meeting.actions.remove(action)
+    search.reindex(meeting)
 
 
 def _schedule_action_reminder(action: ActionItem) -> None:
