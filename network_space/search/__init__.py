@@ -12,7 +12,8 @@ A domain makes its objects searchable in its init_app()::
         can_view,                      # (user, obj) -> bool, checked on every hit at query time
         url,                           # obj -> str, the link of a result (url_for)
         watch=("title", "summary"),    # optional: queue automatically when these change
-        load_options=(selectinload(Resource.tags),),  # optional, for bulk loads
+        load_options=(selectinload(Resource.tags),),  # optional, for building documents in bulk
+        hit_options=(joinedload(Resource.category),),  # optional, for showing results
     )
 
 ``to_document(obj)`` returns a dict with any of: ``title``, ``summary``, ``body`` (long text,

@@ -205,7 +205,7 @@ def _checked_hits(page, user, highlight: bool) -> list[Hit]:
         if search_type is None:
             continue
         model = search_type.model
-        for obj in db.session.scalars(select(model).where(model.id.in_(ids)).options(*search_type.load_options)):
+        for obj in db.session.scalars(select(model).where(model.id.in_(ids)).options(*search_type.hit_options)):
             objects[(kind, obj.id)] = obj
     hits = []
     for hit, fields in stored:

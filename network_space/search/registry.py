@@ -23,6 +23,7 @@ class SearchType:
     url: Callable[[Any], str]
     watch: tuple[str, ...] = field(default=())
     load_options: tuple = field(default=())
+    hit_options: tuple = field(default=())
 
 
 _types: dict[str, SearchType] = {}
@@ -38,16 +39,19 @@ def register_search_type(
     *,
     watch: Iterable[str] = (),
     load_options: Iterable = (),
+    hit_options: Iterable = (),
 ) -> SearchType:
     """Declare a searchable kind. Idempotent per kind (create_app() may run several times).
 
     ``watch``: attribute names of ``model``; when given, any insert, delete, or change of one of
     these attributes is queued automatically at flush time, so the owning domain does not have
     to call enqueue() for the model itself (it still must for related objects, e.g. comments).
-    ``load_options``: SQLAlchemy loader options (selectinload…) used when documents are built
-    or results re-checked in bulk.
+    ``load_options``: SQLAlchemy loader options (selectinload…) used when documents are built in
+    bulk; ``hit_options``: those used when result objects are re-loaded for display (a results
+    template reading relationships should list them here, to keep its query count fixed).
     """
-    search_type = SearchType(kind, label, model, to_document, can_view, url, tuple(watch), tuple(load_options))
+    search_type = SearchType(kind, label, model, to_document, can_view, url, tuple(watch), tuple(load_options),
+                             tuple(hit_options))
     _types[kind] = search_type
     return search_type
 

@@ -1,0 +1,113 @@
+"""Library forms. The file itself is checked by core.storage (content, size, bombs)."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from network_space.accounts.forms import choices
+from network_space.core.forms import max_length, strip
+from network_space.library.models import (
+    BUYER_TYPES, CLAUSE_MECHANISMS, KIND_FILE, KIND_LABELS, KIND_LINK, KIND_NOTE, VISIBILITY_LABELS,
+    VISIBILITY_MEMBERS,
+)
+from network_space.library.services import MAX_TAG_LENGTH, MAX_TAGS, parse_tags
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _http_url(form, field):
+    if not field.data:
+        return
+    parts = urlsplit(field.data)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(_l("Indiquez une adresse complète commençant par https:// ou http://."))
+
+
+class ResourceForm(FlaskForm):
+    """Metadata of a resource; the new-resource page adds the kind and the file."""
+
+    title = StringField(_l("Titre"), filters=[strip], validators=[DataRequired(_l("Indiquez un titre.")), max_length(200)])
+    summary = TextAreaField(_l("Résumé"), filters=[strip], validators=[max_length(5000)],
+                            description=_l("Markdown accepté : **gras**, listes, liens."))
+    category_id = SelectField(_l("Catégorie"), coerce=int, validators=[InputRequired(_l("Choisissez une catégorie."))])
+    tags = StringField(_l("Mots-clés"), filters=[strip], validators=[max_length(600)],
+                       description=_l("Séparés par des virgules, par exemple : bailleurs, BTP, insertion."))
+    sector_ids = CheckboxesField(_l("Secteurs d'activité"), coerce=int, validators=[Optional()])
+    clause_mechanism = SelectField(_l("Mécanisme de clause"),
+                                   choices=choices([("", _l("— Non précisé —"))] + list(CLAUSE_MECHANISMS.items())), default="")
+    buyer_type = SelectField(_l("Type d'acheteur"), choices=choices([("", _l("— Non précisé —"))] + list(BUYER_TYPES.items())), default="")
+    territory_id = SelectField(_l("Territoire"), coerce=int, default=0)
+    review_by = DateField(_l("À revoir avant le"), validators=[Optional()],
+                          description=_l("Date à laquelle vérifier que la ressource est toujours à jour."))
+    visibility = SelectField(_l("Visibilité"), choices=choices(VISIBILITY_LABELS.items()), default=VISIBILITY_MEMBERS)
+    url = StringField(_l("Adresse du lien"), filters=[strip], validators=[max_length(500), _http_url])
+    body = TextAreaField(_l("Texte de la note"), filters=[strip], validators=[max_length(100_000)],
+                         description=_l("Markdown accepté."))
+
+    def validate_tags(self, field):
+        raw = [p for p in (field.data or "").split(",") if p.strip()]
+        if len(raw) > MAX_TAGS:
+            raise ValidationError(_l("%(n)d mots-clés au maximum.", n=MAX_TAGS))
+        if any(len(" ".join(p.split())) > MAX_TAG_LENGTH for p in raw):
+            raise ValidationError(_l("Un mot-clé fait %(n)d caractères au maximum.", n=MAX_TAG_LENGTH))
+
+    def validate_category_id(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choisissez une catégorie."))
+
+    def data_dict(self, kind: str) -> dict:
+        return {
+            "kind": kind,
+            "title": self.title.data,
+            "summary": self.summary.data,
+            "category_id": self.category_id.data,
+            "tags": parse_tags(self.tags.data),
+            "sector_ids": self.sector_ids.data or [],
+            "clause_mechanism": self.clause_mechanism.data,
+            "buyer_type": self.buyer_type.data,
+            "territory_id": self.territory_id.data or None,
+            "review_by": self.review_by.data,
+            "visibility": self.visibility.data,
+            "url": self.url.data if kind == KIND_LINK else None,
+            "body": self.body.data if kind == KIND_NOTE else None,
+        }
+
+
+class NewResourceForm(ResourceForm):
+    kind = RadioField(_l("Type de ressource"), choices=choices(KIND_LABELS.items()), default=KIND_FILE,
+                      validators=[InputRequired(_l("Choisissez le type de ressource."))])
+    file = FileField(_l("Fichier"))
+    version_note = StringField(_l("Note de version"), filters=[strip], validators=[max_length(500)])
+
+    def validate_url(self, field):
+        if self.kind.data == KIND_LINK and not field.data:
+            raise ValidationError(_l("Indiquez l'adresse du lien."))
+
+    def validate_body(self, field):
+        if self.kind.data == KIND_NOTE and not field.data:
+            raise ValidationError(_l("Écrivez le texte de la note."))
+
+
+class VersionForm(FlaskForm):
+    file = FileField(_l("Nouveau fichier"))
+    note = StringField(_l("Ce qui change"), filters=[strip], validators=[max_length(500)])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Votre retour d'expérience"), filters=[strip],
+                         validators=[DataRequired(_l("Écrivez votre commentaire.")), max_length(10_000)],
+                         description=_l("Markdown accepté."))
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Nom de la catégorie"), filters=[strip],
+                       validators=[DataRequired(_l("Indiquez un nom.")), max_length(120)])

@@ -1,0 +1,131 @@
+"""Reads of the library: the search-backed listing with facets, choice lists, the dashboard."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import request
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from network_space.accounts.models import Territory
+from network_space.core.pagination import page_arg
+from network_space.core.permissions import ROLE_COANIMATOR, has_role
+from network_space.extensions import db
+from network_space.library.indexing import SEARCH_KIND
+from network_space.library.models import (
+    KIND_LABELS, VISIBILITY_MEMBERS, Category, Resource, ResourceComment, ResourceVersion, Sector, Tag, resource_tag,
+)
+from network_space.search.engine import SORT_DATE, SORT_RELEVANCE, search
+
+# Query-string name -> index facet field, in display order.
+FACETS = {
+    "category": "category",
+    "type": "subtype",
+    "tag": "tags",
+    "sector": "sectors",
+    "territory": "territory",
+    "year": "year",
+}
+MAX_FILTER_VALUES = 10
+
+
+@dataclass
+class LibraryQuery:
+    q: str = ""
+    sort: str = SORT_RELEVANCE
+    page: int = 1
+    filters: dict[str, list[str]] = field(default_factory=dict)  # query-string name -> values
+
+    @classmethod
+    def from_request(cls) -> "LibraryQuery":
+        filters = {}
+        for name in FACETS:
+            values = [v.strip()[:120] for v in request.args.getlist(name) if v.strip()][:MAX_FILTER_VALUES]
+            if values:
+                filters[name] = values
+        sort = request.args.get("sort", "")
+        return cls(q=request.args.get("q", "", type=str)[:300], sort=SORT_DATE if sort == SORT_DATE else SORT_RELEVANCE,
+                   page=page_arg(), filters=filters)
+
+    def is_selected(self, name: str, value: str) -> bool:
+        return value in self.filters.get(name, [])
+
+    def args(self, **changes) -> dict:
+        """The query-string arguments of this search, with changes (for links)."""
+        args: dict = {"q": self.q} if self.q else {}
+        if self.sort == SORT_DATE:
+            args["sort"] = SORT_DATE
+        args.update({name: list(values) for name, values in self.filters.items()})
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in (None, "", [])}
+
+    def without_filters(self) -> dict:
+        return self.args(**{name: None for name in FACETS}, page=None)
+
+    def toggle(self, name: str, value: str) -> dict:
+        values = list(self.filters.get(name, []))
+        values = [v for v in values if v != value] if value in values else values + [value]
+        return self.args(**{name: values, "page": None})
+
+
+def search_library(query: LibraryQuery, user):
+    facets = {FACETS[name]: values for name, values in query.filters.items()}
+    return search(query.q, user, kinds=[SEARCH_KIND], facets=facets, facet_fields=tuple(FACETS.values()),
+                  page=query.page, per_page=20, sort=query.sort)
+
+
+def facet_label(name: str, value: str) -> str:
+    if name == "type":
+        return str(KIND_LABELS.get(value, value))
+    return value
+
+
+def newest_resources(user, limit: int = 20, offset: int = 0) -> list[Resource]:
+    """Newest first, straight from the database (the dashboard, and the library while the
+    search index is being rebuilt)."""
+    stmt = (select(Resource).options(joinedload(Resource.category), joinedload(Resource.author),
+                                     selectinload(Resource.tags))
+            .order_by(Resource.created_at.desc(), Resource.id.desc()).limit(limit).offset(offset))
+    if not has_role(user, ROLE_COANIMATOR):
+        stmt = stmt.where(Resource.visibility == VISIBILITY_MEMBERS)
+    return list(db.session.scalars(stmt))
+
+
+def resource_for_page(resource_id: int) -> Resource | None:
+    return db.session.scalar(
+        select(Resource).where(Resource.id == resource_id).options(
+            joinedload(Resource.category), joinedload(Resource.author), joinedload(Resource.territory),
+            selectinload(Resource.tags), selectinload(Resource.sectors),
+            selectinload(Resource.versions).joinedload(ResourceVersion.author),
+            selectinload(Resource.comments).joinedload(ResourceComment.author),
+        )
+    )
+
+
+def category_choices(include_id: int | None = None) -> list[tuple[int, str]]:
+    categories = db.session.scalars(
+        select(Category).where((Category.active.is_(True)) | (Category.id == (include_id or 0))).order_by(Category.position)
+    )
+    return [(c.id, c.name) for c in categories]
+
+
+def sector_choices() -> list[tuple[int, str]]:
+    return [(s.id, s.name) for s in db.session.scalars(select(Sector).where(Sector.active.is_(True)).order_by(Sector.position))]
+
+
+def territory_choices() -> list[tuple[int, str]]:
+    territories = db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name))
+    return [(0, "Tout le département")] + [(t.id, t.label) for t in territories]
+
+
+def popular_tags(limit: int = 30) -> list[str]:
+    rows = db.session.execute(
+        select(Tag.name, func.count(resource_tag.c.resource_id).label("n"))
+        .join(resource_tag, resource_tag.c.tag_id == Tag.id)
+        .group_by(Tag.name).order_by(func.count(resource_tag.c.resource_id).desc(), Tag.name).limit(limit)
+    )
+    return [row.name for row in rows]
+
+
+def all_categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position)))

@@ -1,0 +1,202 @@
+"""Every write of the library: resources, versions (with text extraction), comments, counts,
+categories. Callers commit; each write queues the resource for the search index in the same
+transaction and notifies through notifications.services."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from network_space.accounts.models import User
+from network_space.core.audit import audit
+from network_space.core.models import utcnow
+from network_space.core.storage import StoredFile, path_for, store_upload
+from network_space.extensions import db
+from network_space.library.extract import extract_text
+from network_space.library.models import (
+    DEFAULT_CATEGORIES, DEFAULT_SECTORS, KIND_FILE, TEXT_FAILED, TEXT_NONE, TEXT_OK, Category, Resource,
+    ResourceComment, ResourceVersion, Sector, Tag,
+)
+from network_space.library.permissions import may_view
+from network_space.notifications import services as notifications
+from network_space.search import enqueue
+
+SEARCH_KIND = "library.resource"
+MAX_TAGS = 12
+MAX_TAG_LENGTH = 40
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:80] or "secteur"
+
+
+def ensure_defaults() -> None:
+    """The nine categories and the activity sectors, when the tables are empty (demo, tests;
+    the migration seeds them in production)."""
+    if not db.session.scalar(select(func.count(Category.id))):
+        db.session.add_all(Category(name=name, position=i) for i, name in enumerate(DEFAULT_CATEGORIES))
+    if not db.session.scalar(select(func.count(Sector.id))):
+        db.session.add_all(Sector(name=name, slug=slugify(name), position=i) for i, name in enumerate(DEFAULT_SECTORS))
+    db.session.flush()
+
+
+def parse_tags(raw: str | None) -> list[str]:
+    """"Bailleurs, BTP ,  bailleurs" -> ["bailleurs", "btp"]: trimmed, lower-case, no duplicates."""
+    names: list[str] = []
+    for part in (raw or "").split(","):
+        name = " ".join(part.split()).lower()[:MAX_TAG_LENGTH]
+        if name and name not in names:
+            names.append(name)
+    return names[:MAX_TAGS]
+
+
+def tags_named(names: list[str]) -> list[Tag]:
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))} if names else {}
+    tags = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def _apply_metadata(resource: Resource, data: dict) -> None:
+    for field in ("title", "visibility"):
+        if field in data:
+            setattr(resource, field, data[field])
+    for field in ("summary", "body", "url", "category_id", "clause_mechanism", "buyer_type", "territory_id",
+                  "review_by"):
+        if field in data:
+            setattr(resource, field, data[field] or None)  # "" from a form means "none"
+    if "tags" in data:
+        resource.tags = tags_named(data["tags"])
+    if "sector_ids" in data:
+        ids = list(data["sector_ids"] or [])
+        resource.sectors = list(db.session.scalars(select(Sector).where(Sector.id.in_(ids)))) if ids else []
+
+
+def store_file(upload) -> StoredFile:
+    """Check and store an upload (raises core.storage.UploadError with a French message)."""
+    return store_upload(upload)
+
+
+def _new_version(resource: Resource, stored: StoredFile, note: str | None, author) -> ResourceVersion:
+    number = (db.session.scalar(
+        select(func.max(ResourceVersion.number)).where(ResourceVersion.resource_id == resource.id)
+    ) or 0) + 1 if resource.id else 1
+    text, error = extract_text(path_for(stored.key), stored.extension,
+                               timeout=current_app.config.get("LIBRARY_EXTRACT_TIMEOUT", 20))
+    if text:
+        status = TEXT_OK
+    elif stored.extension in ("png", "jpg", "jpeg"):
+        status, error = TEXT_NONE, None
+    else:
+        status = TEXT_FAILED
+    version = ResourceVersion(
+        resource=resource, number=number, note=(note or None), author_id=getattr(author, "id", None),
+        storage_key=stored.key, original_name=stored.original_name, extension=stored.extension,
+        content_type=stored.content_type, size=stored.size, text=text, text_status=status,
+        text_error=(error or "")[:300] or None,
+    )
+    db.session.add(version)
+    return version
+
+
+def create_resource(author, data: dict, stored: StoredFile | None = None, version_note: str | None = None) -> Resource:
+    resource = Resource(kind=data.get("kind") or KIND_FILE, author_id=author.id)
+    _apply_metadata(resource, data)
+    db.session.add(resource)
+    db.session.flush()
+    if stored is not None:
+        _new_version(resource, stored, version_note, author)
+    enqueue(SEARCH_KIND, resource.id)
+    notifications.follow(author, resource)
+    readers = [u for u in db.session.scalars(select(User).where(User.active.is_(True), User.id != author.id))
+               if may_view(u, resource)]
+    notifications.notify("library.new_resource", readers, resource, actor=author)
+    return resource
+
+
+def update_resource(resource: Resource, data: dict, actor) -> Resource:
+    _apply_metadata(resource, data)
+    enqueue(SEARCH_KIND, resource.id)
+    audit("library.update", target=f"resource:{resource.id}", actor=actor)
+    return resource
+
+
+def add_version(resource: Resource, stored: StoredFile, note: str | None, author) -> ResourceVersion:
+    version = _new_version(resource, stored, note, author)
+    resource.updated_at = utcnow()
+    enqueue(SEARCH_KIND, resource.id)
+    _notify_followers("library.new_version", resource, author, note=note or "")
+    return version
+
+
+def delete_resource(resource: Resource, actor) -> None:
+    """Delete a resource, its versions and comments; stored files stay (shared by content hash)."""
+    enqueue(SEARCH_KIND, resource.id)
+    notifications.forget_target(resource)
+    audit("library.delete", target=f"resource:{resource.id}", detail=resource.title, actor=actor)
+    db.session.delete(resource)
+
+
+def add_comment(resource: Resource, author, body: str) -> ResourceComment:
+    comment = ResourceComment(resource=resource, author_id=author.id, body=body)
+    db.session.add(comment)
+    enqueue(SEARCH_KIND, resource.id)
+    recipients = {u.id: u for u in notifications.followers_of(resource)}
+    if resource.author is not None and resource.author.active:
+        recipients[resource.author.id] = resource.author
+    recipients = [u for u in recipients.values() if u.id != author.id and may_view(u, resource)]
+    notifications.notify("library.comment", recipients, resource, actor=author, excerpt=body[:300])
+    notifications.follow(author, resource)
+    return comment
+
+
+def _notify_followers(kind: str, resource: Resource, actor, **context) -> None:
+    # Followers are re-checked: a resource restricted after someone followed it stays hidden.
+    recipients = [u for u in notifications.followers_of(resource) if u.id != actor.id and may_view(u, resource)]
+    notifications.notify(kind, recipients, resource, actor=actor, **context)
+
+
+def record_view(resource: Resource) -> None:
+    # A plain UPDATE: counters are not search fields and must not race with each other.
+    db.session.execute(update(Resource).where(Resource.id == resource.id)
+                       .values(view_count=Resource.view_count + 1).execution_options(synchronize_session=False))
+
+
+def record_download(version: ResourceVersion) -> None:
+    db.session.execute(update(Resource).where(Resource.id == version.resource_id)
+                       .values(download_count=Resource.download_count + 1).execution_options(synchronize_session=False))
+    db.session.execute(update(ResourceVersion).where(ResourceVersion.id == version.id)
+                       .values(download_count=ResourceVersion.download_count + 1)
+                       .execution_options(synchronize_session=False))
+
+
+# --- categories (admin) -----------------------------------------------------------------------
+
+def add_category(name: str, actor) -> Category:
+    position = (db.session.scalar(select(func.max(Category.position))) or 0) + 1
+    category = Category(name=name, position=position)
+    db.session.add(category)
+    audit("library.category_add", target=name, actor=actor)
+    return category
+
+
+def rename_category(category: Category, name: str, actor) -> None:
+    old = category.name
+    category.name = name
+    # Resources keep their category by id; their index documents carry the name.
+    for resource_id in db.session.scalars(select(Resource.id).where(Resource.category_id == category.id)):
+        enqueue(SEARCH_KIND, resource_id)
+    audit("library.category_rename", target=name, detail=old, actor=actor)
+
+
+def set_category_active(category: Category, active: bool, actor) -> None:
+    category.active = active
+    audit("library.category_" + ("enable" if active else "disable"), target=category.name, actor=actor)
