@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
@@ -43,6 +43,8 @@ class DirectoryFilters:
     territory: int | None = None
     reserved: str | None = None
     status: str = "active"
+    # Ids matching ``q`` in the search index; None: not looked up, or the index is unavailable.
+    text_ids: tuple[int, ...] | None = field(default=None, compare=False)
 
     @classmethod
     def from_args(cls, args: MultiDict) -> "DirectoryFilters":
@@ -64,11 +66,22 @@ class DirectoryFilters:
             status=status if status in STATUSES else "active",
         )
 
+    def with_text_matches(self, user) -> "DirectoryFilters":
+        """Resolve ``q`` through the site-wide search index (stemmed French, contacts, sectors…)."""
+        if not self.q:
+            return self
+        from network_space.directory.indexing import matching_ids
+
+        ids = matching_ids(self.q, user)
+        return replace(self, text_ids=None if ids is None else tuple(ids))
+
     def to_args(self, **changes) -> dict:
         """The query string for these filters with some changed (None or "" drops a filter)."""
         current = replace(self, **changes) if changes else self
         args = {}
         for f in fields(current):
+            if f.name == "text_ids":
+                continue
             value = getattr(current, f.name)
             if value not in (None, "") and not (f.name == "status" and value == "active"):
                 args[f.name] = value
@@ -82,7 +95,7 @@ class DirectoryFilters:
         """SQL conditions of every filter but ``skip`` (for that filter's counts)."""
         conds = []
         if self.q and skip != "q":
-            conds.append(text_condition(self.q))
+            conds.append(text_condition(self.q) if self.text_ids is None else Organisation.id.in_(self.text_ids))
         if self.kind and skip != "kind":
             conds.append(Organisation.kind.has(OrganisationKind.slug == self.kind))
         if self.group and skip != "group":
@@ -110,6 +123,7 @@ def territory_condition(territory_id: int):
 
 
 def text_condition(q: str):
+    """The fallback when the search index is unavailable: a plain match on names and commune."""
     pattern = f"%{_escape_like(q)}%"
     return or_(
         Organisation.name.ilike(pattern, escape="\\"),

@@ -14,6 +14,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from network_space.accounts.models import Territory, User, user_territory
+from network_space.directory.indexing import enqueue_organisation
 from network_space.directory.models import (
     SERVICE_TYPES,
     Organisation,
@@ -199,6 +200,7 @@ def _notify(org: Organisation, actor: User | None, revision: OrganisationRevisio
 
 def _after_write(org: Organisation, actor: User | None, revision: OrganisationRevision, notify_members: bool) -> None:
     """Search indexing and notifications, in the caller's transaction."""
+    enqueue_organisation(org)
     if notify_members:
         _notify(org, actor, revision)
 

@@ -35,7 +35,7 @@ def _organisation(organisation_id: int) -> Organisation:
 @login_required
 def index():
     require("directory.view")
-    filters = queries.DirectoryFilters.from_args(request.args)
+    filters = queries.DirectoryFilters.from_args(request.args).with_text_matches(current_user)
     page = paginate(queries.with_list_relations(queries.organisations_query(filters)), per_page=PER_PAGE)
     return render_template("directory/index.html", page=page, filters=filters, facets=queries.facets(filters))
 
@@ -44,7 +44,7 @@ def index():
 @login_required
 def export_list(fmt: str):
     require("directory.export")
-    filters = queries.DirectoryFilters.from_args(request.args)
+    filters = queries.DirectoryFilters.from_args(request.args).with_text_matches(current_user)
     query = queries.with_list_relations(queries.organisations_query(filters)).limit(MAX_EXPORT_ROWS)
     organisations = list(db.session.scalars(query))
     include_notes = can("directory.notes")

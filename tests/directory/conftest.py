@@ -48,3 +48,13 @@ def make_org(app, reference):
             return org.id
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def fresh_index(app):
+    """No search index left over from earlier tests (their ids are reused after truncation)."""
+    from network_space.search.index import remove_index
+
+    with app.app_context():
+        remove_index()
+    yield
