@@ -348,10 +348,10 @@ def schedule(meeting: Meeting, starts_at: datetime, ends_at: datetime, actor: Us
     sync_invitees(meeting)
     db.session.flush()
     send_calendar(meeting, ics.METHOD_REQUEST, invitee_users(meeting), updated=not first_time)
-    _schedule_reminders(meeting)
+    schedule_reminders(meeting)
 
 
-def _schedule_reminders(meeting: Meeting) -> None:
+def schedule_reminders(meeting: Meeting) -> None:
     now = utcnow()
     for days in REMINDER_DAYS:
         key = f"meeting:{meeting.id}:reminder-{days}"
