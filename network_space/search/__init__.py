@@ -71,6 +71,11 @@ def init_app(app) -> None:
 
     @worker_task("search")
     def _drain_search_queue():
+        from network_space.search import cli, index
+
+        if index.open_index() is None:
+            # First start, or the index was deleted: build it whole from the database.
+            return sum(cli.rebuild().values())
         total = 0
         for _ in range(20):  # bounded per round; the next round continues
             applied = queue.drain()
