@@ -9,7 +9,6 @@ from stdnum import luhn
 from network_space.accounts.reference import ensure_territories
 from network_space.core.demo import DemoContext
 from network_space.directory import services
-from network_space.directory.importer import normalise
 from network_space.directory.reference import ensure_default_kinds
 from network_space.extensions import db
 
@@ -83,7 +82,7 @@ def seed(demo: DemoContext) -> None:
     organisations = []
     for n, (name, kind, commune, postcode, home, served, offer, reserved, workforce, activity) in enumerate(ORGANISATIONS, 1):
         contact = CONTACT_NAMES[n % len(CONTACT_NAMES)]
-        slug = normalise(name).split()[-1]
+        slug = name.lower().split()[-1].replace("'", "")
         data = {
             "name": f"{name} (fictif)",
             "kind": kinds[kind],

@@ -128,10 +128,6 @@ class Organisation(TimestampMixin, db.Model):
         return [str(SERVICE_TYPES[code]) for code in self.service_codes if code in SERVICE_TYPES]
 
     @property
-    def reserved_short_labels(self) -> list[str]:
-        return [f"L{key[1:].replace('_', '-')}" for key in RESERVED_CONTRACTS if getattr(self, f"reserved_{key}")]
-
-    @property
     def reserved_labels(self) -> list[str]:
         return [str(label) for key, label in RESERVED_CONTRACTS.items() if getattr(self, f"reserved_{key}")]
 

@@ -160,6 +160,12 @@ def registered_count(event: Event) -> int:
     ) or 0
 
 
+def waiting_count(event: Event) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(Registration.event_id == event.id, Registration.status == REG_WAITING)
+    ) or 0
+
+
 def places_left(event: Event) -> int | None:
     if event.capacity is None:
         return None

@@ -106,6 +106,7 @@ def detail(event_id: int):
         "events/detail.html", event=event, registration=registration,
         position=services.waiting_position(registration) if registration else None,
         registered=services.registered_count(event), places_left=services.places_left(event),
+        waiting=services.waiting_count(event),
         closed_reason=services.registration_closed_reason(event),
     )
 
