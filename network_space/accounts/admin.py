@@ -331,7 +331,7 @@ def email_retry(message_id: int):
 @bp.route("/audit")
 def audit_log():
     require("admin")
-    action = request.args.get("action", "").strip()[:80]
+    action = request.args.get("action", "").replace("\x00", "").strip()[:80]
     stmt = select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
     if action:
         stmt = stmt.where(AuditEntry.action == action)
