@@ -58,6 +58,7 @@ class MeetingForm(FlaskForm):
     named_member_ids = SelectMultipleField(_l("Membres invités nommément"), coerce=int, validate_choice=False)
     organiser_ids = SelectMultipleField(_l("Organisateurs"), coerce=int, validate_choice=False)
     secretary_id = SelectField(_l("Secrétaire de séance"), coerce=_int_or_none, validate_choice=False)
+    resource_ids = SelectMultipleField(_l("Ressources de la bibliothèque liées"), coerce=int, validate_choice=False)
 
     def validate_invite_sector(self, field):
         if field.data not in (None, "", "nord", "sud"):
@@ -113,6 +114,7 @@ class AgendaItemForm(FlaskForm):
     duration = IntegerField(_l("Durée (minutes)"), validators=[Optional(), NumberRange(1, 600, _l("Entre 1 et 600 minutes."))])
     presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[strip])
     description = TextAreaField(_l("Détails (Markdown)"), validators=[Optional(), max_length(5000)], filters=[strip])
+    resource_ids = SelectMultipleField(_l("Ressources liées"), coerce=int, validate_choice=False)
 
 
 class MinutesForm(FlaskForm):

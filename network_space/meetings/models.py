@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.extensions import db
+from network_space.library.models import Resource
 
 KINDS = {
     "pleniere": _l("Réunion plénière"),
@@ -96,6 +97,21 @@ meeting_named_member = Table(
     Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# Library resources linked to a meeting (documents to read before) and to an agenda item.
+meeting_resource = Table(
+    "meeting_resource",
+    db.metadata,
+    Column("meeting_id", Integer, ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("resource_id", Integer, ForeignKey("library_resource.id", ondelete="CASCADE"), primary_key=True),
+)
+
+agenda_item_resource = Table(
+    "agenda_item_resource",
+    db.metadata,
+    Column("agenda_item_id", Integer, ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("resource_id", Integer, ForeignKey("library_resource.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class MeetingSeries(db.Model):
     """Meetings of the same group (e.g. "Groupe de travail bailleurs"), which follow each other."""
@@ -138,6 +154,7 @@ class Meeting(TimestampMixin, db.Model):
     organisers = relationship("User", secondary=meeting_organiser, order_by="User.full_name")
     territories = relationship("Territory", secondary=meeting_territory, order_by="Territory.name")
     named_members = relationship("User", secondary=meeting_named_member, order_by="User.full_name")
+    resources = relationship(Resource, secondary=meeting_resource, order_by=Resource.title)
     invitees: Mapped[list["MeetingInvitee"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -263,6 +280,7 @@ class AgendaItem(db.Model):
     presenter: Mapped[str | None] = mapped_column(String(150))
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    resources = relationship(Resource, secondary=agenda_item_resource, order_by=Resource.title)
 
 
 class Minutes(TimestampMixin, db.Model):

@@ -96,6 +96,7 @@ class MeetingData:
     named_member_ids: list[int] = field(default_factory=list)
     organiser_ids: list[int] = field(default_factory=list)
     secretary_id: int | None = None
+    resource_ids: list[int] = field(default_factory=list)
 
 
 def _users(ids) -> list[User]:
@@ -103,6 +104,13 @@ def _users(ids) -> list[User]:
     if not ids:
         return []
     return list(db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))))
+
+
+def _resources(ids) -> list:
+    from network_space.library.models import Resource
+
+    ids = [i for i in ids or () if i]
+    return list(db.session.scalars(select(Resource).where(Resource.id.in_(ids)))) if ids else []
 
 
 def _apply(meeting: Meeting, data: MeetingData, actor: User) -> None:
@@ -118,6 +126,7 @@ def _apply(meeting: Meeting, data: MeetingData, actor: User) -> None:
     territory_ids = data.territory_ids if data.invite_scope == SCOPE_TERRITORIES else []
     meeting.territories = list(db.session.scalars(select(Territory).where(Territory.id.in_(territory_ids)))) if territory_ids else []
     meeting.named_members = _users(data.named_member_ids)
+    meeting.resources = _resources(data.resource_ids)
     organisers = _users(data.organiser_ids)
     if not any(o.id == actor.id for o in organisers) and not meeting.organisers and actor.is_coanimator:
         organisers.append(actor)
@@ -447,10 +456,11 @@ def rsvp(meeting: Meeting, user: User, value: str) -> MeetingInvitee:
 
 
 def add_agenda_item(meeting: Meeting, title: str, duration: int | None, presenter: str | None,
-                    description: str | None) -> AgendaItem:
+                    description: str | None, resource_ids=()) -> AgendaItem:
     position = max((i.position for i in meeting.agenda_items), default=0) + 1
     item = AgendaItem(meeting=meeting, position=position, title=title, duration_minutes=duration,
-                      presenter=presenter or None, description=description or None)
+                      presenter=presenter or None, description=description or None,
+                      resources=_resources(resource_ids))
     db.session.add(item)
     return item
 

@@ -66,6 +66,17 @@ def _active_members() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)))
 
 
+def _visible_resources() -> list:
+    from network_space.library.models import Resource
+
+    resources = db.session.scalars(select(Resource).order_by(Resource.title))
+    return [r for r in resources if can("library.view", r)]
+
+
+def _resource_choices():
+    return choices((r.id, r.title) for r in _visible_resources())
+
+
 def _fill_meeting_choices(form: MeetingForm) -> None:
     members = [(u.id, u.full_name) for u in _active_members()]
     form.series_id.choices = choices([("", _("— Aucune —"))] + [(s.id, s.name) for s in queries.all_series()])
@@ -73,6 +84,7 @@ def _fill_meeting_choices(form: MeetingForm) -> None:
     form.named_member_ids.choices = choices(members)
     form.organiser_ids.choices = choices(members)
     form.secretary_id.choices = choices([("", _("— Aucun·e —"))] + members)
+    form.resource_ids.choices = _resource_choices()
 
 
 def _data(form: MeetingForm) -> services.MeetingData:
@@ -83,7 +95,14 @@ def _data(form: MeetingForm) -> services.MeetingData:
         invite_sector=form.invite_sector.data or None, territory_ids=form.territory_ids.data or [],
         named_member_ids=form.named_member_ids.data or [], organiser_ids=form.organiser_ids.data or [],
         secretary_id=form.secretary_id.data,
+        resource_ids=_allowed_resource_ids(form.resource_ids.data),
     )
+
+
+def _allowed_resource_ids(ids) -> list[int]:
+    """Only resources the user may see can be linked (the form's choices are not trusted)."""
+    allowed = {r.id for r in _visible_resources()}
+    return [i for i in ids or () if i in allowed]
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -150,6 +169,7 @@ def edit(meeting_id: int):
         form.territory_ids.data = [t.id for t in meeting.territories]
         form.named_member_ids.data = [u.id for u in meeting.named_members]
         form.organiser_ids.data = [u.id for u in meeting.organisers]
+        form.resource_ids.data = [r.id for r in meeting.resources]
     if form.validate_on_submit():
         try:
             services.update_meeting(meeting, current_user, _data(form))
@@ -190,7 +210,7 @@ def show(meeting_id: int):
         rsvps=RSVPS,
         form=FlaskForm(),
         cancel_form=CancelForm(),
-        agenda_form=AgendaItemForm(),
+        agenda_form=_agenda_form(),
         open_form=PollOpenForm(),
         can_edit=can("meetings.edit", meeting),
     )
@@ -389,13 +409,20 @@ def rsvp(meeting_id: int):
 @login_required
 def add_agenda_item(meeting_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.edit")
-    form = AgendaItemForm()
+    form = _agenda_form()
     if form.validate_on_submit():
-        services.add_agenda_item(meeting, form.title.data, form.duration.data, form.presenter.data, form.description.data)
+        services.add_agenda_item(meeting, form.title.data, form.duration.data, form.presenter.data, form.description.data,
+                                 _allowed_resource_ids(form.resource_ids.data))
         db.session.commit()
         flash(_("Point ajouté à l'ordre du jour."), "success")
         return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="ordre-du-jour"))
     return _show_with_errors(meeting, agenda_form=form)
+
+
+def _agenda_form() -> AgendaItemForm:
+    form = AgendaItemForm()
+    form.resource_ids.choices = _resource_choices()
+    return form
 
 
 def _show_with_errors(meeting, **forms):
