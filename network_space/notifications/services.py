@@ -399,6 +399,5 @@ def publish_announcement(author, title: str, body: str, audience: str, territory
     db.session.flush()
     recipients = announcement_recipients(audience, territory_ids)
     announcement.recipient_count = len(recipients)
-    notify("announcement.published", recipients, announcement, actor=author,
-           message=body[:280] + ("…" if len(body) > 280 else ""), author_name=author.full_name)
+    notify("announcement.published", recipients, announcement, actor=author, author_name=author.full_name)
     return announcement
