@@ -12,8 +12,8 @@ from typing import Any, Iterable
 
 from markupsafe import Markup
 from sqlalchemy import select
-from whoosh import qparser, query as wq, sorting
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh import qparser, query as wq
+from whoosh.highlight import Highlighter, HtmlFormatter, PinpointFragmenter
 
 from network_space.core.permissions import ROLE_COANIMATOR, has_role
 from network_space.extensions import db
@@ -149,55 +149,76 @@ def search(
     text = clean_query(text)
     sort = SORT_DATE if sort == SORT_DATE or not text else SORT_RELEVANCE
     results = SearchResults(query=text, page=max(1, page), per_page=per_page, sort=sort)
+    # Only the index reading is guarded: errors in the database re-check or in a type's
+    # callbacks are bugs and must surface as such.
     try:
         ix = search_index.open_index()
         if ix is None:
             results.available = False
             return results
         with ix.searcher() as searcher:
-            _run(searcher, ix.schema, results, text, user, kinds, facets, tuple(facet_fields))
+            raw_hits = _run(searcher, ix.schema, results, text, user, kinds, facets, tuple(facet_fields))
     except Exception as error:  # noqa: BLE001 - a damaged index must never break a page: it is rebuildable
         search_index.close_leaked_files(error)
         log.error("search: the index could not be read (%s: %s); run `flask search reindex`",
                   type(error).__name__, str(error))
-        db.session.rollback()
-        results = SearchResults(query=text, page=results.page, per_page=per_page, sort=sort, available=False)
+        return SearchResults(query=text, page=results.page, per_page=per_page, sort=sort, available=False)
+    results.hits = _checked_hits(raw_hits, user)
     return results
 
 
-def _run(searcher, schema, results, text, user, kinds, facets, facet_fields) -> None:
+def _run(searcher, schema, results, text, user, kinds, facets, facet_fields) -> list[tuple[dict, str]]:
+    """Fill totals, facets and suggestion; return the page's (stored fields, snippet) pairs."""
     q = parse_query(schema, text)
     clauses = [c for c in [audience_filter(user)] if c is not None] + _facet_filter(facets)
     if kinds:
         clauses.append(wq.Or([wq.Term("kind", k) for k in kinds]))
     filter_q = wq.And(clauses) if clauses else None
-    grouped = {
-        name: sorting.FieldFacet(name, allow_overlap=name in search_index.MULTI_VALUED, maptype=sorting.Count)
-        for name in facet_fields
-    } or None
-    kwargs = dict(filter=filter_q, groupedby=grouped)
+    kwargs = dict(filter=filter_q, terms=True)
     if results.sort == SORT_DATE:
         kwargs.update(sortedby="date", reverse=True)
     page = searcher.search_page(q, results.page, pagelen=results.per_page, **kwargs)
     results.total = page.total
     results.page = page.pagenum
     hits = page.results
-    hits.fragmenter = ContextFragmenter(maxchars=220, surround=60)
-    hits.formatter = HtmlFormatter(tagname="mark", between=" … ")
-    for name in facet_fields:
-        counts = hits.groups(name)
-        values = sorted(((str(k), n) for k, n in counts.items() if k not in (None, "")), key=lambda kv: (-kv[1], kv[0]))
-        results.facets[name] = values[:MAX_FACET_VALUES]
-    results.hits = _checked_hits(page, user, highlight=bool(text))
+    hits.highlighter = Highlighter(fragmenter=PinpointFragmenter(maxchars=220, surround=60, autotrim=True),
+                                   formatter=HtmlFormatter(tagname="mark", between=" … "))
+    if facet_fields:
+        matched = set(searcher.docs_for_query(wq.And([q, filter_q]) if filter_q is not None else q))
+        for name in facet_fields:
+            counts = ((value, len(matched & ids)) for value, ids in _facet_postings(searcher, name))
+            values = sorted(((v, n) for v, n in counts if n and v), key=lambda kv: (-kv[1], kv[0]))
+            results.facets[name] = values[:MAX_FACET_VALUES]
     if text and not isinstance(q, wq.Every):
         results.suggestion = _suggest(searcher, text)
+    highlight = bool(text) and not isinstance(q, wq.Every)
+    return [(hit.fields(), (hit.highlights("body") or hit.highlights("summary")) if highlight else "") for hit in page]
 
 
-def _checked_hits(page, user, highlight: bool) -> list[Hit]:
+# Facet counts are set intersections: the matched documents with each facet value's documents.
+# Those per-value sets depend only on the index version, so they are kept until it changes.
+_facet_cache: dict = {"key": None, "fields": {}}
+
+
+def _facet_postings(searcher, name: str) -> list[tuple[str, frozenset]]:
+    reader = searcher.reader()
+    key = (str(search_index.index_path().resolve()), reader.generation(), reader.doc_count_all())
+    if _facet_cache["key"] != key:
+        _facet_cache.update(key=key, fields={})
+    fields = _facet_cache["fields"]
+    if name not in fields:
+        field = searcher.schema[name]
+        fields[name] = [
+            (field.from_bytes(term), frozenset(reader.postings(name, term).all_ids()))
+            for term in reader.lexicon(name)
+        ]
+    return fields[name]
+
+
+def _checked_hits(stored: list[tuple[dict, str]], user) -> list[Hit]:
     """Only hits whose object still exists and which ``user`` may see, now, in the database."""
-    stored = [(hit, hit.fields()) for hit in page]
     ids_by_kind: dict[str, list[int]] = defaultdict(list)
-    for _, fields in stored:
+    for fields, _snippet in stored:
         ids_by_kind[fields["kind"]].append(fields["obj_id"])
     objects: dict[tuple[str, int], Any] = {}
     for kind, ids in ids_by_kind.items():
@@ -208,15 +229,12 @@ def _checked_hits(page, user, highlight: bool) -> list[Hit]:
         for obj in db.session.scalars(select(model).where(model.id.in_(ids)).options(*search_type.hit_options)):
             objects[(kind, obj.id)] = obj
     hits = []
-    for hit, fields in stored:
+    for fields, snippet in stored:
         kind = fields["kind"]
         obj = objects.get((kind, fields["obj_id"]))
         search_type = get_type(kind)
         if obj is None or search_type is None or not search_type.can_view(user, obj):
             continue
-        snippet = ""
-        if highlight:
-            snippet = hit.highlights("body") or hit.highlights("summary") or ""
         hits.append(Hit(
             kind=kind, label=search_type.label, obj=obj, title=fields.get("title", ""),
             url=search_type.url(obj), snippet=Markup(snippet), date=_aware(fields.get("date")), fields=fields,

@@ -31,8 +31,10 @@ def make_schema() -> Schema:
         kind=ID(stored=True, sortable=True),
         obj_id=STORED(),
         title=TEXT(analyzer=fr, stored=True, field_boost=4.0),
-        summary=TEXT(analyzer=fr, stored=True, field_boost=1.5),
-        body=TEXT(analyzer=fr, stored=True),
+        # chars=True: snippets are cut around the stored character offsets of the matched terms,
+        # instead of re-analysing every hit's text at query time.
+        summary=TEXT(analyzer=fr, stored=True, field_boost=1.5, chars=True),
+        body=TEXT(analyzer=fr, stored=True, chars=True),
         keywords=TEXT(analyzer=fr, field_boost=2.0),
         author=TEXT(analyzer=fr, stored=True),
         tags=KEYWORD(commas=True, lowercase=True, stored=True),
