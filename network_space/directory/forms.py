@@ -96,7 +96,7 @@ class ImportMappingForm(FlaskForm):
     """The column → field mapping; its choices are set per file by the view."""
 
     on_duplicate = RadioField(
-        _l("Organisations déjà présentes (même SIRET)"),
+        _l("Organisations déjà dans l'annuaire (même SIRET, ou même nom pour une ligne sans SIRET)"),
         choices=[SelectChoice("skip", _l("Les ignorer")), SelectChoice("update", _l("Les mettre à jour avec le fichier"))],
         default="skip",
     )

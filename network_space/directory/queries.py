@@ -235,8 +235,9 @@ def facets(filters: DirectoryFilters) -> list[Facet]:
     ).all()
     return [
         Facet("group", _("Famille"), [(key, str(label), counts["group"].get(key, 0)) for key, label in KIND_GROUPS.items()]),
+        # Only the kinds present in the results (there are more than twenty).
         Facet("kind", _("Type"), [(k.slug, k.name, counts["kind"].get(k.slug, 0)) for k in kinds
-                                  if k.active or counts["kind"].get(k.slug)]),
+                                  if counts["kind"].get(k.slug) or k.slug == filters.kind]),
         Facet("sector", _("Secteur d'activité"),
               [(str(s.id), s.name, counts["sector"].get(s.id, 0)) for s in sector_choices()]),
         Facet("service", _("Type de prestation"),

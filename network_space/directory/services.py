@@ -115,7 +115,7 @@ def _record(org: Organisation, actor: User | None, action: str, before: tuple[di
     db.session.flush()
     raw_after, shown_after = snapshot(org), display_values(org)
     if before is None:
-        changes = {k: ["", v] for k, v in shown_after.items() if v}
+        changes = {k: ["", shown_after[k]] for k in FIELD_LABELS if shown_after.get(k) not in ("", _("non"))}
     else:
         raw_before, shown_before = before
         changes = {k: [shown_before[k], shown_after[k]] for k in FIELD_LABELS if raw_before.get(k) != raw_after.get(k)}

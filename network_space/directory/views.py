@@ -279,7 +279,9 @@ def _mapping_page(token, parsed, form, mapping, mapping_problems=(), report=None
     return render_template(
         "directory/import_mapping.html", token=token, parsed=parsed, form=form, mapping=mapping,
         mapping_problems=mapping_problems, report=report, fields=importer.IMPORT_FIELDS,
-        preview=parsed.rows[:5], describe_existing=importer.describe_existing,
+        examples=[[cells[i] for _line, cells in parsed.rows[:5] if i < len(cells) and cells[i]]
+                  for i in range(len(parsed.header))],
+        describe_existing=importer.describe_existing,
     )
 
 
