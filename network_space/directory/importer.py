@@ -28,7 +28,6 @@ from network_space.directory import services
 from network_space.directory.models import SERVICE_TYPES, Organisation, OrganisationKind
 from network_space.directory.siret import InvalidSiret, format_siret, normalize_siret
 from network_space.extensions import db
-from network_space.library.models import Sector
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 2000
@@ -62,8 +61,6 @@ IMPORT_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "phone": (_l("Téléphone"), ("telephone", "tel", "tel standard")),
     "email": (_l("Email"), ("email", "e mail", "courriel", "mail", "adresse email")),
     "website": (_l("Site web"), ("site web", "site", "site internet", "url")),
-    "sectors": (_l("Secteurs d'activité"), ("secteurs d activite", "secteur d activite", "secteurs", "secteur",
-                                             "activites", "domaines d activite")),
     "services": (_l("Types de prestation"), ("types de prestation", "type de prestation", "prestations")),
     "whole_departement": (_l("Tout le département"), ("tout le departement", "intervient sur tout le departement",
                                                        "departement entier")),
@@ -72,7 +69,7 @@ IMPORT_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "workforce": (_l("Effectif"), ("effectif", "effectifs", "nombre de salaries")),
     "reserved_l2113_12": (_l("Éligible L2113-12"), ("eligible l2113-12", "l2113-12", "marche reserve l2113-12")),
     "reserved_l2113_13": (_l("Éligible L2113-13"), ("eligible l2113-13", "l2113-13", "marche reserve l2113-13")),
-    "description": (_l("Présentation"), ("presentation", "description")),
+    "description": (_l("Présentation"), ("presentation", "description", "activite", "activites")),
     "internal_notes": (_l("Notes internes"), ("notes internes", "notes", "commentaire", "commentaires")),
     "contact_name": (_l("Contact : nom"), ("contact nom", "contact", "nom du contact", "personne a contacter", "referent")),
     "contact_role": (_l("Contact : fonction"), ("contact fonction", "fonction du contact", "fonction")),
@@ -253,7 +250,7 @@ class ImportReport:
 
 
 class _References:
-    """Kinds, territories, sectors and existing organisations, each loaded in one query."""
+    """Kinds, territories and existing organisations, each loaded in one query."""
 
     def __init__(self, rows: list[RowResult]):
         self.kinds: dict[str, OrganisationKind] = {}
@@ -265,10 +262,6 @@ class _References:
             self.territories[normalise(territory.name)] = territory
             if territory.short_name:
                 self.territories[normalise(territory.short_name)] = territory
-        self.sectors: dict[str, Sector] = {}
-        for sector in db.session.scalars(select(Sector)):
-            self.sectors[normalise(sector.name)] = sector
-            self.sectors[normalise(sector.slug)] = sector
         self.services = {normalise(str(label)): code for code, label in SERVICE_TYPES.items()}
         self.services.update({code: code for code in SERVICE_TYPES})
         sirets = {row.data["siret"] for row in rows if row.data.get("siret")}
@@ -342,7 +335,7 @@ def _read_cells(row: RowResult, cells: dict[str, str]) -> None:
 
 
 def _resolve(row: RowResult, cells: dict[str, str], refs: _References) -> None:
-    """Check the cells that name reference data (kind, territories, sectors, service types)."""
+    """Check the cells that name reference data (kind, territories, service types)."""
     if cells.get("kind"):
         kind = refs.kinds.get(normalise(cells["kind"]))
         if kind is None:
@@ -365,15 +358,6 @@ def _resolve(row: RowResult, cells: dict[str, str], refs: _References) -> None:
             else:
                 row.problems.append(_("Territoire d'intervention inconnu : « %(value)s ».", value=name[:60]))
         row.data["served_territories"] = served
-    if cells.get("sectors"):
-        sectors = []
-        for name in _split(cells["sectors"]):
-            sector = refs.sectors.get(normalise(name))
-            if sector is None:
-                row.problems.append(_("Secteur d'activité inconnu : « %(value)s ».", value=name[:60]))
-            else:
-                sectors.append(sector)
-        row.data["sectors"] = sectors
     if cells.get("services"):
         codes = []
         for name in _split(cells["services"]):

@@ -2,10 +2,12 @@
 kinds (registry.py), reminders (scheduler.py), digests (digests.py) and network announcements."""
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from network_space.accounts.models import Territory
     from network_space.core.navigation import add_nav_item
     from network_space.notifications import models, outbox, permissions, tasks  # noqa: F401
     from network_space.notifications.models import Announcement
@@ -14,6 +16,10 @@ def init_app(app) -> None:
     from network_space.notifications.worker import worker_command
 
     register_target(Announcement)
+    # Members follow a territory (its news: resources, events, partners tagged with it); its page
+    # is the member directory filtered on it.
+    register_target(Territory, title=lambda t: t.name,
+                    url=lambda t: url_for("accounts.directory", territory=t.id))
     register_kind("announcement.published", _l("Annonce du réseau"), "announcements",
                   email_template="notification_announcement")
     # Security messages are sent by accounts with queue_email() directly; declared here so the

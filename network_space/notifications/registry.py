@@ -135,16 +135,21 @@ def user_categories() -> list[Category]:
 _targets: dict[str, type] = {}
 
 
-def register_target(model: type, name: str | None = None) -> type:
+def register_target(model: type, name: str | None = None, *, title=None, url=None) -> type:
     """Declare a model usable as a notification / follow target (usable as a class decorator).
 
     The model must define ``notification_title() -> str`` and ``notification_url() -> str`` (a
-    path from url_for). Its type name is ``name`` or its table name; a notification keeps the
-    (type, id) pair, so a deleted target renders as "Cet élément n'existe plus".
+    path from url_for), or they are given here as ``title(obj)`` / ``url(obj)`` functions (for a
+    model owned by another part). Its type name is ``name`` or its table name; a notification
+    keeps the (type, id) pair, so a deleted target renders as "Cet élément n'existe plus".
     """
     type_name = name or model.__tablename__
     _targets[type_name] = model
     model.__notification_type__ = type_name
+    if title is not None:
+        model.notification_title = lambda self: title(self)
+    if url is not None:
+        model.notification_url = lambda self: url(self)
     return model
 
 

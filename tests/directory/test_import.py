@@ -13,12 +13,12 @@ from network_space.extensions import db
 from tests.helpers import csrf_token
 
 HEADER = ["Nom", "Type", "SIRET", "Commune", "Code postal", "Territoire", "Territoires d'intervention",
-          "Types de prestation", "Éligible L2113-12", "Contact", "Secteurs d'activité"]
+          "Types de prestation", "Éligible L2113-12", "Contact"]
 VALID = [
     ["ESAT Les Écureuils (fictif)", "ESAT", fictional_siret(101), "Vénissieux-sur-Isère", "38000", "La Métro",
-     "La Métro, Grésivaudan", "Prestation de service", "oui", "Hélène Gaël", "Espaces verts, Propreté et nettoyage"],
+     "La Métro, Grésivaudan", "Prestation de service", "oui", "Hélène Gaël"],
     ["Chantier Vert Émeraude (fictif)", "ACI", fictional_siret(102), "Crémieu", "38460", "Balcons du Dauphiné",
-     "Tout le département", "", "non", "", ""],
+     "Tout le département", "", "non", ""],
 ]
 
 
@@ -82,7 +82,6 @@ def test_valid_file_in_every_encoding_imports(app, client, login_as, reference, 
         assert esat.commune == "Vénissieux-sur-Isère" and esat.kind.slug == "esat"
         assert esat.reserved_l2113_12 and esat.service_codes == ["service"]
         assert [c.name for c in esat.contacts] == ["Hélène Gaël"]
-        assert [s.name for s in esat.sectors] == ["Propreté et nettoyage", "Espaces verts"]
         assert sorted(t.short_name for t in esat.served_territories) == ["Grésivaudan", "La Métro"]
         assert orgs["Chantier Vert Émeraude (fictif)"].whole_departement
         assert all(o.siret for o in orgs.values())
@@ -92,13 +91,11 @@ def test_valid_file_in_every_encoding_imports(app, client, login_as, reference, 
 
 @pytest.mark.parametrize("delimiter, encoding", [(";", "cp1252"), (",", "utf-8")])
 @pytest.mark.parametrize("bad_row, problem", [
-    (["ESAT Faux SIRET", "ESAT", "73282932000079", "Voiron", "38500", "", "", "", "", "", ""], "invalide : Ce SIRET n'est pas valide"),
-    (["Structure mystère", "Coopérative lunaire", "", "Voiron", "38500", "", "", "", "", "", ""], "Type inconnu : « Coopérative lunaire »"),
-    (["", "ESAT", "", "Voiron", "38500", "", "", "", "", "", ""], "Nom manquant"),
-    (["Mauvais territoire", "EA", "", "Voiron", "38500", "Pays imaginaire", "", "", "", "", ""], "Territoire inconnu"),
-    (["Mauvais booléen", "EA", "", "Voiron", "38500", "", "", "", "peut-être", "", ""], "n'est ni oui ni non"),
-    (["Mauvaise prestation", "EA", "", "Voiron", "38500", "", "", "Jonglage", "", "", ""], "Type de prestation inconnu"),
-    (["Mauvais secteur", "EA", "", "Voiron", "38500", "", "", "", "", "", "Astronautique"], "Secteur d'activité inconnu"),
+    (["ESAT Faux SIRET", "ESAT", "73282932000079", "Voiron", "38500", "", "", "", "", ""], "invalide : Ce SIRET n'est pas valide"),
+    (["Structure mystère", "Coopérative lunaire", "", "Voiron", "38500", "", "", "", "", ""], "Type inconnu : « Coopérative lunaire »"),
+    (["", "ESAT", "", "Voiron", "38500", "", "", "", "", ""], "Nom manquant"),
+    (["Mauvais territoire", "EA", "", "Voiron", "38500", "Pays imaginaire", "", "", "", ""], "Territoire inconnu"),
+    (["Mauvais booléen", "EA", "", "Voiron", "38500", "", "", "", "peut-être", ""], "n'est ni oui ni non"),
     (["Doublon fichier", "EA", fictional_siret(101), "Voiron", "38500", "", "", "", "", ""], "Doublon dans le fichier"),
 ])
 def test_each_problem_is_listed_and_nothing_is_written(app, client, login_as, reference, delimiter, encoding,

@@ -78,3 +78,22 @@ def test_follow_button_include_and_views(app, client, login_as, announcement):
     assert client.post("/notifications/suivre/announcement/999999", data={"csrf_token": token}).status_code == 404
     assert client.post("/notifications/suivre/nothing/1", data={"csrf_token": token}).status_code == 404
     assert client.post(f"/notifications/suivre/announcement/{target_id}").status_code == 400  # CSRF
+
+
+def test_following_a_territory(app, client, login_as, make_user):
+    from network_space.accounts.models import Territory
+
+    user = login_as("member")
+    with app.app_context():
+        territory = Territory(name="CC du Trièves", sector="sud")
+        db.session.add(territory)
+        db.session.commit()
+        territory_id = territory.id
+    token = csrf_token(client.get("/notifications/").get_data(as_text=True))
+    response = client.post(f"/notifications/suivre/territory/{territory_id}", data={"csrf_token": token})
+    assert response.headers["Location"] == f"/members/?territory={territory_id}"
+    with app.app_context():
+        territory = db.session.get(Territory, territory_id)
+        notify_followers("test.resource", territory, title="Nouvel atelier dans le Trièves", url="/annonces/")
+        db.session.commit()
+        assert db.session.scalar(select(Notification.user_id)) == user.id
