@@ -52,6 +52,8 @@ keeps answering), ``flask search status`` (index vs database counts, queue lengt
 """
 from __future__ import annotations
 
+import os
+
 from network_space.search.engine import SearchResults, search  # noqa: F401
 from network_space.search.queue import enqueue  # noqa: F401
 from network_space.search.registry import register_search_type  # noqa: F401
@@ -63,7 +65,10 @@ def init_app(app) -> None:
     from network_space.search.cli import search_cli
     from network_space.search.views import bp
 
-    app.config.setdefault("SEARCH_LOCK_TIMEOUT", 2.0)
+    # Settings of this part, from the environment like config.py's (seconds; processes; MB).
+    app.config.setdefault("SEARCH_LOCK_TIMEOUT", float(os.environ.get("SEARCH_LOCK_TIMEOUT", "2")))
+    app.config.setdefault("SEARCH_REINDEX_PROCS", int(os.environ.get("SEARCH_REINDEX_PROCS", "0")))
+    app.config.setdefault("SEARCH_REINDEX_LIMITMB", int(os.environ.get("SEARCH_REINDEX_LIMITMB", "128")))
     queue.install_hooks()
     accounts.register()
     app.register_blueprint(bp)

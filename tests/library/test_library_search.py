@@ -203,3 +203,14 @@ def test_admin_edits_categories(client, login_as, app):
     response = client.post("/library/categories", data={"csrf_token": csrf_token(page), "name": "formations"})
     assert "existe déjà" in response.get_data(as_text=True)
     assert "Formations" in client.get("/library/new").get_data(as_text=True)
+
+
+def test_dashboard_panel_nav_and_header_search(client, login_as, make_user, add_resource):
+    add_resource(make_user("member"), "Guide des clauses pour débuter")
+    add_resource(make_user("coanimator"), "Note réservée", visibility="coanimators")
+    login_as("member")
+    html = client.get("/").get_data(as_text=True)
+    assert "Nouvelles ressources" in html and "Guide des clauses pour débuter" in html
+    assert "Note réservée" not in html
+    assert 'href="/library/"' in html and "Bibliothèque" in html
+    assert 'action="/search"' in html and 'role="search"' in html
