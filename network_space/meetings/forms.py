@@ -14,7 +14,6 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms import Form as BaseForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
 
@@ -26,39 +25,53 @@ BAD_DATE = _l("Date invalide (format attendu : AAAA-MM-JJ).")
 BAD_TIME = _l("Heure invalide (format attendu : HH:MM).")
 
 
+def no_nul(value):
+    """PostgreSQL refuses NUL characters in text."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def clean(value):
+    return strip(no_nul(value))
+
+
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+MAX_ID = 2**31 - 1
+
+
 def _int_or_none(value):
+    """An id from a form: None for anything that is not a positive 32-bit integer."""
     try:
-        return int(value) if value not in (None, "", "None") else None
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_ID else None
 
 
 class MeetingForm(FlaskForm):
-    title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
+    title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[clean])
     kind = SelectField(_l("Type de réunion"), choices=choices(KINDS.items()))
     series_id = SelectField(_l("Série"), coerce=_int_or_none, validate_choice=False)
-    new_series = StringField(_l("Ou nouvelle série"), validators=[Optional(), max_length(150)], filters=[strip])
+    new_series = StringField(_l("Ou nouvelle série"), validators=[Optional(), max_length(150)], filters=[clean])
     format = SelectField(_l("Format"), choices=choices(FORMATS.items()))
-    place = StringField(_l("Lieu"), validators=[Optional(), max_length(300)], filters=[strip])
+    place = StringField(_l("Lieu"), validators=[Optional(), max_length(300)], filters=[clean])
     video_link = StringField(
         _l("Lien de visioconférence"),
         validators=[Optional(), max_length(500), URL(require_tld=False, message=_l("Adresse web invalide (https://…)."))],
-        filters=[strip],
+        filters=[clean],
     )
-    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), max_length(20000)], filters=[strip])
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), max_length(20000)], filters=[clean])
     private = BooleanField(_l("Réunion restreinte : seuls les invités voient la réunion et son compte-rendu"))
     invite_scope = SelectField(_l("Invités"), choices=choices(SCOPES.items()))
     invite_sector = SelectField(_l("Secteur"), choices=choices([("", "—"), ("nord", _l("Nord-Isère")), ("sud", _l("Sud-Isère"))]),
                                 validate_choice=False)
-    territory_ids = SelectMultipleField(_l("Territoires"), coerce=int, validate_choice=False)
-    named_member_ids = SelectMultipleField(_l("Membres invités nommément"), coerce=int, validate_choice=False)
-    organiser_ids = SelectMultipleField(_l("Organisateurs"), coerce=int, validate_choice=False)
+    territory_ids = SelectMultipleField(_l("Territoires"), coerce=_int_or_none, validate_choice=False)
+    named_member_ids = SelectMultipleField(_l("Membres invités nommément"), coerce=_int_or_none, validate_choice=False)
+    organiser_ids = SelectMultipleField(_l("Organisateurs"), coerce=_int_or_none, validate_choice=False)
     secretary_id = SelectField(_l("Secrétaire de séance"), coerce=_int_or_none, validate_choice=False)
-    resource_ids = SelectMultipleField(_l("Ressources de la bibliothèque liées"), coerce=int, validate_choice=False)
+    resource_ids = SelectMultipleField(_l("Ressources de la bibliothèque liées"), coerce=_int_or_none, validate_choice=False)
 
     def validate_invite_sector(self, field):
         if field.data not in (None, "", "nord", "sud"):
@@ -67,7 +80,7 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("Choisissez le secteur invité."))
 
     def validate_territory_ids(self, field):
-        if self.invite_scope.data == "territories" and not field.data:
+        if self.invite_scope.data == "territories" and not any(field.data or ()):
             raise ValidationError(_l("Choisissez au moins un territoire."))
 
     def validate_place(self, field):
@@ -79,7 +92,10 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("Indiquez le lien de visioconférence."))
 
 
-class SlotForm(BaseForm):
+class SlotForm(FlaskForm):
+    class Meta:
+        csrf = False  # a row of SlotsForm, which carries the token
+
     day = DateField(_l("Date"), validators=[Optional()], format="%Y-%m-%d")
     start = TimeField(_l("Début"), validators=[Optional()], format="%H:%M")
     end = TimeField(_l("Fin"), validators=[Optional()], format="%H:%M")
@@ -106,27 +122,28 @@ class ScheduleForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Raison de l'annulation"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
+    reason = TextAreaField(_l("Raison de l'annulation"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[clean])
 
 
 class AgendaItemForm(FlaskForm):
-    title = StringField(_l("Point"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
+    title = StringField(_l("Point"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[clean])
     duration = IntegerField(_l("Durée (minutes)"), validators=[Optional(), NumberRange(1, 600, _l("Entre 1 et 600 minutes."))])
-    presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[strip])
-    description = TextAreaField(_l("Détails (Markdown)"), validators=[Optional(), max_length(5000)], filters=[strip])
-    resource_ids = SelectMultipleField(_l("Ressources liées"), coerce=int, validate_choice=False)
+    presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[clean])
+    description = TextAreaField(_l("Détails (Markdown)"), validators=[Optional(), max_length(5000)], filters=[clean])
+    resource_ids = SelectMultipleField(_l("Ressources liées"), coerce=_int_or_none, validate_choice=False)
 
 
 class MinutesForm(FlaskForm):
-    body = TextAreaField(_l("Compte-rendu (Markdown)"), validators=[Optional(), max_length(100000)])
+    body = TextAreaField(_l("Compte-rendu (Markdown)"), validators=[Optional(), max_length(100000)],
+                         filters=[no_nul])
 
 
 class DecisionForm(FlaskForm):
-    text = TextAreaField(_l("Décision"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
+    text = TextAreaField(_l("Décision"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[clean])
 
 
 class ActionForm(FlaskForm):
-    title = StringField(_l("Action"), validators=[DataRequired(REQUIRED), max_length(300)], filters=[strip])
+    title = StringField(_l("Action"), validators=[DataRequired(REQUIRED), max_length(300)], filters=[clean])
     assignee_id = SelectField(_l("Qui"), coerce=_int_or_none, validate_choice=False)
     due_date = DateField(_l("Échéance"), validators=[Optional()], format="%Y-%m-%d")
 

@@ -123,7 +123,7 @@ def _apply(meeting: Meeting, data: MeetingData, actor: User) -> None:
     meeting.private = data.private
     meeting.invite_scope = data.invite_scope
     meeting.invite_sector = data.invite_sector if data.invite_scope == SCOPE_SECTOR else None
-    territory_ids = data.territory_ids if data.invite_scope == SCOPE_TERRITORIES else []
+    territory_ids = [i for i in data.territory_ids if i] if data.invite_scope == SCOPE_TERRITORIES else []
     meeting.territories = list(db.session.scalars(select(Territory).where(Territory.id.in_(territory_ids)))) if territory_ids else []
     meeting.named_members = _users(data.named_member_ids)
     meeting.resources = _resources(data.resource_ids)

@@ -21,6 +21,7 @@ from network_space.meetings.forms import (
     AgendaItemForm,
     CancelForm,
     DecisionForm,
+    MAX_ID,
     FilterForm,
     MeetingForm,
     choices,
@@ -33,6 +34,7 @@ from network_space.meetings.models import (
     ACTION_STATUSES,
     ANSWERS,
     ATTENDANCE,
+    KINDS,
     RSVPS,
     STATUS_DRAFT,
     STATUS_POLL,
@@ -47,8 +49,16 @@ from network_space.meetings.services import MeetingError
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 
+def _get_or_404(model, obj_id: int):
+    """Ids beyond the database's integer range are simply not found (instead of an overflow)."""
+    obj = db.session.get(model, obj_id) if 0 < obj_id <= MAX_ID else None
+    if obj is None:
+        abort(404)
+    return obj
+
+
 def _meeting_or_404(meeting_id: int, action: str = "meetings.view"):
-    meeting = queries.load_meeting(meeting_id)
+    meeting = queries.load_meeting(meeting_id) if 0 < meeting_id <= MAX_ID else None
     if meeting is None:
         abort(404)
     require(action, meeting)
@@ -56,8 +66,8 @@ def _meeting_or_404(meeting_id: int, action: str = "meetings.view"):
 
 
 def _child_or_404(model, child_id: int, meeting):
-    child = db.session.get(model, child_id)
-    if child is None or child.meeting_id != meeting.id:
+    child = _get_or_404(model, child_id)
+    if child.meeting_id != meeting.id:
         abort(404)
     return child
 
@@ -115,7 +125,7 @@ def index():
     filters.series.choices = choices([("", _("Toutes"))] + [(s.id, s.name) for s in queries.all_series()])
     territories = list(db.session.scalars(select(Territory).order_by(Territory.name)))
     filters.territory.choices = choices([("", _("Tous"))] + [(t.id, t.name) for t in territories])
-    kind = request.args.get("kind") or None
+    kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
     series_id = filters.series.data
     territory = next((t for t in territories if t.id == filters.territory.data), None)
     args = (current_user, kind, series_id, territory)
@@ -319,7 +329,7 @@ def answer_poll(meeting_id: int):
         value = request.form.get(f"slot-{slot.id}")
         if value in ANSWERS:
             answers[slot.id] = value
-    comment = (request.form.get("comment") or "").strip()
+    comment = (request.form.get("comment") or "").replace("\x00", "").strip()
     if len(comment) > 500:
         flash(_("Le commentaire dépasse 500 caractères."), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="sondage"))
@@ -562,9 +572,7 @@ def delete_action(meeting_id: int, action_id: int):
 @bp.route("/actions/<int:action_id>/status", methods=["POST"])
 @login_required
 def action_status(action_id: int):
-    action = db.session.get(ActionItem, action_id)
-    if action is None:
-        abort(404)
+    action = _get_or_404(ActionItem, action_id)
     require("meetings.update_action", action)
     form = ActionStatusForm(prefix="status")
     if not form.validate_on_submit():
@@ -592,7 +600,7 @@ def revision(meeting_id: int, number: int):
     meeting = _meeting_or_404(meeting_id)
     require("meetings.view_minutes", meeting)
     revision_obj = db.session.scalar(select(MinutesRevision).where(
-        MinutesRevision.minutes_id == meeting.minutes.id, MinutesRevision.number == number))
+        MinutesRevision.minutes_id == meeting.minutes.id, MinutesRevision.number == number)) if number <= MAX_ID else None
     if revision_obj is None:
         abort(404)
     return render_template("meetings/revision.html", meeting=meeting, revision=revision_obj)
