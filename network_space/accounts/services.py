@@ -22,6 +22,9 @@ from network_space.extensions import db
 from network_space.notifications.outbox import queue_email
 
 
+PASSWORD_CHANGED = "account.password_changed"
+
+
 @dataclass
 class LoginResult:
     user: User | None = None
@@ -244,6 +247,7 @@ def reset_password(user: User, password: str, confirm: str) -> None:
     check_password_strength(password, confirm)
     user.set_password(password)
     audit("password.reset", target=user.email, actor=user)
+    _tell_password_changed(user)
 
 
 def change_password(user: User, current: str, password: str, confirm: str) -> None:
@@ -252,6 +256,17 @@ def change_password(user: User, current: str, password: str, confirm: str) -> No
     check_password_strength(password, confirm)
     user.set_password(password)
     audit("password.changed", target=user.email, actor=user)
+    _tell_password_changed(user)
+
+
+def _tell_password_changed(user: User) -> None:
+    """A security notice, always emailed: the owner learns at once if someone else did it."""
+    from network_space.notifications.services import notify
+
+    notify(PASSWORD_CHANGED, [user], title=_("Le mot de passe de votre compte a été modifié"),
+           message=_("Si vous n'êtes pas à l'origine de ce changement, demandez tout de suite un nouveau "
+                     "mot de passe avec ce lien et prévenez un administrateur du site."),
+           url=url_for("accounts.forgot_password"))
 
 
 # --- Profile -------------------------------------------------------------------------------------

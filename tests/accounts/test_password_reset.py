@@ -79,6 +79,10 @@ def test_reset_end_to_end_single_use_and_other_sessions_logged_out(app, client, 
     with app.app_context():
         actions = set(db.session.scalars(select(AuditEntry.action)))
         assert {"password.reset_requested", "password.reset"} <= actions
+        deliver_pending()
+    # The owner is told by email (a mandatory security notice).
+    notice = smtp.to(user.email)[-1]
+    assert "a été modifié" in notice.get_body(("plain",)).get_content()
 
 
 class SignedTwoHoursAgo(TimestampSigner):
