@@ -25,6 +25,29 @@ def init_app(app) -> None:
         register_kind(name, label, "events", email_template=name.replace(".", "_"), default_channel="immediate")
     _register_backlinks()
 
+    from network_space.core.dashboard import dashboard_panel
+
+    dashboard_panel("events_upcoming", "events/_panel_upcoming.html", order=25)(_upcoming_panel)
+
+
+def _upcoming_panel(user):
+    """The next five events, the member's registrations flagged; hidden when nothing is planned."""
+    from sqlalchemy import select
+
+    from network_space.core.permissions import can
+    from network_space.events.models import Registration
+    from network_space.events.queries import Filters, upcoming_query
+    from network_space.extensions import db
+
+    if not can("events.view", None, user):
+        return None
+    events = list(db.session.scalars(upcoming_query(Filters()).limit(5)))
+    if not events:
+        return None
+    mine = set(db.session.scalars(select(Registration.event_id).where(
+        Registration.user_id == user.id, Registration.event_id.in_([e.id for e in events]))))
+    return {"events": events, "mine": mine}
+
 
 def _register_backlinks() -> None:
     """Events appear on the pages of their partner organisations in the directory."""

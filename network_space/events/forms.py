@@ -45,13 +45,15 @@ class EventForm(FlaskForm):
     territory_id = SelectField(_l("Territoire"), coerce=int, default=0)
     organiser_ids = SelectMultipleField(_l("Organisateurs et organisatrices"), coerce=int, validators=[Optional()])
     partner_ids = SelectMultipleField(_l("Structures partenaires (annuaire)"), coerce=int, validators=[Optional()])
+    resource_ids = SelectMultipleField(_l("Ressources liées (bibliothèque)"), coerce=int, validators=[Optional()])
     capacity = IntegerField(_l("Nombre de places"), validators=[
         Optional(), NumberRange(min=1, max=100000, message=_l("Indiquez un nombre entre 1 et 100 000."))])
     registration_deadline = DateTimeLocalField(_l("Date limite d'inscription"), format="%Y-%m-%dT%H:%M",
                                                validators=[Optional()])
 
-    def __init__(self, *args, territories=(), users=(), organisations=(), **kwargs):
+    def __init__(self, *args, territories=(), users=(), organisations=(), resources=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.resource_ids.choices = [SelectChoice(r.id, r.title) for r in resources]
         self.partner_ids.choices = [SelectChoice(o.id, o.name, optgroup=o.kind.name) for o in organisations]
         self.territory_id.choices = [SelectChoice(0, _l("— Aucun (tout le département) —"))] + [
             SelectChoice(t.id, t.name) for t in territories]
@@ -103,6 +105,7 @@ class EventForm(FlaskForm):
             registration_deadline=local_naive_to_utc(deadline) if deadline else None,
             organiser_ids=list(self.organiser_ids.data or []),
             partner_ids=list(self.partner_ids.data or []),
+            resource_ids=list(self.resource_ids.data or []),
         )
 
 

@@ -13,6 +13,7 @@ from network_space.accounts.models import Territory, User
 from network_space.core.dates import to_paris
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.directory.models import Organisation
+from network_space.library.models import Resource
 from network_space.extensions import db
 
 KINDS = {
@@ -48,6 +49,14 @@ event_partner = Table(
     Column("organisation_id", Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
+# Library resources linked to an event: programme, presentation, sign-in sheet, minutes…
+event_resource = Table(
+    "event_resource",
+    db.metadata,
+    Column("event_id", Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("resource_id", Integer, ForeignKey("library_resource.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
 
 class Event(TimestampMixin, db.Model):
     __tablename__ = "event"
@@ -76,6 +85,7 @@ class Event(TimestampMixin, db.Model):
     territory: Mapped[Territory | None] = relationship()
     organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
     partners: Mapped[list[Organisation]] = relationship(secondary=event_partner, order_by=Organisation.name)
+    resources: Mapped[list[Resource]] = relationship(secondary=event_resource, order_by=Resource.title)
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     registrations: Mapped[list["Registration"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Registration.id"

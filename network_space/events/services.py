@@ -20,6 +20,7 @@ from network_space.accounts.models import User
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
 from network_space.directory.models import Organisation
+from network_space.library.models import Resource
 from network_space.events.models import (
     FEED_SCOPES,
     REG_REGISTERED,
@@ -53,6 +54,7 @@ class EventInput:
     registration_deadline: datetime | None = None
     organiser_ids: list[int] = field(default_factory=list)
     partner_ids: list[int] = field(default_factory=list)
+    resource_ids: list[int] = field(default_factory=list)
 
 
 # Fields whose change makes registrants' calendars out of date.
@@ -75,6 +77,10 @@ def _apply(event: Event, data: EventInput) -> set[str]:
     if {o.id for o in partners} != {o.id for o in event.partners}:
         event.partners = partners
         changed.add("partners")
+    resources = list(db.session.scalars(select(Resource).where(Resource.id.in_(data.resource_ids or [0]))))
+    if {r.id for r in resources} != {r.id for r in event.resources}:
+        event.resources = resources
+        changed.add("resources")
     return changed
 
 

@@ -13,8 +13,9 @@ from network_space.accounts.models import Territory, User
 from network_space.core.dates import to_paris
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
-from network_space.core.permissions import require
+from network_space.core.permissions import can, require
 from network_space.directory.models import Organisation, OrganisationKind
+from network_space.library.models import Resource
 from network_space.events import export, ical, queries, services
 from network_space.events.forms import CancelForm, EventForm, FeedForm, InterestForm, MessageForm
 from network_space.events.models import FEED_SCOPES, KINDS, REG_REGISTERED, REG_WAITING, Event, Registration
@@ -107,6 +108,7 @@ def detail(event_id: int):
         position=services.waiting_position(registration) if registration else None,
         registered=services.registered_count(event), places_left=services.places_left(event),
         waiting=services.waiting_count(event),
+        resources=[r for r in event.resources if can("library.view", r)],
         closed_reason=services.registration_closed_reason(event),
     )
 
@@ -118,7 +120,10 @@ def _form(obj=None, **kwargs) -> EventForm:
         .order_by(OrganisationKind.position, OrganisationKind.name, Organisation.name)
         .options(contains_eager(Organisation.kind))
     )
-    return EventForm(obj=obj, territories=_territories(), users=list(users), organisations=list(organisations), **kwargs)
+    # Only what the editor may see can be linked (the field refuses any other id).
+    resources = [r for r in db.session.scalars(select(Resource).order_by(Resource.title)) if can("library.view", r)]
+    return EventForm(obj=obj, territories=_territories(), users=list(users), organisations=list(organisations),
+                     resources=resources, **kwargs)
 
 
 def _prefill(form: EventForm, event: Event, with_dates: bool) -> None:
@@ -132,6 +137,7 @@ def _prefill(form: EventForm, event: Event, with_dates: bool) -> None:
     form.territory_id.data = event.territory_id or 0
     form.organiser_ids.data = [u.id for u in event.organisers]
     form.partner_ids.data = [o.id for o in event.partners]
+    form.resource_ids.data = [r.id for r in event.resources if can("library.view", r)]
     form.capacity.data = event.capacity
     start, end = to_paris(event.starts_at), to_paris(event.ends_at)
     if not event.all_day:
@@ -180,7 +186,10 @@ def edit(event_id: int):
     if request.method == "GET":
         _prefill(form, event, with_dates=True)
     if form.validate_on_submit():
-        changed = services.update_event(event.id, form.to_input(), current_user)
+        data = form.to_input()
+        # Links to resources this editor cannot see are kept as they are.
+        data.resource_ids += [r.id for r in event.resources if not can("library.view", r)]
+        changed = services.update_event(event.id, data, current_user)
         flash(_("L'événement est modifié.") if changed else _("Aucun changement."), "success")
         return redirect(url_for("events.detail", event_id=event_id))
     return render_template("events/form.html", form=form, event=event, source=None)

@@ -148,3 +148,18 @@ def test_meetings_appear_labelled_and_only_when_visible(client, login_as, app):
     # Filters are about events: meetings step aside, and the page says so.
     page = client.get("/events/?date=2027-02&kind=forum").get_data(as_text=True)
     assert "Plénière du réseau" not in page and "Les réunions ne sont affichées que sans filtre." in page
+
+
+def test_dashboard_panel_lists_next_events(client, login_as, make_event, app):
+    from network_space.events.models import Registration
+
+    user = login_as("member")
+    assert "Prochains événements" not in client.get("/").get_data(as_text=True)
+    event_id = make_event(days_ahead=3, title="Information collective Voiron")
+    make_event(days_ahead=-3, title="Déjà passé")
+    with app.app_context():
+        db.session.add(Registration(event_id=event_id, user_id=user.id, status="registered"))
+        db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Prochains événements" in page and "Information collective Voiron" in page
+    assert "inscrit·e" in page and "Déjà passé" not in page

@@ -213,3 +213,42 @@ def test_partner_organisations_from_the_directory(client, login_as, app, make_ev
     # The organisation's page in the directory links back to the event.
     org_page = client.get(f"/directory/{landlord_id}").get_data(as_text=True)
     assert "Job dating chantier Les Tilleuls" in org_page
+
+
+def test_linked_library_resources_respect_their_visibility(client, login_as, make_user, make_event, app):
+    from network_space.library.models import Resource
+
+    coanimator = login_as("coanimator")
+    with app.app_context():
+        shared = Resource(kind="link", title="Programme du job dating", url="https://example.org/programme",
+                          visibility="members")
+        internal = Resource(kind="note", title="Notes internes co-animation", body="…", visibility="coanimators")
+        db.session.add_all([shared, internal])
+        db.session.commit()
+        shared_id, internal_id = shared.id, internal.id
+    member = make_user()
+    event_id = make_event(organisers=[coanimator, member], day=date(2027, 5, 20))
+    url = f"/events/{event_id}/modifier"
+    response = client.post(url, data=_form_data(client, url, start_date="2027-05-20",
+                                                 resource_ids=[str(shared_id), str(internal_id)],
+                                                 organiser_ids=[str(coanimator.id), str(member.id)]))
+    assert response.status_code == 302
+    page = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "Programme du job dating" in page and "Notes internes co-animation" in page
+
+    login_as(member)
+    page = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "Programme du job dating" in page and "Notes internes co-animation" not in page
+    form_page = client.get(url).get_data(as_text=True)
+    assert "Notes internes co-animation" not in form_page
+    # The member organiser edits the event: the link they cannot see survives.
+    response = client.post(url, data=_form_data(client, url, start_date="2027-05-20", resource_ids=[str(shared_id)],
+                                                 organiser_ids=[str(coanimator.id), str(member.id)], place="Voiron"))
+    assert response.status_code == 302
+    with app.app_context():
+        assert sorted(r.id for r in db.session.get(Event, event_id).resources) == sorted([shared_id, internal_id])
+    # And cannot link it by forging the form.
+    response = client.post(url, data=_form_data(client, url, start_date="2027-05-20",
+                                                 resource_ids=[str(shared_id), str(internal_id)],
+                                                 organiser_ids=[str(coanimator.id), str(member.id)]))
+    assert response.status_code == 200
