@@ -111,3 +111,19 @@ def test_members_read_but_cannot_write(app, client, login_as, network):
     assert client.get("/annonces/").status_code == 200
     assert "Nouvelle annonce" not in client.get("/annonces/").get_data(as_text=True)
     assert client.get("/annonces/424242").status_code == 404
+
+
+def test_hostile_form_input_gets_french_errors(app, client, login_as, network):
+    people, _ = network
+    login_as(people["coanim"])
+    token = csrf_token(client.get("/annonces/nouvelle").get_data(as_text=True))
+    for data in ({"audience": "martians"}, {"audience": "territories", "territories": ["abc"]},
+                 {"audience": "territories", "territories": ["999999"]}, {"body": "x" * 20001}):
+        form = {"csrf_token": token, "title": "Titre", "body": "Texte", **data}
+        response = client.post("/annonces/nouvelle", data=form)
+        assert response.status_code == 400, data
+        page = response.get_data(as_text=True)
+        assert 'class="field-error"' in page
+        assert "Not a valid" not in page and "Invalid" not in page, page[page.index("field-error"):][:300]
+    with app.app_context():
+        assert db.session.scalars(select(Announcement)).all() == []
