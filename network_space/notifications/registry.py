@@ -133,18 +133,23 @@ def user_categories() -> list[Category]:
 
 # Targets: the models a notification or a follow can point at, by a stable type name.
 _targets: dict[str, type] = {}
+_permissions: dict[str, str] = {}
 
 
-def register_target(model: type, name: str | None = None, *, title=None, url=None) -> type:
+def register_target(model: type, name: str | None = None, *, title=None, url=None,
+                    permission: str | None = None) -> type:
     """Declare a model usable as a notification / follow target (usable as a class decorator).
 
     The model must define ``notification_title() -> str`` and ``notification_url() -> str`` (a
     path from url_for), or they are given here as ``title(obj)`` / ``url(obj)`` functions (for a
     model owned by another part). Its type name is ``name`` or its table name; a notification
     keeps the (type, id) pair, so a deleted target renders as "Cet élément n'existe plus".
+    ``permission``: the rule (core.permissions) a member needs on an object to follow it, for
+    objects not every member may see (e.g. "library.view"); default: any member.
     """
     type_name = name or model.__tablename__
     _targets[type_name] = model
+    _permissions[type_name] = permission or "member"
     model.__notification_type__ = type_name
     if title is not None:
         model.notification_title = lambda self: title(self)
@@ -162,6 +167,10 @@ def target_type_of(obj) -> str:
 
 def target_model(type_name: str) -> type | None:
     return _targets.get(type_name)
+
+
+def target_permission(type_name: str) -> str:
+    return _permissions.get(type_name, "member")
 
 
 def registered_targets() -> dict[str, type]:

@@ -23,6 +23,7 @@ from network_space.notifications.registry import (
     CHANNEL_LABELS,
     CHANNELS,
     DIGEST_CHANNELS,
+    target_permission,
     target_type_of,
     user_categories,
 )
@@ -154,6 +155,7 @@ def _followed_target(target_type: str, target_id: int):
     obj = services.load_target(target_type, target_id)
     if obj is None:
         abort(404)
+    require(target_permission(target_type), obj)
     return obj
 
 

@@ -97,3 +97,18 @@ def test_following_a_territory(app, client, login_as, make_user):
         notify_followers("test.resource", territory, title="Nouvel atelier dans le Trièves", url="/annonces/")
         db.session.commit()
         assert db.session.scalar(select(Notification.user_id)) == user.id
+
+
+def test_following_needs_the_targets_permission(app, client, login_as, announcement):
+    from network_space.notifications.registry import register_target
+
+    register_target(Announcement, permission="coanimator")
+    try:
+        login_as("member")
+        target_id = announcement()
+        token = csrf_token(client.get("/notifications/").get_data(as_text=True))
+        assert client.post(f"/notifications/suivre/announcement/{target_id}", data={"csrf_token": token}).status_code == 403
+    finally:
+        register_target(Announcement)
+    with app.app_context():
+        assert db.session.scalars(select(Follow)).all() == []
