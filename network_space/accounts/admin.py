@@ -15,6 +15,7 @@ from network_space.accounts.forms import InvitationForm, choices, RoleForm, Stru
 from network_space.accounts.models import (
     INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation, Structure, Territory, User,
 )
+from network_space.accounts.views import ids_in_range
 from network_space.core.audit import AuditEntry, audit
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
@@ -23,6 +24,7 @@ from network_space.extensions import db
 from network_space.notifications.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, OutboxMessage, retry_now
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.url_value_preprocessor(ids_in_range)
 
 @bp.before_request
 @login_required

@@ -30,3 +30,13 @@ def test_nul_characters_never_reach_the_database(app, client, login_as):
 
         stored = db.session.get(User, user.id)
         assert (stored.full_name, stored.bio) == ("Nom", "ab")
+
+
+def test_ids_beyond_a_database_integer_are_404(client, login_as):
+    # PostgreSQL refuses integers past 2**31 - 1: without the guard these were 500s there.
+    login_as("admin")
+    token = csrf_token(client.get("/profile").get_data(as_text=True))
+    huge = "99999999999999999999"
+    for path in (f"/members/{huge}", f"/admin/structures/{huge}", f"/admin/territories/{huge}", f"/admin/emails/{huge}/html"):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/admin/members/{huge}/role", data={"csrf_token": token, "role": "member"}).status_code == 404
