@@ -139,7 +139,7 @@ def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) 
             target_type=target_type,
             target_id=target_id,
             title=str(title)[:300],
-            url=url,
+            url=url[:500] if url else None,
             actor_id=getattr(actor, "id", None),
             context_json=context_json,
             created_at=utcnow(),
