@@ -155,13 +155,17 @@ def update_meeting(meeting: Meeting, actor: User, data: MeetingData) -> None:
     search.reindex(meeting)
     if meeting.status == STATUS_DRAFT:
         return
-    added = sync_invitees(meeting)
+    added, removed = sync_invitees(meeting)
     if meeting.status == STATUS_SCHEDULED:
-        if before != (meeting.place, meeting.video_link, meeting.format, meeting.title):
+        changed = before != (meeting.place, meeting.video_link, meeting.format, meeting.title)
+        if changed or removed:
             meeting.ical_sequence += 1
-            send_calendar(meeting, ics.METHOD_REQUEST, [i.user for i in meeting.invitees], updated=True)
+        if changed:
+            send_calendar(meeting, ics.METHOD_REQUEST, invitee_users(meeting), updated=True)
         elif added:
             send_calendar(meeting, ics.METHOD_REQUEST, added)
+        # Those no longer invited get the cancellation, so the meeting leaves their calendar.
+        send_calendar(meeting, ics.METHOD_CANCEL, removed, uninvited=True)
     elif meeting.status == STATUS_POLL and added:
         notify("meeting.poll", added, meeting, actor=actor)
 
@@ -194,18 +198,19 @@ def resolve_invitee_ids(meeting: Meeting) -> set[int]:
     return ids
 
 
-def sync_invitees(meeting: Meeting) -> list[User]:
-    """Make the MeetingInvitee rows match the scope; returns the users newly invited."""
+def sync_invitees(meeting: Meeting) -> tuple[list[User], list[User]]:
+    """Make the MeetingInvitee rows match the scope; returns (newly invited, no longer invited)."""
     wanted = resolve_invitee_ids(meeting)
     current = {i.user_id: i for i in meeting.invitees}
+    removed = []
     for user_id, invitee in current.items():
         if user_id not in wanted:
+            removed.append(invitee.user)
             meeting.invitees.remove(invitee)
-    new_ids = wanted - current.keys()
-    added = _users(new_ids)
+    added = _users(wanted - current.keys())
     for user in added:
         meeting.invitees.append(MeetingInvitee(user_id=user.id, user=user))
-    return added
+    return added, removed
 
 
 def invitee_users(meeting: Meeting) -> list[User]:
@@ -256,7 +261,7 @@ def open_poll(meeting: Meeting, actor: User, deadline: datetime | None = None) -
         raise MeetingError("Proposez au moins un créneau avant d'ouvrir le sondage.")
     meeting.status = STATUS_POLL
     set_poll_deadline(meeting, deadline)
-    added = sync_invitees(meeting)
+    added, _ = sync_invitees(meeting)
     notify("meeting.poll", added, meeting, actor=actor, deadline=fmt_datetime(deadline) if deadline else "")
 
 
@@ -421,13 +426,16 @@ def meeting_ics(meeting: Meeting, method: str = ics.METHOD_PUBLISH) -> bytes:
     return ics.build_calendar([event], method=method)
 
 
-def send_calendar(meeting: Meeting, method: str, users: list[User], *, updated: bool = False) -> None:
+def send_calendar(meeting: Meeting, method: str, users: list[User], *, updated: bool = False,
+                  uninvited: bool = False) -> None:
     """Queue the invitation / update / cancellation with the .ics attached to each user."""
     if not users:
         return
     content = meeting_ics(meeting, method)
     attachment = ("invitation.ics", f"text/calendar; method={method}; charset=UTF-8", content)
-    if method == ics.METHOD_CANCEL:
+    if uninvited:
+        template, subject = "meeting_cancelled", f"Vous n'êtes plus invité·e : {meeting.title}"
+    elif method == ics.METHOD_CANCEL:
         template, subject = "meeting_cancelled", f"Annulée : {meeting.title}"
     elif updated:
         template, subject = "meeting_invitation", f"Modifiée : {meeting.title} — {fmt_datetime(meeting.starts_at)}"
@@ -439,7 +447,7 @@ def send_calendar(meeting: Meeting, method: str, users: list[User], *, updated: 
             if not user.active:
                 continue
             queue_email(template, user.email, subject, kind=f"meeting.{method.lower()}", user=user,
-                        attachments=[attachment], meeting=meeting, url=url, updated=updated)
+                        attachments=[attachment], meeting=meeting, url=url, updated=updated, uninvited=uninvited)
 
 
 # --- RSVP and agenda ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from network_space.accounts.models import Territory, User
 from network_space.core import ics
 from network_space.core.dates import paris_to_utc
+from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
 from network_space.extensions import db
@@ -268,8 +269,11 @@ def slots(meeting_id: int):
             if end <= start:
                 entry.end.errors = list(entry.end.errors) + [_("L'heure de fin doit être après l'heure de début.")]
                 continue
+            if paris_to_utc(entry.day.data, start) < utcnow():
+                entry.day.errors = list(entry.day.errors) + [_("Cette date est passée.")]
+                continue
             wanted.append(services.SlotInput(entry.day.data, start, end))
-        has_errors = any(e.start.errors or e.end.errors for e in entries)
+        has_errors = any(e.day.errors or e.start.errors or e.end.errors for e in entries)
         if not has_errors and not wanted:
             flash(_("Indiquez au moins une date."), "error")
         elif not has_errors:

@@ -197,3 +197,31 @@ def test_cancellation_sends_method_cancel(client, login_as, make_user, smtp, app
     assert "Grève des transports" in smtp.to("alice@example.org")[-1].get_body(("plain",)).get_content()
     with app.app_context():
         assert db.session.get(Meeting, meeting_id).status == "cancelled"
+
+
+def test_uninvited_member_gets_the_cancellation(client, login_as, make_user, smtp, app):
+    alice = make_user("member", email="alice@example.org")
+    bob = make_user("member", email="bob@example.org")
+    claire = login_as("coanimator")
+    meeting_id = _new_meeting(client, [alice, bob])
+    post(client, f"/meetings/{meeting_id}/schedule", {"day": "2027-01-12", "start": "09:00", "end": "12:00"},
+         token_page=f"/meetings/{meeting_id}/schedule")
+    form = {"title": "Groupe de travail bailleurs", "kind": "groupe", "format": "hybride", "place": "Grenoble, salle 2",
+            "video_link": "https://visio.example.org/gt", "description": "Point **bailleurs**", "invite_scope": "none",
+            "series_id": "", "named_member_ids": [str(alice.id)], "organiser_ids": [str(claire.id)]}
+    edit = f"/meetings/{meeting_id}/edit"
+    assert post(client, edit, form, token_page=edit).status_code == 302
+    _deliver(app)
+    assert [c["METHOD"] for c in _calendars(smtp, "bob@example.org")] == ["REQUEST", "CANCEL"]
+    assert [c["METHOD"] for c in _calendars(smtp, "alice@example.org")] == ["REQUEST"]
+    assert "plus invité" in smtp.to("bob@example.org")[-1]["Subject"]
+
+
+def test_slots_in_the_past_are_refused(client, login_as, app):
+    login_as("coanimator")
+    meeting_id = _new_meeting(client, [])
+    url = f"/meetings/{meeting_id}/slots"
+    response = post(client, url, {"slots-0-day": "2020-01-06", "slots-0-start": "10:00", "slots-0-end": "12:00"}, token_page=url)
+    assert response.status_code == 200 and "Cette date est passée" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).slots == []
