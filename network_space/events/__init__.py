@@ -25,6 +25,10 @@ def init_app(app) -> None:
         register_kind(name, label, "events", email_template=name.replace(".", "_"), default_channel="immediate")
     _register_backlinks()
 
+    from network_space.events import search
+
+    search.register()
+
     from network_space.core.dashboard import dashboard_panel
 
     dashboard_panel("events_upcoming", "events/_panel_upcoming.html", order=25)(_upcoming_panel)
