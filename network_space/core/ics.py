@@ -26,10 +26,17 @@ STATUS_CANCELLED = "CANCELLED"
 PRODID = "-//Reseau clauses sociales Isere//network_space//FR"
 
 
+PARTSTAT_NEEDS_ACTION = "NEEDS-ACTION"
+PARTSTAT_ACCEPTED = "ACCEPTED"
+PARTSTAT_DECLINED = "DECLINED"
+PARTSTAT_TENTATIVE = "TENTATIVE"
+
+
 @dataclass
 class Person:
     name: str
     email: str
+    partstat: str = PARTSTAT_NEEDS_ACTION  # for attendees: their answer, if known
 
 
 @dataclass
@@ -76,7 +83,7 @@ def _vevent(item: IcsEvent) -> Event:
     if item.organizer:
         event.add("organizer", _address(item.organizer))
     for attendee in item.attendees:
-        event.add("attendee", _address(attendee, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp="FALSE"))
+        event.add("attendee", _address(attendee, role="REQ-PARTICIPANT", partstat=attendee.partstat, rsvp="FALSE"))
     return event
 
 

@@ -405,6 +405,9 @@ def meeting_url(meeting: Meeting) -> str:
         return absolute_url(url_for("meetings.show", meeting_id=meeting.id))
 
 
+_PARTSTAT = {RSVP_YES: ics.PARTSTAT_ACCEPTED, RSVP_NO: ics.PARTSTAT_DECLINED, RSVP_MAYBE: ics.PARTSTAT_TENTATIVE}
+
+
 def meeting_ics(meeting: Meeting, method: str = ics.METHOD_PUBLISH) -> bytes:
     organiser = meeting.organisers[0] if meeting.organisers else None
     location = ", ".join(x for x in (meeting.place, meeting.video_link) if x)
@@ -420,7 +423,8 @@ def meeting_ics(meeting: Meeting, method: str = ics.METHOD_PUBLISH) -> bytes:
         url=url,
         status=ics.STATUS_CANCELLED if meeting.status == STATUS_CANCELLED else ics.STATUS_CONFIRMED,
         organizer=ics.Person(organiser.full_name, organiser.email) if organiser else None,
-        attendees=[ics.Person(u.full_name, u.email) for u in invitee_users(meeting)] if method != ics.METHOD_PUBLISH else [],
+        attendees=[ics.Person(i.user.full_name, i.user.email, _PARTSTAT.get(i.rsvp, ics.PARTSTAT_NEEDS_ACTION))
+                   for i in meeting.invitees] if method != ics.METHOD_PUBLISH else [],
         updated_at=meeting.updated_at,
     )
     return ics.build_calendar([event], method=method)

@@ -12,7 +12,7 @@ def _event(**overrides):
     fields = dict(uid="meeting-1@example.org", start=datetime(2026, 3, 29, 8, 0, tzinfo=timezone.utc),
                   end=datetime(2026, 3, 29, 10, 0, tzinfo=timezone.utc), summary="Plénière",
                   organizer=ics.Person("Claire Dumas", "claire@example.org"),
-                  attendees=[ics.Person("Hélène Martin", "helene@example.org")])
+                  attendees=[ics.Person("Hélène Martin", "helene@example.org", ics.PARTSTAT_ACCEPTED)])
     fields.update(overrides)
     return ics.IcsEvent(**fields)
 
@@ -30,6 +30,7 @@ def test_request_has_method_uid_sequence_and_paris_timezone(app):
     assert event["DTSTART"].params["TZID"] == "Europe/Paris"
     assert str(event["ORGANIZER"]) == "mailto:claire@example.org"
     assert str(event["ATTENDEE"]) == "mailto:helene@example.org"
+    assert event["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED" and event["ATTENDEE"].params["CN"] == "Hélène Martin"
 
 
 def test_cancel_method_and_status(app):
