@@ -6,7 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -93,7 +93,15 @@ def feed_calendar(user, scope: str) -> bytes:
     events = feed_events(user, scope)
     items = [to_ics_event(e) for e in events] + meeting_items(user)
     name = "Réseau clauses sociales — agenda de " + user.full_name
-    return _with_all_day_dates(ics.build_calendar(items, name=name), events)
+    data = _with_all_day_dates(ics.build_calendar(items, name=name), events)
+    if items:
+        return data
+    # RFC 5545 wants at least one component: a new subscriber with nothing yet gets the time zone.
+    calendar = Calendar.from_ical(data)
+    today = utcnow().date()
+    calendar.add_component(Timezone.from_tzid("Europe/Paris", first_date=today - timedelta(days=366),
+                                              last_date=today + timedelta(days=366)))
+    return calendar.to_ical()
 
 
 def meeting_items(user) -> list[ics.IcsEvent]:

@@ -164,3 +164,12 @@ def test_change_email_carries_the_updated_ics(ctx, make_user, make_event, smtp):
                          else attachment.get_content())
     assert vevent.decoded("DTSTART").astimezone(timezone.utc) == later
     assert int(vevent["SEQUENCE"]) == 1
+
+
+def test_empty_feed_is_still_a_valid_calendar(client, login_as, app):
+    login_as("member")
+    path = _new_feed(client)
+    calendar = Calendar.from_ical(app.test_client().get(path).data)
+    assert calendar.walk("VEVENT") == []
+    assert [str(c["TZID"]) for c in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+    assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
