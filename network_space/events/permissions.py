@@ -25,9 +25,3 @@ def _edit(user, event) -> bool:
 def _manage(user, event) -> bool:
     return _edit(user, event)
 
-
-@rule("events.register")
-def _register(user, event) -> bool:
-    from network_space.events.services import registration_closed_reason
-
-    return has_role(user, ROLE_MEMBER) and event is not None and registration_closed_reason(event) is None

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from network_space.accounts.models import User
 from network_space.core.audit import audit
@@ -278,10 +279,6 @@ def _fill_from_waiting_list(event: Event) -> list[Registration]:
 
 
 def registrations(event: Event, status: str | None = None) -> list[Registration]:
-    from sqlalchemy.orm import joinedload
-
-    from network_space.accounts.models import Structure  # noqa: F401 - loaded with the user
-
     query = select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
     if status:
         query = query.where(Registration.status == status)

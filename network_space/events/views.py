@@ -1,6 +1,8 @@
 """Calendar pages (month, week, upcoming), event pages, registrations, registrant lists."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from babel.dates import get_day_names
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_date, get_locale
@@ -15,11 +17,11 @@ from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
 from network_space.directory.models import Organisation, OrganisationKind
-from network_space.library.models import Resource
 from network_space.events import export, ical, queries, services
 from network_space.events.forms import CancelForm, EventForm, FeedForm, InterestForm, MessageForm
 from network_space.events.models import FEED_SCOPES, KINDS, REG_REGISTERED, REG_WAITING, Event, Registration
 from network_space.extensions import db
+from network_space.library.models import Resource
 
 bp = Blueprint("events", __name__)
 
@@ -79,8 +81,6 @@ def week():
     day = queries.date_arg()
     days = queries.week_days(day)
     grid = queries.grid_days(days, _entries(days[0], days[-1], filters))
-    from datetime import timedelta
-
     return render_template(
         "events/week.html", days=grid, day_names=_day_names(), monday=days[0], sunday=days[-1],
         prev=days[0] - timedelta(days=7), next=days[0] + timedelta(days=7), **_filter_context(filters),
@@ -216,8 +216,7 @@ def cancel(event_id: int):
 @bp.route("/events/<int:event_id>/inscription", methods=["POST"])
 @login_required
 def register(event_id: int):
-    event = _event_or_404(event_id)
-    require("events.view", event)
+    _event_or_404(event_id)
     try:
         registration = services.register(event_id, current_user)
     except services.RegistrationError as error:
