@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from network_space.core.dates import to_paris
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.extensions import db
 from network_space.library.models import Resource
@@ -361,8 +362,6 @@ class ActionItem(db.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from network_space.core.dates import to_paris
-
         return self.is_open and self.due_date is not None and self.due_date < to_paris(utcnow()).date()
 
     def notification_title(self) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from network_space.core.permissions import can
 from network_space.meetings.models import STATUS_PUBLISHED, Meeting, MeetingInvitee, Minutes
+from network_space.search import enqueue, register_search_type
 
 KIND = "meetings.minutes"
 
@@ -37,8 +38,6 @@ def url(minutes: Minutes) -> str:
 
 
 def register() -> None:
-    from network_space.search import register_search_type
-
     meeting_options = (
         selectinload(Minutes.meeting).selectinload(Meeting.organisers),
         selectinload(Minutes.meeting).selectinload(Meeting.invitees).selectinload(MeetingInvitee.user),
@@ -57,7 +56,5 @@ def register() -> None:
 
 def reindex(meeting: Meeting) -> None:
     """Call after a change to what the minutes document shows besides the text itself."""
-    from network_space.search import enqueue
-
     if meeting.minutes is not None and meeting.minutes.id is not None:
         enqueue(KIND, meeting.minutes.id)

@@ -12,14 +12,15 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from network_space.accounts.models import Territory, User
+from network_space.accounts.models import Territory, User, user_territory
 from network_space.core import ics
 from network_space.core.dates import fmt_datetime, paris_to_utc
 from network_space.core.models import utcnow
 from network_space.extensions import db
+from network_space.library.models import Resource
 from network_space.meetings import search
 from network_space.meetings.models import (
     ACTION_DONE,
@@ -106,9 +107,7 @@ def _users(ids) -> list[User]:
     return list(db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))))
 
 
-def _resources(ids) -> list:
-    from network_space.library.models import Resource
-
+def _resources(ids) -> list[Resource]:
     ids = [i for i in ids or () if i]
     return list(db.session.scalars(select(Resource).where(Resource.id.in_(ids)))) if ids else []
 
@@ -177,16 +176,12 @@ def resolve_invitee_ids(meeting: Meeting) -> set[int]:
     if meeting.invite_scope == SCOPE_ALL:
         ids |= set(db.session.scalars(active))
     elif meeting.invite_scope == SCOPE_SECTOR and meeting.invite_sector:
-        from network_space.accounts.models import user_territory
-
         ids |= set(db.session.scalars(
             active.join(user_territory, user_territory.c.user_id == User.id)
             .join(Territory, Territory.id == user_territory.c.territory_id)
             .where(Territory.sector == meeting.invite_sector)
         ))
     elif meeting.invite_scope == SCOPE_TERRITORIES and meeting.territories:
-        from network_space.accounts.models import user_territory
-
         ids |= set(db.session.scalars(
             active.join(user_territory, user_territory.c.user_id == User.id)
             .where(user_territory.c.territory_id.in_([t.id for t in meeting.territories]))

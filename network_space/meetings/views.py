@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from network_space.accounts.models import Territory, User
 from network_space.core import ics
-from network_space.core.dates import paris_to_utc
+from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
 from network_space.extensions import db
+from network_space.library.models import Resource
 from network_space.meetings import export, queries, services
 from network_space.meetings.forms import (
     ActionForm,
@@ -77,9 +78,7 @@ def _active_members() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)))
 
 
-def _visible_resources() -> list:
-    from network_space.library.models import Resource
-
+def _visible_resources() -> list[Resource]:
     resources = db.session.scalars(select(Resource).order_by(Resource.title))
     return [r for r in resources if can("library.view", r)]
 
@@ -366,8 +365,6 @@ def schedule(meeting_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.edit")
     form = ScheduleForm()
     if request.method == "GET" and meeting.starts_at:
-        from network_space.core.dates import to_paris
-
         start, end = to_paris(meeting.starts_at), to_paris(meeting.ends_at)
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
     if form.validate_on_submit():

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from network_space.core.models import utcnow
 from network_space.extensions import db
-from network_space.meetings.models import ActionItem, Meeting, MinutesRevision, PollSlot
+from network_space.meetings.models import ActionItem, Meeting, PollSlot
 from network_space.notifications.models import Notification
 from network_space.notifications.outbox import deliver_pending
 from tests.meetings.conftest import post
