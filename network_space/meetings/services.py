@@ -472,6 +472,15 @@ def add_agenda_item(meeting: Meeting, title: str, duration: int | None, presente
     return item
 
 
+def update_agenda_item(item: AgendaItem, title: str, duration: int | None, presenter: str | None,
+                       description: str | None, resource_ids=()) -> None:
+    item.title = title
+    item.duration_minutes = duration
+    item.presenter = presenter or None
+    item.description = description or None
+    item.resources = _resources(resource_ids)
+
+
 def move_agenda_item(meeting: Meeting, item: AgendaItem, offset: int) -> None:
     items = sorted(meeting.agenda_items, key=lambda i: (i.position, i.id))
     index = items.index(item)

@@ -427,18 +427,30 @@ def add_agenda_item(meeting_id: int):
         db.session.commit()
         flash(_("Point ajouté à l'ordre du jour."), "success")
         return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="ordre-du-jour"))
-    return _show_with_errors(meeting, agenda_form=form)
+    flash(_("Le formulaire contient des erreurs. Corrigez les champs signalés ci-dessous."), "error")
+    return render_template("meetings/agenda_item.html", meeting=meeting, agenda_form=form, item=None), 400
 
 
-def _agenda_form() -> AgendaItemForm:
-    form = AgendaItemForm()
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_agenda_item(meeting_id: int, item_id: int):
+    meeting = _meeting_or_404(meeting_id, "meetings.edit")
+    item = _child_or_404(AgendaItem, item_id, meeting)
+    form = _agenda_form(item)
+    if form.validate_on_submit():
+        services.update_agenda_item(item, form.title.data, form.duration.data, form.presenter.data,
+                                    form.description.data, _allowed_resource_ids(form.resource_ids.data))
+        db.session.commit()
+        flash(_("Point de l'ordre du jour enregistré."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="ordre-du-jour"))
+    return render_template("meetings/agenda_item.html", meeting=meeting, agenda_form=form, item=item)
+
+
+def _agenda_form(item: AgendaItem | None = None) -> AgendaItemForm:
+    form = AgendaItemForm(obj=item, data={"duration": item.duration_minutes,
+                                          "resource_ids": [r.id for r in item.resources]} if item else None)
     form.resource_ids.choices = _resource_choices()
     return form
-
-
-def _show_with_errors(meeting, **forms):
-    flash(_("Le formulaire contient des erreurs. Corrigez les champs signalés ci-dessous."), "error")
-    return render_template("meetings/agenda_item.html", meeting=meeting, **forms), 400
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/<any(up, down, delete):op>", methods=["POST"])

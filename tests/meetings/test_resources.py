@@ -34,3 +34,23 @@ def test_linked_resources(client, login_as, make_user, app):
     login_as(member)
     page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert page.count("Guide des clauses bailleurs") == 2 and "Note interne co-animation" not in page
+
+
+def test_agenda_item_edit(client, login_as, make_user, app):
+    organiser = make_user("coanimator")
+    with app.app_context():
+        meeting_id = make_meeting(organiser.id)
+    login_as(organiser)
+    post(client, f"/meetings/{meeting_id}/agenda", {"title": "Tour de table", "duration": "20"})
+    with app.app_context():
+        item_id = db.session.get(Meeting, meeting_id).agenda_items[0].id
+    url = f"/meetings/{meeting_id}/agenda/{item_id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Tour de table"' in page and 'value="20"' in page
+    assert post(client, url, {"title": "Tour de table des territoires", "duration": "700"}, token_page=url).status_code == 200
+    assert post(client, url, {"title": "Tour de table des territoires", "duration": "30"}, token_page=url).status_code == 302
+    with app.app_context():
+        item = db.session.get(Meeting, meeting_id).agenda_items[0]
+        assert (item.title, item.duration_minutes) == ("Tour de table des territoires", 30)
+    login_as("coanimator")
+    assert client.get(url).status_code == 403
