@@ -15,7 +15,6 @@ from network_space.accounts.forms import InvitationForm, choices, RoleForm, Stru
 from network_space.accounts.models import (
     INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation, Structure, Territory, User,
 )
-from network_space.accounts.views import ids_in_range
 from network_space.core.audit import AuditEntry, audit
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
@@ -24,7 +23,7 @@ from network_space.extensions import db
 from network_space.notifications.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, OutboxMessage, retry_now
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-bp.url_value_preprocessor(ids_in_range)
+
 
 @bp.before_request
 @login_required
@@ -333,7 +332,7 @@ def email_retry(message_id: int):
 @bp.route("/audit")
 def audit_log():
     require("admin")
-    action = request.args.get("action", "").replace("\x00", "").strip()[:80]
+    action = request.args.get("action", "").strip()[:80]
     stmt = select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
     if action:
         stmt = stmt.where(AuditEntry.action == action)

@@ -11,12 +11,6 @@ from network_space.core.forms import max_length, strip
 from network_space.core.permissions import ROLES
 
 
-def clean(value):
-    """Stripped, without NUL characters (PostgreSQL refuses them in text columns)."""
-    value = strip(value)
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
@@ -24,7 +18,7 @@ def choices(pairs) -> list[SelectChoice]:
 def _email_field(label=_l("Adresse email"), **kw):
     return EmailField(
         label,
-        filters=[clean],
+        filters=[strip],
         validators=[DataRequired(_l("Indiquez une adresse email.")), Email(_l("Adresse email invalide.")), max_length(254)],
         **kw,
     )
@@ -65,7 +59,7 @@ class ResetPasswordForm(FlaskForm):
 class AcceptInvitationForm(FlaskForm):
     full_name = StringField(
         _l("Prénom et nom"),
-        filters=[clean],
+        filters=[strip],
         validators=[DataRequired(_l("Indiquez votre nom.")), max_length(120)],
         render_kw={"autocomplete": "name"},
     )
@@ -82,18 +76,18 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    full_name = StringField(_l("Prénom et nom"), filters=[clean],
+    full_name = StringField(_l("Prénom et nom"), filters=[strip],
                             validators=[DataRequired(_l("Indiquez votre nom.")), max_length(120)],
                             render_kw={"autocomplete": "name"})
-    job_title = StringField(_l("Fonction"), filters=[clean], validators=[Optional(), max_length(120)],
+    job_title = StringField(_l("Fonction"), filters=[strip], validators=[Optional(), max_length(120)],
                             render_kw={"autocomplete": "organization-title"})
     phone = StringField(
-        _l("Téléphone"), filters=[clean],
+        _l("Téléphone"), filters=[strip],
         validators=[Optional(), max_length(30),
                     Regexp(r"^[0-9 +().-]*$", message=_l("Chiffres, espaces et + ( ) . - uniquement."))],
         render_kw={"autocomplete": "tel", "type": "tel"},
     )
-    bio = TextAreaField(_l("Présentation"), filters=[clean], validators=[Optional(), max_length(5000)])
+    bio = TextAreaField(_l("Présentation"), filters=[strip], validators=[Optional(), max_length(5000)])
     territories = SelectMultipleField(_l("Territoires couverts"), coerce=int, validate_choice=True)
     language = SelectField(_l("Langue de l'interface"), choices=choices([("fr", "Français"), ("en", "English")]))
 
@@ -103,7 +97,7 @@ class InvitationForm(FlaskForm):
     role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
     structure = SelectField(_l("Structure"), coerce=int,
                             validators=[NumberRange(min=1, message=_l("Choisissez une structure."))])
-    message = TextAreaField(_l("Message personnel (facultatif)"), filters=[clean], validators=[Optional(), max_length(2000)])
+    message = TextAreaField(_l("Message personnel (facultatif)"), filters=[strip], validators=[Optional(), max_length(2000)])
 
 
 class RoleForm(FlaskForm):
@@ -111,17 +105,17 @@ class RoleForm(FlaskForm):
 
 
 class StructureForm(FlaskForm):
-    name = StringField(_l("Nom"), filters=[clean], validators=[DataRequired(_l("Indiquez un nom.")), max_length(200)])
+    name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(200)])
     kind = SelectField(_l("Type"), choices=choices(STRUCTURE_KIND_LABELS.items()))
     territory = SelectField(_l("Territoire"), coerce=int)
-    website = StringField(_l("Site web"), filters=[clean], validators=[Optional(), max_length(300),
+    website = StringField(_l("Site web"), filters=[strip], validators=[Optional(), max_length(300),
                           Regexp(r"^https?://", message=_l("Adresse commençant par http:// ou https://."))])
-    address = StringField(_l("Adresse"), filters=[clean], validators=[Optional(), max_length(300)])
+    address = StringField(_l("Adresse"), filters=[strip], validators=[Optional(), max_length(300)])
     active = BooleanField(_l("Active"), default=True)
 
 
 class TerritoryForm(FlaskForm):
-    name = StringField(_l("Nom"), filters=[clean], validators=[DataRequired(_l("Indiquez un nom.")), max_length(150)])
-    short_name = StringField(_l("Nom court"), filters=[clean], validators=[Optional(), max_length(60)])
+    name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(150)])
+    short_name = StringField(_l("Nom court"), filters=[strip], validators=[Optional(), max_length(60)])
     sector = SelectField(_l("Secteur"), choices=choices(SECTOR_LABELS.items()))
     active = BooleanField(_l("Actif"), default=True)

@@ -33,7 +33,7 @@ class DirectoryFilters:
         sector = request.args.get("sector")
         role = request.args.get("role")
         return cls(
-            q=request.args.get("q", "").replace("\x00", "").strip()[:100],
+            q=request.args.get("q", "").strip()[:100],
             structure_id=int_arg("structure"),
             territory_id=int_arg("territory"),
             sector=sector if sector in SECTORS else None,

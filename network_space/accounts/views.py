@@ -18,18 +18,6 @@ from network_space.extensions import client_address, db, limiter
 
 bp = Blueprint("accounts", __name__)
 
-# Ids in URLs beyond a database integer: PostgreSQL would refuse the query (a 500), so 404 first.
-MAX_ID = 2**31 - 1
-
-
-def ids_in_range(endpoint, values) -> None:
-    if values and any(isinstance(v, int) and not 0 <= v <= MAX_ID for v in values.values()):
-        abort(404)
-
-
-bp.url_value_preprocessor(ids_in_range)
-
-
 def _login_rate() -> str:
     return current_app.config.get("LOGIN_RATE_LIMIT", "20 per minute")
 
