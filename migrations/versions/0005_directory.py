@@ -1,4 +1,4 @@
-"""directory: organisation kinds (seeded), organisations, contacts, service types, territories served, history
+"""directory: organisation kinds (seeded), organisations, contacts, sectors, service types, territories served, history
 
 Revision ID: 0005
 Revises: 0004
@@ -134,6 +134,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_organisation_revision_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisation_revision_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('organisation_sector',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('sector_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_organisation_sector_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sector_id'], ['sector.id'], name=op.f('fk_organisation_sector_sector_id_sector'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('organisation_id', 'sector_id', name=op.f('pk_organisation_sector'))
+    )
+    with op.batch_alter_table('organisation_sector', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organisation_sector_sector_id'), ['sector_id'], unique=False)
+
     op.create_table('organisation_service',
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -163,6 +173,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_organisation_service_code'))
 
     op.drop_table('organisation_service')
+    with op.batch_alter_table('organisation_sector', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organisation_sector_sector_id'))
+
+    op.drop_table('organisation_sector')
     with op.batch_alter_table('organisation_revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organisation_revision_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_organisation_revision_created_at'))

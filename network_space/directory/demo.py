@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from stdnum import luhn
 
 from network_space.accounts.reference import ensure_territories
 from network_space.core.demo import DemoContext
 from network_space.directory import services
+from network_space.directory.importer import normalise
 from network_space.directory.reference import ensure_default_kinds
 from network_space.extensions import db
+from network_space.library.models import Sector
+from network_space.library.services import ensure_defaults as ensure_library_defaults
 
 
 def fictional_siret(n: int) -> str:
@@ -68,6 +72,26 @@ ORGANISATIONS = (
     ("GEIQ Propreté Alpes", "geiq", "Échirolles", "38130", "La Métro", ["La Métro", "Grésivaudan", "Pays Voironnais"], ["staffing"], "", 4, "Groupement d'employeurs de la propreté."),
     ("Ressourcerie de la Chartreuse", "aci", "Saint-Laurent-du-Pont", "38380", "Cœur de Chartreuse", ["Cœur de Chartreuse"], ["goods", "service"], "13", 12, "Réemploi, vente solidaire, sensibilisation."),
 )
+# Which shared activity sectors an organisation's activity text points to.
+SECTOR_KEYWORDS = {
+    "Espaces verts": ("espaces verts", "élagage", "berges", "sentiers", "maraîchage", "paysag"),
+    "Propreté et nettoyage": ("nettoyage", "propreté"),
+    "Bâtiment et travaux publics": ("btp", "second œuvre", "peinture", "maçonnerie", "voirie", "bâtiment"),
+    "Restauration collective": ("restauration",),
+    "Transport et logistique": ("logistique", "conditionnement", "livraison", "manutention"),
+    "Déchets et recyclage": ("tri", "réemploi", "recycl", "déchets", "débarras"),
+    "Informatique et numérique": ("numérisation", "saisie", "numérique"),
+    "Industrie": ("industrielle", "menuiserie", "mobilier", "blanchisserie"),
+    "Services à la personne": ("particuliers",),
+}
+
+
+def sectors_for(activity: str, sectors: dict) -> list:
+    text = activity.lower()
+    return [sectors[name] for name, words in SECTOR_KEYWORDS.items()
+            if name in sectors and any(word in text for word in words)]
+
+
 CONTACT_NAMES = ("Camille Martin", "Julien Bernard", "Sophie Petit", "Karim Haddad", "Nadia Roux", "Thomas Garnier",
                  "Léa Fontaine", "Mathieu Perrin", "Aïcha Benali", "Pierre Lambert")
 ROLES = ("Directrice", "Chargé de développement commercial", "Responsable d'atelier", "Chargée d'insertion",
@@ -75,6 +99,8 @@ ROLES = ("Directrice", "Chargé de développement commercial", "Responsable d'at
 
 
 def seed(demo: DemoContext) -> None:
+    ensure_library_defaults()
+    sectors = {s.name: s for s in db.session.scalars(select(Sector))}
     kinds = ensure_default_kinds()
     territories = ensure_territories()
     users = list(demo.data.get("users", {}).values())
@@ -82,7 +108,7 @@ def seed(demo: DemoContext) -> None:
     organisations = []
     for n, (name, kind, commune, postcode, home, served, offer, reserved, workforce, activity) in enumerate(ORGANISATIONS, 1):
         contact = CONTACT_NAMES[n % len(CONTACT_NAMES)]
-        slug = name.lower().split()[-1].replace("'", "")
+        slug = normalise(name).split()[-1]
         data = {
             "name": f"{name} (fictif)",
             "kind": kinds[kind],
@@ -96,6 +122,7 @@ def seed(demo: DemoContext) -> None:
             "email": f"contact@{slug}.example.org",
             "website": f"https://{slug}.example.org",
             "services": offer,
+            "sectors": sectors_for(activity, sectors),
             "whole_departement": served == ALL,
             "served_territories": [] if served == ALL else [territories[s] for s in served],
             "workforce": workforce,

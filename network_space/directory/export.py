@@ -48,6 +48,7 @@ def columns(include_notes: bool) -> list[tuple[str, object]]:
         (label["phone"], lambda o: o.phone),
         (label["email"], lambda o: o.email),
         (label["website"], lambda o: o.website),
+        (label["sectors"], lambda o: ", ".join(s.name for s in o.sectors)),
         (label["services"], lambda o: ", ".join(o.service_labels)),
         (label["whole_departement"], lambda o: _yes_no(o.whole_departement)),
         (label["served_territories"], lambda o: ", ".join(t.name for t in o.served_territories)),
@@ -63,7 +64,7 @@ def columns(include_notes: bool) -> list[tuple[str, object]]:
         (_("Statut"), lambda o: _("active") if o.active else _("archivée")),
     ]
     if include_notes:
-        cols.insert(19, (label["internal_notes"], lambda o: o.internal_notes))
+        cols.insert(20, (label["internal_notes"], lambda o: o.internal_notes))
     return cols
 
 

@@ -63,6 +63,7 @@ class OrganisationForm(FlaskForm):
                           validators=[Optional(), max_length(300),
                                       URL(require_tld=True, message=_l("Adresse web invalide (https://…)."))])
     contacts = FieldList(FormField(ContactForm), min_entries=1, max_entries=MAX_CONTACTS)
+    sectors = MultiCheckboxField(_l("Secteurs d'activité"), coerce=int)
     services = MultiCheckboxField(_l("Types de prestation"), choices=[SelectChoice(k, v) for k, v in SERVICE_TYPES.items()])
     whole_departement = BooleanField(_l("Intervient sur tout le département"))
     served_territories = MultiCheckboxField(_l("Territoires d'intervention"), coerce=int)
@@ -95,7 +96,7 @@ class ImportMappingForm(FlaskForm):
     """The column → field mapping; its choices are set per file by the view."""
 
     on_duplicate = RadioField(
-        _l("Organisations déjà présentes (même SIRET)"),
+        _l("Organisations déjà dans l'annuaire (même SIRET, ou même nom pour une ligne sans SIRET)"),
         choices=[SelectChoice("skip", _l("Les ignorer")), SelectChoice("update", _l("Les mettre à jour avec le fichier"))],
         default="skip",
     )

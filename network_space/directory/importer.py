@@ -28,8 +28,9 @@ from network_space.directory import services
 from network_space.directory.models import SERVICE_TYPES, Organisation, OrganisationKind
 from network_space.directory.siret import InvalidSiret, format_siret, normalize_siret
 from network_space.extensions import db
+from network_space.library.models import Sector
 
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
+DEFAULT_MAX_IMPORT_KB = 2048  # DIRECTORY_IMPORT_MAX_KB overrides it
 MAX_IMPORT_ROWS = 2000
 MAX_COLUMNS = 60
 UPLOAD_MAX_AGE = 24 * 3600
@@ -61,6 +62,8 @@ IMPORT_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "phone": (_l("Téléphone"), ("telephone", "tel", "tel standard")),
     "email": (_l("Email"), ("email", "e mail", "courriel", "mail", "adresse email")),
     "website": (_l("Site web"), ("site web", "site", "site internet", "url")),
+    "sectors": (_l("Secteurs d'activité"), ("secteurs d activite", "secteur d activite", "secteurs", "secteur",
+                                             "activites", "domaines d activite")),
     "services": (_l("Types de prestation"), ("types de prestation", "type de prestation", "prestations")),
     "whole_departement": (_l("Tout le département"), ("tout le departement", "intervient sur tout le departement",
                                                        "departement entier")),
@@ -69,7 +72,7 @@ IMPORT_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "workforce": (_l("Effectif"), ("effectif", "effectifs", "nombre de salaries")),
     "reserved_l2113_12": (_l("Éligible L2113-12"), ("eligible l2113-12", "l2113-12", "marche reserve l2113-12")),
     "reserved_l2113_13": (_l("Éligible L2113-13"), ("eligible l2113-13", "l2113-13", "marche reserve l2113-13")),
-    "description": (_l("Présentation"), ("presentation", "description", "activite", "activites")),
+    "description": (_l("Présentation"), ("presentation", "description")),
     "internal_notes": (_l("Notes internes"), ("notes internes", "notes", "commentaire", "commentaires")),
     "contact_name": (_l("Contact : nom"), ("contact nom", "contact", "nom du contact", "personne a contacter", "referent")),
     "contact_role": (_l("Contact : fonction"), ("contact fonction", "fonction du contact", "fonction")),
@@ -95,6 +98,10 @@ class ParsedFile:
     rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
 
 
+def max_import_bytes() -> int:
+    return int(current_app.config.get("DIRECTORY_IMPORT_MAX_KB", DEFAULT_MAX_IMPORT_KB)) * 1024
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     if b"\x00" in raw:
         raise ImportError_(_("Ce fichier n'est pas un fichier texte CSV."))
@@ -118,8 +125,8 @@ def sniff_delimiter(text: str) -> str:
 def parse(raw: bytes, filename: str) -> ParsedFile:
     if not raw.strip():
         raise ImportError_(_("Le fichier est vide."))
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportError_(_("Le fichier dépasse %(n)d Mo.", n=MAX_IMPORT_BYTES // (1024 * 1024)))
+    if len(raw) > max_import_bytes():
+        raise ImportError_(_("Le fichier dépasse %(n)d Ko.", n=max_import_bytes() // 1024))
     text, encoding = decode(raw)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -250,7 +257,7 @@ class ImportReport:
 
 
 class _References:
-    """Kinds, territories and existing organisations, each loaded in one query."""
+    """Kinds, territories, sectors and existing organisations, each loaded in one query."""
 
     def __init__(self, rows: list[RowResult]):
         self.kinds: dict[str, OrganisationKind] = {}
@@ -262,6 +269,10 @@ class _References:
             self.territories[normalise(territory.name)] = territory
             if territory.short_name:
                 self.territories[normalise(territory.short_name)] = territory
+        self.sectors: dict[str, Sector] = {}
+        for sector in db.session.scalars(select(Sector)):
+            self.sectors[normalise(sector.name)] = sector
+            self.sectors[normalise(sector.slug)] = sector
         self.services = {normalise(str(label)): code for code, label in SERVICE_TYPES.items()}
         self.services.update({code: code for code in SERVICE_TYPES})
         sirets = {row.data["siret"] for row in rows if row.data.get("siret")}
@@ -335,7 +346,7 @@ def _read_cells(row: RowResult, cells: dict[str, str]) -> None:
 
 
 def _resolve(row: RowResult, cells: dict[str, str], refs: _References) -> None:
-    """Check the cells that name reference data (kind, territories, service types)."""
+    """Check the cells that name reference data (kind, territories, sectors, service types)."""
     if cells.get("kind"):
         kind = refs.kinds.get(normalise(cells["kind"]))
         if kind is None:
@@ -358,6 +369,15 @@ def _resolve(row: RowResult, cells: dict[str, str], refs: _References) -> None:
             else:
                 row.problems.append(_("Territoire d'intervention inconnu : « %(value)s ».", value=name[:60]))
         row.data["served_territories"] = served
+    if cells.get("sectors"):
+        sectors = []
+        for name in _split(cells["sectors"]):
+            sector = refs.sectors.get(normalise(name))
+            if sector is None:
+                row.problems.append(_("Secteur d'activité inconnu : « %(value)s ».", value=name[:60]))
+            else:
+                sectors.append(sector)
+        row.data["sectors"] = sectors
     if cells.get("services"):
         codes = []
         for name in _split(cells["services"]):

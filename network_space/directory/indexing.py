@@ -22,13 +22,14 @@ def organisation_document(org: Organisation) -> dict:
         "summary": " · ".join(filter(None, [org.trade_name, org.kind.name, org.commune,
                                             None if org.active else str(_l("archivée"))])),
         "body": "\n".join(filter(None, [
-            org.description, contacts, ", ".join(org.service_labels),
+            org.description, contacts, ", ".join(s.name for s in org.sectors), ", ".join(org.service_labels),
             ", ".join(t.name for t in org.served_territories),
             str(_l("Tout le département")) if org.whole_departement else "",
             org.siret, org.postcode,
         ])),
         "category": org.kind.group_label,
         "subtype": org.kind.name,
+        "sectors": [s.name for s in org.sectors],
         "territory": org.territory.label if org.territory else "",
         "date": org.updated_at,
     }
@@ -50,7 +51,7 @@ def register() -> None:
         organisation_url,
         load_options=(selectinload(Organisation.kind), selectinload(Organisation.territory),
                       selectinload(Organisation.contacts), selectinload(Organisation.served_territories),
-                      selectinload(Organisation.services)),
+                      selectinload(Organisation.services), selectinload(Organisation.sectors)),
         hit_options=(selectinload(Organisation.kind),),
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.accounts.models import Territory, User
+from network_space.library.models import Sector
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.directory.siret import format_siret
 from network_space.extensions import db
@@ -64,6 +65,14 @@ organisation_territory = Table(
 )
 
 
+organisation_sector = Table(
+    "organisation_sector",
+    db.metadata,
+    Column("organisation_id", Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", Integer, ForeignKey("sector.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class OrganisationService(db.Model):
     """One service type an organisation offers (a row per type, so filters and counts are SQL)."""
 
@@ -105,6 +114,8 @@ class Organisation(TimestampMixin, db.Model):
     served_territories: Mapped[list[Territory]] = relationship(
         secondary=organisation_territory, order_by=Territory.name
     )
+    # The activity-sector taxonomy shared with the library.
+    sectors: Mapped[list[Sector]] = relationship(secondary=organisation_sector, order_by=(Sector.position, Sector.name))
     services: Mapped[list[OrganisationService]] = relationship(
         cascade="all, delete-orphan", order_by=OrganisationService.code
     )
@@ -126,6 +137,10 @@ class Organisation(TimestampMixin, db.Model):
     @property
     def service_labels(self) -> list[str]:
         return [str(SERVICE_TYPES[code]) for code in self.service_codes if code in SERVICE_TYPES]
+
+    @property
+    def reserved_short_labels(self) -> list[str]:
+        return [f"L{key[1:].replace('_', '-')}" for key in RESERVED_CONTRACTS if getattr(self, f"reserved_{key}")]
 
     @property
     def reserved_labels(self) -> list[str]:

@@ -17,9 +17,11 @@ from network_space.directory.models import (
     Organisation,
     OrganisationKind,
     OrganisationService,
+    organisation_sector,
     organisation_territory,
 )
 from network_space.extensions import db
+from network_space.library.models import Sector
 
 STATUSES = ("active", "archived", "all")
 SLUG_RE = re.compile(r"^[a-z0-9-]{1,60}$")
@@ -39,6 +41,7 @@ class DirectoryFilters:
     q: str = ""
     kind: str | None = None  # slug
     group: str | None = None
+    sector: int | None = None
     service: str | None = None
     territory: int | None = None
     reserved: str | None = None
@@ -60,6 +63,7 @@ class DirectoryFilters:
             q=" ".join(q.split())[:MAX_QUERY_LENGTH],
             kind=kind if SLUG_RE.match(kind) else None,
             group=group if group in KIND_GROUPS else None,
+            sector=_int_or_none(args.get("sector")),
             service=service if service in SERVICE_TYPES else None,
             territory=_int_or_none(args.get("territory")),
             reserved=reserved if reserved in RESERVED_CONTRACTS else None,
@@ -100,6 +104,8 @@ class DirectoryFilters:
             conds.append(Organisation.kind.has(OrganisationKind.slug == self.kind))
         if self.group and skip != "group":
             conds.append(Organisation.kind.has(OrganisationKind.group == self.group))
+        if self.sector and skip != "sector":
+            conds.append(Organisation.sectors.any(Sector.id == self.sector))
         if self.service and skip != "service":
             conds.append(Organisation.services.any(OrganisationService.code == self.service))
         if self.territory and skip != "territory":
@@ -151,6 +157,7 @@ def with_list_relations(query):
         selectinload(Organisation.territory),
         selectinload(Organisation.served_territories),
         selectinload(Organisation.services),
+        selectinload(Organisation.sectors),
         selectinload(Organisation.contacts),
     )
 
@@ -183,6 +190,12 @@ def facet_counts(filters: DirectoryFilters) -> dict[str, dict]:
         .where(*filters.conditions(skip="service")).group_by(OrganisationService.code)
     )
     counts["service"] = dict(rows.all())
+    rows = db.session.execute(
+        select(organisation_sector.c.sector_id, org_id)
+        .join(organisation_sector, organisation_sector.c.organisation_id == Organisation.id)
+        .where(*filters.conditions(skip="sector")).group_by(organisation_sector.c.sector_id)
+    )
+    counts["sector"] = dict(rows.all())
 
     territory_conds = filters.conditions(skip="territory")
     everywhere = db.session.scalar(
@@ -222,8 +235,11 @@ def facets(filters: DirectoryFilters) -> list[Facet]:
     ).all()
     return [
         Facet("group", _("Famille"), [(key, str(label), counts["group"].get(key, 0)) for key, label in KIND_GROUPS.items()]),
+        # Only the kinds present in the results (there are more than twenty).
         Facet("kind", _("Type"), [(k.slug, k.name, counts["kind"].get(k.slug, 0)) for k in kinds
-                                  if k.active or counts["kind"].get(k.slug)]),
+                                  if counts["kind"].get(k.slug) or k.slug == filters.kind]),
+        Facet("sector", _("Secteur d'activité"),
+              [(str(s.id), s.name, counts["sector"].get(s.id, 0)) for s in sector_choices()]),
         Facet("service", _("Type de prestation"),
               [(key, str(label), counts["service"].get(key, 0)) for key, label in SERVICE_TYPES.items()]),
         Facet("territory", _("Territoire d'intervention"),
@@ -240,6 +256,13 @@ def kind_choices(include_inactive: OrganisationKind | None = None) -> list[Organ
     query = select(OrganisationKind).order_by(OrganisationKind.position, OrganisationKind.name)
     kinds = db.session.scalars(query).all()
     return [k for k in kinds if k.active or k is include_inactive]
+
+
+def sector_choices(org: Organisation | None = None) -> list[Sector]:
+    """Active sectors, plus those an organisation already has (a hidden sector stays visible on it)."""
+    sectors = db.session.scalars(select(Sector).order_by(Sector.position, Sector.name)).all()
+    kept = {s.id for s in org.sectors} if org is not None else set()
+    return [s for s in sectors if s.active or s.id in kept]
 
 
 def active_territories() -> list[Territory]:

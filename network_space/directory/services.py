@@ -25,6 +25,7 @@ from network_space.directory.models import (
 )
 from network_space.directory.siret import format_siret
 from network_space.extensions import db
+from network_space.library.models import Sector
 from network_space.notifications.services import followers_of, notify
 
 # The fields of an organisation as a form, an import or a revert sets them, in display order.
@@ -41,6 +42,7 @@ FIELD_LABELS: dict[str, Any] = {
     "email": _l("Email"),
     "website": _l("Site web"),
     "contacts": _l("Personnes à contacter"),
+    "sectors": _l("Secteurs d'activité"),
     "services": _l("Types de prestation"),
     "whole_departement": _l("Intervient sur tout le département"),
     "served_territories": _l("Territoires d'intervention"),
@@ -74,6 +76,7 @@ def snapshot(org: Organisation) -> dict:
         kind=org.kind_id,
         territory=org.territory_id,
         served_territories=sorted(t.id for t in org.served_territories),
+        sectors=sorted(s.id for s in org.sectors),
         services=sorted(org.service_codes),
         contacts=[{key: getattr(c, key) or "" for key in CONTACT_FIELDS} for c in org.contacts],
         last_checked_on=org.last_checked_on.isoformat() if org.last_checked_on else None,
@@ -96,6 +99,7 @@ def display_values(org: Organisation) -> dict[str, str]:
         kind=org.kind.name if org.kind else "",
         territory=org.territory.name if org.territory else "",
         served_territories=", ".join(t.name for t in org.served_territories),
+        sectors=", ".join(s.name for s in org.sectors),
         services=", ".join(org.service_labels),
         contacts="\n".join(
             " · ".join(getattr(c, key) for key in CONTACT_FIELDS if getattr(c, key)) for c in org.contacts
@@ -111,7 +115,7 @@ def _record(org: Organisation, actor: User | None, action: str, before: tuple[di
     db.session.flush()
     raw_after, shown_after = snapshot(org), display_values(org)
     if before is None:
-        changes = {k: ["", v] for k, v in shown_after.items() if v}
+        changes = {k: ["", shown_after[k]] for k in FIELD_LABELS if shown_after.get(k) not in ("", _("non"))}
     else:
         raw_before, shown_before = before
         changes = {k: [shown_before[k], shown_after[k]] for k in FIELD_LABELS if raw_before.get(k) != raw_after.get(k)}
@@ -154,6 +158,8 @@ def _apply(org: Organisation, data: dict) -> None:
         org.territory = data["territory"]
     if "served_territories" in data:
         org.served_territories = list(data["served_territories"])
+    if "sectors" in data:
+        org.sectors = list(data["sectors"])
     if "services" in data:
         wanted = [code for code in SERVICE_TYPES if code in set(data["services"])]
         existing = {service.code: service for service in org.services}
@@ -262,6 +268,8 @@ def revert_to(org: Organisation, revision: OrganisationRevision, actor: User) ->
         data["territory"] = db.session.get(Territory, state["territory"]) if state["territory"] else None
     if "served_territories" in state:
         data["served_territories"] = _existing(Territory, state["served_territories"])
+    if "sectors" in state:
+        data["sectors"] = _existing(Sector, state["sectors"])
     for name in ("services", "contacts"):
         if name in state:
             data[name] = state[name]

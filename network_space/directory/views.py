@@ -18,6 +18,7 @@ from network_space.directory.forms import MAX_CONTACTS, ImportMappingForm, Impor
 from network_space.directory.models import KIND_GROUPS, Organisation, OrganisationKind, OrganisationRevision
 from network_space.directory.services import FIELD_LABELS, DirectoryError
 from network_space.extensions import db
+from network_space.library.models import Sector
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 PER_PAGE = 25
@@ -67,6 +68,7 @@ def _form_choices(form: OrganisationForm, org: Organisation | None) -> None:
     territories = queries.active_territories()
     form.territory.choices = [SelectChoice(0, _("— Aucun —"))] + [SelectChoice(t.id, t.name) for t in territories]
     form.served_territories.choices = [SelectChoice(t.id, t.name) for t in territories]
+    form.sectors.choices = [SelectChoice(s.id, s.name) for s in queries.sector_choices(org)]
 
 
 def _form_data(form: OrganisationForm, org: Organisation | None) -> dict:
@@ -74,6 +76,8 @@ def _form_data(form: OrganisationForm, org: Organisation | None) -> dict:
     kind = db.session.get(OrganisationKind, form.kind.data or 0)
     territory_ids = set(form.served_territories.data or [])
     served = list(db.session.scalars(select(Territory).where(Territory.id.in_(territory_ids)))) if territory_ids else []
+    sector_ids = set(form.sectors.data or [])
+    sectors = list(db.session.scalars(select(Sector).where(Sector.id.in_(sector_ids)))) if sector_ids else []
     data = {
         "name": form.name.data,
         "trade_name": form.trade_name.data,
@@ -88,6 +92,7 @@ def _form_data(form: OrganisationForm, org: Organisation | None) -> dict:
         "website": form.website.data,
         "contacts": [entry.data for entry in form.contacts.entries],
         "services": form.services.data or [],
+        "sectors": sectors,
         "whole_departement": form.whole_departement.data,
         "served_territories": served,
         "workforce": form.workforce.data,
@@ -156,6 +161,7 @@ def edit(organisation_id: int):
             **{name: getattr(org, name) for name in simple},
             "kind": org.kind_id, "territory": org.territory_id or 0,
             "served_territories": [t.id for t in org.served_territories], "services": org.service_codes,
+            "sectors": [s.id for s in org.sectors],
             "contacts": [{k: getattr(c, k) for k in ("name", "role", "email", "phone")} for c in org.contacts],
             "siret": org.siret_display,
         })
@@ -249,7 +255,9 @@ def import_upload():
         if not upload or not getattr(upload, "filename", ""):
             form.file.errors.append(_("Choisissez un fichier CSV."))
         else:
-            raw = upload.stream.read(importer.MAX_IMPORT_BYTES + 1)
+            # Large uploads are spooled to a temporary file: close it as soon as it is read.
+            with upload.stream:
+                raw = upload.stream.read(importer.max_import_bytes() + 1)
             try:
                 importer.parse(raw, upload.filename)
             except importer.ImportError_ as error:
@@ -258,7 +266,7 @@ def import_upload():
                 token = importer.save_upload(raw, upload.filename, current_user)
                 return redirect(url_for("directory.import_mapping", token=token))
     return render_template("directory/import_upload.html", form=form,
-                           max_mb=importer.MAX_IMPORT_BYTES // (1024 * 1024), max_rows=importer.MAX_IMPORT_ROWS,
+                           max_kb=importer.max_import_bytes() // 1024, max_rows=importer.MAX_IMPORT_ROWS,
                            fields=importer.IMPORT_FIELDS)
 
 
@@ -273,7 +281,9 @@ def _mapping_page(token, parsed, form, mapping, mapping_problems=(), report=None
     return render_template(
         "directory/import_mapping.html", token=token, parsed=parsed, form=form, mapping=mapping,
         mapping_problems=mapping_problems, report=report, fields=importer.IMPORT_FIELDS,
-        preview=parsed.rows[:5], describe_existing=importer.describe_existing,
+        examples=[[cells[i] for _line, cells in parsed.rows[:5] if i < len(cells) and cells[i]]
+                  for i in range(len(parsed.header))],
+        describe_existing=importer.describe_existing,
     )
 
 

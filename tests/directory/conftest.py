@@ -15,8 +15,10 @@ def reference(app):
     """The default kinds and the Isère territories; returns ({slug: kind id}, {short name: territory id})."""
     from network_space.accounts.reference import ensure_territories
     from network_space.directory.reference import ensure_default_kinds
+    from network_space.library.services import ensure_defaults
 
     with app.app_context():
+        ensure_defaults()
         kinds = {slug: kind.id for slug, kind in ensure_default_kinds().items()}
         territories = {short: t.id for short, t in ensure_territories().items()}
         db.session.commit()

@@ -13,12 +13,12 @@ from network_space.extensions import db
 from tests.helpers import csrf_token
 
 HEADER = ["Nom", "Type", "SIRET", "Commune", "Code postal", "Territoire", "Territoires d'intervention",
-          "Types de prestation", "Éligible L2113-12", "Contact"]
+          "Types de prestation", "Éligible L2113-12", "Contact", "Secteurs d'activité"]
 VALID = [
     ["ESAT Les Écureuils (fictif)", "ESAT", fictional_siret(101), "Vénissieux-sur-Isère", "38000", "La Métro",
-     "La Métro, Grésivaudan", "Prestation de service", "oui", "Hélène Gaël"],
+     "La Métro, Grésivaudan", "Prestation de service", "oui", "Hélène Gaël", "Espaces verts, Propreté et nettoyage"],
     ["Chantier Vert Émeraude (fictif)", "ACI", fictional_siret(102), "Crémieu", "38460", "Balcons du Dauphiné",
-     "Tout le département", "", "non", ""],
+     "Tout le département", "", "non", "", ""],
 ]
 
 
@@ -82,6 +82,7 @@ def test_valid_file_in_every_encoding_imports(app, client, login_as, reference, 
         assert esat.commune == "Vénissieux-sur-Isère" and esat.kind.slug == "esat"
         assert esat.reserved_l2113_12 and esat.service_codes == ["service"]
         assert [c.name for c in esat.contacts] == ["Hélène Gaël"]
+        assert [s.name for s in esat.sectors] == ["Propreté et nettoyage", "Espaces verts"]
         assert sorted(t.short_name for t in esat.served_territories) == ["Grésivaudan", "La Métro"]
         assert orgs["Chantier Vert Émeraude (fictif)"].whole_departement
         assert all(o.siret for o in orgs.values())
@@ -91,11 +92,13 @@ def test_valid_file_in_every_encoding_imports(app, client, login_as, reference, 
 
 @pytest.mark.parametrize("delimiter, encoding", [(";", "cp1252"), (",", "utf-8")])
 @pytest.mark.parametrize("bad_row, problem", [
-    (["ESAT Faux SIRET", "ESAT", "73282932000079", "Voiron", "38500", "", "", "", "", ""], "invalide : Ce SIRET n'est pas valide"),
-    (["Structure mystère", "Coopérative lunaire", "", "Voiron", "38500", "", "", "", "", ""], "Type inconnu : « Coopérative lunaire »"),
-    (["", "ESAT", "", "Voiron", "38500", "", "", "", "", ""], "Nom manquant"),
-    (["Mauvais territoire", "EA", "", "Voiron", "38500", "Pays imaginaire", "", "", "", ""], "Territoire inconnu"),
-    (["Mauvais booléen", "EA", "", "Voiron", "38500", "", "", "", "peut-être", ""], "n'est ni oui ni non"),
+    (["ESAT Faux SIRET", "ESAT", "73282932000079", "Voiron", "38500", "", "", "", "", "", ""], "invalide : Ce SIRET n'est pas valide"),
+    (["Structure mystère", "Coopérative lunaire", "", "Voiron", "38500", "", "", "", "", "", ""], "Type inconnu : « Coopérative lunaire »"),
+    (["", "ESAT", "", "Voiron", "38500", "", "", "", "", "", ""], "Nom manquant"),
+    (["Mauvais territoire", "EA", "", "Voiron", "38500", "Pays imaginaire", "", "", "", "", ""], "Territoire inconnu"),
+    (["Mauvais booléen", "EA", "", "Voiron", "38500", "", "", "", "peut-être", "", ""], "n'est ni oui ni non"),
+    (["Mauvaise prestation", "EA", "", "Voiron", "38500", "", "", "Jonglage", "", "", ""], "Type de prestation inconnu"),
+    (["Mauvais secteur", "EA", "", "Voiron", "38500", "", "", "", "", "", "Astronautique"], "Secteur d'activité inconnu"),
     (["Doublon fichier", "EA", fictional_siret(101), "Voiron", "38500", "", "", "", "", ""], "Doublon dans le fichier"),
 ])
 def test_each_problem_is_listed_and_nothing_is_written(app, client, login_as, reference, delimiter, encoding,
@@ -206,3 +209,16 @@ def test_upload_token_is_bound_to_its_owner(app, client, login_as, reference):
     assert response.status_code == 302 and response.headers["Location"].endswith("/directory/import")
     assert client.get("/directory/import/../../etc/passwd").status_code in (302, 404)
     assert client.get("/directory/import/" + "a" * 43).status_code == 302
+
+
+def test_oversized_file_is_refused(app, client, login_as, reference):
+    # A small limit keeps the upload in memory (the test client spools big bodies to files).
+    app.config["DIRECTORY_IMPORT_MAX_KB"] = 50
+    try:
+        login_as("coanimator")
+        data = b"Nom;Type\r\n" + (b"x" * 1000 + b";ESAT\r\n") * 60
+        html = htmllib.unescape(upload(client, data).get_data(as_text=True))
+        assert "dépasse 50 Ko" in html
+    finally:
+        app.config.pop("DIRECTORY_IMPORT_MAX_KB")
+    assert _count(app) == 0
