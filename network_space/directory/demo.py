@@ -130,7 +130,7 @@ def seed(demo: DemoContext) -> None:
             "reserved_l2113_13": reserved == "13",
             "description": f"{activity}\n\n*Organisation fictive créée pour la démonstration.*",
             "internal_notes": "Interlocuteur réactif, a déjà répondu à deux marchés réservés." if n % 5 == 0 else None,
-            "contacts": [{"name": contact, "role": ROLES[n % len(ROLES)], "email": f"{contact.split()[0].lower()}@{slug}.example.org",
+            "contacts": [{"name": contact, "role": ROLES[n % len(ROLES)], "email": f"{normalise(contact).split()[0]}@{slug}.example.org",
                           "phone": f"06 00 {n:02d} {n + 10:02d} {n + 20:02d}"}],
             "last_checked_on": date(2026, 9, 1) + timedelta(days=n * 2) if n % 3 else None,
             "last_checked_by": actor if n % 3 else None,
