@@ -193,6 +193,9 @@ def _territory_members(org: Organisation) -> list[User]:
 
 def _notify(org: Organisation, actor: User | None, revision: OrganisationRevision) -> None:
     recipients = {user.id: user for user in followers_of(org) + _territory_members(org)}
+    territories = set(org.served_territories) | ({org.territory} if org.territory else set())
+    for territory in territories:  # members who follow the territory explicitly
+        recipients.update((user.id, user) for user in followers_of(territory))
     if revision.action == "create":
         notify("directory.new_organisation", recipients.values(), org, actor=actor,
                message=_("%(kind)s ajouté·e à l'annuaire des partenaires.", kind=org.kind.name))

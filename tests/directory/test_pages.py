@@ -259,7 +259,9 @@ def test_notifications_to_followers_and_territory_members(app, client, login_as,
     capi_member = make_user("member")
     other_member = make_user("member")
     follower = make_user("member")
+    territory_follower = make_user("member")
     with app.app_context():
+        follow(db.session.get(User, territory_follower.id), db.session.get(Territory, territories["CAPI"]))
         db.session.get(User, capi_member.id).territories = [db.session.get(Territory, territories["CAPI"])]
         db.session.get(User, other_member.id).territories = [db.session.get(Territory, territories["Vercors"])]
         db.session.commit()
@@ -269,13 +271,13 @@ def test_notifications_to_followers_and_territory_members(app, client, login_as,
         db.session.commit()
         org_id = org.id
         notified = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "directory.new_organisation"))}
-        assert notified == {capi_member.id}
+        assert notified == {capi_member.id, territory_follower.id}
         follow(db.session.get(User, follower.id), org)
         db.session.commit()
         services.update_organisation(db.session.get(Organisation, org.id), {"phone": "04 76 00 00 00"}, actor)
         db.session.commit()
         notified = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "directory.updated"))}
-        assert notified == {capi_member.id, follower.id}
+        assert notified == {capi_member.id, follower.id, territory_follower.id}
     login_as(follower)
     show = client.get(f"/directory/{org_id}").get_data(as_text=True)
     assert "Suivi" in show
