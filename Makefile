@@ -20,8 +20,9 @@ install: $(STAMP)
 db: install
 	$(BIN)/flask db upgrade
 
+# seed-demo's own listing of the logins is dropped here: `make run` prints them once, last.
 demo: db
-	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask seed-demo --if-empty > /dev/null
 
 # Starts the site on http://127.0.0.1:5000 and the worker beside it; Ctrl-C stops both.
 run: demo
