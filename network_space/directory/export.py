@@ -1,30 +1,14 @@
 """Export of the filtered directory to CSV (UTF-8 with BOM, semicolons: what Excel in French
 opens directly) and XLSX. Headers are the import's, so an export can be re-imported.
-
-Spreadsheets execute cells that start with = + - @ (and tab or CR, which some strip first):
-every such cell gets a leading apostrophe, so a hostile name stays text."""
+Formula-safe through core.spreadsheet."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from network_space.core import spreadsheet
 from network_space.directory.importer import IMPORT_FIELDS
 from network_space.directory.models import Organisation
 from network_space.directory.siret import format_siret
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _yes_no(value: bool) -> str:
@@ -72,28 +56,12 @@ def _rows(organisations: list[Organisation], include_notes: bool):
     cols = columns(include_notes)
     yield [header for header, _get in cols]
     for org in organisations:
-        yield [neutralise(get(org)) for _header, get in cols]
+        yield [get(org) for _header, get in cols]
 
 
 def to_csv(organisations: list[Organisation], include_notes: bool) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(_rows(organisations, include_notes))
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheet.to_csv(_rows(organisations, include_notes))
 
 
 def to_xlsx(organisations: list[Organisation], include_notes: bool) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Annuaire")
-    for row in _rows(organisations, include_notes):
-        # Every value is a string: openpyxl would otherwise store "=…" as a formula.
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for i, _col in enumerate(sheet.columns, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = 24
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet.to_xlsx(_rows(organisations, include_notes), _("Annuaire"))
