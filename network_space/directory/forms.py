@@ -21,17 +21,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def no_nul(value):
-    """PostgreSQL refuses NUL in text: drop it rather than fail."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 def _none_if_empty(value):
     return value or None
 
 
 def _optional_text(label, length, **kwargs):
-    return StringField(label, filters=[no_nul, strip, _none_if_empty], validators=[Optional(), max_length(length)], **kwargs)
+    return StringField(label, filters=[strip, _none_if_empty], validators=[Optional(), max_length(length)], **kwargs)
 
 
 class ContactForm(Form):
@@ -39,27 +34,27 @@ class ContactForm(Form):
 
     name = _optional_text(_l("Nom"), 120)
     role = _optional_text(_l("Fonction"), 120)
-    email = EmailField(_l("Email"), filters=[no_nul, strip, _none_if_empty],
+    email = EmailField(_l("Email"), filters=[strip, _none_if_empty],
                        validators=[Optional(), Email(_l("Adresse email invalide.")), max_length(254)])
     phone = _optional_text(_l("Téléphone"), 30)
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Nom"), filters=[no_nul, strip],
+    name = StringField(_l("Nom"), filters=[strip],
                        validators=[DataRequired(_l("Indiquez le nom de l'organisation.")), max_length(200)])
     trade_name = _optional_text(_l("Nom commercial"), 200)
     kind = SelectField(_l("Type"), coerce=int, validators=[DataRequired(_l("Choisissez un type."))])
-    siret = StringField(_l("SIRET"), filters=[no_nul, strip], validators=[max_length(30), siret_validator],
+    siret = StringField(_l("SIRET"), filters=[strip], validators=[max_length(30), siret_validator],
                         description=_l("14 chiffres, espaces acceptés. Laissez vide s'il n'est pas connu."))
     address = _optional_text(_l("Adresse"), 300)
-    postcode = StringField(_l("Code postal"), filters=[no_nul, strip, _none_if_empty],
+    postcode = StringField(_l("Code postal"), filters=[strip, _none_if_empty],
                            validators=[Optional(), Regexp(r"^\d{5}$", message=_l("Un code postal compte 5 chiffres."))])
     commune = _optional_text(_l("Commune"), 120)
     territory = SelectField(_l("Territoire (EPCI)"), coerce=int, default=0)
     phone = _optional_text(_l("Téléphone"), 30)
-    email = EmailField(_l("Email"), filters=[no_nul, strip, _none_if_empty],
+    email = EmailField(_l("Email"), filters=[strip, _none_if_empty],
                        validators=[Optional(), Email(_l("Adresse email invalide.")), max_length(254)])
-    website = StringField(_l("Site web"), filters=[no_nul, strip, _none_if_empty],
+    website = StringField(_l("Site web"), filters=[strip, _none_if_empty],
                           validators=[Optional(), max_length(300),
                                       URL(require_tld=True, message=_l("Adresse web invalide (https://…)."))])
     contacts = FieldList(FormField(ContactForm), min_entries=1, max_entries=MAX_CONTACTS)
@@ -70,17 +65,17 @@ class OrganisationForm(FlaskForm):
     workforce = IntegerField(_l("Effectif"), validators=[Optional(), NumberRange(0, 1_000_000, _l("Effectif invalide."))])
     reserved_l2113_12 = BooleanField(_l("Éligible aux marchés réservés L2113-12 (ESAT, EA)"))
     reserved_l2113_13 = BooleanField(_l("Éligible aux marchés réservés L2113-13 (SIAE)"))
-    description = TextAreaField(_l("Présentation"), filters=[no_nul, strip, _none_if_empty],
+    description = TextAreaField(_l("Présentation"), filters=[strip, _none_if_empty],
                                 validators=[Optional(), max_length(10_000)],
                                 description=_l("Activités, savoir-faire, références (Markdown accepté)."))
-    internal_notes = TextAreaField(_l("Notes internes"), filters=[no_nul, strip, _none_if_empty],
+    internal_notes = TextAreaField(_l("Notes internes"), filters=[strip, _none_if_empty],
                                    validators=[Optional(), max_length(10_000)],
                                    description=_l("Visibles des seuls membres du réseau."))
     mark_checked = BooleanField(_l("J'ai vérifié ces informations aujourd'hui"))
 
 
 class KindForm(FlaskForm):
-    name = StringField(_l("Nom"), filters=[no_nul, strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(120)])
+    name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(120)])
     slug = StringField(_l("Identifiant"), filters=[strip, lambda v: (v or "").lower()],
                        validators=[DataRequired(_l("Indiquez un identifiant.")), max_length(60),
                                    Regexp(r"^[a-z0-9-]+$", message=_l("Lettres minuscules, chiffres et tirets."))])

@@ -25,13 +25,6 @@ BAD_DATE = _l("Date invalide (format attendu : AAAA-MM-JJ).")
 BAD_TIME = _l("Heure invalide (format attendu : HH:MM).")
 
 
-def no_nul(value):
-    """PostgreSQL refuses NUL characters in text."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-def clean(value):
-    return strip(no_nul(value))
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -51,18 +44,18 @@ def _int_or_none(value):
 
 
 class MeetingForm(FlaskForm):
-    title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[clean])
+    title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     kind = SelectField(_l("Type de réunion"), choices=choices(KINDS.items()))
     series_id = SelectField(_l("Série"), coerce=_int_or_none, validate_choice=False)
-    new_series = StringField(_l("Ou nouvelle série"), validators=[Optional(), max_length(150)], filters=[clean])
+    new_series = StringField(_l("Ou nouvelle série"), validators=[Optional(), max_length(150)], filters=[strip])
     format = SelectField(_l("Format"), choices=choices(FORMATS.items()))
-    place = StringField(_l("Lieu"), validators=[Optional(), max_length(300)], filters=[clean])
+    place = StringField(_l("Lieu"), validators=[Optional(), max_length(300)], filters=[strip])
     video_link = StringField(
         _l("Lien de visioconférence"),
         validators=[Optional(), max_length(500), URL(require_tld=False, message=_l("Adresse web invalide (https://…)."))],
-        filters=[clean],
+        filters=[strip],
     )
-    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), max_length(20000)], filters=[clean])
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), max_length(20000)], filters=[strip])
     private = BooleanField(_l("Réunion restreinte : seuls les invités voient la réunion et son compte-rendu"))
     invite_scope = SelectField(_l("Invités"), choices=choices(SCOPES.items()))
     invite_sector = SelectField(_l("Secteur"), choices=choices([("", "—"), ("nord", _l("Nord-Isère")), ("sud", _l("Sud-Isère"))]),
@@ -122,28 +115,28 @@ class ScheduleForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Raison de l'annulation"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[clean])
+    reason = TextAreaField(_l("Raison de l'annulation"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
 
 
 class AgendaItemForm(FlaskForm):
-    title = StringField(_l("Point"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[clean])
+    title = StringField(_l("Point"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     duration = IntegerField(_l("Durée (minutes)"), validators=[Optional(), NumberRange(1, 600, _l("Entre 1 et 600 minutes."))])
-    presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[clean])
-    description = TextAreaField(_l("Détails (Markdown)"), validators=[Optional(), max_length(5000)], filters=[clean])
+    presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[strip])
+    description = TextAreaField(_l("Détails (Markdown)"), validators=[Optional(), max_length(5000)], filters=[strip])
     resource_ids = SelectMultipleField(_l("Ressources liées"), coerce=_int_or_none, validate_choice=False)
 
 
 class MinutesForm(FlaskForm):
     body = TextAreaField(_l("Compte-rendu (Markdown)"), validators=[Optional(), max_length(100000)],
-                         filters=[no_nul])
+                         filters=[])
 
 
 class DecisionForm(FlaskForm):
-    text = TextAreaField(_l("Décision"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[clean])
+    text = TextAreaField(_l("Décision"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
 
 
 class ActionForm(FlaskForm):
-    title = StringField(_l("Action"), validators=[DataRequired(REQUIRED), max_length(300)], filters=[clean])
+    title = StringField(_l("Action"), validators=[DataRequired(REQUIRED), max_length(300)], filters=[strip])
     assignee_id = SelectField(_l("Qui"), coerce=_int_or_none, validate_choice=False)
     due_date = DateField(_l("Échéance"), validators=[Optional()], format="%Y-%m-%d")
 

@@ -332,7 +332,7 @@ def answer_poll(meeting_id: int):
         value = request.form.get(f"slot-{slot.id}")
         if value in ANSWERS:
             answers[slot.id] = value
-    comment = (request.form.get("comment") or "").replace("\x00", "").strip()
+    comment = (request.form.get("comment") or "").strip()
     if len(comment) > 500:
         flash(_("Le commentaire dépasse 500 caractères."), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="sondage"))
