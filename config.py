@@ -71,6 +71,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead: long forms must not expire
+    # WTForms' own messages ("This field is required."…) in the user's language, from the
+    # catalogues WTForms ships, through flask-babel's locale (French unless the member chose English).
+    WTF_I18N_ENABLED = True
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
