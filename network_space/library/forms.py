@@ -33,7 +33,12 @@ def _http_url(form, field):
 
 
 class ResourceForm(FlaskForm):
-    """Metadata of a resource; the new-resource page adds the kind and the file."""
+    """Metadata of a resource; the new-resource page adds the kind and the file. ``kind`` is the
+    kind of the resource being edited: a link keeps its address, a note its text."""
+
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resource_kind = kind
 
     title = StringField(_l("Titre"), filters=[strip], validators=[DataRequired(_l("Indiquez un titre.")), max_length(200)])
     summary = TextAreaField(_l("Résumé"), filters=[strip], validators=[max_length(5000)],
@@ -59,6 +64,17 @@ class ResourceForm(FlaskForm):
             raise ValidationError(_l("%(n)d mots-clés au maximum.", n=MAX_TAGS))
         if any(len(" ".join(p.split())) > MAX_TAG_LENGTH for p in raw):
             raise ValidationError(_l("Un mot-clé fait %(n)d caractères au maximum.", n=MAX_TAG_LENGTH))
+
+    def chosen_kind(self) -> str | None:
+        return self.resource_kind
+
+    def validate_url(self, field):
+        if self.chosen_kind() == KIND_LINK and not field.data:
+            raise ValidationError(_l("Indiquez l'adresse du lien."))
+
+    def validate_body(self, field):
+        if self.chosen_kind() == KIND_NOTE and not field.data:
+            raise ValidationError(_l("Écrivez le texte de la note."))
 
     def validate_category_id(self, field):
         if field.data not in {choice.value for choice in field.choices}:
@@ -88,13 +104,8 @@ class NewResourceForm(ResourceForm):
     file = FileField(_l("Fichier"))
     version_note = StringField(_l("Note de version"), filters=[strip], validators=[max_length(500)])
 
-    def validate_url(self, field):
-        if self.kind.data == KIND_LINK and not field.data:
-            raise ValidationError(_l("Indiquez l'adresse du lien."))
-
-    def validate_body(self, field):
-        if self.kind.data == KIND_NOTE and not field.data:
-            raise ValidationError(_l("Écrivez le texte de la note."))
+    def chosen_kind(self) -> str | None:
+        return self.kind.data
 
 
 class VersionForm(FlaskForm):

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from network_space.accounts.models import User
@@ -16,7 +17,7 @@ from network_space.core.storage import StoredFile, path_for, store_upload
 from network_space.extensions import db
 from network_space.library.extract import extract_text
 from network_space.library.models import (
-    DEFAULT_CATEGORIES, DEFAULT_SECTORS, KIND_FILE, TEXT_FAILED, TEXT_NONE, TEXT_OK, Category, Resource,
+    DEFAULT_CATEGORIES, DEFAULT_SECTORS, KIND_FILE, KIND_LINK, KIND_NOTE, TEXT_FAILED, TEXT_NONE, TEXT_OK, Category, Resource,
     ResourceComment, ResourceVersion, Sector, Tag,
 )
 from network_space.library.permissions import may_view
@@ -107,9 +108,22 @@ def _new_version(resource: Resource, stored: StoredFile, note: str | None, autho
     return version
 
 
+class ResourceError(ValueError):
+    """A write the library refuses; the message is French, for the user."""
+
+
+def _check_content(resource: Resource) -> None:
+    # A link without its address or a note without its text would be an empty shell.
+    if resource.kind == KIND_LINK and not resource.url:
+        raise ResourceError(_("Indiquez l'adresse du lien."))
+    if resource.kind == KIND_NOTE and not resource.body:
+        raise ResourceError(_("Écrivez le texte de la note."))
+
+
 def create_resource(author, data: dict, stored: StoredFile | None = None, version_note: str | None = None) -> Resource:
     resource = Resource(kind=data.get("kind") or KIND_FILE, author_id=author.id)
     _apply_metadata(resource, data)
+    _check_content(resource)
     db.session.add(resource)
     db.session.flush()
     if stored is not None:
@@ -124,6 +138,7 @@ def create_resource(author, data: dict, stored: StoredFile | None = None, versio
 
 def update_resource(resource: Resource, data: dict, actor) -> Resource:
     _apply_metadata(resource, data)
+    _check_content(resource)
     enqueue(SEARCH_KIND, resource.id)
     audit("library.update", target=f"resource:{resource.id}", actor=actor)
     return resource

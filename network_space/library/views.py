@@ -92,7 +92,7 @@ def detail(resource_id: int):
 @login_required
 def edit(resource_id: int):
     resource = _load(resource_id, "library.edit")
-    form = ResourceForm(obj=resource) if request.method == "GET" else ResourceForm()
+    form = ResourceForm(obj=resource, kind=resource.kind) if request.method == "GET" else ResourceForm(kind=resource.kind)
     if request.method == "GET":
         form.tags.data = ", ".join(t.name for t in resource.tags)
         form.sector_ids.data = [s.id for s in resource.sectors]

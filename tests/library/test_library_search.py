@@ -101,6 +101,7 @@ def test_restriction_and_deletion_leave_results_at_once(client, login_as, make_u
     response = client.post(f"/library/{resource_id}/edit", data={
         "csrf_token": csrf_token(page), "title": "Cahier des charges nettoyage", "category_id": str(category_id(app)),
         "territory_id": "0", "visibility": "coanimators", "clause_mechanism": "", "buyer_type": "",
+        "body": "Une note.",
     })
     assert response.status_code == 302
     login_as(member)
