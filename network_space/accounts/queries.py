@@ -8,12 +8,8 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from network_space.accounts.models import ROLE_LABELS, SECTORS, Structure, Territory, User, fold, user_territory
+from network_space.core.http import int_arg
 from network_space.extensions import db
-
-
-def int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def _like_escape(text: str) -> str:

@@ -6,7 +6,9 @@
 - NUL characters: PostgreSQL refuses them in text, and no legitimate form or link carries one.
   They are stripped from query strings and form fields as the request is parsed, so no view,
   form or query ever sees them (nothing the user meant to type is lost).
-- ``int_arg()`` reads an optional id or number from the query string the same defensive way.
+- ``int_arg()`` reads an optional id or number from the query string the same defensive way;
+  ``int_value()`` is the same parser for a value from elsewhere (a form field's ``coerce``, a
+  MultiDict handed to a query object).
 """
 from __future__ import annotations
 
@@ -42,13 +44,19 @@ class CleanRequest(Request):
         self.__dict__["form"] = _without_nul(self.__dict__["form"])
 
 
-def int_arg(name: str, default: int | None = None, *, minimum: int = 1, maximum: int = DB_INT_MAX) -> int | None:
-    """An integer from the query string, or ``default`` when absent, malformed or out of range."""
-    raw = request.args.get(name, "").strip()
-    if not raw.isdigit() or len(raw) > 10:
+def int_value(value, default: int | None = None, *, minimum: int = 1, maximum: int = DB_INT_MAX) -> int | None:
+    """``value`` (a string, an int or None) as an integer, or ``default`` when absent, malformed or
+    out of range. Only ASCII digits count: no sign, no "1_000", no other scripts' digits."""
+    raw = str(value).strip() if value is not None else ""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
         return default
     number = int(raw)
     return number if minimum <= number <= maximum else default
+
+
+def int_arg(name: str, default: int | None = None, *, minimum: int = 1, maximum: int = DB_INT_MAX) -> int | None:
+    """An integer from the query string, or ``default`` when absent, malformed or out of range."""
+    return int_value(request.args.get(name), default, minimum=minimum, maximum=maximum)
 
 
 def init_app(app) -> None:

@@ -1,21 +1,15 @@
 """Pagination of SELECT statements with a page number read defensively from the query string."""
 from __future__ import annotations
 
-from flask import request
-
+from network_space.core.http import int_arg
 from network_space.extensions import db
 
 MAX_PAGE = 10_000
 
 
 def page_arg(name: str = "page") -> int:
-    """The requested page, 1 for anything that is not a sensible positive number."""
-    raw = request.args.get(name, "1")
-    try:
-        page = int(raw)
-    except ValueError:
-        return 1
-    return min(max(page, 1), MAX_PAGE)
+    """The requested page, 1 for anything that is not a positive number; at most MAX_PAGE."""
+    return min(int_arg(name, 1), MAX_PAGE)
 
 
 def paginate(select, per_page: int = 25):

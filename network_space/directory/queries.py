@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from network_space.accounts.models import Territory
+from network_space.core.http import int_value
 from network_space.directory.models import (
     KIND_GROUPS,
     RESERVED_CONTRACTS,
@@ -26,14 +27,6 @@ from network_space.library.models import Sector
 STATUSES = ("active", "archived", "all")
 SLUG_RE = re.compile(r"^[a-z0-9-]{1,60}$")
 MAX_QUERY_LENGTH = 200
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if 0 < number < 2**31 else None
 
 
 @dataclass(frozen=True)
@@ -63,9 +56,9 @@ class DirectoryFilters:
             q=" ".join(q.split())[:MAX_QUERY_LENGTH],
             kind=kind if SLUG_RE.match(kind) else None,
             group=group if group in KIND_GROUPS else None,
-            sector=_int_or_none(args.get("sector")),
+            sector=int_value(args.get("sector")),
             service=service if service in SERVICE_TYPES else None,
-            territory=_int_or_none(args.get("territory")),
+            territory=int_value(args.get("territory")),
             reserved=reserved if reserved in RESERVED_CONTRACTS else None,
             status=status if status in STATUSES else "active",
         )

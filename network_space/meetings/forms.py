@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
 
 from network_space.core.forms import max_length, strip
+from network_space.core.http import int_value
 from network_space.meetings.models import ACTION_STATUSES, FORMATS, KINDS, SCOPES
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -25,28 +26,14 @@ BAD_DATE = _l("Date invalide (format attendu : AAAA-MM-JJ).")
 BAD_TIME = _l("Heure invalide (format attendu : HH:MM).")
 
 
-
-
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
-
-
-MAX_ID = 2**31 - 1
-
-
-def _int_or_none(value):
-    """An id from a form: None for anything that is not a positive 32-bit integer."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
 
 
 class MeetingForm(FlaskForm):
     title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     kind = SelectField(_l("Type de réunion"), choices=choices(KINDS.items()))
-    series_id = SelectField(_l("Série"), coerce=_int_or_none, validate_choice=False)
+    series_id = SelectField(_l("Série"), coerce=int_value, validate_choice=False)
     new_series = StringField(_l("Ou nouvelle série"), validators=[Optional(), max_length(150)], filters=[strip])
     format = SelectField(_l("Format"), choices=choices(FORMATS.items()))
     place = StringField(_l("Lieu"), validators=[Optional(), max_length(300)], filters=[strip])
@@ -60,11 +47,11 @@ class MeetingForm(FlaskForm):
     invite_scope = SelectField(_l("Invités"), choices=choices(SCOPES.items()))
     invite_sector = SelectField(_l("Secteur"), choices=choices([("", "—"), ("nord", _l("Nord-Isère")), ("sud", _l("Sud-Isère"))]),
                                 validate_choice=False)
-    territory_ids = SelectMultipleField(_l("Territoires"), coerce=_int_or_none, validate_choice=False)
-    named_member_ids = SelectMultipleField(_l("Membres invités nommément"), coerce=_int_or_none, validate_choice=False)
-    organiser_ids = SelectMultipleField(_l("Organisateurs"), coerce=_int_or_none, validate_choice=False)
-    secretary_id = SelectField(_l("Secrétaire de séance"), coerce=_int_or_none, validate_choice=False)
-    resource_ids = SelectMultipleField(_l("Ressources de la bibliothèque liées"), coerce=_int_or_none, validate_choice=False)
+    territory_ids = SelectMultipleField(_l("Territoires"), coerce=int_value, validate_choice=False)
+    named_member_ids = SelectMultipleField(_l("Membres invités nommément"), coerce=int_value, validate_choice=False)
+    organiser_ids = SelectMultipleField(_l("Organisateurs"), coerce=int_value, validate_choice=False)
+    secretary_id = SelectField(_l("Secrétaire de séance"), coerce=int_value, validate_choice=False)
+    resource_ids = SelectMultipleField(_l("Ressources de la bibliothèque liées"), coerce=int_value, validate_choice=False)
 
     def validate_invite_sector(self, field):
         if field.data not in (None, "", "nord", "sud"):
@@ -123,7 +110,7 @@ class AgendaItemForm(FlaskForm):
     duration = IntegerField(_l("Durée (minutes)"), validators=[Optional(), NumberRange(1, 600, _l("Entre 1 et 600 minutes."))])
     presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[strip])
     description = TextAreaField(_l("Détails (Markdown)"), validators=[Optional(), max_length(5000)], filters=[strip])
-    resource_ids = SelectMultipleField(_l("Ressources liées"), coerce=_int_or_none, validate_choice=False)
+    resource_ids = SelectMultipleField(_l("Ressources liées"), coerce=int_value, validate_choice=False)
 
 
 class MinutesForm(FlaskForm):
@@ -137,7 +124,7 @@ class DecisionForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     title = StringField(_l("Action"), validators=[DataRequired(REQUIRED), max_length(300)], filters=[strip])
-    assignee_id = SelectField(_l("Qui"), coerce=_int_or_none, validate_choice=False)
+    assignee_id = SelectField(_l("Qui"), coerce=int_value, validate_choice=False)
     due_date = DateField(_l("Échéance"), validators=[Optional()], format="%Y-%m-%d")
 
 
@@ -150,6 +137,6 @@ class FilterForm(FlaskForm):
         csrf = False
 
     kind = SelectField(_l("Type"), choices=choices([("", _l("Tous"))] + list(KINDS.items())), validate_choice=False)
-    series = SelectField(_l("Série"), coerce=_int_or_none, validate_choice=False)
-    territory = SelectField(_l("Territoire"), coerce=_int_or_none, validate_choice=False)
+    series = SelectField(_l("Série"), coerce=int_value, validate_choice=False)
+    territory = SelectField(_l("Territoire"), coerce=int_value, validate_choice=False)
 

@@ -23,7 +23,6 @@ from network_space.meetings.forms import (
     AgendaItemForm,
     CancelForm,
     DecisionForm,
-    MAX_ID,
     FilterForm,
     MeetingForm,
     choices,
@@ -52,15 +51,14 @@ bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 
 def _get_or_404(model, obj_id: int):
-    """Ids beyond the database's integer range are simply not found (instead of an overflow)."""
-    obj = db.session.get(model, obj_id) if 0 < obj_id <= MAX_ID else None
+    obj = db.session.get(model, obj_id)
     if obj is None:
         abort(404)
     return obj
 
 
 def _meeting_or_404(meeting_id: int, action: str = "meetings.view"):
-    meeting = queries.load_meeting(meeting_id) if 0 < meeting_id <= MAX_ID else None
+    meeting = queries.load_meeting(meeting_id)
     if meeting is None:
         abort(404)
     require(action, meeting)
@@ -613,7 +611,7 @@ def revision(meeting_id: int, number: int):
     meeting = _meeting_or_404(meeting_id)
     require("meetings.view_minutes", meeting)
     revision_obj = db.session.scalar(select(MinutesRevision).where(
-        MinutesRevision.minutes_id == meeting.minutes.id, MinutesRevision.number == number)) if number <= MAX_ID else None
+        MinutesRevision.minutes_id == meeting.minutes.id, MinutesRevision.number == number))
     if revision_obj is None:
         abort(404)
     return render_template("meetings/revision.html", meeting=meeting, revision=revision_obj)
