@@ -10,7 +10,8 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so that Alembic batch migrations on SQLite can find and alter them.
@@ -28,6 +29,23 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_write_ahead_log(dbapi_connection, connection_record) -> None:
+    """SQLite files run in WAL mode with synchronous=NORMAL: readers no longer wait for a writer,
+    and a commit costs no disk flush, so the worker can commit each email as sent the moment the
+    SMTP server accepted it (notifications/outbox.py). A commit survives any crash of the
+    application; only a power loss or an OS crash may undo the last ones, never corrupt the file."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 migrate = Migrate()
 login_manager = LoginManager()
 mail = Mail()

@@ -4,7 +4,7 @@
 that caused it. ``deliver_pending()`` claims due rows with a lease (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL; SQLite serialises writers), sends them over SMTP through Flask-Mail, and on failure
 schedules a retry with exponential backoff until the last attempt marks the message failed.
-Sent marks are committed every COMMIT_INTERVAL (see there).
+Each message is marked sent, and committed, as soon as the SMTP server accepted it (_mark_sent).
 """
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ import json
 import secrets
 import smtplib
 import socket
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_mail import Message
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, or_, select, update
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, or_, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.core.models import UTCDateTime, utcnow
@@ -200,22 +199,26 @@ def deliver_pending(batch_size: int = 100) -> DeliveryReport:
         socket.setdefaulttimeout(previous_timeout)
 
 
-# Sent marks are committed in small groups: one durable commit per message (an fsync, ~20 ms on
-# an ordinary disk) would cap a worker near 40 messages per second. The cost is bounded: a worker
-# killed mid-group re-sends at most the messages of its last COMMIT_INTERVAL once its lease ends.
-COMMIT_INTERVAL = 0.2  # seconds
+def _mark_sent(connection, message_id: int) -> None:
+    """Commit the sent mark of one message right after the SMTP server accepted it, so a worker
+    killed at any point re-sends nothing (at most the one message whose answer it never got).
 
-
-def _mark_sent(ids: list[int]) -> None:
-    if ids:
-        db.session.execute(
+    The mark goes through a connection of its own, held for the batch: committing the worker's
+    session instead would expire every object the session holds, once per message. The commit
+    does not wait for a disk flush (PostgreSQL: synchronous_commit off for this transaction;
+    SQLite: WAL with synchronous=NORMAL, see extensions.py): once it returns the mark is visible
+    and survives anything that happens to the worker; only a crash of the database server or of
+    the machine in the next fraction of a second could undo it.
+    """
+    with connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        connection.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
+            .where(OutboxMessage.id == message_id)
             .values(status=STATUS_SENT, sent_at=utcnow(), attempts=OutboxMessage.attempts + 1, last_error=None,
                     lease_token=None, lease_until=None)
-            .execution_options(synchronize_session=False)
         )
-    db.session.commit()
 
 
 def _deliver(batch_size: int) -> DeliveryReport:
@@ -236,28 +239,20 @@ def _deliver(batch_size: int) -> DeliveryReport:
             return report
         # Built before the first commit expires the batch's objects, so sending reloads nothing.
         outgoing = [(message, message.id, _to_flask_mail(message)) for message in batch]
-        sent: list[int] = []
-        last_commit = time.monotonic()
         try:
-            for message, message_id, mail in outgoing:
-                try:
-                    connection.send(mail)
-                except (OSError, smtplib.SMTPException) as error:
-                    _mark_sent(sent)
-                    sent = []
-                    _record_failure(message, error, report)
-                    db.session.commit()
-                    if isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError)):
-                        return report
-                else:
-                    sent.append(message_id)
-                    report.sent += 1
-                if sent and time.monotonic() - last_commit >= COMMIT_INTERVAL:
-                    _mark_sent(sent)
-                    sent = []
-                    last_commit = time.monotonic()
+            with db.engine.connect() as marks:
+                for message, message_id, mail in outgoing:
+                    try:
+                        connection.send(mail)
+                    except (OSError, smtplib.SMTPException) as error:
+                        _record_failure(message, error, report)
+                        db.session.commit()
+                        if isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError)):
+                            return report
+                    else:
+                        _mark_sent(marks, message_id)
+                        report.sent += 1
         finally:
-            _mark_sent(sent)
             try:
                 connection.__exit__(None, None, None)
             except (OSError, smtplib.SMTPException):

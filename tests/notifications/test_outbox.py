@@ -2,8 +2,12 @@
 retried with backoff while the server is down, sent exactly once, failed after the last try."""
 from __future__ import annotations
 
+import asyncio
+import email
+import threading
 from datetime import timedelta
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from network_space.extensions import db
@@ -16,6 +20,8 @@ from network_space.notifications.outbox import (
     queue_email,
 )
 from network_space.core.models import utcnow
+from tests.conftest import _reset_mail_state
+from tests.helpers import free_port
 
 
 def _queue(n=1, to="dest@example.org"):
@@ -91,8 +97,6 @@ def test_refused_message_fails_after_last_attempt(ctx, smtp, app):
 
 
 def test_two_workers_never_send_a_message_twice(app, smtp):
-    import threading
-
     with app.app_context():
         _queue(40)
     barrier = threading.Barrier(2)
@@ -115,3 +119,76 @@ def test_two_workers_never_send_a_message_twice(app, smtp):
     assert errors == []
     subjects = [m["Subject"] for m in smtp.messages]
     assert len(subjects) == 40 == len(set(subjects))
+
+
+class StallingSMTP:
+    """Accepts the first ``accept`` messages, then holds the next one until released and refuses
+    it and the rest, as a server that starts failing in the middle of a batch."""
+
+    def __init__(self, accept: int):
+        self.accept = accept
+        self.subjects: list[str] = []
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        if len(self.subjects) >= self.accept:
+            if not self.release.is_set():
+                self.stalled.set()
+                await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
+            return "451 4.3.0 Temporary failure, try again later"
+        self.subjects.append(email.message_from_bytes(envelope.content)["Subject"])
+        return "250 OK"
+
+
+def test_accepted_messages_are_marked_sent_at_once_and_never_resent(app, smtp):
+    """While the worker is still in the middle of its batch, every message the server accepted is
+    already committed as sent: a worker killed there, or one whose server then fails, re-sends
+    none of them."""
+    handler = StallingSMTP(accept=3)
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved_port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = port
+    _reset_mail_state(app)
+    try:
+        with app.app_context():
+            _queue(6)
+        reports = []
+
+        def worker():
+            with app.app_context():
+                reports.append(deliver_pending())
+                db.session.remove()
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        try:
+            assert handler.stalled.wait(30)
+            # The worker waits for the server's answer on the fourth message.
+            with app.app_context():
+                rows = db.session.execute(select(OutboxMessage.subject, OutboxMessage.status, OutboxMessage.sent_at)
+                                          .order_by(OutboxMessage.id)).all()
+                assert [(s, st) for s, st, _ in rows] == [(f"Sujet {i}", STATUS_SENT if i < 3 else STATUS_PENDING)
+                                                          for i in range(6)]
+                assert all(sent_at is not None for _, st, sent_at in rows if st == STATUS_SENT)
+                db.session.remove()
+        finally:
+            handler.release.set()
+            thread.join(30)
+        assert reports[0].sent == 3 and reports[0].retried == 3
+
+        # Later the server accepts again: only the three refused messages go out.
+        handler.accept = 100
+        with app.app_context():
+            _make_all_due()
+            assert deliver_pending().sent == 3
+            _make_all_due()
+            assert deliver_pending().sent == 0
+            assert set(db.session.scalars(select(OutboxMessage.status))) == {STATUS_SENT}
+        assert sorted(handler.subjects) == [f"Sujet {i}" for i in range(6)]
+    finally:
+        controller.stop()
+        app.config["MAIL_PORT"] = saved_port
+        _reset_mail_state(app)
