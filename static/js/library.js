@@ -44,14 +44,15 @@
       text.textContent = "Fichier reçu, analyse du contenu…";
     });
     request.addEventListener("load", function () {
-      if (request.responseURL && request.responseURL !== form.action && request.status < 400) {
-        window.location.assign(request.responseURL);
-        return;
-      }
-      // Errors: the server re-rendered the form with messages and the typed values.
+      // The answer is shown as it came: the form again with its messages and the typed values,
+      // or the resource page the redirect led to. Loading that page a second time would lose
+      // its one-time "Ressource ajoutée" message.
       document.open();
       document.write(request.responseText);
       document.close();
+      if (request.responseURL && request.responseURL !== form.action) {
+        window.history.replaceState(null, "", request.responseURL);
+      }
     });
     request.addEventListener("error", function () {
       button.disabled = false;
