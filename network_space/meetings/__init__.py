@@ -18,7 +18,16 @@ def init_app(app) -> None:
         register_target(model)
     register_kind("meeting.poll", _l("Sondage de dates"), "polls", email_template="meeting_poll")
     register_kind("meeting.poll_reminder", _l("Rappel : sondage de dates"), "polls", email_template="meeting_poll")
-    register_kind("meeting.cancelled", _l("Réunion annulée"), "meetings")
+    # Calendar messages: their immediate email carries the .ics (services.send_calendar). The
+    # "_attendee" kinds go to those who answered "je viens" or "peut-être" and are always emailed.
+    register_kind("meeting.invitation", _l("Invitation à une réunion"), "meetings", email_template="meeting_invitation")
+    register_kind("meeting.updated", _l("Réunion modifiée"), "meetings", email_template="meeting_invitation")
+    register_kind("meeting.updated_attendee", _l("Réunion modifiée (vous aviez prévu de venir)"), "meetings",
+                  email_template="meeting_invitation", mandatory=True)
+    register_kind("meeting.cancelled", _l("Réunion annulée"), "meetings", email_template="meeting_cancelled")
+    register_kind("meeting.cancelled_attendee", _l("Réunion annulée (vous aviez prévu de venir)"), "meetings",
+                  email_template="meeting_cancelled", mandatory=True)
+    register_kind("meeting.uninvited", _l("Vous n'êtes plus invité·e"), "meetings", email_template="meeting_cancelled")
     register_kind("meeting.reminder", _l("Rappel de réunion"), "meetings", email_template="meeting_reminder")
     register_kind("meeting.minutes", _l("Compte-rendu publié"), "minutes")
     register_kind("action.assigned", _l("Action confiée"), "actions")

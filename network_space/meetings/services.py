@@ -1,9 +1,10 @@
 """Every write and rule about meetings: what views, the worker, the demo and tests call.
 
-The caller commits. Emails and notifications are added to the same transaction as the change.
-Calendar invitations (REQUEST / CANCEL with the .ics attached) are the meeting itself rather
-than a notice about it, so they are queued directly for every invitee whatever their
-notification preferences; everything else goes through notify().
+The caller commits. Every message goes through notify(), in the same transaction as the change.
+Calendar messages (invitation, update, cancellation) carry the .ics (REQUEST / CANCEL) on their
+immediate email and follow each member's "Réunions" preference, except that a change or a
+cancellation always reaches by email the members who answered "je viens" or "peut-être" (see
+send_calendar).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -56,7 +58,6 @@ from network_space.meetings.models import (
     PollResponse,
     PollSlot,
 )
-from network_space.notifications.outbox import queue_email
 from network_space.notifications.services import absolute_url, cancel_job, cancel_jobs, notify, schedule_job, site_context
 
 REMINDER_DAYS = (7, 1)
@@ -256,7 +257,7 @@ def open_poll(meeting: Meeting, actor: User, deadline: datetime | None = None) -
         raise MeetingError("Proposez au moins un créneau avant d'ouvrir le sondage.")
     meeting.status = STATUS_POLL
     set_poll_deadline(meeting, deadline)
-    added, _ = sync_invitees(meeting)
+    added = sync_invitees(meeting)[0]
     notify("meeting.poll", added, meeting, actor=actor, deadline=fmt_datetime(deadline) if deadline else "")
 
 
@@ -386,7 +387,8 @@ def cancel_meeting(meeting: Meeting, actor: User, reason: str) -> None:
         meeting.ical_sequence += 1
         send_calendar(meeting, ics.METHOD_CANCEL, invitee_users(meeting))
     elif was_announced:
-        notify("meeting.cancelled", invitee_users(meeting), meeting, actor=actor, reason=reason)
+        notify("meeting.cancelled", invitee_users(meeting), meeting, actor=actor, updated=False, uninvited=False,
+               subject=_("Annulée : %(title)s", title=meeting.title), message=_("Raison : %(reason)s", reason=reason))
 
 
 # --- iCalendar ----------------------------------------------------------------------------------
@@ -425,28 +427,44 @@ def meeting_ics(meeting: Meeting, method: str = ics.METHOD_PUBLISH) -> bytes:
     return ics.build_calendar([event], method=method)
 
 
+# Members who said they would (or might) come: a change of date or place, or a cancellation,
+# reaches them by email whatever their preferences, or they may travel for nothing.
+ATTENDING = (RSVP_YES, RSVP_MAYBE)
+# The mandatory kind (registered in __init__) each of those kinds becomes for them.
+ATTENDEE_KINDS = {"meeting.updated": "meeting.updated_attendee", "meeting.cancelled": "meeting.cancelled_attendee"}
+
+
 def send_calendar(meeting: Meeting, method: str, users: list[User], *, updated: bool = False,
                   uninvited: bool = False) -> None:
-    """Queue the invitation / update / cancellation with the .ics attached to each user."""
+    """Notify the invitation / update / cancellation; the immediate email carries the .ics.
+
+    The organiser who acts is not left out (no ``actor``): the meeting belongs in their
+    calendar too."""
     if not users:
         return
     content = meeting_ics(meeting, method)
     attachment = ("invitation.ics", f"text/calendar; method={method}; charset=UTF-8", content)
+    when = fmt_datetime(meeting.starts_at)
+    attending = {i.user_id for i in meeting.invitees if i.rsvp in ATTENDING}
     if uninvited:
-        template, subject = "meeting_cancelled", f"Vous n'êtes plus invité·e : {meeting.title}"
+        kind, subject = "meeting.uninvited", _("Vous n'êtes plus invité·e : %(title)s", title=meeting.title)
+        message = _("Vous n'êtes plus invité·e à cette réunion.")
     elif method == ics.METHOD_CANCEL:
-        template, subject = "meeting_cancelled", f"Annulée : {meeting.title}"
+        kind, subject = "meeting.cancelled", _("Annulée : %(title)s", title=meeting.title)
+        message = _("Réunion du %(when)s annulée. Raison : %(reason)s", when=when, reason=meeting.cancel_reason)
     elif updated:
-        template, subject = "meeting_invitation", f"Modifiée : {meeting.title} — {fmt_datetime(meeting.starts_at)}"
+        kind, subject = "meeting.updated", _("Modifiée : %(title)s — %(when)s", title=meeting.title, when=when)
+        message = _("Nouvelles informations : le %(when)s.", when=when)
     else:
-        template, subject = "meeting_invitation", f"Invitation : {meeting.title} — {fmt_datetime(meeting.starts_at)}"
-    url = meeting_url(meeting)
-    with site_context():
-        for user in users:
-            if not user.active:
-                continue
-            queue_email(template, user.email, subject, kind=f"meeting.{method.lower()}", user=user,
-                        attachments=[attachment], meeting=meeting, url=url, updated=updated, uninvited=uninvited)
+        kind, subject = "meeting.invitation", _("Invitation : %(title)s — %(when)s", title=meeting.title, when=when)
+        message = _("Le %(when)s.", when=when)
+    groups = [(kind, users)]
+    if kind in ATTENDEE_KINDS:
+        groups = [(ATTENDEE_KINDS[kind], [u for u in users if u.id in attending]),
+                  (kind, [u for u in users if u.id not in attending])]
+    for group_kind, recipients in groups:
+        notify(group_kind, recipients, meeting, subject=subject, message=message, attachments=[attachment],
+               updated=updated, uninvited=uninvited)
 
 
 # --- RSVP and agenda ----------------------------------------------------------------------------
