@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import email
 import email.policy
+import importlib.util
 import os
 import threading
 from itertools import count
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -44,11 +46,29 @@ def app(tmp_path_factory):
     with application.app_context():
         db.drop_all()
         db.create_all()
+        _seed_reference_data()
     yield application
     with application.app_context():
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+# Rows the migrations seed, which the application expects as after `flask db upgrade`: created
+# once with the schema and kept between tests.
+REFERENCE_TABLES = {"event_kind"}
+
+
+def _seed_reference_data():
+    from network_space.events.models import EventKind
+
+    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / "0008_event_kinds.py"
+    spec = importlib.util.spec_from_file_location("migration_0008", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    db.session.add_all(EventKind(code=code, label=label, position=position)
+                       for position, (code, label) in enumerate(migration.EVENT_KINDS, start=1))
+    db.session.commit()
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +79,7 @@ def _clean_database(request):
     application = request.getfixturevalue("app")
     with application.app_context():
         db.session.remove()
-        tables = list(reversed(db.metadata.sorted_tables))
+        tables = [table for table in reversed(db.metadata.sorted_tables) if table.name not in REFERENCE_TABLES]
         if db.engine.dialect.name == "postgresql":
             names = ", ".join(f'"{table.name}"' for table in tables)
             db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

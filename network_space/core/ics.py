@@ -3,14 +3,17 @@
 One builder for every domain: a VCALENDAR with a METHOD (REQUEST for an invitation or its
 update, CANCEL for a cancellation, PUBLISH for a feed), VEVENTs with a stable UID and a SEQUENCE
 that the caller increases on each significant change, times in Europe/Paris with the matching
-VTIMEZONE so that calendar clients place them correctly across DST changes.
+VTIMEZONE so that calendar clients place them correctly across DST changes. All-day events carry
+DATE values (RFC 5545 3.6.1), so calendar applications show them as all-day.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from flask import current_app
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from network_space.core.dates import PARIS
 from network_space.core.models import utcnow
@@ -41,9 +44,12 @@ class Person:
 
 @dataclass
 class IcsEvent:
+    """``start`` and ``end`` are aware datetimes, or dates for an all-day event, whose ``end`` is
+    then the day after its last day (exclusive, as RFC 5545 wants)."""
+
     uid: str
-    start: datetime  # aware
-    end: datetime  # aware
+    start: datetime | date
+    end: datetime | date
     summary: str
     sequence: int = 0
     description: str = ""
@@ -63,6 +69,14 @@ def _address(person: Person, **params) -> vCalAddress:
     return address
 
 
+def _in_paris(value: datetime | date) -> datetime | date:
+    return value.astimezone(PARIS) if isinstance(value, datetime) else value
+
+
+def _paris_day(value: datetime | date) -> date:
+    return value.astimezone(PARIS).date() if isinstance(value, datetime) else value
+
+
 def _vevent(item: IcsEvent) -> Event:
     event = Event()
     event.add("uid", item.uid)
@@ -70,8 +84,8 @@ def _vevent(item: IcsEvent) -> Event:
     if item.updated_at:
         event.add("last-modified", item.updated_at)
     event.add("sequence", item.sequence)
-    event.add("dtstart", item.start.astimezone(PARIS))
-    event.add("dtend", item.end.astimezone(PARIS))
+    event.add("dtstart", _in_paris(item.start))
+    event.add("dtend", _in_paris(item.end))
     event.add("summary", item.summary)
     event.add("status", item.status)
     if item.description:
@@ -88,7 +102,9 @@ def _vevent(item: IcsEvent) -> Event:
 
 
 def build_calendar(events: list[IcsEvent], method: str = METHOD_PUBLISH, name: str | None = None) -> bytes:
-    """The .ics bytes for these events. VTIMEZONE covers one year around them (not 1970-2038)."""
+    """The .ics bytes for these events. The Europe/Paris VTIMEZONE is always there, covering one
+    year around the events (not 1970-2038): also in a calendar without events, since RFC 5545
+    wants at least one component (a new feed subscriber with nothing yet)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -96,15 +112,17 @@ def build_calendar(events: list[IcsEvent], method: str = METHOD_PUBLISH, name: s
     calendar.add("method", method)
     if name:
         calendar.add("x-wr-calname", name)
+    days = [_paris_day(item.start) for item in events] + [_paris_day(item.end) for item in events]
+    today = utcnow().astimezone(PARIS).date()
+    # Before the events: some clients (Outlook) read the time zone first.
+    calendar.add_component(Timezone.from_tzid(PARIS.key, first_date=min(days, default=today) - timedelta(days=366),
+                                              last_date=max(days, default=today) + timedelta(days=366)))
     for item in events:
         calendar.add_component(_vevent(item))
-    if events:
-        first = min(item.start for item in events).astimezone(PARIS).date() - timedelta(days=366)
-        last = max(item.end for item in events).astimezone(PARIS).date() + timedelta(days=366)
-        calendar.add_missing_timezones(first_date=first, last_date=last)
     return calendar.to_ical()
 
 
-def ics_uid(kind: str, obj_id: int, domain: str) -> str:
+def ics_uid(kind: str, obj_id: int) -> str:
     """A UID that never changes for an object: clients match updates and cancellations on it."""
+    domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
     return f"{kind}-{obj_id}@{domain}"

@@ -22,7 +22,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Op
 
 from network_space.core.dates import local_naive_to_utc, paris_to_utc
 from network_space.core.forms import max_length, strip
-from network_space.events.models import FEED_SCOPES, KINDS
+from network_space.events.models import FEED_SCOPES
 from network_space.events.services import EventInput
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -30,8 +30,7 @@ REQUIRED = _l("Ce champ est obligatoire.")
 
 class EventForm(FlaskForm):
     title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
-    kind = SelectField(_l("Type d'événement"), choices=[SelectChoice(k, v) for k, v in KINDS.items()],
-                       validators=[InputRequired(REQUIRED)])
+    kind = SelectField(_l("Type d'événement"), validators=[InputRequired(REQUIRED)])
     description = TextAreaField(_l("Description"), validators=[Optional(), max_length(20000)], filters=[strip])
     all_day = BooleanField(_l("Toute la journée"))
     start_date = DateField(_l("Date de début"), validators=[InputRequired(_l("Indiquez une date valide."))])
@@ -51,8 +50,9 @@ class EventForm(FlaskForm):
     registration_deadline = DateTimeLocalField(_l("Date limite d'inscription"), format="%Y-%m-%dT%H:%M",
                                                validators=[Optional()])
 
-    def __init__(self, *args, territories=(), users=(), organisations=(), resources=(), **kwargs):
+    def __init__(self, *args, kinds=(), territories=(), users=(), organisations=(), resources=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind.choices = [SelectChoice(k.code, k.label) for k in kinds]
         self.resource_ids.choices = [SelectChoice(r.id, r.title) for r in resources]
         self.partner_ids.choices = [SelectChoice(o.id, o.name, optgroup=o.kind.name) for o in organisations]
         self.territory_id.choices = [SelectChoice(0, _l("— Aucun (tout le département) —"))] + [
@@ -130,12 +130,20 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class InterestForm(FlaskForm):
-    all_events = BooleanField(_l("Tous les nouveaux événements du réseau"))
-    kinds = CheckboxesField(_l("Les types d'événements"), choices=[SelectChoice(k, v) for k, v in KINDS.items()],
-                            validators=[Optional()])
+class FollowForm(FlaskForm):
+    """The event kinds and territories a member follows, to hear about new events."""
+
+    all_kinds = BooleanField(_l("Tous les types d'événements"))
+    kind_ids = CheckboxesField(_l("Les types d'événements"), coerce=int, validators=[Optional()])
     territory_ids = CheckboxesField(_l("Les territoires"), coerce=int, validators=[Optional()])
 
-    def __init__(self, *args, territories=(), **kwargs):
+    def __init__(self, *args, kinds=(), territories=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind_ids.choices = [SelectChoice(k.id, k.label) for k in kinds]
         self.territory_ids.choices = [SelectChoice(t.id, t.name) for t in territories]
+
+    def chosen_kind_ids(self) -> list[int]:
+        """"Tous les types" stands for every kind, whatever boxes are ticked."""
+        if self.all_kinds.data:
+            return [choice.value for choice in self.kind_ids.choices]
+        return list(self.kind_ids.data or [])

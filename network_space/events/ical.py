@@ -3,10 +3,8 @@ subscription feed (their registrations, or every event, plus their meetings)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app, url_for
-from icalendar import Calendar, Timezone
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,17 +12,11 @@ from network_space.core import ics
 from network_space.core.models import utcnow
 from network_space.events.models import FEED_ALL, REG_REGISTERED, Event, Registration
 from network_space.extensions import db
+from network_space.meetings import queries as meeting_queries
+from network_space.meetings import services as meeting_services
 
 # How far back a feed goes: calendar apps keep what they already have.
 FEED_HISTORY_DAYS = 90
-
-
-def _host() -> str:
-    return urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
-
-
-def event_uid(event: Event) -> str:
-    return ics.ics_uid("event", event.id, _host())
 
 
 def _url(event: Event) -> str:
@@ -43,9 +35,9 @@ def to_ics_event(event: Event) -> ics.IcsEvent:
     description.append(url)
     organiser = event.organisers[0] if event.organisers else None
     return ics.IcsEvent(
-        uid=event_uid(event),
-        start=event.starts_at,
-        end=event.ends_at,
+        uid=ics.ics_uid("event", event.id),
+        start=event.first_day if event.all_day else event.starts_at,
+        end=event.last_day + timedelta(days=1) if event.all_day else event.ends_at,
         summary=event.title,
         sequence=event.sequence,
         description="\n\n".join(description),
@@ -57,26 +49,8 @@ def to_ics_event(event: Event) -> ics.IcsEvent:
     )
 
 
-def _with_all_day_dates(data: bytes, events: list[Event]) -> bytes:
-    """All-day events carry DATE values (RFC 5545 3.6.1), so that calendar applications show
-    them as all-day rather than midnight-to-midnight."""
-    all_day = {event_uid(e): e for e in events if e.all_day}
-    if not all_day:
-        return data
-    calendar = Calendar.from_ical(data)
-    for component in calendar.walk("VEVENT"):
-        event = all_day.get(str(component.get("uid")))
-        if event is None:
-            continue
-        for name in ("dtstart", "dtend"):
-            del component[name]
-        component.add("dtstart", event.first_day)
-        component.add("dtend", event.last_day + timedelta(days=1))
-    return calendar.to_ical()
-
-
-def event_calendar(event: Event, method: str = ics.METHOD_PUBLISH) -> bytes:
-    return _with_all_day_dates(ics.build_calendar([to_ics_event(event)], method=method), [event])
+def event_calendar(event: Event) -> bytes:
+    return ics.build_calendar([to_ics_event(event)])
 
 
 def feed_events(user, scope: str) -> list[Event]:
@@ -90,56 +64,8 @@ def feed_events(user, scope: str) -> list[Event]:
 
 
 def feed_calendar(user, scope: str) -> bytes:
-    events = feed_events(user, scope)
-    items = [to_ics_event(e) for e in events] + meeting_items(user)
-    name = "Réseau clauses sociales — agenda de " + user.full_name
-    data = _with_all_day_dates(ics.build_calendar(items, name=name), events)
-    if items:
-        return data
-    # RFC 5545 wants at least one component: a new subscriber with nothing yet gets the time zone.
-    calendar = Calendar.from_ical(data)
-    today = utcnow().date()
-    calendar.add_component(Timezone.from_tzid("Europe/Paris", first_date=today - timedelta(days=366),
-                                              last_date=today + timedelta(days=366)))
-    return calendar.to_ical()
-
-
-def meeting_items(user) -> list[ics.IcsEvent]:
-    """The member's dated meetings (invited or organising), with the meetings part's UIDs so that
-    a calendar that also received the meeting invitation shows it once."""
-    from sqlalchemy import exists, or_
-
-    from network_space.meetings.models import (
-        STATUS_CANCELLED,
-        STATUS_DRAFT,
-        STATUS_POLL,
-        Meeting,
-        MeetingInvitee,
-        meeting_organiser,
-    )
-
+    """The events, then the member's meetings as the meetings part writes them in invitations."""
     since = utcnow() - timedelta(days=FEED_HISTORY_DAYS)
-    invited = exists().where(MeetingInvitee.meeting_id == Meeting.id, MeetingInvitee.user_id == user.id)
-    organises = exists().where(meeting_organiser.c.meeting_id == Meeting.id, meeting_organiser.c.user_id == user.id)
-    meetings = db.session.scalars(
-        select(Meeting).where(
-            or_(invited, organises), Meeting.status.not_in((STATUS_DRAFT, STATUS_POLL)),
-            Meeting.starts_at.is_not(None), Meeting.ends_at.is_not(None), Meeting.ends_at >= since,
-        ).order_by(Meeting.starts_at)
-    )
-    items = []
-    for meeting in meetings:
-        url = current_app.config["SITE_URL"] + url_for("meetings.show", meeting_id=meeting.id)
-        items.append(ics.IcsEvent(
-            uid=ics.ics_uid("meeting", meeting.id, _host()),
-            start=meeting.starts_at,
-            end=meeting.ends_at,
-            summary=meeting.title,
-            sequence=meeting.ical_sequence,
-            description="\n\n".join(x for x in (meeting.description, url) if x),
-            location=", ".join(x for x in (meeting.place, meeting.video_link) if x),
-            url=url,
-            status=ics.STATUS_CANCELLED if meeting.status == STATUS_CANCELLED else ics.STATUS_CONFIRMED,
-            updated_at=meeting.updated_at,
-        ))
-    return items
+    items = [to_ics_event(e) for e in feed_events(user, scope)]
+    items += [meeting_services.ics_event(m) for m in meeting_queries.dated_meetings_of(user, since)]
+    return ics.build_calendar(items, name="Réseau clauses sociales — agenda de " + user.full_name)

@@ -16,16 +16,23 @@ from network_space.directory.models import Organisation
 from network_space.library.models import Resource
 from network_space.extensions import db
 
-KINDS = {
-    "joint_action": _l("Action conjointe avec un donneur d'ordre"),
-    "forum": _l("Forum ou job dating"),
-    "site_visit": _l("Visite de chantier"),
-    "info_session": _l("Information collective"),
-    "buyers_meeting": _l("Rencontre acheteurs"),
-    "training": _l("Formation ou webinaire"),
-    "partners_meeting": _l("Réunion partenaires"),
-    "other": _l("Autre"),
-}
+class EventKind(db.Model):
+    """A kind of event (forum, site visit…): data seeded by the migrations. Members follow a kind
+    (notifications.Follow) to hear about new events of that kind."""
+
+    __tablename__ = "event_kind"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    label: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    def notification_title(self) -> str:
+        return self.label
+
+    def notification_url(self) -> str:
+        return url_for("events.upcoming", kind=self.code)
+
 
 STATUS_PLANNED = "planned"
 STATUS_CANCELLED = "cancelled"
@@ -63,7 +70,7 @@ class Event(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(30), index=True)
+    kind: Mapped[str] = mapped_column(ForeignKey("event_kind.code"), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     # Always set, also for all-day events (Paris midnight to the Paris midnight after the last
     # day), so that every calendar query is one range comparison.
@@ -82,6 +89,8 @@ class Event(TimestampMixin, db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
+    # Joined to every event query: pages, feeds and search documents show the kind's label.
+    event_kind: Mapped[EventKind] = relationship(lazy="joined", innerjoin=True)
     territory: Mapped[Territory | None] = relationship()
     organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
     partners: Mapped[list[Organisation]] = relationship(secondary=event_partner, order_by=Organisation.name)
@@ -93,7 +102,7 @@ class Event(TimestampMixin, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(KINDS.get(self.kind, self.kind))
+        return self.event_kind.label
 
     @property
     def is_cancelled(self) -> bool:
@@ -166,15 +175,3 @@ class CalendarFeed(TimestampMixin, db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
-
-
-class EventInterest(db.Model):
-    """What new events a member wants to hear about: a kind, a territory, or (both empty) all."""
-
-    __tablename__ = "event_interest"
-    __table_args__ = (UniqueConstraint("user_id", "kind", "territory_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str | None] = mapped_column(String(30), index=True)
-    territory_id: Mapped[int | None] = mapped_column(ForeignKey("territory.id", ondelete="CASCADE"), index=True)

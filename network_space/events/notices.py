@@ -1,5 +1,5 @@
 """What members are told about events, through notifications.notify(): a new event to those
-interested in its territory or kind, changes and cancellation to registrants, promotion from the
+who follow its kind or its territory, changes and cancellation to registrants, promotion from the
 waiting list, and reminders J-7 and J-1 (one scheduled job per event and delay, so each is sent
 once, moved when the event moves and dropped when it is cancelled)."""
 from __future__ import annotations
@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from network_space.accounts.models import User
 from network_space.core.dates import fmt_datetime
 from network_space.core.models import utcnow
-from network_space.events.models import REG_REGISTERED, Event, EventInterest, Registration
+from network_space.events.models import REG_REGISTERED, Event, Registration
 from network_space.extensions import db
-from network_space.notifications.services import cancel_jobs, cancel_job, job_handler, notify, schedule_job
+from network_space.notifications.services import cancel_job, cancel_jobs, followers_of, job_handler, notify, schedule_job
 
 REMINDER_DAYS = (7, 1)
 
@@ -32,18 +32,10 @@ def _when(event: Event) -> str:
     return fmt_datetime(event.starts_at, "EEEE d MMMM y 'à' HH:mm")
 
 
-def interested_users(event: Event) -> list[User]:
-    """Members who asked to hear about new events of this kind, of this territory, or all."""
-    match = [EventInterest.kind == event.kind, (EventInterest.kind.is_(None) & EventInterest.territory_id.is_(None))]
-    if event.territory_id:
-        match.append(EventInterest.territory_id == event.territory_id)
-    return list(db.session.scalars(
-        select(User).join(EventInterest, EventInterest.user_id == User.id).where(or_(*match)).distinct()
-    ))
-
-
 def event_created(event: Event, actor) -> None:
-    notify("event.created", interested_users(event), event, actor=actor, when=_when(event),
+    # notify() takes each recipient once: following both the kind and the territory is one notice.
+    followers = followers_of(event.event_kind) + (followers_of(event.territory) if event.territory else [])
+    notify("event.created", followers, event, actor=actor, when=_when(event),
            subject=_("Nouvel événement : %(title)s", title=event.title))
     reschedule_reminders(event)
 

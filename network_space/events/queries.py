@@ -12,9 +12,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from network_space.core.dates import paris_to_utc, to_paris
+from network_space.core.http import int_arg
 from network_space.core.models import utcnow
 from network_space.directory.models import Organisation
-from network_space.events.models import KINDS, Event, event_partner
+from network_space.events.models import Event, EventKind, event_partner
 from network_space.extensions import db
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -27,10 +28,10 @@ class Filters:
     organisation_id: int | None = None
 
     @classmethod
-    def from_request(cls) -> "Filters":
+    def from_request(cls, kinds: list[EventKind]) -> "Filters":
         kind = request.args.get("kind") or None
-        return cls(kind=kind if kind in KINDS else None, territory_id=_int_arg("territory"),
-                   organisation_id=_int_arg("organisation"))
+        return cls(kind=kind if kind in {k.code for k in kinds} else None, territory_id=int_arg("territory"),
+                   organisation_id=int_arg("organisation"))
 
     def apply(self, query: Select) -> Select:
         if self.kind:
@@ -51,9 +52,8 @@ class Filters:
         return bool(self.args())
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+def event_kinds() -> list[EventKind]:
+    return list(db.session.scalars(select(EventKind).order_by(EventKind.position, EventKind.id)))
 
 
 def date_arg(name: str = "date") -> date:

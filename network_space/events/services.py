@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from network_space.accounts.models import User
+from network_space.accounts.models import Territory, User
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
 from network_space.directory.models import Organisation
@@ -30,10 +30,11 @@ from network_space.events.models import (
     STATUS_PLANNED,
     CalendarFeed,
     Event,
-    EventInterest,
+    EventKind,
     Registration,
 )
 from network_space.extensions import db
+from network_space.notifications.services import follow, followed_ids, unfollow
 
 
 class RegistrationError(Exception):
@@ -64,7 +65,11 @@ SCHEDULE_FIELDS = ("starts_at", "ends_at", "all_day", "place", "online_url")
 
 def _apply(event: Event, data: EventInput) -> set[str]:
     changed = set()
-    for name in ("title", "kind", "description", "starts_at", "ends_at", "all_day", "place", "online_url",
+    if event.kind != data.kind:
+        # The relationship, not the code: pages and the .ics show the new kind's label at once.
+        event.event_kind = db.session.scalar(select(EventKind).where(EventKind.code == data.kind))
+        changed.add("kind")
+    for name in ("title", "description", "starts_at", "ends_at", "all_day", "place", "online_url",
                  "territory_id", "capacity", "registration_deadline"):
         value = getattr(data, name)
         if getattr(event, name) != value:
@@ -153,7 +158,8 @@ def lock_event(event_id: int) -> Event:
         event = session.get(Event, event_id, populate_existing=True)
     else:
         event = session.scalar(
-            select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+            select(Event).where(Event.id == event_id).with_for_update(of=Event)
+            .execution_options(populate_existing=True)
         )
     if event is None:
         session.rollback()
@@ -365,30 +371,18 @@ def mark_feed_used(feed: CalendarFeed) -> None:
         db.session.commit()
 
 
-# --- Interests: which new events a member hears about ------------------------------------------
+# --- Which new events a member hears about: the kinds and territories they follow --------------
 
-@dataclass
-class Interests:
-    all_events: bool = False
-    kinds: list[str] = field(default_factory=list)
-    territory_ids: list[int] = field(default_factory=list)
+def followed_kinds_and_territories(user: User) -> tuple[set[int], set[int]]:
+    return followed_ids(user, EventKind), followed_ids(user, Territory)
 
 
-def interests_of(user: User) -> Interests:
-    rows = db.session.scalars(select(EventInterest).where(EventInterest.user_id == user.id)).all()
-    return Interests(
-        all_events=any(r.kind is None and r.territory_id is None for r in rows),
-        kinds=sorted(r.kind for r in rows if r.kind),
-        territory_ids=sorted(r.territory_id for r in rows if r.territory_id),
-    )
-
-
-def set_interests(user: User, interests: Interests) -> None:
-    db.session.execute(delete(EventInterest).where(EventInterest.user_id == user.id))
-    if interests.all_events:
-        db.session.add(EventInterest(user_id=user.id))
-    for kind in sorted(set(interests.kinds)):
-        db.session.add(EventInterest(user_id=user.id, kind=kind))
-    for territory_id in sorted(set(interests.territory_ids)):
-        db.session.add(EventInterest(user_id=user.id, territory_id=territory_id))
+def set_followed_kinds_and_territories(user: User, kind_ids, territory_ids) -> None:
+    """Follow exactly these kinds and active territories (inactive ones are not offered, so their
+    follows are left as they are)."""
+    kinds = db.session.scalars(select(EventKind))
+    territories = db.session.scalars(select(Territory).where(Territory.active.is_(True)))
+    for objects, chosen in ((kinds, set(kind_ids)), (territories, set(territory_ids))):
+        for obj in objects:
+            (follow if obj.id in chosen else unfollow)(user, obj)
     db.session.commit()

@@ -13,13 +13,14 @@ from sqlalchemy.orm import contains_eager
 
 from network_space.accounts.models import Territory, User
 from network_space.core.dates import to_paris
+from network_space.core.http import int_arg
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
 from network_space.directory.models import Organisation, OrganisationKind
 from network_space.events import export, ical, queries, services
-from network_space.events.forms import CancelForm, EventForm, FeedForm, InterestForm, MessageForm
-from network_space.events.models import FEED_SCOPES, KINDS, REG_REGISTERED, REG_WAITING, Event, Registration
+from network_space.events.forms import CancelForm, EventForm, FeedForm, FollowForm, MessageForm
+from network_space.events.models import FEED_SCOPES, REG_REGISTERED, REG_WAITING, Event, Registration
 from network_space.extensions import db
 from network_space.library.models import Resource
 
@@ -38,8 +39,11 @@ def _territories() -> list[Territory]:
     return list(db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)))
 
 
-def _filter_context(filters: queries.Filters) -> dict:
-    return {"filters": filters, "kinds": KINDS, "territories": _territories(),
+def _filters() -> tuple[queries.Filters, dict]:
+    """The calendar filters from the query string, and what the filter bar offers."""
+    kinds = queries.event_kinds()
+    filters = queries.Filters.from_request(kinds)
+    return filters, {"filters": filters, "kinds": kinds, "territories": _territories(),
             "organisations": queries.partner_organisations()}
 
 
@@ -61,7 +65,7 @@ def _day_names() -> list[str]:
 @login_required
 def calendar():
     require("events.view")
-    filters = queries.Filters.from_request()
+    filters, filter_context = _filters()
     day = queries.date_arg()
     days = queries.month_days(day.year, day.month)
     grid = queries.grid_days(days, _entries(days[0], days[-1], filters), month=day.month)
@@ -69,7 +73,7 @@ def calendar():
     return render_template(
         "events/month.html", weeks=weeks, day_names=_day_names(), month=day.replace(day=1),
         title=format_date(day, "MMMM y").capitalize(),
-        prev=queries.shift_month(day, -1), next=queries.shift_month(day, 1), **_filter_context(filters),
+        prev=queries.shift_month(day, -1), next=queries.shift_month(day, 1), **filter_context,
     )
 
 
@@ -77,13 +81,13 @@ def calendar():
 @login_required
 def week():
     require("events.view")
-    filters = queries.Filters.from_request()
+    filters, filter_context = _filters()
     day = queries.date_arg()
     days = queries.week_days(day)
     grid = queries.grid_days(days, _entries(days[0], days[-1], filters))
     return render_template(
         "events/week.html", days=grid, day_names=_day_names(), monday=days[0], sunday=days[-1],
-        prev=days[0] - timedelta(days=7), next=days[0] + timedelta(days=7), **_filter_context(filters),
+        prev=days[0] - timedelta(days=7), next=days[0] + timedelta(days=7), **filter_context,
     )
 
 
@@ -91,9 +95,9 @@ def week():
 @login_required
 def upcoming():
     require("events.view")
-    filters = queries.Filters.from_request()
+    filters, filter_context = _filters()
     page = paginate(queries.upcoming_query(filters), per_page=20)
-    return render_template("events/upcoming.html", page=page, **_filter_context(filters))
+    return render_template("events/upcoming.html", page=page, **filter_context)
 
 
 # --- One event -----------------------------------------------------------------------------
@@ -122,7 +126,7 @@ def _form(obj=None, **kwargs) -> EventForm:
     )
     # Only what the editor may see can be linked (the field refuses any other id).
     resources = [r for r in db.session.scalars(select(Resource).order_by(Resource.title)) if can("library.view", r)]
-    return EventForm(obj=obj, territories=_territories(), users=list(users), organisations=list(organisations),
+    return EventForm(obj=obj, kinds=queries.event_kinds(), territories=_territories(), users=list(users), organisations=list(organisations),
                      resources=resources, **kwargs)
 
 
@@ -157,9 +161,9 @@ def create():
     source = None
     if request.method == "GET":
         form.organiser_ids.data = [current_user.id]
-        source_id = request.args.get("from", "")
-        if source_id.isdigit() and len(source_id) < 10:
-            source = db.session.get(Event, int(source_id))
+        source_id = int_arg("from")
+        if source_id:
+            source = db.session.get(Event, source_id)
             if source is not None:
                 _prefill(form, source, with_dates=False)
     if form.validate_on_submit():
@@ -297,26 +301,26 @@ def my_calendar():
     token = session.pop("calendar_feed_token", None)
     form = FeedForm(scope=feed.scope if feed else None)
     feed_url = url_for("events.feed", token=token, _external=True) if token and feed else None
-    interests = services.interests_of(current_user)
-    interest_form = InterestForm(territories=_territories(), data={
-        "all_events": interests.all_events, "kinds": interests.kinds, "territory_ids": interests.territory_ids})
+    kind_ids, territory_ids = services.followed_kinds_and_territories(current_user)
+    kinds = queries.event_kinds()
+    follow_form = FollowForm(kinds=kinds, territories=_territories(), data={
+        "all_kinds": len(kind_ids) == len(kinds), "kind_ids": sorted(kind_ids), "territory_ids": sorted(territory_ids)})
     return render_template("events/my_calendar.html", registrations=mine, feed=feed, feed_url=feed_url,
                            webcal_url=feed_url and "webcal://" + feed_url.split("://", 1)[1],
-                           form=form, scopes=FEED_SCOPES, interest_form=interest_form)
+                           form=form, scopes=FEED_SCOPES, follow_form=follow_form)
 
 
-@bp.route("/events/mon-agenda/interets", methods=["POST"])
+@bp.route("/events/mon-agenda/suivis", methods=["POST"])
 @login_required
-def interests():
+def follows():
     require("events.view")
-    form = InterestForm(territories=_territories())
+    form = FollowForm(kinds=queries.event_kinds(), territories=_territories())
     if not form.validate_on_submit():
         flash(_("Choix invalide : rechargez la page et réessayez."), "error")
     else:
-        services.set_interests(current_user, services.Interests(
-            all_events=form.all_events.data, kinds=form.kinds.data or [], territory_ids=form.territory_ids.data or []))
+        services.set_followed_kinds_and_territories(current_user, form.chosen_kind_ids(), form.territory_ids.data or [])
         flash(_("Vos choix sont enregistrés."), "success")
-    return redirect(url_for("events.my_calendar") + "#interets")
+    return redirect(url_for("events.my_calendar") + "#suivis")
 
 
 @bp.route("/events/mon-agenda/abonnement", methods=["POST"])

@@ -101,5 +101,18 @@ def drafts_and_cancelled(user, kind=None, series_id=None, territory=None) -> lis
     ))
 
 
+def dated_meetings_of(user, since) -> list[Meeting]:
+    """The member's meetings with a date (invited or organising) ending after ``since``, for their
+    calendar feed; cancelled ones stay, so that calendars mark them cancelled."""
+    invited = exists().where(MeetingInvitee.meeting_id == Meeting.id, MeetingInvitee.user_id == user.id)
+    organises = exists().where(meeting_organiser.c.meeting_id == Meeting.id, meeting_organiser.c.user_id == user.id)
+    return list(db.session.scalars(
+        select(Meeting).where(
+            or_(invited, organises), Meeting.status.not_in((STATUS_DRAFT, STATUS_POLL)),
+            Meeting.starts_at.is_not(None), Meeting.ends_at.is_not(None), Meeting.ends_at >= since,
+        ).order_by(Meeting.starts_at).options(selectinload(Meeting.organisers))
+    ))
+
+
 def all_series() -> list[MeetingSeries]:
     return list(db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.name)))

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -393,10 +392,6 @@ def cancel_meeting(meeting: Meeting, actor: User, reason: str) -> None:
 
 # --- iCalendar ----------------------------------------------------------------------------------
 
-def _site_host() -> str:
-    return urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
-
-
 def meeting_url(meeting: Meeting) -> str:
     with site_context():
         return absolute_url(url_for("meetings.show", meeting_id=meeting.id))
@@ -405,26 +400,32 @@ def meeting_url(meeting: Meeting) -> str:
 _PARTSTAT = {RSVP_YES: ics.PARTSTAT_ACCEPTED, RSVP_NO: ics.PARTSTAT_DECLINED, RSVP_MAYBE: ics.PARTSTAT_TENTATIVE}
 
 
-def meeting_ics(meeting: Meeting, method: str = ics.METHOD_PUBLISH) -> bytes:
+def ics_event(meeting: Meeting, *, with_attendees: bool = False) -> ics.IcsEvent:
+    """The meeting as a calendar entry, the same in its invitations (with the attendees and their
+    answers), its .ics download and the members' subscription feeds (events part): one UID and
+    SEQUENCE, so a calendar that got both an invitation and a feed shows the meeting once."""
     organiser = meeting.organisers[0] if meeting.organisers else None
-    location = ", ".join(x for x in (meeting.place, meeting.video_link) if x)
     url = meeting_url(meeting)
-    event = ics.IcsEvent(
-        uid=ics.ics_uid("meeting", meeting.id, _site_host()),
+    return ics.IcsEvent(
+        uid=ics.ics_uid("meeting", meeting.id),
         start=meeting.starts_at,
         end=meeting.ends_at,
         summary=meeting.title,
         sequence=meeting.ical_sequence,
         description="\n\n".join(x for x in (meeting.description, url) if x),
-        location=location,
+        location=", ".join(x for x in (meeting.place, meeting.video_link) if x),
         url=url,
         status=ics.STATUS_CANCELLED if meeting.status == STATUS_CANCELLED else ics.STATUS_CONFIRMED,
         organizer=ics.Person(organiser.full_name, organiser.email) if organiser else None,
         attendees=[ics.Person(i.user.full_name, i.user.email, _PARTSTAT.get(i.rsvp, ics.PARTSTAT_NEEDS_ACTION))
-                   for i in meeting.invitees] if method != ics.METHOD_PUBLISH else [],
+                   for i in meeting.invitees] if with_attendees else [],
         updated_at=meeting.updated_at,
     )
-    return ics.build_calendar([event], method=method)
+
+
+def meeting_ics(meeting: Meeting, method: str = ics.METHOD_PUBLISH) -> bytes:
+    """A published copy leaves the attendee list out; an invitation (REQUEST / CANCEL) has it."""
+    return ics.build_calendar([ics_event(meeting, with_attendees=method != ics.METHOD_PUBLISH)], method=method)
 
 
 # Members who said they would (or might) come: a change of date or place, or a cancellation,

@@ -208,6 +208,12 @@ def is_following(user, obj) -> bool:
     return bool(db.session.scalar(select(exists().where(Follow.user_id == user.id, _target_clause(obj)))))
 
 
+def followed_ids(user, model: type) -> set[int]:
+    """The ids of the ``model`` objects (a registered target) that ``user`` follows."""
+    return set(db.session.scalars(select(Follow.target_id).where(
+        Follow.user_id == user.id, Follow.target_type == model.__notification_type__)))
+
+
 def follower_count(obj) -> int:
     return db.session.scalar(select(func.count(Follow.id)).where(_target_clause(obj))) or 0
 

@@ -14,3 +14,21 @@
   allDay.addEventListener("change", sync);
   sync();
 })();
+
+// "Mon agenda": "Tous les types d'événements" ticks every kind, and stays ticked only while every
+// kind is. Without JavaScript the server reads the box as "every kind" all the same.
+(function () {
+  "use strict";
+  var all = document.getElementById("all_kinds");
+  var list = document.getElementById("kind_ids");
+  if (!all || !list) { return; }
+  var kinds = Array.prototype.slice.call(list.querySelectorAll("input[type=checkbox]"));
+  all.addEventListener("change", function () {
+    kinds.forEach(function (box) { box.checked = all.checked; });
+  });
+  kinds.forEach(function (box) {
+    box.addEventListener("change", function () {
+      all.checked = kinds.every(function (k) { return k.checked; });
+    });
+  });
+})();

@@ -50,8 +50,10 @@ def test_all_day_event_uses_dates(client, login_as, app):
         db.session.commit()
         event_id = event.id
     (vevent,) = _vevents(client.get(f"/events/{event_id}.ics").data)
+    # Two days across the change to summer time (28 March 2027): still two whole days.
     assert vevent.decoded("DTSTART") == date(2027, 3, 27)
     assert vevent.decoded("DTEND") == date(2027, 3, 29)
+    assert vevent["DTEND"].params["VALUE"] == "DATE"
 
 
 def _new_feed(client, scope="mine") -> str:
@@ -127,24 +129,62 @@ def test_feed_of_a_deactivated_member_stops(client, login_as, app):
     assert app.test_client().get(path).status_code == 404
 
 
-def test_feed_includes_my_meetings(client, login_as, app):
+def test_feed_includes_my_meetings_as_their_invitations_describe_them(client, login_as, make_user, app, smtp):
+    from network_space.core import ics
+    from network_space.meetings import services as meeting_services
     from network_space.meetings.models import Meeting, MeetingInvitee
 
     me = login_as("member")
     start = paris_to_utc(date.today() + timedelta(days=9), time(14))
     with app.app_context():
+        organiser = db.session.get(User, make_user("coanimator", full_name="Claire Dumas").id)
         meeting = Meeting(title="Réunion plénière du réseau", status="scheduled", starts_at=start,
-                          ends_at=start + timedelta(hours=2), place="Grenoble")
+                          ends_at=start + timedelta(hours=2), place="Grenoble", description="Ordre du jour à venir",
+                          ical_sequence=2)
+        meeting.organisers = [organiser]
         db.session.add(meeting)
         db.session.flush()
         db.session.add(MeetingInvitee(meeting_id=meeting.id, user_id=me.id))
         db.session.add(Meeting(title="Réunion d'un autre groupe", status="scheduled", starts_at=start,
                                ends_at=start + timedelta(hours=1)))
+        db.session.flush()
+        meeting_services.send_calendar(meeting, ics.METHOD_REQUEST, [db.session.get(User, me.id)])
         db.session.commit()
+        deliver_pending()
     path = _new_feed(client)
     vevents = _vevents(app.test_client().get(path).data)
     assert [str(v["SUMMARY"]) for v in vevents] == ["Réunion plénière du réseau"]
-    assert str(vevents[0]["UID"]).startswith("meeting-")
+    (message,) = smtp.to(me.email)
+    (attachment,) = list(message.iter_attachments())
+    (invited,) = _vevents(attachment.get_payload(decode=True))
+    # Both come from meetings.services.ics_event: the same entry, the invitation adding attendees.
+    for name in ("UID", "SEQUENCE", "SUMMARY", "DTSTART", "DTEND", "DESCRIPTION", "LOCATION", "URL", "STATUS",
+                 "ORGANIZER"):
+        assert vevents[0][name].to_ical() == invited[name].to_ical(), name
+    assert str(vevents[0]["UID"]).startswith("meeting-") and int(vevents[0]["SEQUENCE"]) == 2
+    assert "ATTENDEE" in invited and "ATTENDEE" not in vevents[0]
+
+
+def test_all_day_event_in_the_feed_uses_dates(client, login_as, app):
+    me = login_as("member")
+    today = date.today()
+    with app.app_context():
+        event = Event(title="Salon de l'inclusion", kind="forum", all_day=True, status="planned", sequence=0,
+                      starts_at=paris_to_utc(today + timedelta(days=20), time(0)),
+                      ends_at=paris_to_utc(today + timedelta(days=22), time(0)))
+        db.session.add(event)
+        db.session.flush()
+        db.session.add(Registration(event_id=event.id, user_id=me.id, status="registered"))
+        db.session.commit()
+    data = app.test_client().get(_new_feed(client)).data
+    (vevent,) = _vevents(data)
+    assert vevent.decoded("DTSTART") == today + timedelta(days=20)
+    assert vevent.decoded("DTEND") == today + timedelta(days=22)  # exclusive: a two-day event
+    assert vevent["DTSTART"].params["VALUE"] == "DATE" and "TZID" not in vevent["DTSTART"].params
+    assert [str(c["TZID"]) for c in Calendar.from_ical(data).walk("VTIMEZONE")] == ["Europe/Paris"]
+    expanded = recurring_ical_events.of(Calendar.from_ical(data)).at(today + timedelta(days=21))
+    assert [str(e["SUMMARY"]) for e in expanded] == ["Salon de l'inclusion"]
+    assert recurring_ical_events.of(Calendar.from_ical(data)).at(today + timedelta(days=22)) == []
 
 
 def test_change_email_carries_the_updated_ics(ctx, make_user, make_event, smtp):

@@ -1,4 +1,4 @@
-"""What members hear about events: new events they are interested in, changes, cancellations,
+"""What members hear about events: new events of a kind or territory they follow, changes, cancellations,
 waiting-list promotion, and the J-7 / J-1 reminders (each once, moved with the event)."""
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from sqlalchemy import select
 from network_space.accounts.models import Territory, User
 from network_space.core.models import utcnow
 from network_space.events import services
-from network_space.events.models import Event
+from network_space.events.models import Event, EventKind
 from network_space.extensions import db
 from network_space.notifications.models import Notification, ScheduledJob
 from network_space.notifications.outbox import deliver_pending
+from network_space.notifications.services import follow
 from network_space.notifications.scheduler import run_due_jobs
 from tests.helpers import csrf_token
 
@@ -32,7 +33,11 @@ def _jobs(event_id: int) -> dict[str, ScheduledJob]:
     return {job.key: job for job in rows}
 
 
-def test_interests_choose_who_hears_about_new_events(client, login_as, make_user, app):
+def _kind(code: str) -> EventKind:
+    return db.session.scalar(select(EventKind).where(EventKind.code == code))
+
+
+def test_followed_kinds_and_territories_choose_who_hears_about_new_events(client, login_as, make_user, app):
     with app.app_context():
         vercors = Territory(name="CC du Massif du Vercors (test)", sector="sud")
         trieves = Territory(name="CC du Trièves (test)", sector="sud")
@@ -41,15 +46,20 @@ def test_interests_choose_who_hears_about_new_events(client, login_as, make_user
         vercors_id, trieves_id = vercors.id, trieves.id
     by_territory = login_as("member")
     token = csrf_token(client.get("/events/mon-agenda").get_data(as_text=True))
-    response = client.post("/events/mon-agenda/interets", data={"csrf_token": token, "territory_ids": str(vercors_id)})
+    response = client.post("/events/mon-agenda/suivis", data={"csrf_token": token, "territory_ids": str(vercors_id)})
     assert response.status_code == 302
     page = client.get("/events/mon-agenda").get_data(as_text=True)
     assert re.search(r'<input checked id="territory_ids-\d+" name="territory_ids" type="checkbox" value="%d">' % vercors_id, page)
     assert 'value="%d">' % trieves_id in page
-    by_kind, everything, nothing = make_user(), make_user(), make_user()
+    by_kind, both, everything, nothing = make_user(), make_user(), make_user(), make_user()
     with app.app_context():
-        services.set_interests(db.session.get(User, by_kind.id), services.Interests(kinds=["site_visit"]))
-        services.set_interests(db.session.get(User, everything.id), services.Interests(all_events=True))
+        vercors = db.session.get(Territory, vercors_id)
+        follow(db.session.get(User, by_kind.id), _kind("site_visit"))
+        follow(db.session.get(User, both.id), _kind("site_visit"))
+        follow(db.session.get(User, both.id), vercors)
+        for kind in db.session.scalars(select(EventKind)):
+            follow(db.session.get(User, everything.id), kind)
+        db.session.commit()
         creator = db.session.get(User, make_user("coanimator").id)
         start = utcnow() + timedelta(days=30)
         services.create_event(services.EventInput(title="Visite chantier Villard-de-Lans", kind="site_visit",
@@ -60,10 +70,45 @@ def test_interests_choose_who_hears_about_new_events(client, login_as, make_user
         told = {}
         for n in db.session.scalars(select(Notification).where(Notification.kind == "event.created")):
             told.setdefault(n.user_id, []).append(n.title)
-    assert sorted(told[by_territory.id]) == ["Visite chantier Villard-de-Lans"]
-    assert sorted(told[by_kind.id]) == ["Visite chantier Villard-de-Lans"]
+    assert told[by_territory.id] == ["Visite chantier Villard-de-Lans"]
+    assert told[by_kind.id] == ["Visite chantier Villard-de-Lans"]
+    assert told[both.id] == ["Visite chantier Villard-de-Lans"]  # kind and territory: told once
     assert sorted(told[everything.id]) == ["Forum Mens", "Visite chantier Villard-de-Lans"]
     assert nothing.id not in told
+
+
+def test_all_kinds_choice_follows_every_kind(client, login_as, app):
+    with app.app_context():
+        closed = Territory(name="Ancien territoire (test)", sector="nord", active=False)
+        db.session.add(closed)
+        db.session.commit()
+        closed_id = closed.id
+    me = login_as("member")
+    with app.app_context():
+        follow(db.session.get(User, me.id), db.session.get(Territory, closed_id))
+        db.session.commit()
+    token = csrf_token(client.get("/events/mon-agenda").get_data(as_text=True))
+    # "Tous les types" wins over the boxes (without JavaScript, they may not all be ticked).
+    client.post("/events/mon-agenda/suivis", data={"csrf_token": token, "all_kinds": "y", "kind_ids": []})
+    with app.app_context():
+        user = db.session.get(User, me.id)
+        assert services.followed_kinds_and_territories(user) == (
+            set(db.session.scalars(select(EventKind.id))), {closed_id})
+    page = client.get("/events/mon-agenda").get_data(as_text=True)
+    assert re.search(r'<input checked id="all_kinds" name="all_kinds" type="checkbox"', page)
+    assert '<label for="all_kinds">Tous les types d\'événements</label>' in page
+
+    with app.app_context():
+        forum_id = _kind("forum").id
+    client.post("/events/mon-agenda/suivis", data={"csrf_token": token, "kind_ids": str(forum_id)})
+    with app.app_context():
+        # The inactive territory is not offered, so its follow is left alone.
+        assert services.followed_kinds_and_territories(db.session.get(User, me.id)) == ({forum_id}, {closed_id})
+    page = client.get("/events/mon-agenda").get_data(as_text=True)
+    assert not re.search(r'<input checked id="all_kinds"', page)
+    response = client.post("/events/mon-agenda/suivis", data={"csrf_token": token, "kind_ids": "999999"})
+    assert response.status_code == 302
+    assert "Choix invalide" in client.get("/events/mon-agenda").get_data(as_text=True)
 
 
 def test_reminders_j7_and_j1_sent_once(ctx, make_user, make_event, smtp):
