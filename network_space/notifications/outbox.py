@@ -12,13 +12,15 @@ import json
 import secrets
 import smtplib
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_mail import Message
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, or_, select, text, update
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, bindparam, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.core.models import UTCDateTime, utcnow
@@ -199,26 +201,49 @@ def deliver_pending(batch_size: int = 100) -> DeliveryReport:
         socket.setdefaulttimeout(previous_timeout)
 
 
+# The sent mark, built once: it runs once per message.
+_MARK_SENT = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("sent_id"))
+    .values(status=STATUS_SENT, sent_at=bindparam("sent_when"), attempts=OutboxMessage.attempts + 1,
+            last_error=None, lease_token=None, lease_until=None)
+)
+
+
+@contextmanager
+def _marks_connection():
+    """The connection the sent marks of a batch go through (see _mark_sent). On PostgreSQL its
+    commits do not wait for the WAL flush; the setting is undone before the pool gets it back."""
+    with db.engine.connect() as connection:
+        postgresql = connection.dialect.name == "postgresql"
+        if postgresql:
+            connection.exec_driver_sql("SET synchronous_commit TO OFF")
+            connection.commit()
+        try:
+            yield connection
+        finally:
+            if postgresql:
+                try:
+                    connection.rollback()
+                    connection.exec_driver_sql("RESET synchronous_commit")
+                    connection.commit()
+                except SQLAlchemyError:
+                    connection.invalidate()
+
+
 def _mark_sent(connection, message_id: int) -> None:
     """Commit the sent mark of one message right after the SMTP server accepted it, so a worker
     killed at any point re-sends nothing (at most the one message whose answer it never got).
 
     The mark goes through a connection of its own, held for the batch: committing the worker's
     session instead would expire every object the session holds, once per message. The commit
-    does not wait for a disk flush (PostgreSQL: synchronous_commit off for this transaction;
+    does not wait for a disk flush (PostgreSQL: synchronous_commit off on that connection;
     SQLite: WAL with synchronous=NORMAL, see extensions.py): once it returns the mark is visible
     and survives anything that happens to the worker; only a crash of the database server or of
     the machine in the next fraction of a second could undo it.
     """
-    with connection.begin():
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        connection.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(status=STATUS_SENT, sent_at=utcnow(), attempts=OutboxMessage.attempts + 1, last_error=None,
-                    lease_token=None, lease_until=None)
-        )
+    connection.execute(_MARK_SENT, {"sent_id": message_id, "sent_when": utcnow()})
+    connection.commit()
 
 
 def _deliver(batch_size: int) -> DeliveryReport:
@@ -240,7 +265,7 @@ def _deliver(batch_size: int) -> DeliveryReport:
         # Built before the first commit expires the batch's objects, so sending reloads nothing.
         outgoing = [(message, message.id, _to_flask_mail(message)) for message in batch]
         try:
-            with db.engine.connect() as marks:
+            with _marks_connection() as marks:
                 for message, message_id, mail in outgoing:
                     try:
                         connection.send(mail)
