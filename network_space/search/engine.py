@@ -7,18 +7,21 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 from datetime import timezone
 from typing import Any, Iterable
 
 from markupsafe import Markup
 from sqlalchemy import select
 from whoosh import qparser, query as wq
-from whoosh.highlight import Highlighter, HtmlFormatter, PinpointFragmenter
+from whoosh.analysis import Token
+from whoosh.highlight import Highlighter, HtmlFormatter, PinpointFragmenter, top_fragments
 
 from network_space.core.permissions import ROLE_COANIMATOR, has_role
 from network_space.extensions import db
-from network_space.search import index as search_index
-from network_space.search.analysis import fold
+from network_space.search import docsets, index as search_index
+from network_space.search.analysis import fold, iter_words
+from network_space.search.docsets import DocSets
 from network_space.search.registry import AUDIENCE_MEMBERS, get_type
 
 log = logging.getLogger(__name__)
@@ -114,21 +117,22 @@ def parse_query(schema, text: str):
     return q
 
 
-def audience_filter(user):
-    if has_role(user, ROLE_COANIMATOR):
-        return None
-    return wq.Term("audience", AUDIENCE_MEMBERS)
-
-
-def _facet_filter(facets: dict[str, Iterable[str]] | None) -> list:
+def _allowed(sets: DocSets, user, kinds, facets):
+    """The documents ``user`` may get for these kinds and facet values; None: no restriction.
+    Values of one field are OR-ed, fields AND-ed."""
     clauses = []
+    if kinds:
+        clauses.append(reduce(lambda a, b: a | b, (sets.value("kind", k) for k in kinds)))
     for name, values in (facets or {}).items():
-        if name not in search_index.FACET_FIELDS:
-            continue
-        values = [v for v in values if v]
+        values = [v for v in values if v] if name in search_index.FACET_FIELDS else []
         if values:
-            clauses.append(wq.Or([wq.Term(name, v.lower() if name == "tags" else v) for v in values]))
-    return clauses
+            clauses.append(reduce(lambda a, b: a | b, (sets.value(name, v.lower() if name == "tags" else v) for v in values)))
+    if not has_role(user, ROLE_COANIMATOR):
+        clauses.append(sets.value("audience", AUDIENCE_MEMBERS))
+    if not clauses:
+        return None
+    clauses.sort(key=len)
+    return reduce(lambda a, b: a & b, clauses)
 
 
 def search(
@@ -152,12 +156,11 @@ def search(
     # Only the index reading is guarded: errors in the database re-check or in a type's
     # callbacks are bugs and must surface as such.
     try:
-        ix = search_index.open_index()
-        if ix is None:
-            results.available = False
-            return results
-        with ix.searcher() as searcher:
-            raw_hits = _run(searcher, ix.schema, results, text, user, kinds, facets, tuple(facet_fields))
+        with search_index.shared_searcher() as searcher:
+            if searcher is None:
+                results.available = False
+                return results
+            raw_hits = _run(searcher, searcher.schema, results, text, user, kinds, facets, tuple(facet_fields))
     except Exception as error:  # noqa: BLE001 - a damaged index must never break a page: it is rebuildable
         search_index.close_leaked_files(error)
         log.error("search: the index could not be read (%s: %s); run `flask search reindex`",
@@ -170,55 +173,87 @@ def search(
 def _run(searcher, schema, results, text, user, kinds, facets, facet_fields) -> list[tuple[dict, str]]:
     """Fill totals, facets and suggestion; return the page's (stored fields, snippet) pairs."""
     q = parse_query(schema, text)
-    clauses = [c for c in [audience_filter(user)] if c is not None] + _facet_filter(facets)
-    if kinds:
-        clauses.append(wq.Or([wq.Term("kind", k) for k in kinds]))
-    filter_q = wq.And(clauses) if clauses else None
-    kwargs = dict(filter=filter_q, terms=True)
-    if results.sort == SORT_DATE:
-        kwargs.update(sortedby="date", reverse=True)
-    page = searcher.search_page(q, results.page, pagelen=results.per_page, **kwargs)
-    results.total = page.total
-    results.page = page.pagenum
-    hits = page.results
-    hits.highlighter = Highlighter(fragmenter=PinpointFragmenter(maxchars=220, surround=60, autotrim=True),
-                                   formatter=HtmlFormatter(tagname="mark", between=" … "))
-    if facet_fields:
-        matched = set(searcher.docs_for_query(wq.And([q, filter_q]) if filter_q is not None else q))
-        for name in facet_fields:
-            counts = ((value, len(matched & ids)) for value, ids in _facet_postings(searcher, name))
-            values = sorted(((v, n) for v, n in counts if n and v), key=lambda kv: (-kv[1], kv[0]))
-            results.facets[name] = values[:MAX_FACET_VALUES]
-    if text and not isinstance(q, wq.Every):
-        results.suggestion = _suggest(searcher, text)
+    sets = docsets.for_searcher(searcher, search_index.index_path())
+    allowed = _allowed(sets, user, kinds, facets)
+    matched = sets.matching(q)
+    if allowed is not None:
+        matched = matched & allowed
+    results.total = len(matched)
+    results.page = min(results.page, max(1, results.pages))
+    first = (results.page - 1) * results.per_page
+    wanted = first + results.per_page
+    if results.sort == SORT_DATE or isinstance(q, wq.Every):
+        docnums = sets.newest_first(matched, wanted)[first:]
+    else:
+        docnums = sets.best(q, matched, wanted)[first:]
+    for name in facet_fields:
+        counts = ((value, len(matched & docs)) for value, docs in sets.field_values(name))
+        values = sorted(((v, n) for v, n in counts if n and v), key=lambda kv: (-kv[1], kv[0]))
+        results.facets[name] = values[:MAX_FACET_VALUES]
     highlight = bool(text) and not isinstance(q, wq.Every)
-    return [(hit.fields(), (hit.highlights("body") or hit.highlights("summary")) if highlight else "") for hit in page]
+    if highlight:
+        results.suggestion = _suggest(searcher, text)
+    terms = {btext.decode("utf-8") for btext in _snippet_terms(q, searcher)} if highlight else set()
+    # One per page: the formatter numbers the words it meets (class="term0"…) across its calls.
+    highlighter = Highlighter(fragmenter=PinpointFragmenter(maxchars=220, surround=60, autotrim=True),
+                              formatter=HtmlFormatter(tagname="mark", between=" … "))
+    pages = []
+    for docnum in docnums:
+        fields = searcher.stored_fields(docnum)
+        pages.append((fields, _snippet(fields.get(search_index.SNIPPET_FIELD) or "", terms, highlighter)))
+    return pages
 
 
-# Facet counts are set intersections: the matched documents with each facet value's documents.
-# Those per-value sets depend only on the index version, so they are kept until it changes.
-_facet_cache: dict = {"key": None, "fields": {}}
-
-
-def _facet_postings(searcher, name: str) -> list[tuple[str, frozenset]]:
+def _snippet_terms(q, searcher) -> set[bytes]:
+    """The terms of the query that exist in the snippet field (prefixes expanded), minus those
+    only wanted absent (NOT x)."""
     reader = searcher.reader()
-    key = (str(search_index.index_path().resolve()), reader.generation(), reader.doc_count_all())
-    if _facet_cache["key"] != key:
-        _facet_cache.update(key=key, fields={})
-    fields = _facet_cache["fields"]
-    if name not in fields:
-        field = searcher.schema[name]
-        fields[name] = [
-            (field.from_bytes(term), frozenset(reader.postings(name, term).all_ids()))
-            for term in reader.lexicon(name)
-        ]
-    return fields[name]
+    negated, nodes = set(), [q]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, wq.Not):
+            negated |= _field_terms(node.query, reader)
+        elif isinstance(node, wq.AndNot):
+            negated |= _field_terms(node.b, reader)
+        nodes.extend(node.children())
+    return _field_terms(q, reader) - negated
+
+
+def _field_terms(q, reader, fieldname: str = search_index.SNIPPET_FIELD) -> set[bytes]:
+    # Not Query.existing_terms(): in Whoosh 2.7.4 its loop variable overwrites its `fieldname`
+    # argument, so it skips the leaves of every field after the first one it meets.
+    field, found = reader.schema[fieldname], set()
+    for leaf in q.leaves():
+        for name, text in leaf.expanded_terms(reader, phrases=True):
+            if name == fieldname:
+                btext = text if isinstance(text, bytes) else field.to_bytes(text)
+                if (name, btext) in reader:
+                    found.add(btext)
+    return found
+
+
+# Snippets look for the query's words in the first characters of a long text only: enough for
+# nearly every hit, and a bounded cost per page whatever the size of the files.
+SNIPPET_SCAN_CHARS = 60_000
+
+
+def _snippet(text: str, terms: set[str], highlighter: Highlighter) -> str:
+    """Up to three fragments of ``text`` around the words whose indexed term the query holds."""
+    if not terms or not text:
+        return ""
+    tokens = [Token(text=term, pos=i, startchar=start, endchar=end, matched=True)
+              for i, (term, start, end) in enumerate(iter_words(text[:SNIPPET_SCAN_CHARS])) if term in terms]
+    if not tokens:
+        return ""
+    fragments = highlighter.fragmenter.fragment_matches(text, tokens)
+    fragments = top_fragments(fragments, 3, highlighter.scorer, highlighter.order)
+    return highlighter.formatter.format(fragments)
 
 
 def _checked_hits(stored: list[tuple[dict, str]], user) -> list[Hit]:
     """Only hits whose object still exists and which ``user`` may see, now, in the database."""
     ids_by_kind: dict[str, list[int]] = defaultdict(list)
-    for fields, _snippet in stored:
+    for fields, _text in stored:
         ids_by_kind[fields["kind"]].append(fields["obj_id"])
     objects: dict[tuple[str, int], Any] = {}
     for kind, ids in ids_by_kind.items():
@@ -259,7 +294,9 @@ def _suggest(searcher, text: str) -> str | None:
         if len(folded) < 4 or word.isupper() or reader.frequency("spell", folded) > 0:
             out.append(word)
             continue
-        suggestions = corrector.suggest(folded, limit=1, maxdist=2)
+        # prefix=1: candidates share the first letter (people rarely mistype it), which spares
+        # an edit distance with every word of the vocabulary.
+        suggestions = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
         if suggestions and suggestions[0] != folded:
             out.append(suggestions[0])
             changed = True

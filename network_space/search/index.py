@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,7 +21,9 @@ from whoosh.index import LockError  # noqa: F401 - re-exported for the queue
 
 from network_space.search.analysis import french_analyzer, spelling_analyzer
 
-INDEX_NAME = "MAIN"
+# The schema's version is in the index name: after an upgrade that changes the schema, the old
+# index is not opened (search says it is being rebuilt) and the worker rebuilds it.
+INDEX_NAME = "MAIN2"
 # Whoosh raises many kinds of errors on a damaged or half-written index.
 INDEX_ERRORS = (whoosh_index.IndexError, OSError, EOFError, ValueError, KeyError, IndexError, TypeError)
 
@@ -31,12 +35,14 @@ def make_schema() -> Schema:
         kind=ID(stored=True, sortable=True),
         obj_id=STORED(),
         title=TEXT(analyzer=fr, stored=True, field_boost=4.0),
-        # chars=True: snippets are cut around the stored character offsets of the matched terms,
-        # instead of re-analysing every hit's text at query time.
-        summary=TEXT(analyzer=fr, stored=True, field_boost=1.5, chars=True),
-        body=TEXT(analyzer=fr, stored=True, chars=True),
+        # One analysed field for the running text (summary, then body): a query word costs one
+        # posting list instead of one per source field, at indexing and at query time. Positions
+        # (for phrases) but no character offsets: those would triple the postings to read for
+        # every query; snippets find their words again in the stored text (engine._snippet).
+        content=TEXT(analyzer=fr, stored=True),
+        # Short labels worth more than running text: tags, sectors, category, territory, author.
         keywords=TEXT(analyzer=fr, field_boost=2.0),
-        author=TEXT(analyzer=fr, stored=True),
+        summary=STORED(),
         tags=KEYWORD(commas=True, lowercase=True, stored=True),
         sectors=KEYWORD(commas=True, stored=True),
         category=ID(stored=True, sortable=True),
@@ -49,8 +55,9 @@ def make_schema() -> Schema:
     )
 
 
-# The full-text fields a user query searches.
-TEXT_FIELDS = ("title", "summary", "body", "keywords", "author")
+# The full-text fields a user query searches; snippets come from SNIPPET_FIELD.
+TEXT_FIELDS = ("title", "keywords", "content")
+SNIPPET_FIELD = "content"
 FACET_FIELDS = ("category", "subtype", "tags", "sectors", "territory", "year", "kind")
 MULTI_VALUED = {"tags", "sectors"}
 
@@ -79,12 +86,57 @@ def open_index():
     return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
 
 
+# One searcher per process, kept open between requests: opening one reads every segment's
+# term and length files (tens of milliseconds on a large index). Whoosh readers seek shared file
+# objects, so the threads of a process take turns.
+_shared: dict = {"target": None, "searcher": None}
+_shared_lock = threading.RLock()
+
+
+@contextmanager
+def shared_searcher():
+    """A searcher on the current index version (None when there is no index), refreshed when
+    the index changes. A failure while it is in use drops it, so the next search reopens."""
+    with _shared_lock:
+        path = index_path()
+        if not path.exists() or not whoosh_index.exists_in(str(path), indexname=INDEX_NAME):
+            _drop_shared()
+            yield None
+            return
+        # The version directory behind the link: a rebuild swapped in means another target.
+        target = os.path.realpath(path)
+        try:
+            if _shared["target"] == target:
+                searcher = _shared["searcher"].refresh()
+            else:
+                _drop_shared()
+                searcher = whoosh_index.open_dir(target, indexname=INDEX_NAME).searcher()
+            _shared.update(target=target, searcher=searcher)
+            yield searcher
+        except BaseException:
+            _drop_shared()
+            raise
+
+
+def _drop_shared() -> None:
+    searcher = _shared["searcher"]
+    _shared.update(target=None, searcher=None)
+    if searcher is not None:
+        try:
+            searcher.close()
+        except Exception:  # noqa: BLE001 - a damaged index may fail to close; it is dropped anyway
+            pass
+
+
 def open_or_create_index():
-    """For writers: an empty index is created on first use (a fresh site has nothing to index)."""
+    """For writers: an empty index is created on first use (a fresh site has nothing to index);
+    None while an index of an older schema waits for its rebuild."""
     ix = open_index()
     if ix is not None:
         return ix
     path = index_path()
+    if _holds_older_schema(path):
+        return None  # an upgrade changed the schema: the worker's rebuild will apply the changes
     target = new_version_dir(path)
     ix = whoosh_index.create_in(str(target), make_schema(), indexname=INDEX_NAME)
     if path.is_symlink() and not path.exists():
@@ -95,6 +147,11 @@ def open_or_create_index():
         shutil.rmtree(target, ignore_errors=True)
         return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
     return ix
+
+
+def _holds_older_schema(path: Path) -> bool:
+    # Whoosh names its table of contents _<index name>_<generation>.toc.
+    return path.exists() and any(not toc.name.startswith(f"_{INDEX_NAME}_") for toc in path.glob("_*.toc"))
 
 
 def create_index_in(target: Path):
@@ -157,15 +214,15 @@ def to_fields(kind: str, obj_id: int, document: dict) -> dict:
     title = document.get("title") or ""
     summary = document.get("summary") or ""
     body = document.get("body") or ""
+    author = document.get("author") or ""
     fields = {
         "uid": f"{kind}:{obj_id}",
         "kind": kind,
         "obj_id": obj_id,
         "title": title,
         "summary": summary,
-        "body": body,
-        "keywords": " ".join(tags + sectors + [document.get("category") or "", document.get("territory") or ""]),
-        "author": document.get("author") or "",
+        "content": "\n\n".join(part for part in (summary, body) if part),
+        "keywords": " ".join(tags + sectors + [document.get("category") or "", document.get("territory") or "", author]),
         "tags": ",".join(tags),
         "sectors": ",".join(sectors),
         "audience": document.get("audience") or "member",

@@ -144,6 +144,9 @@ def _apply(session: Session, pairs: set[tuple[str, int]], row_ids: list[int], ti
     if timeout is None:
         timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 2.0)
     ix = search_index.open_or_create_index()
+    if ix is None:
+        log.info("search: the index is being rebuilt for a new schema; %d change(s) left for it", len(pairs))
+        return 0
     try:
         writer = ix.writer(timeout=timeout, delay=0.05)
     except search_index.LockError:

@@ -81,7 +81,7 @@ def test_enqueue_refuses_unknown_kind(ctx):
 def _hold_lock(path, locked, release):
     from whoosh import index
 
-    ix = index.open_dir(path, indexname="MAIN")
+    ix = index.open_dir(path, indexname=search_index.INDEX_NAME)
     writer = ix.writer()
     locked.set()
     release.wait(30)
@@ -157,6 +157,28 @@ def test_cli_status_and_reindex(app, make_user):
     result = runner.invoke(args=["search", "status"])
     assert result.exit_code == 0, result.output
     assert "accounts.member" in result.output and "Modifications en attente : 0" in result.output
+
+
+def test_an_index_of_an_older_schema_waits_for_the_workers_rebuild(ctx, make_user):
+    import os
+
+    from whoosh import fields, index as whoosh_index
+
+    from network_space.notifications.worker import run_once
+
+    viewer = make_user("member")
+    search_index.remove_index()
+    old = search_index.new_version_dir()
+    whoosh_index.create_in(str(old), fields.Schema(uid=fields.ID(unique=True), body=fields.TEXT()), indexname="MAIN")
+    os.symlink(old, search_index.index_path())
+    assert find(viewer, "Lambert").available is False
+    make_user("member", full_name="Inès Lambert")
+    # Not written into the old index: kept for the rebuild.
+    assert db.session.scalar(select(func.count(SearchQueue.id))) == 1
+    run_once()
+    results = find(viewer, "Lambert")
+    assert results.available and kinds_and_titles(results) == [("accounts.member", "Inès Lambert")]
+    assert db.session.scalar(select(func.count(SearchQueue.id))) == 0
 
 
 def test_search_page_with_missing_or_corrupt_index(client, login_as, app):
