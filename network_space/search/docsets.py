@@ -185,7 +185,7 @@ class DocSets:
     def best(self, q, docs, count: int) -> list[int]:
         """The ``count`` best-scored of ``docs`` for ``q``: the sum of the BM25F scores of the
         query's wanted terms (as Whoosh sums the scores of the matchers of And and Or), times
-        their boosts."""
+        their boosts. A phrase scores as its words (Whoosh has its own span statistics)."""
         scores: dict[int, float] = defaultdict(float)
         for fieldname, btext, boost in self._scored_terms(q):
             term_docs, term_scores = self._postings(fieldname, btext)

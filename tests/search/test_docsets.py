@@ -1,0 +1,76 @@
+"""The set-algebra evaluation of queries gives exactly Whoosh's own matches and ranking."""
+import random
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.writing import NO_MERGE
+
+from network_space.search import docsets
+from network_space.search.analysis import iter_words
+from network_space.search.engine import clean_query, parse_query
+from network_space.search.index import make_schema
+
+WORDS = ("clause sociale insertion facilitateur marché réservé bailleur social heures cahier des charges "
+         "assemblée générale Isère événement ESAT handicap jeunes qualification propreté voirie").split()
+QUERIES = ("insertion", "clause sociale", "facilitateurs", "Isere", "assemblee", '"cahier des charges"',
+           '"assemblée générale"', "clause OU handicap", "propreté SAUF voirie", "NON voirie", "fac*",
+           "inser?ion", "jeunes qualification ESAT", "(clause OU bailleur) ET heures", "mot-absent",
+           '"charges cahier"')
+
+
+@pytest.fixture()
+def searcher(tmp_path):
+    """A real index of 300 documents in three segments, with deletions."""
+    rng = random.Random(7)
+    ix = whoosh_index.create_in(str(tmp_path), make_schema(), indexname="T")
+    for segment in range(3):
+        writer = ix.writer()
+        for n in range(100):
+            i = segment * 100 + n
+            words = [rng.choice(WORDS) for _ in range(rng.randint(5, 60))]
+            writer.add_document(uid=f"t:{i}", kind="t", obj_id=i, title=" ".join(words[:4]),
+                                content=" ".join(words[4:]), keywords=rng.choice(WORDS))
+        writer.commit(merge=False) if segment < 2 else writer.commit(mergetype=NO_MERGE)
+    writer = ix.writer()
+    for i in range(0, 300, 7):
+        writer.delete_by_term("uid", f"t:{i}")
+    writer.commit(mergetype=NO_MERGE)
+    with ix.searcher() as s:
+        assert len(s.reader().leaf_readers()) == 3 and s.reader().has_deletions()
+        yield s
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_matches_are_whooshs(searcher, tmp_path, text):
+    q = parse_query(searcher.schema, clean_query(text))
+    sets = docsets.for_searcher(searcher, tmp_path)
+    assert set(sets.matching(q)) == set(searcher.docs_for_query(q))
+
+
+# Not for NON alone (nothing to score) nor phrases: Whoosh scores a phrase by its own span
+# statistics, docsets by the sum of its words' scores, among the documents holding the phrase.
+@pytest.mark.parametrize("text", [q for q in QUERIES if "NON" not in q and '"' not in q])
+def test_ranking_is_whooshs(searcher, tmp_path, text):
+    q = parse_query(searcher.schema, clean_query(text))
+    sets = docsets.for_searcher(searcher, tmp_path)
+    matched = sets.matching(q)
+    ours = sets.best(q, matched, 15)
+    theirs = searcher.search(q, limit=None, scored=True)
+    scores = {hit.docnum: hit.score for hit in theirs}
+    # The same documents in the same order, up to ties (equal scores may come in any order).
+    assert [round(scores[d], 6) for d in ours] == [round(s, 6) for s in sorted(scores.values(), reverse=True)[:15]]
+
+
+def test_phrases_need_the_words_side_by_side(searcher, tmp_path):
+    sets = docsets.for_searcher(searcher, tmp_path)
+    phrase = sets.matching(parse_query(searcher.schema, '"cahier des charges"'))
+    words = sets.matching(parse_query(searcher.schema, "cahier charges"))
+    assert phrase and phrase < words
+
+    def side_by_side(text):  # stop words ("des") take no position
+        terms = [term for term, _start, _end in iter_words(text)]
+        return any(pair == ("cahi", "charg") for pair in zip(terms, terms[1:]))
+
+    for docnum in words:
+        fields = searcher.stored_fields(docnum)
+        assert (docnum in phrase) == (side_by_side(fields["title"]) or side_by_side(fields["content"]))
