@@ -44,7 +44,7 @@ def fold(text: str) -> str:
     return text.lower().translate(accent_map)
 
 
-_WORD = re.compile(_TOKEN)
+_WORDS = re.compile(_TOKEN.replace("(", "(?:"))  # the same tokens, as findall() strings
 _ANALYZER = french_analyzer()
 
 
@@ -55,9 +55,14 @@ def index_term(word: str) -> str | None:
     return next((token.text for token in _ANALYZER(word)), None)
 
 
-def iter_words(text: str):
-    """(term, start, end) of each indexed word of ``text``, as french_analyzer() cuts it."""
-    for match in _WORD.finditer(text):
-        term = index_term(match.group())
-        if term is not None:
-            yield term, match.start(), match.end()
+def find_terms(text: str, terms: set[str]) -> list[tuple[str, int, int]]:
+    """(term, start, end) of the words of ``text`` that french_analyzer() indexes as one of
+    ``terms``. The distinct words are listed by the regex engine, and only those that match
+    are searched again for their places: a long text costs little more than one findall()."""
+    wanted = {word for word in set(_WORDS.findall(text)) if index_term(word) in terms}
+    if not wanted:
+        return []
+    # Whole tokens only: not "abc" inside "abc.def" or "abcd".
+    alternatives = "|".join(re.escape(word) for word in sorted(wanted, key=len, reverse=True))
+    places = re.compile(rf"(?<![\w.])(?:{alternatives})(?!\.?\w)")
+    return [(index_term(m.group()), m.start(), m.end()) for m in places.finditer(text)]

@@ -23,8 +23,6 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
-# Postings kept per process, 12 bytes each (a document number and a score).
-DEFAULT_MAX_CACHED_POSTINGS = 4_000_000
 MULTI_TERM_QUERIES = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Variations)
 
 
@@ -282,9 +280,10 @@ _current: dict = {"key": None, "cache": None}
 _current_lock = threading.Lock()
 
 
-def for_searcher(searcher, index_dir: Path, max_postings: int = DEFAULT_MAX_CACHED_POSTINGS) -> DocSets:
+def for_searcher(searcher, index_dir: Path, max_postings: int) -> DocSets:
     """The sets of the index version ``searcher`` reads; what is computed is kept for the next
-    searches of this process until the index changes."""
+    searches of this process until the index changes, within ``max_postings`` postings
+    (12 bytes each: a document number and a score)."""
     reader = searcher.reader()
     key = (str(index_dir.resolve()), reader.generation(), reader.doc_count_all())
     with _current_lock:

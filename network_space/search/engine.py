@@ -11,6 +11,7 @@ from functools import reduce
 from datetime import timezone
 from typing import Any, Iterable
 
+from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 from whoosh import qparser, query as wq
@@ -20,7 +21,7 @@ from whoosh.highlight import Highlighter, HtmlFormatter, PinpointFragmenter, top
 from network_space.core.permissions import ROLE_COANIMATOR, has_role
 from network_space.extensions import db
 from network_space.search import docsets, index as search_index
-from network_space.search.analysis import fold, iter_words
+from network_space.search.analysis import find_terms, fold
 from network_space.search.docsets import DocSets
 from network_space.search.registry import AUDIENCE_MEMBERS, get_type
 
@@ -173,7 +174,7 @@ def search(
 def _run(searcher, schema, results, text, user, kinds, facets, facet_fields) -> list[tuple[dict, str]]:
     """Fill totals, facets and suggestion; return the page's (stored fields, snippet) pairs."""
     q = parse_query(schema, text)
-    sets = docsets.for_searcher(searcher, search_index.index_path())
+    sets = docsets.for_searcher(searcher, search_index.index_path(), current_app.config["SEARCH_CACHE_POSTINGS"])
     allowed = _allowed(sets, user, kinds, facets)
     matched = sets.matching(q)
     if allowed is not None:
@@ -242,7 +243,7 @@ def _snippet(text: str, terms: set[str], highlighter: Highlighter) -> str:
     if not terms or not text:
         return ""
     tokens = [Token(text=term, pos=i, startchar=start, endchar=end, matched=True)
-              for i, (term, start, end) in enumerate(iter_words(text[:SNIPPET_SCAN_CHARS])) if term in terms]
+              for i, (term, start, end) in enumerate(find_terms(text[:SNIPPET_SCAN_CHARS], terms))]
     if not tokens:
         return ""
     fragments = highlighter.fragmenter.fragment_matches(text, tokens)

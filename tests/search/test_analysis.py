@@ -34,3 +34,12 @@ def test_positions_keep_the_original_characters_for_highlighting():
     # Whoosh reuses one Token object: read each position as it comes.
     spans = [text[t.startchar:t.endchar] for t in french_analyzer()(text, chars=True)]
     assert spans == ["Réunion", "Événements"]
+
+
+def test_snippet_words_are_found_again_as_the_analyzer_cuts_them():
+    from network_space.search.analysis import find_terms
+
+    text = "Les Facilitateurs et l'assemblée ; facilitatrice. N.B. abc.facilitateur, refacilitateur"
+    found = find_terms(text, {"facilit", "assemble"})
+    assert [text[start:end] for _term, start, end in found] == ["Facilitateurs", "assemblée", "facilitatrice"]
+    assert find_terms(text, {"absent"}) == []

@@ -6,7 +6,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import NO_MERGE
 
 from network_space.search import docsets
-from network_space.search.analysis import iter_words
+from network_space.search.analysis import french_analyzer
 from network_space.search.engine import clean_query, parse_query
 from network_space.search.index import make_schema
 
@@ -40,10 +40,11 @@ def searcher(tmp_path):
         yield s
 
 
+@pytest.mark.parametrize("budget", [1_000_000, 10])  # 10 postings: every term evicts the previous one
 @pytest.mark.parametrize("text", QUERIES)
-def test_matches_are_whooshs(searcher, tmp_path, text):
+def test_matches_are_whooshs(searcher, tmp_path, text, budget):
     q = parse_query(searcher.schema, clean_query(text))
-    sets = docsets.for_searcher(searcher, tmp_path)
+    sets = docsets.for_searcher(searcher, tmp_path / str(budget), budget)
     assert set(sets.matching(q)) == set(searcher.docs_for_query(q))
 
 
@@ -52,7 +53,7 @@ def test_matches_are_whooshs(searcher, tmp_path, text):
 @pytest.mark.parametrize("text", [q for q in QUERIES if "NON" not in q and '"' not in q])
 def test_ranking_is_whooshs(searcher, tmp_path, text):
     q = parse_query(searcher.schema, clean_query(text))
-    sets = docsets.for_searcher(searcher, tmp_path)
+    sets = docsets.for_searcher(searcher, tmp_path, 1_000_000)
     matched = sets.matching(q)
     ours = sets.best(q, matched, 15)
     theirs = searcher.search(q, limit=None, scored=True)
@@ -62,13 +63,13 @@ def test_ranking_is_whooshs(searcher, tmp_path, text):
 
 
 def test_phrases_need_the_words_side_by_side(searcher, tmp_path):
-    sets = docsets.for_searcher(searcher, tmp_path)
+    sets = docsets.for_searcher(searcher, tmp_path, 1_000_000)
     phrase = sets.matching(parse_query(searcher.schema, '"cahier des charges"'))
     words = sets.matching(parse_query(searcher.schema, "cahier charges"))
     assert phrase and phrase < words
 
     def side_by_side(text):  # stop words ("des") take no position
-        terms = [term for term, _start, _end in iter_words(text)]
+        terms = [token.text for token in french_analyzer()(text)]
         return any(pair == ("cahi", "charg") for pair in zip(terms, terms[1:]))
 
     for docnum in words:
