@@ -236,14 +236,17 @@ def _field_terms(q, reader, fieldname: str = search_index.SNIPPET_FIELD) -> set[
 # Snippets look for the query's words in the first characters of a long text only: enough for
 # nearly every hit, and a bounded cost per page whatever the size of the files.
 SNIPPET_SCAN_CHARS = 60_000
+# Notes and comments are Markdown: an extract reads better without emphasis and heading marks.
+_MARKDOWN_MARKS = re.compile(r"\*{1,3}|`+|^#{1,6}\s+", re.MULTILINE)
 
 
 def _snippet(text: str, terms: set[str], highlighter: Highlighter) -> str:
     """Up to three fragments of ``text`` around the words whose indexed term the query holds."""
     if not terms or not text:
         return ""
+    text = _MARKDOWN_MARKS.sub("", text[:SNIPPET_SCAN_CHARS])
     tokens = [Token(text=term, pos=i, startchar=start, endchar=end, matched=True)
-              for i, (term, start, end) in enumerate(find_terms(text[:SNIPPET_SCAN_CHARS], terms))]
+              for i, (term, start, end) in enumerate(find_terms(text, terms))]
     if not tokens:
         return ""
     fragments = highlighter.fragmenter.fragment_matches(text, tokens)

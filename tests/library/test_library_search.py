@@ -215,3 +215,13 @@ def test_dashboard_panel_nav_and_header_search(client, login_as, make_user, add_
     assert "Note réservée" not in html
     assert 'href="/library/"' in html and "Bibliothèque" in html
     assert 'action="/search"' in html and 'role="search"' in html
+
+
+def test_snippets_of_notes_read_without_markdown_marks(client, login_as, make_user, add_resource):
+    add_resource(make_user("member"), "Astuce", body="## Calcul\n\nCompter **570 heures** d'insertion par lot.")
+    login_as("member")
+    html = client.get("/library/?q=heures").get_data(as_text=True)
+    snippet = html[html.index('<p class="snippet">'):]
+    snippet = snippet[:snippet.index("</p>")]
+    assert '<mark class="match term0">heures</mark>' in snippet
+    assert "**" not in snippet and "##" not in snippet
