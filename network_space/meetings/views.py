@@ -516,15 +516,20 @@ def edit_minutes(meeting_id: int):
     if minutes_obj is None and request.method == "GET":
         services.start_minutes(meeting)
         db.session.commit()
-    members = [(u.id, u.full_name) for u in _active_members()]
-    action_form = ActionForm(prefix="action")
-    action_form.assignee_id.choices = choices([("", _("— Personne —"))] + members)
+    return _minutes_page(meeting, form)
+
+
+def _minutes_page(meeting: Meeting, form=None, decision_form=None, action_form=None, status: int = 200):
+    """The minutes editor; a refused decision or action comes back in it, as typed."""
+    form = form or MinutesForm(formdata=None, obj=meeting.minutes)
+    action_form = action_form or ActionForm(prefix="action", formdata=None)
+    action_form.assignee_id.choices = choices([("", _("— Personne —"))] + [(u.id, u.full_name) for u in _active_members()])
     return render_template(
         "meetings/minutes_edit.html", meeting=meeting, form=form, attendance=ATTENDANCE,
         invitees=sorted(meeting.invitees, key=lambda i: i.user.full_name.lower()),
-        decision_form=DecisionForm(prefix="decision"), action_form=action_form,
+        decision_form=decision_form or DecisionForm(prefix="decision", formdata=None), action_form=action_form,
         action_statuses=ACTION_STATUSES, follow_up=services.follow_up_actions(meeting),
-    )
+    ), status
 
 
 @bp.route("/<int:meeting_id>/decisions", methods=["POST"])
@@ -532,12 +537,11 @@ def edit_minutes(meeting_id: int):
 def add_decision(meeting_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.write_minutes")
     form = DecisionForm(prefix="decision")
-    if form.validate_on_submit():
-        services.add_decision(meeting, form.text.data)
-        db.session.commit()
-        flash(_("Décision ajoutée."), "success")
-    else:
-        flash(" ".join(str(e) for e in form.text.errors) or _("Formulaire invalide."), "error")
+    if not form.validate_on_submit():
+        return _minutes_page(meeting, decision_form=form, status=400)
+    services.add_decision(meeting, form.text.data)
+    db.session.commit()
+    flash(_("Décision ajoutée."), "success")
     return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="decisions"))
 
 
@@ -559,13 +563,13 @@ def add_action(meeting_id: int):
     form = ActionForm(prefix="action")
     member_ids = {u.id for u in _active_members()}
     valid_assignee = form.assignee_id.data is None or form.assignee_id.data in member_ids
-    if form.validate_on_submit() and valid_assignee:
-        services.add_action(meeting, current_user, form.title.data, form.assignee_id.data, form.due_date.data)
-        db.session.commit()
-        flash(_("Action ajoutée."), "success")
-    else:
-        errors = [str(e) for f in (form.title, form.due_date) for e in f.errors] or [_("Membre inconnu.")]
-        flash(" ".join(errors), "error")
+    if not form.validate_on_submit() or not valid_assignee:
+        if not valid_assignee:
+            form.assignee_id.errors = [_("Membre inconnu.")]
+        return _minutes_page(meeting, action_form=form, status=400)
+    services.add_action(meeting, current_user, form.title.data, form.assignee_id.data, form.due_date.data)
+    db.session.commit()
+    flash(_("Action ajoutée."), "success")
     return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="actions"))
 
 

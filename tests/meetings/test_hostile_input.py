@@ -54,3 +54,31 @@ def test_huge_ids_in_urls_are_not_found(client, login_as):
     huge = "99999999999999999999"
     for path in (f"/meetings/{huge}", f"/meetings/{huge}.ics", f"/meetings/{huge}/minutes", f"/meetings/{huge}/minutes/revisions/{huge}"):
         assert client.get(path).status_code == 404, path
+
+
+def test_refused_decision_or_action_comes_back_as_typed(client, login_as, make_user, app):
+    organiser = make_user("coanimator")
+    with app.app_context():
+        held_id = make_meeting(organiser.id, slots=[(date(2027, 1, 4), time(9), time(10))])
+        held = db.session.get(Meeting, held_id)
+        services.schedule(held, held.slots[0].starts_at, held.slots[0].ends_at, db.session.get(User, organiser.id))
+        services.save_minutes(held, db.session.get(User, organiser.id), "Relevé déjà écrit", {})
+        db.session.commit()
+    login_as(organiser)
+    token = csrf_token(client.get(f"/meetings/{held_id}/minutes/edit").get_data(as_text=True))
+    long_text = "Décision très longue " * 100
+    response = client.post(f"/meetings/{held_id}/decisions", data={"csrf_token": token, "decision-text": long_text})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "2000 caractères au maximum." in body and long_text.strip() in body
+    assert "Relevé déjà écrit" in body  # the minutes being edited are still there
+    response = client.post(f"/meetings/{held_id}/actions", data={
+        "csrf_token": token, "action-title": "Relancer les bailleurs", "action-assignee_id": "987654",
+        "action-due_date": "2027-02-30"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="Relancer les bailleurs"' in body and 'value="2027-02-30"' in body
+    assert "Membre inconnu." in body and "N&#39;est pas une date valide." in body
+    with app.app_context():
+        meeting = db.session.get(Meeting, held_id)
+        assert not meeting.decisions and not meeting.actions
