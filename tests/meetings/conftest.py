@@ -41,6 +41,19 @@ def make_meeting(organiser_id: int, *, invitee_ids=(), title="Réunion plénièr
     return meeting.id
 
 
+def make_held_meeting(organiser_id: int, minutes: str | None = None) -> int:
+    """A meeting scheduled on its one slot, with minutes when given, committed; returns its id."""
+    from network_space.meetings.models import Meeting
+
+    meeting = db.session.get(Meeting, make_meeting(organiser_id, slots=[(date(2027, 1, 4), time(9), time(10))]))
+    organiser = db.session.get(User, organiser_id)
+    services.schedule(meeting, meeting.slots[0].starts_at, meeting.slots[0].ends_at, organiser)
+    if minutes is not None:
+        services.save_minutes(meeting, organiser, minutes, {})
+    db.session.commit()
+    return meeting.id
+
+
 def post(client, url: str, data: dict | None = None, token_page: str = "/meetings/", **kwargs):
     """POST with the session's CSRF token (scraped once from a page that has a form)."""
     page = client.get(token_page)

@@ -8,7 +8,7 @@ from network_space.extensions import db
 from network_space.meetings import services
 from network_space.meetings.models import Meeting
 from tests.helpers import csrf_token
-from tests.meetings.conftest import make_meeting
+from tests.meetings.conftest import make_held_meeting, make_meeting
 
 VALUES = ["", "abc", "-1", "99999999999999999999", "x" * 110_000, "\x00", "é", "2027-02-30", "25:99"]
 
@@ -59,11 +59,7 @@ def test_huge_ids_in_urls_are_not_found(client, login_as):
 def test_refused_decision_or_action_comes_back_as_typed(client, login_as, make_user, app):
     organiser = make_user("coanimator")
     with app.app_context():
-        held_id = make_meeting(organiser.id, slots=[(date(2027, 1, 4), time(9), time(10))])
-        held = db.session.get(Meeting, held_id)
-        services.schedule(held, held.slots[0].starts_at, held.slots[0].ends_at, db.session.get(User, organiser.id))
-        services.save_minutes(held, db.session.get(User, organiser.id), "Relevé déjà écrit", {})
-        db.session.commit()
+        held_id = make_held_meeting(organiser.id, minutes="Relevé déjà écrit")
     login_as(organiser)
     token = csrf_token(client.get(f"/meetings/{held_id}/minutes/edit").get_data(as_text=True))
     long_text = "Décision très longue " * 100
