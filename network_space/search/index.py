@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import current_app
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.structfile import StructFile
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError  # noqa: F401 - re-exported for the queue
@@ -26,6 +27,13 @@ from network_space.search.analysis import french_analyzer, spelling_analyzer
 INDEX_NAME = "MAIN2"
 # Whoosh raises many kinds of errors on a damaged or half-written index.
 INDEX_ERRORS = (whoosh_index.IndexError, OSError, EOFError, ValueError, KeyError, IndexError, TypeError)
+
+
+def codec() -> W3Codec:
+    """How writers lay out postings: uncompressed blocks of 512 (instead of zlib-compressed
+    blocks of 128) make reading a common word's postings a third faster, for an index about
+    twice as large (see docsets.py: query words are read whole)."""
+    return W3Codec(blocklimit=512, compression=0)
 
 
 def make_schema() -> Schema:
