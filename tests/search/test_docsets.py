@@ -75,3 +75,20 @@ def test_phrases_need_the_words_side_by_side(searcher, tmp_path):
     for docnum in words:
         fields = searcher.stored_fields(docnum)
         assert (docnum in phrase) == (side_by_side(fields["title"]) or side_by_side(fields["content"]))
+
+
+def test_postings_of_another_codec_are_read_the_public_way(searcher):
+    from whoosh.matching import ListMatcher
+
+    leaf, offset = list(searcher.reader().leaf_readers())[1]
+    live = frozenset(searcher.reader().all_doc_ids())
+    fast = [(list(d), list(w)) for d, w in docsets._blocks(leaf, "content", b"claus", live, offset)]
+    docs = [d for block, _ in fast for d in block]
+    weights = [w for _, block in fast for w in block]
+
+    class OtherCodecLeaf:  # the same postings behind a matcher that is not Whoosh 2.7.4's W3LeafMatcher
+        def postings(self, fieldname, btext):
+            return ListMatcher([d - offset for d in docs], weights)
+
+    slow = list(docsets._blocks(OtherCodecLeaf(), "content", b"claus", live, offset))
+    assert slow == [(docs, weights)] and docs
