@@ -68,7 +68,7 @@ def init_app(app) -> None:
     # Settings of this part, from the environment like config.py's (seconds; processes; MB).
     app.config.setdefault("SEARCH_LOCK_TIMEOUT", float(os.environ.get("SEARCH_LOCK_TIMEOUT", "2")))
     app.config.setdefault("SEARCH_REINDEX_PROCS", int(os.environ.get("SEARCH_REINDEX_PROCS", "0")))
-    app.config.setdefault("SEARCH_REINDEX_LIMITMB", int(os.environ.get("SEARCH_REINDEX_LIMITMB", "128")))
+    app.config.setdefault("SEARCH_REINDEX_LIMITMB", int(os.environ.get("SEARCH_REINDEX_LIMITMB", "64")))
     # Postings of recent query words kept per process (12 bytes each; see docsets.py).
     app.config.setdefault("SEARCH_CACHE_POSTINGS", int(os.environ.get("SEARCH_CACHE_POSTINGS", "4000000")))
     queue.install_hooks()

@@ -12,6 +12,8 @@ posting budget is spent.
 from __future__ import annotations
 
 import heapq
+import os
+import shutil
 import threading
 from array import array
 from collections import OrderedDict, defaultdict
@@ -63,10 +65,48 @@ def _blocks(leaf, fieldname: str, btext: bytes, live: frozenset, offset: int, va
         matcher._next_block()
 
 
+# Arrays worth sharing (a common word's postings, the length norms) are also written beside the
+# index version, so that the other processes serving it (gunicorn workers) load them instead of
+# reading the postings again. Files of older versions of the same index are removed.
+SHARE_MIN_POSTINGS = 1000
+SHARED_DIR = "docsets"
+
+
+class _SharedArrays:
+    """Byte strings computed for one index version, in files every process serving it reads."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self._ready = False
+
+    def load(self, name: str) -> bytes | None:
+        try:
+            return (self.directory / name).read_bytes()
+        except OSError:
+            return None
+
+    def save(self, name: str, data: bytes) -> None:
+        if len(name) > 200:
+            return
+        try:
+            if not self._ready:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                for other in self.directory.parent.iterdir():
+                    if other != self.directory:
+                        shutil.rmtree(other, ignore_errors=True)
+                self._ready = True
+            temporary = self.directory / f".{name}.{os.getpid()}.{threading.get_ident()}"
+            temporary.write_bytes(data)
+            os.replace(temporary, self.directory / name)  # readers see all of it or nothing
+        except OSError:
+            pass  # a cache: the next process computes it again
+
+
 class _VersionCache:
     """What is kept for one index version."""
 
-    def __init__(self, max_postings: int):
+    def __init__(self, max_postings: int, shared: _SharedArrays):
+        self.shared = shared
         self.lock = threading.Lock()
         self.max_postings = max_postings
         # (field, btext) -> (documents, scores) arrays; ("phrase", …) -> (documents, None)
@@ -74,7 +114,7 @@ class _VersionCache:
         self.size = 0
         self.values: dict[tuple[str, bytes], frozenset] = {}  # facet and filter values
         self.fields: dict[str, list[tuple[str, frozenset]]] = {}
-        self.norms: dict[str, list[float]] = {}
+        self.norms: dict[str, array] = {}
         self.live: frozenset | None = None
         self.date_rank: list | None = None
 
@@ -112,7 +152,20 @@ class DocSets:
 
     def _postings(self, fieldname: str, btext: bytes):
         """(documents, BM25F scores) of a term of a text field."""
-        return self._remember((fieldname, btext), lambda: self._read(fieldname, btext, scored=True))
+        def read():
+            name = f"{fieldname}.{btext.hex()}"
+            docs, scores = array("i"), array("d")
+            data = self._cache.shared.load(name)
+            if data is not None:
+                count = len(data) // (docs.itemsize + scores.itemsize)
+                docs.frombytes(data[:count * docs.itemsize])
+                scores.frombytes(data[count * docs.itemsize:])
+                return docs, scores
+            docs, scores = self._read(fieldname, btext, scored=True)
+            if len(docs) >= SHARE_MIN_POSTINGS:
+                self._cache.shared.save(name, docs.tobytes() + scores.tobytes())
+            return docs, scores
+        return self._remember((fieldname, btext), read)
 
     def _remember(self, key, compute):
         """compute(), kept under ``key`` for this index version within the posting budget."""
@@ -132,19 +185,24 @@ class DocSets:
                 cache.size -= len(evicted)
         return found
 
-    def _norms(self, fieldname: str) -> list[float]:
+    def _norms(self, fieldname: str) -> array:
         """K1 * ((1 - B) + B * length / average length), per document."""
         norms = self._cache.norms.get(fieldname)
         if norms is None:
-            searcher, weighting = self._searcher, self._searcher.weighting
-            b = weighting._field_B.get(fieldname, weighting.B)
-            k1 = weighting.K1
-            avgfl = searcher.avg_field_length(fieldname) or 1
-            norms = []
-            for leaf, _offset in self._reader.leaf_readers():
-                length = leaf.doc_field_length
-                norms.extend(k1 * ((1 - b) + b * (length(docnum, fieldname, 1) or 1) / avgfl)
-                             for docnum in range(leaf.doc_count_all()))
+            name = f"norms.{fieldname}"
+            norms, data = array("d"), self._cache.shared.load(name)
+            if data is not None:
+                norms.frombytes(data)
+            else:
+                searcher, weighting = self._searcher, self._searcher.weighting
+                b = weighting._field_B.get(fieldname, weighting.B)
+                k1 = weighting.K1
+                avgfl = searcher.avg_field_length(fieldname) or 1
+                for leaf, _offset in self._reader.leaf_readers():
+                    length = leaf.doc_field_length
+                    norms.extend(k1 * ((1 - b) + b * (length(docnum, fieldname, 1) or 1) / avgfl)
+                                 for docnum in range(leaf.doc_count_all()))
+                self._cache.shared.save(name, norms.tobytes())
             self._cache.norms[fieldname] = norms
         return norms
 
@@ -291,8 +349,10 @@ def for_searcher(searcher, index_dir: Path, max_postings: int) -> DocSets:
     searches of this process until the index changes, within ``max_postings`` postings
     (12 bytes each: a document number and a score)."""
     reader = searcher.reader()
-    key = (str(index_dir.resolve()), reader.generation(), reader.doc_count_all())
+    version_dir = index_dir.resolve()
+    key = (str(version_dir), reader.generation(), reader.doc_count_all())
     with _current_lock:
         if _current["key"] != key:
-            _current.update(key=key, cache=_VersionCache(max_postings))
+            shared = _SharedArrays(version_dir / SHARED_DIR / f"{key[1]}-{key[2]}")
+            _current.update(key=key, cache=_VersionCache(max_postings, shared))
         return DocSets(_current["cache"], searcher)

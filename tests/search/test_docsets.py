@@ -92,3 +92,17 @@ def test_postings_of_another_codec_are_read_the_public_way(searcher):
 
     slow = list(docsets._blocks(OtherCodecLeaf(), "content", b"claus", live, offset))
     assert slow == [(docs, weights)] and docs
+
+
+def test_another_process_loads_the_postings_the_first_one_read(searcher, tmp_path, monkeypatch):
+    monkeypatch.setattr(docsets, "SHARE_MIN_POSTINGS", 1)
+    stale = tmp_path / docsets.SHARED_DIR / "1-1"  # files of an older version of the index
+    stale.mkdir(parents=True)
+    first = docsets.for_searcher(searcher, tmp_path, 1_000_000)
+    expected = first._postings("content", b"claus")
+    assert len(expected[0]) > 10 and not stale.exists()
+    monkeypatch.setitem(docsets._current, "key", None)  # a process of its own, with an empty cache
+    second = docsets.for_searcher(searcher, tmp_path, 1_000_000)
+    monkeypatch.setattr(docsets.DocSets, "_read", lambda *args, **kwargs: pytest.fail("postings read again"))
+    assert second._postings("content", b"claus") == expected
+    assert second._norms("content") == first._norms("content")
