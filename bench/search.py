@@ -211,6 +211,13 @@ def main() -> None:
         print(f"Moteur seul : p50 {percentile(engine_times, 50):.0f} ms, p95 {percentile(engine_times, 95):.0f} ms "
               f"({len(engine_times)} requêtes)")
 
+        # The engine phase wrote the postings it read beside the index for other processes
+        # (docsets.SHARED_DIR): remove them, so that the page is measured from cold caches too.
+        with app.app_context():
+            from network_space.search import docsets
+            from network_space.search.index import index_path
+
+            shutil.rmtree(index_path().resolve() / docsets.SHARED_DIR, ignore_errors=True)
         port = free_port()
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
