@@ -11,6 +11,7 @@ posting budget is spent.
 """
 from __future__ import annotations
 
+import hashlib
 import heapq
 import os
 import shutil
@@ -65,9 +66,10 @@ def _blocks(leaf, fieldname: str, btext: bytes, live: frozenset, offset: int, va
         matcher._next_block()
 
 
-# Arrays worth sharing (a common word's postings, the length norms) are also written beside the
+# Arrays worth sharing (a common word's postings, the documents of common facet values and of
+# phrases, the length norms, the live documents, the date order) are also written beside the
 # index version, so that the other processes serving it (gunicorn workers) load them instead of
-# reading the postings again. Files of older versions of the same index are removed.
+# computing them again. Files of older versions of the same index are removed.
 SHARE_MIN_POSTINGS = 1000
 SHARED_DIR = "docsets"
 
@@ -116,7 +118,7 @@ class _VersionCache:
         self.fields: dict[str, list[tuple[str, frozenset]]] = {}
         self.norms: dict[str, array] = {}
         self.live: frozenset | None = None
-        self.date_rank: list | None = None
+        self.date_rank: array | None = None
 
 
 class DocSets:
@@ -131,8 +133,20 @@ class DocSets:
     def live(self) -> frozenset:
         """Every document not deleted."""
         if self._cache.live is None:
-            self._cache.live = frozenset(self._reader.all_doc_ids())
+            self._cache.live = frozenset(self._shared_array("live", "i", lambda: array("i", self._reader.all_doc_ids())))
         return self._cache.live
+
+    def _shared_array(self, name: str, typecode: str, compute, min_items: int = 0) -> array:
+        """compute() (an array), or what another process serving this index version saved."""
+        data = self._cache.shared.load(name)
+        if data is not None:
+            loaded = array(typecode)
+            loaded.frombytes(data)
+            return loaded
+        computed = compute()
+        if len(computed) >= min_items:
+            self._cache.shared.save(name, computed.tobytes())
+        return computed
 
     def _read(self, fieldname: str, btext: bytes, scored: bool):
         docs, scores = array("i"), array("d")
@@ -189,21 +203,18 @@ class DocSets:
         """K1 * ((1 - B) + B * length / average length), per document."""
         norms = self._cache.norms.get(fieldname)
         if norms is None:
-            name = f"norms.{fieldname}"
-            norms, data = array("d"), self._cache.shared.load(name)
-            if data is not None:
-                norms.frombytes(data)
-            else:
+            def compute():
                 searcher, weighting = self._searcher, self._searcher.weighting
                 b = weighting._field_B.get(fieldname, weighting.B)
                 k1 = weighting.K1
                 avgfl = searcher.avg_field_length(fieldname) or 1
+                computed = array("d")
                 for leaf, _offset in self._reader.leaf_readers():
                     length = leaf.doc_field_length
-                    norms.extend(k1 * ((1 - b) + b * (length(docnum, fieldname, 1) or 1) / avgfl)
-                                 for docnum in range(leaf.doc_count_all()))
-                self._cache.shared.save(name, norms.tobytes())
-            self._cache.norms[fieldname] = norms
+                    computed.extend(k1 * ((1 - b) + b * (length(docnum, fieldname, 1) or 1) / avgfl)
+                                    for docnum in range(leaf.doc_count_all()))
+                return computed
+            norms = self._cache.norms[fieldname] = self._shared_array(f"norms.{fieldname}", "d", compute)
         return norms
 
     def term(self, fieldname: str, btext: bytes) -> frozenset:
@@ -214,7 +225,9 @@ class DocSets:
         key = (fieldname, btext)
         found = self._cache.values.get(key)
         if found is None:
-            found = self._cache.values[key] = frozenset(self._read(fieldname, btext, scored=False)[0])
+            docs = self._shared_array(f"{fieldname}.{btext.hex()}", "i",
+                                      lambda: self._read(fieldname, btext, scored=False)[0], SHARE_MIN_POSTINGS)
+            found = self._cache.values[key] = frozenset(docs)
         return found
 
     def field_values(self, fieldname: str) -> list[tuple[str, frozenset]]:
@@ -233,13 +246,17 @@ class DocSets:
     def newest_first(self, docs, count: int) -> list[int]:
         """The ``count`` most recent of ``docs`` (ties: most recently indexed first)."""
         if self._cache.date_rank is None:
-            # The stored integers, not datetimes: cheaper, and a missing date sorts first.
-            dates = self._reader.column_reader("date", translate=False)
-            order = sorted(range(self._reader.doc_count_all()), key=lambda d: (dates[d], d))
-            rank = [0] * len(order)
-            for position, docnum in enumerate(order):
-                rank[docnum] = position
-            self._cache.date_rank = rank
+            def compute():
+                # The stored integers, not datetimes: cheaper, and a missing date sorts first.
+                order = range(self._reader.doc_count_all())
+                if self._reader.has_column("date"):  # (Whoosh fails on a column no document has)
+                    dates = self._reader.column_reader("date", translate=False)
+                    order = sorted(order, key=lambda d: (dates[d], d))
+                rank = array("i", bytes(len(order) * array("i").itemsize))
+                for position, docnum in enumerate(order):
+                    rank[docnum] = position
+                return rank
+            self._cache.date_rank = self._shared_array("date-rank", "i", compute)
         return heapq.nlargest(count, docs, key=self._cache.date_rank.__getitem__)
 
     def best(self, q, docs, count: int) -> list[int]:
@@ -303,7 +320,9 @@ class DocSets:
             return self.live - self.matching(q.query)
         if isinstance(q, wq.Phrase):
             key = ("phrase", q.fieldname, tuple(q.words), q.slop)
-            return frozenset(self._remember(key, lambda: (array("i", sorted(self._phrase(q))), None))[0])
+            name = "phrase." + hashlib.sha1(repr(key).encode()).hexdigest()
+            return frozenset(self._remember(key, lambda: (self._shared_array(
+                name, "i", lambda: array("i", sorted(self._phrase(q)))), None))[0])
         # Anything rarer: Whoosh's own matcher.
         return frozenset(self._searcher.docs_for_query(q))
 

@@ -100,9 +100,16 @@ def test_another_process_loads_the_postings_the_first_one_read(searcher, tmp_pat
     stale.mkdir(parents=True)
     first = docsets.for_searcher(searcher, tmp_path, 1_000_000)
     expected = first._postings("content", b"claus")
+    phrase = first.matching(parse_query(searcher.schema, '"cahier des charges"'))
+    newest = first.newest_first(first.live, 10)
     assert len(expected[0]) > 10 and not stale.exists()
     monkeypatch.setitem(docsets._current, "key", None)  # a process of its own, with an empty cache
     second = docsets.for_searcher(searcher, tmp_path, 1_000_000)
     monkeypatch.setattr(docsets.DocSets, "_read", lambda *args, **kwargs: pytest.fail("postings read again"))
+    monkeypatch.setattr(docsets.DocSets, "_phrase", lambda *args, **kwargs: pytest.fail("phrase read again"))
     assert second._postings("content", b"claus") == expected
     assert second._norms("content") == first._norms("content")
+    assert second.matching(parse_query(searcher.schema, '"cahier des charges"')) == phrase
+    assert second.live == first.live and second.newest_first(second.live, 10) == newest
+    shared = {path.name for path in (tmp_path / docsets.SHARED_DIR).glob("*/*")}
+    assert {"live", "date-rank", "norms.content"} <= shared
