@@ -363,12 +363,11 @@ _current: dict = {"key": None, "cache": None}
 _current_lock = threading.Lock()
 
 
-def for_searcher(searcher, index_dir: Path, max_postings: int) -> DocSets:
+def for_searcher(searcher, version_dir: Path, max_postings: int) -> DocSets:
     """The sets of the index version ``searcher`` reads; what is computed is kept for the next
     searches of this process until the index changes, within ``max_postings`` postings
     (12 bytes each: a document number and a score)."""
     reader = searcher.reader()
-    version_dir = index_dir.resolve()
     key = (str(version_dir), reader.generation(), reader.doc_count_all())
     with _current_lock:
         if _current["key"] != key:

@@ -157,11 +157,11 @@ def search(
     # Only the index reading is guarded: errors in the database re-check or in a type's
     # callbacks are bugs and must surface as such.
     try:
-        with search_index.shared_searcher() as searcher:
+        with search_index.shared_searcher() as (searcher, version_dir):
             if searcher is None:
                 results.available = False
                 return results
-            raw_hits = _run(searcher, searcher.schema, results, text, user, kinds, facets, tuple(facet_fields))
+            raw_hits = _run(searcher, version_dir, results, text, user, kinds, facets, tuple(facet_fields))
     except Exception as error:  # noqa: BLE001 - a damaged index must never break a page: it is rebuildable
         search_index.close_leaked_files(error)
         log.error("search: the index could not be read (%s: %s); run `flask search reindex`",
@@ -171,10 +171,10 @@ def search(
     return results
 
 
-def _run(searcher, schema, results, text, user, kinds, facets, facet_fields) -> list[tuple[dict, str]]:
+def _run(searcher, version_dir, results, text, user, kinds, facets, facet_fields) -> list[tuple[dict, str]]:
     """Fill totals, facets and suggestion; return the page's (stored fields, snippet) pairs."""
-    q = parse_query(schema, text)
-    sets = docsets.for_searcher(searcher, search_index.index_path(), current_app.config["SEARCH_CACHE_POSTINGS"])
+    q = parse_query(searcher.schema, text)
+    sets = docsets.for_searcher(searcher, version_dir, current_app.config["SEARCH_CACHE_POSTINGS"])
     allowed = _allowed(sets, user, kinds, facets)
     matched = sets.matching(q)
     if allowed is not None:

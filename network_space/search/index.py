@@ -67,7 +67,6 @@ def make_schema() -> Schema:
 TEXT_FIELDS = ("title", "keywords", "content")
 SNIPPET_FIELD = "content"
 FACET_FIELDS = ("category", "subtype", "tags", "sectors", "territory", "year", "kind")
-MULTI_VALUED = {"tags", "sectors"}
 
 
 def index_path() -> Path:
@@ -86,10 +85,14 @@ def new_version_dir(path: Path | None = None) -> Path:
     return target
 
 
+def _exists(path: Path) -> bool:
+    return path.exists() and whoosh_index.exists_in(str(path), indexname=INDEX_NAME)
+
+
 def open_index():
     """The current index, or None when it does not exist yet."""
     path = index_path()
-    if not path.exists() or not whoosh_index.exists_in(str(path), indexname=INDEX_NAME):
+    if not _exists(path):
         return None
     return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
 
@@ -103,13 +106,14 @@ _shared_lock = threading.RLock()
 
 @contextmanager
 def shared_searcher():
-    """A searcher on the current index version (None when there is no index), refreshed when
-    the index changes. A failure while it is in use drops it, so the next search reopens."""
+    """(searcher, version directory) of the current index version ((None, None) when there is no
+    index); the searcher is refreshed when the index changes. A failure while it is in use drops
+    it, so the next search reopens."""
     with _shared_lock:
         path = index_path()
-        if not path.exists() or not whoosh_index.exists_in(str(path), indexname=INDEX_NAME):
+        if not _exists(path):
             _drop_shared()
-            yield None
+            yield None, None
             return
         # The version directory behind the link: a rebuild swapped in means another target.
         target = os.path.realpath(path)
@@ -120,7 +124,8 @@ def shared_searcher():
                 _drop_shared()
                 searcher = whoosh_index.open_dir(target, indexname=INDEX_NAME).searcher()
             _shared.update(target=target, searcher=searcher)
-            yield searcher
+            # The directory this searcher reads, even if a rebuild swaps the link meanwhile.
+            yield searcher, Path(target)
         except BaseException:
             _drop_shared()
             raise
