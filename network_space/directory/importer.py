@@ -370,23 +370,23 @@ def _resolve(row: RowResult, cells: dict[str, str], refs: _References) -> None:
                 row.problems.append(_("Territoire d'intervention inconnu : « %(value)s ».", value=name[:60]))
         row.data["served_territories"] = served
     if cells.get("sectors"):
-        sectors = []
-        for name in _split(cells["sectors"]):
-            sector = refs.sectors.get(normalise(name))
-            if sector is None:
-                row.problems.append(_("Secteur d'activité inconnu : « %(value)s ».", value=name[:60]))
-            else:
-                sectors.append(sector)
-        row.data["sectors"] = sectors
+        row.data["sectors"] = _known(row, cells["sectors"], refs.sectors,
+                                     lambda name: _("Secteur d'activité inconnu : « %(value)s ».", value=name[:60]))
     if cells.get("services"):
-        codes = []
-        for name in _split(cells["services"]):
-            code = refs.services.get(normalise(name))
-            if code is None:
-                row.problems.append(_("Type de prestation inconnu : « %(value)s ».", value=name[:60]))
-            else:
-                codes.append(code)
-        row.data["services"] = codes
+        row.data["services"] = _known(row, cells["services"], refs.services,
+                                      lambda name: _("Type de prestation inconnu : « %(value)s ».", value=name[:60]))
+
+
+def _known(row, cell: str, table: dict, unknown) -> list:
+    """The entries of ``table`` named in a list cell; each unknown name is one problem of the row."""
+    found = []
+    for name in _split(cell):
+        entry = table.get(normalise(name))
+        if entry is None:
+            row.problems.append(unknown(name))
+        else:
+            found.append(entry)
+    return found
 
 
 def analyse(parsed: ParsedFile, mapping: list[str], on_duplicate: str) -> ImportReport:
