@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload, undefer
+from sqlalchemy.orm import defer, joinedload, selectinload, undefer
 
 from network_space.library.models import VISIBILITY_COANIMATORS, Resource, ResourceVersion
 from network_space.library.permissions import may_view
@@ -38,8 +38,9 @@ def resource_url(resource: Resource) -> str:
     return url_for("library.detail", resource_id=resource.id)
 
 
-# Loaded with each hit: what the result list shows (not the file texts).
-HIT_OPTIONS = (joinedload(Resource.category), joinedload(Resource.author), selectinload(Resource.tags))
+# Loaded with each hit: what the result list shows (not the file texts nor a note's text).
+HIT_OPTIONS = (joinedload(Resource.category), joinedload(Resource.author), selectinload(Resource.tags),
+               defer(Resource.body))
 # Loaded to build documents: everything to_document() reads, in a fixed number of queries.
 DOCUMENT_OPTIONS = (
     joinedload(Resource.category), joinedload(Resource.author), joinedload(Resource.territory),

@@ -1,37 +1,41 @@
-"""Matching and ranking as set algebra over per-term postings read once per index version.
+"""Matching and ranking as array algebra over per-term postings read once per index version.
 
 A results page needs the whole set of matching documents, not only the best ones: for the total,
 the facet counts and the newest-first order. Whoosh gets that set, and ranks, by walking every
 posting of every matcher in Python: hundreds of milliseconds per query when common words match
 most of 20,000 documents. Here each term's postings are read once per index version into two
-compact arrays, documents and BM25F scores (Whoosh's own scoring function and statistics); a
-query then costs set operations and a pass over those arrays, which run in C or close to it.
-What is read is kept until the index changes (every update starts a new version) or the
-posting budget is spent.
+numpy arrays, documents and BM25F scores (Whoosh's own scoring function and statistics); a set
+of documents is a boolean mask over the index's document numbers, so a query costs a few
+vectorised operations whatever the number of documents it matches. What is read is kept until
+the index changes (every update starts a new version) or the posting budget is spent.
 """
 from __future__ import annotations
 
 import hashlib
-import heapq
 import os
+import pickle
 import shutil
 import threading
-from array import array
-from collections import OrderedDict, defaultdict
-from functools import reduce
-from operator import itemgetter
+from collections import OrderedDict
+from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.numeric import byte_to_length
 
 MULTI_TERM_QUERIES = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Variations)
+DOC = np.int32
+SCORE = np.float64  # as Whoosh's: equal sums, hence the same ranking
 
 
-def _blocks(leaf, fieldname: str, btext: bytes, live: frozenset, offset: int, values: bool = False):
+def _blocks(leaf, fieldname: str, btext: bytes, offset: int, values: bool = False):
     """(document numbers, weights) of a term's postings in one segment, a block at a time;
     with ``values``, (document numbers, encoded values) instead (positions for phrases).
+    Deleted documents may be included: the caller keeps the live ones.
 
     Whoosh 2.7.4's W3LeafMatcher decodes a whole block of postings at once (_read_ids,
     _read_weights, _read_values) but hands them out one by one through several method calls per
@@ -49,45 +53,97 @@ def _blocks(leaf, fieldname: str, btext: bytes, live: frozenset, offset: int, va
         yield docs, items
         return
     matcher.reset()  # a FilterMatcher has already stepped over deleted documents
-    deletions = leaf.has_deletions()
     while matcher.is_active():
-        matcher._read_ids()
         if values:
+            matcher._read_ids()
             matcher._read_values()
+            docs, items = matcher._ids, matcher._values
         else:
-            matcher._read_weights()
-        docs, items = matcher._ids, (matcher._values if values else matcher._weights)
+            docs, items = _ids_and_weights(matcher)
         if offset:
             docs = [d + offset for d in docs]
-        if deletions:
-            kept = [i for i, d in enumerate(docs) if d in live]
-            docs, items = [docs[i] for i in kept], [items[i] for i in kept]
         yield docs, items
         matcher._next_block()
 
 
-# Arrays worth sharing (a common word's postings, the documents of common facet values and of
-# phrases, the length norms, the live documents, the date order) are also written beside the
-# index version, so that the other processes serving it (gunicorn workers) load them instead of
+# A W3 block is pickled (protocol 2) as (document number deltas, weights, values). The values of
+# a field with positions are one byte string per posting, each pickled through _codecs.encode:
+# nine tenths of the cost of loading a block, for nothing when only documents and weights are
+# wanted. Their tuple starts with this MARK and GLOBAL, which cannot occur in the numbers before
+# it (binary operands of at most 8 bytes; none of these letters is an opcode they use).
+_VALUES_START = b"(c_codecs\nencode\n"
+
+
+def _ids_and_weights(matcher: W3LeafMatcher):
+    """(document numbers, weights) of the matcher's current block, decoding the values only if
+    the block is not laid out as expected (then Whoosh loads it whole, as usual)."""
+    if not matcher._byteids and not matcher._compression:
+        raw = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+        cut = raw.find(_VALUES_START)
+        if cut > 0:
+            try:
+                deltas, weights, _values = pickle.loads(raw[:cut] + b"N\x87.")  # NONE, TUPLE3, STOP
+            except Exception:  # noqa: BLE001 - another layout: loaded the usual way below
+                deltas = None
+            if type(deltas) is tuple and len(deltas) == matcher._blocklength and (
+                    weights is None or type(weights) in (float, tuple)):
+                matcher._data = (deltas, weights, None)
+                matcher._read_weights()
+                return list(accumulate(deltas)), matcher._weights
+    matcher._read_ids()
+    matcher._read_weights()
+    return matcher._ids, matcher._weights
+
+
+# Whoosh stores a field's length in one byte per document (a lossy scale); the scorer reads it
+# back through byte_to_length(), and a length of 0 (no such field) scores as 1.
+_BYTE_TO_LENGTH = np.array([1] + [byte_to_length(i) or 1 for i in range(1, 256)], dtype=SCORE)
+
+
+def _lengths(leaf, fieldname: str) -> np.ndarray:
+    """The length of ``fieldname`` in each document of a segment, as the scorer sees it.
+
+    Whoosh 2.7.4's W3 codec keeps these bytes in a column read one document at a time (a fifth
+    of a second per field at 20,000 documents); that column's bytes are read at once here. Any
+    other reader is read the public way."""
+    perdoc = getattr(leaf, "_perdoc", None)
+    if type(perdoc) is W3PerDocReader:
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        count = leaf.doc_count_all()
+        if column is None:  # no document has the field
+            return np.ones(count, dtype=SCORE)
+        if type(column) is NumericColumn.Reader and column._typecode == "B":
+            stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+            codes = np.zeros(count, dtype=np.uint8)  # documents after the last stored one: 0
+            codes[:len(stored)] = stored
+            return _BYTE_TO_LENGTH[codes]
+    return np.array([leaf.doc_field_length(docnum, fieldname, 1) or 1 for docnum in range(leaf.doc_count_all())],
+                    dtype=SCORE)
+
+
+# Arrays worth sharing (a common word's postings, the documents of facet values and of phrases,
+# the length norms, the live documents, the date order) are also written beside the index
+# version, so that the other processes serving it (gunicorn workers) load them instead of
 # computing them again. Files of older versions of the same index are removed.
 SHARE_MIN_POSTINGS = 1000
 SHARED_DIR = "docsets"
 
 
 class _SharedArrays:
-    """Byte strings computed for one index version, in files every process serving it reads."""
+    """Arrays computed for one index version, in files every process serving it reads."""
 
     def __init__(self, directory: Path):
         self.directory = directory
         self._ready = False
 
-    def load(self, name: str) -> bytes | None:
+    def load(self, name: str, dtype) -> np.ndarray | None:
         try:
-            return (self.directory / name).read_bytes()
+            data = (self.directory / name).read_bytes()
         except OSError:
             return None
+        return np.frombuffer(data, dtype=dtype)  # read-only, like everything the cache hands out
 
-    def save(self, name: str, data: bytes) -> None:
+    def save(self, name: str, *arrays: np.ndarray) -> None:
         if len(name) > 200:
             return
         try:
@@ -98,10 +154,16 @@ class _SharedArrays:
                         shutil.rmtree(other, ignore_errors=True)
                 self._ready = True
             temporary = self.directory / f".{name}.{os.getpid()}.{threading.get_ident()}"
-            temporary.write_bytes(data)
+            temporary.write_bytes(b"".join(a.tobytes() for a in arrays))
             os.replace(temporary, self.directory / name)  # readers see all of it or nothing
         except OSError:
             pass  # a cache: the next process computes it again
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """Cached arrays are shared by every search of the process: none may change them in place."""
+    a.flags.writeable = False
+    return a
 
 
 class _VersionCache:
@@ -111,74 +173,92 @@ class _VersionCache:
         self.shared = shared
         self.lock = threading.Lock()
         self.max_postings = max_postings
-        # (field, btext) -> (documents, scores) arrays; ("phrase", …) -> (documents, None)
+        # (field, btext) -> (documents, scores); ("phrase", …) -> (documents, None)
         self.postings: OrderedDict = OrderedDict()
         self.size = 0
-        self.values: dict[tuple[str, bytes], frozenset] = {}  # facet and filter values
-        self.fields: dict[str, list[tuple[str, frozenset]]] = {}
-        self.norms: dict[str, array] = {}
-        self.live: frozenset | None = None
-        self.date_rank: array | None = None
+        self.values: dict[tuple[str, bytes], np.ndarray] = {}  # facet and filter values: masks
+        self.fields: dict[str, tuple] = {}  # facet field -> (values, their documents, offsets)
+        self.norms: dict[str, np.ndarray] = {}
+        self.live: np.ndarray | None = None
+        self.date_rank: np.ndarray | None = None
 
 
 class DocSets:
-    """The sets and scores of the index version ``searcher`` reads (see for_searcher())."""
+    """The sets and scores of the index version ``searcher`` reads (see for_searcher()).
+    A set of documents is a boolean mask indexed by document number."""
 
     def __init__(self, cache: _VersionCache, searcher):
         self._cache = cache
         self._searcher = searcher
         self._reader = searcher.reader()
+        self.size = self._reader.doc_count_all()
+
+    @staticmethod
+    def count(mask: np.ndarray) -> int:
+        return int(np.count_nonzero(mask))
+
+    @staticmethod
+    def numbers(mask: np.ndarray) -> list[int]:
+        """The document numbers of a set, in index order."""
+        return np.flatnonzero(mask).tolist()
+
+    def _mask(self, docs) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        mask[docs] = True
+        return mask
 
     @property
-    def live(self) -> frozenset:
+    def live(self) -> np.ndarray:
         """Every document not deleted."""
         if self._cache.live is None:
-            self._cache.live = frozenset(self._shared_array("live", "i", lambda: array("i", self._reader.all_doc_ids())))
+            self._cache.live = _frozen(self._mask(self._shared("live", DOC, lambda: np.fromiter(
+                self._reader.all_doc_ids(), dtype=DOC))))
         return self._cache.live
 
-    def _shared_array(self, name: str, typecode: str, compute, min_items: int = 0) -> array:
+    def _shared(self, name: str, dtype, compute, min_items: int = 0) -> np.ndarray:
         """compute() (an array), or what another process serving this index version saved."""
-        data = self._cache.shared.load(name)
-        if data is not None:
-            loaded = array(typecode)
-            loaded.frombytes(data)
+        loaded = self._cache.shared.load(name, dtype)
+        if loaded is not None:
             return loaded
         computed = compute()
         if len(computed) >= min_items:
-            self._cache.shared.save(name, computed.tobytes())
-        return computed
+            self._cache.shared.save(name, computed)
+        return _frozen(computed)
 
     def _read(self, fieldname: str, btext: bytes, scored: bool):
-        docs, scores = array("i"), array("d")
-        if scored:
-            # bm25(idf, tf, length, avgfl, B, K1) of Whoosh's BM25FScorer, written as
-            # c * tf / (tf + norm[doc]) with the per-document part computed once per field.
-            c = self._searcher.idf(fieldname, btext) * (self._searcher.weighting.K1 + 1)
-            norms = self._norms(fieldname)
+        """(documents, BM25F scores or None) of a term's live postings."""
+        docs, weights = [], []
         for leaf, offset in self._reader.leaf_readers():
             if (fieldname, btext) not in leaf:
                 continue
-            for block_docs, weights in _blocks(leaf, fieldname, btext, self.live, offset):
+            for block_docs, block_weights in _blocks(leaf, fieldname, btext, offset):
                 docs.extend(block_docs)
                 if scored:
-                    scores.extend([c * tf / (tf + norms[d]) for d, tf in zip(block_docs, weights)])
-        return docs, scores
+                    weights.extend(block_weights)
+        docs = np.array(docs, dtype=DOC)
+        keep = self.live[docs]
+        docs = docs[keep]
+        if not scored:
+            return docs, None
+        # bm25(idf, tf, length, avgfl, B, K1) of Whoosh's BM25FScorer, written as
+        # c * tf / (tf + norm[doc]) with the per-document part computed once per field.
+        tf = np.array(weights, dtype=SCORE)[keep]
+        c = self._searcher.idf(fieldname, btext) * (self._searcher.weighting.K1 + 1)
+        return docs, c * tf / (tf + self._norms(fieldname)[docs])
 
     def _postings(self, fieldname: str, btext: bytes):
         """(documents, BM25F scores) of a term of a text field."""
         def read():
             name = f"{fieldname}.{btext.hex()}"
-            docs, scores = array("i"), array("d")
-            data = self._cache.shared.load(name)
+            data = self._cache.shared.load(name, np.uint8)
             if data is not None:
-                count = len(data) // (docs.itemsize + scores.itemsize)
-                docs.frombytes(data[:count * docs.itemsize])
-                scores.frombytes(data[count * docs.itemsize:])
-                return docs, scores
+                count = len(data) // (np.dtype(DOC).itemsize + np.dtype(SCORE).itemsize)
+                split = count * np.dtype(DOC).itemsize
+                return data[:split].view(DOC), data[split:].view(SCORE)
             docs, scores = self._read(fieldname, btext, scored=True)
             if len(docs) >= SHARE_MIN_POSTINGS:
-                self._cache.shared.save(name, docs.tobytes() + scores.tobytes())
-            return docs, scores
+                self._cache.shared.save(name, docs, scores)
+            return _frozen(docs), _frozen(scores)
         return self._remember((fieldname, btext), read)
 
     def _remember(self, key, compute):
@@ -199,7 +279,7 @@ class DocSets:
                 cache.size -= len(evicted)
         return found
 
-    def _norms(self, fieldname: str) -> array:
+    def _norms(self, fieldname: str) -> np.ndarray:
         """K1 * ((1 - B) + B * length / average length), per document."""
         norms = self._cache.norms.get(fieldname)
         if norms is None:
@@ -208,43 +288,56 @@ class DocSets:
                 b = weighting._field_B.get(fieldname, weighting.B)
                 k1 = weighting.K1
                 avgfl = searcher.avg_field_length(fieldname) or 1
-                computed = array("d")
-                for leaf, _offset in self._reader.leaf_readers():
-                    length = leaf.doc_field_length
-                    computed.extend(k1 * ((1 - b) + b * (length(docnum, fieldname, 1) or 1) / avgfl)
-                                    for docnum in range(leaf.doc_count_all()))
-                return computed
-            norms = self._cache.norms[fieldname] = self._shared_array(f"norms.{fieldname}", "d", compute)
+                lengths = np.concatenate([_lengths(leaf, fieldname) for leaf, _offset in self._reader.leaf_readers()])
+                return k1 * ((1 - b) + b * lengths / avgfl)
+            norms = self._cache.norms[fieldname] = self._shared(f"norms.{fieldname}", SCORE, compute)
         return norms
 
-    def term(self, fieldname: str, btext: bytes) -> frozenset:
+    def term(self, fieldname: str, btext: bytes) -> np.ndarray:
         """The documents holding a term."""
         if self._reader.schema[fieldname].scorable:
-            return frozenset(self._postings(fieldname, btext)[0])
+            return self._mask(self._postings(fieldname, btext)[0])
         # Facet and filter values: few, asked by every search, kept for the whole version.
         key = (fieldname, btext)
         found = self._cache.values.get(key)
         if found is None:
-            docs = self._shared_array(f"{fieldname}.{btext.hex()}", "i",
-                                      lambda: self._read(fieldname, btext, scored=False)[0], SHARE_MIN_POSTINGS)
-            found = self._cache.values[key] = frozenset(docs)
+            found = self._cache.values[key] = _frozen(self._mask(self._value_docs(fieldname, btext)))
         return found
 
-    def field_values(self, fieldname: str) -> list[tuple[str, frozenset]]:
-        """(value, documents) for every value of an ID or KEYWORD field (facets, filters)."""
-        values = self._cache.fields.get(fieldname)
-        if values is None:
-            field = self._reader.schema[fieldname]
-            values = [(field.from_bytes(btext), self.term(fieldname, btext))
-                      for btext in self._reader.lexicon(fieldname)]
-            self._cache.fields[fieldname] = values
-        return values
+    def _value_docs(self, fieldname: str, btext: bytes) -> np.ndarray:
+        return self._shared(f"{fieldname}.{btext.hex()}", DOC,
+                            lambda: self._read(fieldname, btext, scored=False)[0], SHARE_MIN_POSTINGS)
 
-    def value(self, fieldname: str, value: str) -> frozenset:
+    def value(self, fieldname: str, value: str) -> np.ndarray:
         return self.term(fieldname, self._reader.schema[fieldname].to_bytes(value))
 
-    def newest_first(self, docs, count: int) -> list[int]:
-        """The ``count`` most recent of ``docs`` (ties: most recently indexed first)."""
+    def facet_counts(self, fieldname: str, matched: np.ndarray) -> list[tuple[str, int]]:
+        """(value, number of ``matched`` documents having it) for every value of an ID or
+        KEYWORD field that some of them have."""
+        found = self._cache.fields.get(fieldname)
+        if found is None:
+            field = self._reader.schema[fieldname]
+            values, docs = [], []
+            for btext in self._reader.lexicon(fieldname):
+                value_docs = self._value_docs(fieldname, btext)
+                if len(value_docs):
+                    values.append(field.from_bytes(btext))
+                    docs.append(value_docs)
+            if docs:
+                offsets = np.cumsum([0] + [len(d) for d in docs[:-1]])
+                found = (values, _frozen(np.concatenate(docs)), _frozen(offsets))
+            else:
+                found = ([], None, None)
+            self._cache.fields[fieldname] = found
+        values, docs, offsets = found
+        if not values:
+            return []
+        # One pass over every (value, document) pair of the field.
+        counts = np.add.reduceat(matched[docs].astype(np.int32), offsets)
+        return [(value, int(n)) for value, n in zip(values, counts) if n]
+
+    def newest_first(self, matched: np.ndarray, count: int) -> list[int]:
+        """The ``count`` most recent of ``matched`` (ties: most recently indexed first)."""
         if self._cache.date_rank is None:
             def compute():
                 # The stored integers, not datetimes: cheaper, and a missing date sorts first.
@@ -252,27 +345,24 @@ class DocSets:
                 if self._reader.has_column("date"):  # (Whoosh fails on a column no document has)
                     dates = self._reader.column_reader("date", translate=False)
                     order = sorted(order, key=lambda d: (dates[d], d))
-                rank = array("i", bytes(len(order) * array("i").itemsize))
-                for position, docnum in enumerate(order):
-                    rank[docnum] = position
+                rank = np.empty(len(order), dtype=DOC)
+                rank[np.array(order, dtype=DOC)] = np.arange(len(order), dtype=DOC)
                 return rank
-            self._cache.date_rank = self._shared_array("date-rank", "i", compute)
-        return heapq.nlargest(count, docs, key=self._cache.date_rank.__getitem__)
+            self._cache.date_rank = self._shared("date-rank", DOC, compute)
+        docs = np.flatnonzero(matched)
+        return _top(docs, self._cache.date_rank[docs], count)
 
-    def best(self, q, docs, count: int) -> list[int]:
-        """The ``count`` best-scored of ``docs`` for ``q``: the sum of the BM25F scores of the
+    def best(self, q, matched: np.ndarray, count: int) -> list[int]:
+        """The ``count`` best-scored of ``matched`` for ``q``: the sum of the BM25F scores of the
         query's wanted terms (as Whoosh sums the scores of the matchers of And and Or), times
-        their boosts. A phrase scores as its words (Whoosh has its own span statistics)."""
-        scores: dict[int, float] = defaultdict(float)
+        their boosts; ties and documents matched by NOT alone (no score) in index order.
+        A phrase scores as its words (Whoosh has its own span statistics)."""
+        scores = np.zeros(self.size, dtype=SCORE)
         for fieldname, btext, boost in self._scored_terms(q):
             term_docs, term_scores = self._postings(fieldname, btext)
-            for docnum, score in zip(term_docs, term_scores):
-                if docnum in docs:
-                    scores[docnum] += score * boost
-        best = [d for d, _ in heapq.nlargest(count, scores.items(), key=itemgetter(1))]
-        if len(best) < count:  # documents matched by NOT alone score nothing: index order
-            best += heapq.nsmallest(count - len(best), (d for d in docs if d not in scores))
-        return best
+            scores[term_docs] += term_scores * boost  # a term's documents are distinct
+        docs = np.flatnonzero(matched)
+        return _top(docs, scores[docs], count)
 
     def _scored_terms(self, q, boost: float = 1.0):
         """(field, term, boost) of the terms that add to a document's score: not those of NOT."""
@@ -297,66 +387,91 @@ class DocSets:
     def _bytes(self, fieldname: str, text) -> bytes:
         return text if isinstance(text, bytes) else self._reader.schema[fieldname].to_bytes(text)
 
-    def matching(self, q) -> frozenset:
-        """Every live document ``q`` matches."""
+    def _union(self, masks) -> np.ndarray:
+        union = np.zeros(self.size, dtype=bool)
+        for mask in masks:
+            union |= mask
+        return union
+
+    def matching(self, q) -> np.ndarray:
+        """Every live document ``q`` matches (a new mask or a cached one: never change it)."""
         if isinstance(q, wq.Every):
             return self.live
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-            return frozenset()
+            return np.zeros(self.size, dtype=bool)
         if isinstance(q, wq.Term):
             return self.term(q.fieldname, self._bytes(q.fieldname, q.text))
         if isinstance(q, MULTI_TERM_QUERIES):
-            return frozenset().union(*(self.term(f, t) for f, t in q.expanded_terms(self._reader)))
+            return self._union(self.term(f, t) for f, t in q.expanded_terms(self._reader))
         if isinstance(q, wq.And):
-            parts = sorted((self.matching(child) for child in q.subqueries), key=len)
-            return parts[0].intersection(*parts[1:]) if parts else frozenset()
+            if not q.subqueries:
+                return np.zeros(self.size, dtype=bool)
+            result = self.matching(q.subqueries[0])
+            for child in q.subqueries[1:]:
+                result = result & self.matching(child)
+            return result
         if isinstance(q, (wq.Or, wq.DisjunctionMax)):
-            return frozenset().union(*(self.matching(child) for child in q.subqueries))
+            return self._union(self.matching(child) for child in q.subqueries)
         if isinstance(q, wq.AndNot):
-            return self.matching(q.a) - self.matching(q.b)
+            return self.matching(q.a) & ~self.matching(q.b)
         if isinstance(q, wq.AndMaybe):
             return self.matching(q.a)
         if isinstance(q, wq.Not):
-            return self.live - self.matching(q.query)
+            return self.live & ~self.matching(q.query)
         if isinstance(q, wq.Phrase):
             key = ("phrase", q.fieldname, tuple(q.words), q.slop)
             name = "phrase." + hashlib.sha1(repr(key).encode()).hexdigest()
-            return frozenset(self._remember(key, lambda: (self._shared_array(
-                name, "i", lambda: array("i", sorted(self._phrase(q)))), None))[0])
+            return self._mask(self._remember(key, lambda: (self._shared(
+                name, DOC, lambda: np.array(sorted(self._phrase(q)), dtype=DOC)), None))[0])
         # Anything rarer: Whoosh's own matcher.
-        return frozenset(self._searcher.docs_for_query(q))
+        return self._mask(np.fromiter(self._searcher.docs_for_query(q), dtype=DOC))
 
     def _phrase(self, q: wq.Phrase) -> set:
-        """Documents with the phrase's words in order (within its slop): the documents holding
-        all the words, then their positions, read in one pass per word."""
+        """Documents with the phrase's words in order (within its slop): among the documents
+        holding all the words, the positions of each word are decoded only where the previous
+        words still follow each other."""
         words = [self._bytes(q.fieldname, word) for word in q.words]
-        candidates = reduce(frozenset.intersection, sorted((self.term(q.fieldname, w) for w in words), key=len))
-        if len(words) == 1 or not candidates:
-            return set(candidates)
-        positions = []
-        decode = self._reader.schema[q.fieldname].format.decode_positions
+        candidates = self.live
         for btext in words:
-            by_doc = {}
+            candidates = candidates & self.term(q.fieldname, btext)
+        alive = set(self.numbers(candidates))
+        if len(words) == 1 or not alive:
+            return alive
+        decode = self._reader.schema[q.fieldname].format.decode_positions
+        # As Whoosh's SpanNear2: each word 1 to `slop` positions after the previous one.
+        slop, ends = q.slop, None
+        for btext in words:
+            found = {}
             for leaf, offset in self._reader.leaf_readers():
                 if (q.fieldname, btext) not in leaf:
                     continue
-                for docs, encoded in _blocks(leaf, q.fieldname, btext, self.live, offset, values=True):
+                for docs, encoded in _blocks(leaf, q.fieldname, btext, offset, values=True):
                     for docnum, value in zip(docs, encoded):
-                        if docnum in candidates:
-                            by_doc[docnum] = decode(value)
-            positions.append(by_doc)
-        # As Whoosh's SpanNear2: each word 1 to `slop` positions after the previous one.
-        slop = q.slop
-        found = set()
-        for docnum in candidates:
-            ends = positions[0][docnum]
-            for by_doc in positions[1:]:
-                ends = [p for p in by_doc[docnum] if any(1 <= p - e <= slop for e in ends)]
-                if not ends:
-                    break
-            if ends:
-                found.add(docnum)
-        return found
+                        if docnum not in alive:
+                            continue
+                        positions = decode(value)
+                        if ends is not None:
+                            before = ends[docnum]
+                            positions = [p for p in positions if any(1 <= p - e <= slop for e in before)]
+                        if positions:
+                            found[docnum] = positions
+            ends, alive = found, set(found)
+            if not alive:
+                break
+        return alive
+
+
+def _top(docs: np.ndarray, keys: np.ndarray, count: int) -> list[int]:
+    """The ``count`` documents of ``docs`` with the largest ``keys``, largest first; equal keys
+    in index order."""
+    if count <= 0 or not len(docs):
+        return []
+    if len(docs) > count:
+        # Only those at least as large as the count-th largest key are sorted.
+        kth = np.partition(keys, len(keys) - count)[len(keys) - count]
+        keep = keys >= kth
+        docs, keys = docs[keep], keys[keep]
+    return docs[np.lexsort((docs, -keys))][:count].tolist()
 
 
 _current: dict = {"key": None, "cache": None}

@@ -132,7 +132,6 @@ def _allowed(sets: DocSets, user, kinds, facets):
         clauses.append(sets.value("audience", AUDIENCE_MEMBERS))
     if not clauses:
         return None
-    clauses.sort(key=len)
     return reduce(lambda a, b: a & b, clauses)
 
 
@@ -179,7 +178,7 @@ def _run(searcher, version_dir, results, text, user, kinds, facets, facet_fields
     matched = sets.matching(q)
     if allowed is not None:
         matched = matched & allowed
-    results.total = len(matched)
+    results.total = sets.count(matched)
     results.page = min(results.page, max(1, results.pages))
     first = (results.page - 1) * results.per_page
     wanted = first + results.per_page
@@ -188,8 +187,7 @@ def _run(searcher, version_dir, results, text, user, kinds, facets, facet_fields
     else:
         docnums = sets.best(q, matched, wanted)[first:]
     for name in facet_fields:
-        counts = ((value, len(matched & docs)) for value, docs in sets.field_values(name))
-        values = sorted(((v, n) for v, n in counts if n and v), key=lambda kv: (-kv[1], kv[0]))
+        values = sorted(((v, n) for v, n in sets.facet_counts(name, matched) if v), key=lambda kv: (-kv[1], kv[0]))
         results.facets[name] = values[:MAX_FACET_VALUES]
     highlight = bool(text) and not isinstance(q, wq.Every)
     if highlight:
@@ -234,7 +232,9 @@ def _field_terms(q, reader, fieldname: str = search_index.SNIPPET_FIELD) -> set[
 
 
 # Snippets look for the query's words in the first characters of a long text only: enough for
-# nearly every hit, and a bounded cost per page whatever the size of the files.
+# nearly every hit, and a bounded cost per page whatever the size of the files. The beginning is
+# scanned first; the rest only when some word of the query was not met there.
+SNIPPET_FIRST_CHARS = 2_000
 SNIPPET_SCAN_CHARS = 60_000
 # Notes and comments are Markdown: an extract reads better without emphasis and heading marks.
 _MARKDOWN_MARKS = re.compile(r"\*{1,3}|`+|^#{1,6}\s+", re.MULTILINE)
@@ -244,9 +244,16 @@ def _snippet(text: str, terms: set[str], highlighter: Highlighter) -> str:
     """Up to three fragments of ``text`` around the words whose indexed term the query holds."""
     if not terms or not text:
         return ""
-    text = _MARKDOWN_MARKS.sub("", text[:SNIPPET_SCAN_CHARS])
+    for limit in (SNIPPET_FIRST_CHARS, SNIPPET_SCAN_CHARS):
+        # Cut between words, not inside one.
+        cut = len(text) if len(text) <= limit else (text.rfind(" ", 0, limit) + 1 or limit)
+        scanned = _MARKDOWN_MARKS.sub("", text[:cut])
+        found = find_terms(scanned, terms)
+        if cut == len(text) or {term for term, _start, _end in found} == terms:
+            break
+    text = scanned
     tokens = [Token(text=term, pos=i, startchar=start, endchar=end, matched=True)
-              for i, (term, start, end) in enumerate(find_terms(text, terms))]
+              for i, (term, start, end) in enumerate(found)]
     if not tokens:
         return ""
     fragments = highlighter.fragmenter.fragment_matches(text, tokens)

@@ -225,3 +225,15 @@ def test_snippets_of_notes_read_without_markdown_marks(client, login_as, make_us
     snippet = snippet[:snippet.index("</p>")]
     assert '<mark class="match term0">heures</mark>' in snippet
     assert "**" not in snippet and "##" not in snippet
+
+
+def test_snippets_reach_words_far_in_the_text(client, login_as, make_user, add_resource):
+    # "heures" in the first lines, "bailleur" only far below: the extract shows both, not only
+    # what the beginning holds.
+    filler = " ".join(["texte"] * 1500)
+    add_resource(make_user("member"), "Long bilan", body=f"Les heures réalisées. {filler} Le bailleur social signe.")
+    login_as("member")
+    html = client.get("/library/?q=heures+bailleur").get_data(as_text=True)
+    snippet = html[html.index('<p class="snippet">'):]
+    snippet = snippet[:snippet.index("</p>")]
+    assert ">heures</mark>" in snippet and ">bailleur</mark>" in snippet
