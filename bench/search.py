@@ -5,7 +5,8 @@ engine alone and through the library page over HTTP (gunicorn, 2 workers).
     .venv/bin/python bench/search.py [--n 20000] [--words 500] [--queries 200]
 
 Prints: reindex time and documents per second, index size, peak memory of the reindex process
-and of its largest analysing sub-process,
+and of its largest analysing sub-process, and the peak of all of them together (proportional set
+size sampled every 0.1 s: memory shared after a fork counts once),
 p50/p95 latency of the engine and of the HTTP page. Targets (2-core machine, N = 20,000):
 page p95 <= 100 ms, reindex < 2 minutes, reindex peak memory < 500 MB.
 
@@ -22,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -136,6 +138,35 @@ def _reindex_child(queue) -> None:
                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 
 
+def _tree_pss_kb(root: int) -> int:
+    """Proportional set size of a process and all its descendants, in KiB: pages shared after a
+    fork count once in the total, unlike a sum of peak RSS."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
+    return total
+
+
+def _sample_peak(root: int, stop: threading.Event, peak: list[int]) -> None:
+    while not stop.wait(0.1):
+        peak[0] = max(peak[0], _tree_pss_kb(root))
+
+
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -183,13 +214,19 @@ def main() -> None:
         queue = multiprocessing.get_context("fork").Queue()
         child = multiprocessing.get_context("fork").Process(target=_reindex_child, args=(queue,))
         child.start()
+        stop, tree_peak = threading.Event(), [0]
+        sampler = threading.Thread(target=_sample_peak, args=(child.pid, stop, tree_peak), daemon=True)
+        sampler.start()
         documents, elapsed, peak_kb, child_peak_kb = queue.get()
+        stop.set()
+        sampler.join()
         child.join()
         with app.app_context():
             size = index_size_bytes()
         print(f"Réindexation : {documents} documents en {elapsed:.1f} s ({documents / elapsed:.0f} docs/s), "
               f"index {size / 1024 / 1024:.1f} Mo, mémoire max {peak_kb / 1024:.0f} Mo (processus principal) "
-              f"+ {child_peak_kb / 1024:.0f} Mo (plus gros sous-processus d'analyse)")
+              f"+ {child_peak_kb / 1024:.0f} Mo (plus gros sous-processus d'analyse) ; "
+              f"tous processus ensemble (PSS) {tree_peak[0] / 1024:.0f} Mo au plus")
 
         mix = query_mix(args.queries)
         engine_times = []

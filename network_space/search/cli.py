@@ -40,7 +40,7 @@ def rebuild(progress=None) -> dict[str, int]:
         # One analysing process per core (SEARCH_REINDEX_PROCS); each writes its own segment.
         procs = current_app.config.get("SEARCH_REINDEX_PROCS") or os.cpu_count() or 1
         writer = ix.writer(limitmb=current_app.config["SEARCH_REINDEX_LIMITMB"], procs=procs,
-                           multisegment=procs > 1, codec=search_index.codec())
+                           multisegment=procs > 1, **search_index.writer_options())
         try:
             with Session(db.engine) as session:
                 for search_type in all_types():

@@ -80,16 +80,18 @@ def _ids_and_weights(matcher: W3LeafMatcher):
     if not matcher._byteids and not matcher._compression:
         raw = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
         cut = raw.find(_VALUES_START)
-        if cut > 0:
-            try:
-                deltas, weights, _values = pickle.loads(raw[:cut] + b"N\x87.")  # NONE, TUPLE3, STOP
-            except Exception:  # noqa: BLE001 - another layout: loaded the usual way below
-                deltas = None
-            if type(deltas) is tuple and len(deltas) == matcher._blocklength and (
-                    weights is None or type(weights) in (float, tuple)):
-                matcher._data = (deltas, weights, None)
-                matcher._read_weights()
-                return list(accumulate(deltas)), matcher._weights
+        try:
+            # Without its values: (deltas, weights) then NONE, TUPLE3, STOP. A block without such
+            # values (an ID or KEYWORD field) is cheap to load whole.
+            deltas, weights, _values = pickle.loads(raw[:cut] + b"N\x87." if cut > 0 else raw)
+        except Exception:  # noqa: BLE001 - another layout: loaded the usual way below
+            deltas = weights = None
+        if type(deltas) is tuple and len(deltas) == matcher._blocklength and (
+                weights is None or type(weights) in (float, tuple)):
+            # As Whoosh's _read_ids() and _read_weights(), without their per-posting generators.
+            if weights is None or type(weights) is float:
+                weights = [1.0 if weights is None else weights] * len(deltas)
+            return list(accumulate(deltas)), weights
     matcher._read_ids()
     matcher._read_weights()
     return matcher._ids, matcher._weights
@@ -127,6 +129,9 @@ def _lengths(leaf, fieldname: str) -> np.ndarray:
 # computing them again. Files of older versions of the same index are removed.
 SHARE_MIN_POSTINGS = 1000
 SHARED_DIR = "docsets"
+# In the name of each version's directory: files written by another layout of these arrays (an
+# older release of the site) are never read, and are removed like those of older index versions.
+SHARED_FORMAT = 2
 
 
 class _SharedArrays:
@@ -211,8 +216,15 @@ class DocSets:
     def live(self) -> np.ndarray:
         """Every document not deleted."""
         if self._cache.live is None:
-            self._cache.live = _frozen(self._mask(self._shared("live", DOC, lambda: np.fromiter(
-                self._reader.all_doc_ids(), dtype=DOC))))
+            def compute():
+                mask = np.ones(self.size, dtype=bool)
+                for leaf, offset in self._reader.leaf_readers():  # segment by segment: cheaper
+                    if leaf.has_deletions():
+                        count = leaf.doc_count_all()
+                        mask[offset:offset + count] = False
+                        mask[np.fromiter(leaf.all_doc_ids(), dtype=DOC) + offset] = True
+                return mask
+            self._cache.live = _frozen(self._shared("live", bool, compute))
         return self._cache.live
 
     def _shared(self, name: str, dtype, compute, min_items: int = 0) -> np.ndarray:
@@ -486,6 +498,6 @@ def for_searcher(searcher, version_dir: Path, max_postings: int) -> DocSets:
     key = (str(version_dir), reader.generation(), reader.doc_count_all())
     with _current_lock:
         if _current["key"] != key:
-            shared = _SharedArrays(version_dir / SHARED_DIR / f"{key[1]}-{key[2]}")
+            shared = _SharedArrays(version_dir / SHARED_DIR / f"f{SHARED_FORMAT}-{key[1]}-{key[2]}")
             _current.update(key=key, cache=_VersionCache(max_postings, shared))
         return DocSets(_current["cache"], searcher)

@@ -29,11 +29,16 @@ INDEX_NAME = "MAIN2"
 INDEX_ERRORS = (whoosh_index.IndexError, OSError, EOFError, ValueError, KeyError, IndexError, TypeError)
 
 
-def codec() -> W3Codec:
-    """How writers lay out postings: uncompressed blocks of 512 (instead of zlib-compressed
-    blocks of 128) make reading a common word's postings a third faster, for an index about
-    twice as large (see docsets.py: query words are read whole)."""
-    return W3Codec(blocklimit=512, compression=0)
+def writer_options() -> dict:
+    """How writers lay out segments.
+
+    - Uncompressed postings blocks of 512 (instead of zlib-compressed blocks of 128) make reading
+      a common word's postings a third faster, for an index about twice as large (see
+      docsets.py: query words are read whole).
+    - One file per part of a segment, not one compound file: Whoosh opens a compound file's parts
+      as in-memory copies, so every process serving searches would hold a copy of the whole index
+      and copy it again each time the index changes. Separate files are read where they are."""
+    return {"codec": W3Codec(blocklimit=512, compression=0), "compound": False}
 
 
 def make_schema() -> Schema:

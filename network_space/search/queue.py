@@ -148,7 +148,7 @@ def _apply(session: Session, pairs: set[tuple[str, int]], row_ids: list[int], ti
         log.info("search: the index is being rebuilt for a new schema; %d change(s) left for it", len(pairs))
         return 0
     try:
-        writer = ix.writer(timeout=timeout, delay=0.05, codec=search_index.codec())
+        writer = ix.writer(timeout=timeout, delay=0.05, **search_index.writer_options())
     except search_index.LockError:
         log.info("search: index locked by another process; %d change(s) left for the worker", len(pairs))
         return 0

@@ -9,7 +9,7 @@ from whoosh.writing import NO_MERGE
 from network_space.search import docsets
 from network_space.search.analysis import french_analyzer
 from network_space.search.engine import clean_query, parse_query
-from network_space.search.index import codec, make_schema
+from network_space.search.index import make_schema, writer_options
 
 WORDS = ("clause sociale insertion facilitateur marché réservé bailleur social heures cahier des charges "
          "assemblée générale Isère événement ESAT handicap jeunes qualification propreté voirie").split()
@@ -26,7 +26,7 @@ def searcher(tmp_path):
     rng = random.Random(7)
     ix = whoosh_index.create_in(str(tmp_path), make_schema(), indexname="T")
     for segment in range(3):
-        writer = ix.writer(codec=codec()) if segment < 2 else ix.writer()
+        writer = ix.writer(**writer_options()) if segment < 2 else ix.writer()
         for n in range(100):
             i = segment * 100 + n
             words = [rng.choice(WORDS) for _ in range(rng.randint(5, 60))]
