@@ -123,9 +123,12 @@ def shared_searcher():
         # The version directory behind the link: a rebuild swapped in means another target.
         target = os.path.realpath(path)
         try:
-            if _shared["target"] == target:
-                searcher = _shared["searcher"].refresh()
+            if _shared["target"] == target and _shared["searcher"].up_to_date():
+                searcher = _shared["searcher"]
             else:
+                # Not Searcher.refresh(): Whoosh 2.7.4 reuses none of the old segment readers
+                # (it looks them up by segment id in a dict keyed by generation) and closes only
+                # one of them, leaving the others' files open.
                 _drop_shared()
                 searcher = whoosh_index.open_dir(target, indexname=INDEX_NAME).searcher()
             _shared.update(target=target, searcher=searcher)
