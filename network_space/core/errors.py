@@ -24,10 +24,46 @@ def render_error(code: int, description: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=description or default), code
 
 
+# Never shown back: secrets and the token itself.
+_HIDDEN_FIELDS = ("csrf_token", "password", "mot_de_passe", "token")
+# The names the site's forms give their text fields; any other shows as its name.
+_FIELD_LABELS = {
+    "title": _l("Titre"), "summary": _l("Résumé"), "body": _l("Texte"), "text": _l("Texte"),
+    "description": _l("Description"), "tags": _l("Mots-clés"), "message": _l("Message"), "subject": _l("Objet"),
+    "name": _l("Nom"), "url": _l("Adresse du lien"), "place": _l("Lieu"), "reason": _l("Motif"),
+    "note": _l("Note"), "version_note": _l("Note de version"), "bio": _l("Présentation"),
+}
+
+
+def typed_fields() -> list[tuple[str, str]]:
+    """(label, value) of the text a refused form carried: not secrets, choices of a list (ids,
+    numbers) or empty values."""
+    if request.method != "POST":
+        return []
+    return [(_FIELD_LABELS.get(name, name), value) for name, value in request.form.items(multi=True)
+            if value.strip() and not value.strip().isdigit() and not name.endswith("_id")
+            and not any(hidden in name.lower() for hidden in _HIDDEN_FIELDS)]
+
+
+def _same_site_referrer() -> str | None:
+    """The page the form was sent from, when it is one of this site's."""
+    referrer = request.referrer or ""
+    return referrer if referrer.startswith(request.host_url) else None
+
+
 def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, _l("Le formulaire a expiré ou n'est pas valide. Rechargez la page et réessayez."))
+        # Nothing was done with the form; what the person typed is shown back for copying, so
+        # that a session lost meanwhile (logged out in another tab, expired) loses no text.
+        typed = typed_fields()
+        title, _default = MESSAGES[400]
+        return render_template(
+            "errors/error.html", code=400, title=title, typed=typed,
+            back=_same_site_referrer(),
+            message=_l("Le formulaire a expiré ou n'est pas valide : rien n'a été enregistré. Rechargez la "
+                       "page du formulaire et renvoyez-le."),
+        ), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

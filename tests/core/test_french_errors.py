@@ -66,6 +66,26 @@ def test_bad_csrf_token_gives_a_french_page(client, login_as, token):
     _assert_french_page(body)
 
 
+def test_a_refused_form_gives_back_what_was_typed(client, login_as):
+    """A session lost while someone writes (logged out in another tab) must not lose the text."""
+    login_as("member")
+    text = "Ligne 1 <b>gras</b>\nLigne 2 : 570 heures d'insertion"
+    response = client.post("/library/new", data={
+        "csrf_token": "périmé", "kind": "note", "title": "Mon bilan", "body": text, "category_id": "3",
+        "password": "secret-ne-pas-montrer",
+    }, headers={"Referer": "http://localhost/library/new"})
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "rien n'a été enregistré" in body and "Ce que vous aviez saisi" in body
+    assert "Mon bilan" in body
+    assert "Ligne 1 &lt;b&gt;gras&lt;/b&gt;\nLigne 2 : 570 heures d&#39;insertion" in body  # escaped, whole
+    assert "secret-ne-pas-montrer" not in body and "périmé" not in body
+    assert 'href="http://localhost/library/new"' in body and "Revenir au formulaire" in body
+    # Another site's page is not linked back to.
+    other = client.post("/library/new", data={"title": "x"}, headers={"Referer": "https://ailleurs.example/"})
+    assert "ailleurs.example" not in other.get_data(as_text=True)
+
+
 def test_real_error_pages_are_french(client, login_as):
     login_as("member")
     for method, path, code in (("GET", "/nulle-part", 404), ("GET", "/logout", 405), ("GET", "/admin/members", 403)):
