@@ -36,12 +36,12 @@ _FIELD_LABELS = {
 
 
 def typed_fields() -> list[tuple[str, str]]:
-    """(label, value) of the text a refused form carried: not secrets, choices of a list (ids,
-    numbers) or empty values."""
+    """(label, value) of the text a refused form carried: the site's text fields, and any other
+    field holding several words; not secrets, nor choices of a list (ids, single words)."""
     if request.method != "POST":
         return []
     return [(_FIELD_LABELS.get(name, name), value) for name, value in request.form.items(multi=True)
-            if value.strip() and not value.strip().isdigit() and not name.endswith("_id")
+            if value.strip() and (name in _FIELD_LABELS or len(value.split()) > 1)
             and not any(hidden in name.lower() for hidden in _HIDDEN_FIELDS)]
 
 
@@ -56,10 +56,8 @@ def init_app(app) -> None:
     def csrf_error(error):
         # Nothing was done with the form; what the person typed is shown back for copying, so
         # that a session lost meanwhile (logged out in another tab, expired) loses no text.
-        typed = typed_fields()
-        title, _default = MESSAGES[400]
         return render_template(
-            "errors/error.html", code=400, title=title, typed=typed,
+            "errors/error.html", code=400, title=_l("Formulaire non enregistré"), typed=typed_fields(),
             back=_same_site_referrer(),
             message=_l("Le formulaire a expiré ou n'est pas valide : rien n'a été enregistré. Rechargez la "
                        "page du formulaire et renvoyez-le."),
