@@ -608,6 +608,11 @@ def add_decision(meeting: Meeting, text: str) -> Decision:
     return decision
 
 
+def update_decision(meeting: Meeting, decision: Decision, text: str) -> None:
+    decision.text = text
+    search.reindex(meeting)
+
+
 def delete_decision(meeting: Meeting, decision: Decision) -> None:
     meeting.decisions.remove(decision)
     search.reindex(meeting)
@@ -623,6 +628,19 @@ def add_action(meeting: Meeting, actor: User, title: str, assignee_id: int | Non
         notify("action.assigned", [assignee], action, actor=actor, meeting_title=meeting.title)
     _schedule_action_reminder(action)
     return action
+
+
+def update_action(action: ActionItem, actor: User, title: str, assignee_id: int | None, due: date | None) -> None:
+    """Change an action; a new assignee is told, as when an action is added."""
+    reassigned = assignee_id != action.assignee_id
+    action.title = title
+    action.assignee = db.session.get(User, assignee_id) if assignee_id else None
+    action.due_date = due
+    db.session.flush()
+    search.reindex(action.meeting)
+    if reassigned and action.assignee is not None:
+        notify("action.assigned", [action.assignee], action, actor=actor, meeting_title=action.meeting.title)
+    _schedule_action_reminder(action)
 
 
 def set_action_status(action: ActionItem, actor: User, status: str) -> None:

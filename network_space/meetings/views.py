@@ -76,6 +76,10 @@ def _active_members() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)))
 
 
+def _assignee_choices() -> list:
+    return choices([("", _("— Personne —"))] + [(u.id, u.full_name) for u in _active_members()])
+
+
 def _visible_resources() -> list[Resource]:
     resources = db.session.scalars(select(Resource).order_by(Resource.title))
     return [r for r in resources if can("library.view", r)]
@@ -523,7 +527,7 @@ def _minutes_page(meeting: Meeting, form=None, decision_form=None, action_form=N
     """The minutes editor; a refused decision or action comes back in it, as typed."""
     form = form or MinutesForm(formdata=None, obj=meeting.minutes)
     action_form = action_form or ActionForm(prefix="action", formdata=None)
-    action_form.assignee_id.choices = choices([("", _("— Personne —"))] + [(u.id, u.full_name) for u in _active_members()])
+    action_form.assignee_id.choices = _assignee_choices()
     return render_template(
         "meetings/minutes_edit.html", meeting=meeting, form=form, attendance=ATTENDANCE,
         invitees=sorted(meeting.invitees, key=lambda i: i.user.full_name.lower()),
@@ -556,21 +560,58 @@ def delete_decision(meeting_id: int, decision_id: int):
     return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="decisions"))
 
 
+@bp.route("/<int:meeting_id>/decisions/<int:decision_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_decision(meeting_id: int, decision_id: int):
+    meeting = _meeting_or_404(meeting_id, "meetings.write_minutes")
+    decision = _child_or_404(Decision, decision_id, meeting)
+    form = DecisionForm(prefix="decision", obj=decision)
+    if form.validate_on_submit():
+        services.update_decision(meeting, decision, form.text.data)
+        db.session.commit()
+        flash(_("Décision modifiée."), "success")
+        return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="decisions"))
+    return render_template("meetings/item_edit.html", meeting=meeting, form=form, anchor="decisions",
+                           heading=_("Modifier la décision")), 400 if form.is_submitted() else 200
+
+
+def _action_form_valid(form: ActionForm) -> bool:
+    """The form's own checks, and an assignee who is an active member (a select can be forged)."""
+    form.assignee_id.choices = _assignee_choices()
+    valid = form.validate_on_submit()
+    if form.is_submitted() and form.assignee_id.data is not None and \
+            form.assignee_id.data not in {u.id for u in _active_members()}:
+        form.assignee_id.errors = [*form.assignee_id.errors, _("Membre inconnu.")]
+        valid = False
+    return valid
+
+
 @bp.route("/<int:meeting_id>/actions", methods=["POST"])
 @login_required
 def add_action(meeting_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.write_minutes")
     form = ActionForm(prefix="action")
-    member_ids = {u.id for u in _active_members()}
-    valid_assignee = form.assignee_id.data is None or form.assignee_id.data in member_ids
-    if not form.validate_on_submit() or not valid_assignee:
-        if not valid_assignee:
-            form.assignee_id.errors = [_("Membre inconnu.")]
+    if not _action_form_valid(form):
         return _minutes_page(meeting, action_form=form, status=400)
     services.add_action(meeting, current_user, form.title.data, form.assignee_id.data, form.due_date.data)
     db.session.commit()
     flash(_("Action ajoutée."), "success")
     return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="actions"))
+
+
+@bp.route("/<int:meeting_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action(meeting_id: int, action_id: int):
+    meeting = _meeting_or_404(meeting_id, "meetings.write_minutes")
+    action = _child_or_404(ActionItem, action_id, meeting)
+    form = ActionForm(prefix="action", obj=action)
+    if _action_form_valid(form):
+        services.update_action(action, current_user, form.title.data, form.assignee_id.data, form.due_date.data)
+        db.session.commit()
+        flash(_("Action modifiée."), "success")
+        return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="actions"))
+    return render_template("meetings/item_edit.html", meeting=meeting, form=form, anchor="actions",
+                           heading=_("Modifier l'action")), 400 if form.is_submitted() else 200
 
 
 @bp.route("/<int:meeting_id>/actions/<int:action_id>/delete", methods=["POST"])

@@ -59,6 +59,8 @@ REAL_VALUES = {
     frozenset({"meeting_id"}): ("meeting", {"meeting_id": "id"}),
     frozenset({"meeting_id", "item_id"}): ("agenda_item", {"meeting_id": "meeting_id", "item_id": "id"}),
     frozenset({"meeting_id", "number"}): ("minutes_revision", {"meeting_id": "minutes.meeting_id", "number": "number"}),
+    frozenset({"meeting_id", "decision_id"}): ("meeting_decision", {"meeting_id": "meeting_id", "decision_id": "id"}),
+    frozenset({"meeting_id", "action_id"}): ("action_item", {"meeting_id": "meeting_id", "action_id": "id"}),
     frozenset({"notification_id"}): ("notification", {"notification_id": "id"}),
 }
 
