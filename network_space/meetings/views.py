@@ -76,8 +76,9 @@ def _active_members() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)))
 
 
-def _assignee_choices() -> list:
-    return choices([("", _("— Personne —"))] + [(u.id, u.full_name) for u in _active_members()])
+def _assignee_choices(members: list[User] | None = None) -> list:
+    members = _active_members() if members is None else members
+    return choices([("", _("— Personne —"))] + [(u.id, u.full_name) for u in members])
 
 
 def _visible_resources() -> list[Resource]:
@@ -577,10 +578,11 @@ def edit_decision(meeting_id: int, decision_id: int):
 
 def _action_form_valid(form: ActionForm) -> bool:
     """The form's own checks, and an assignee who is an active member (a select can be forged)."""
-    form.assignee_id.choices = _assignee_choices()
+    members = _active_members()
+    form.assignee_id.choices = _assignee_choices(members)
     valid = form.validate_on_submit()
     if form.is_submitted() and form.assignee_id.data is not None and \
-            form.assignee_id.data not in {u.id for u in _active_members()}:
+            form.assignee_id.data not in {u.id for u in members}:
         form.assignee_id.errors = [*form.assignee_id.errors, _("Membre inconnu.")]
         valid = False
     return valid
