@@ -147,3 +147,10 @@ class FollowForm(FlaskForm):
         if self.all_kinds.data:
             return [choice.value for choice in self.kind_ids.choices]
         return list(self.kind_ids.data or [])
+
+
+class KindForm(FlaskForm):
+    """The name of an event kind (admin), as the calendar filters and the follow choices show it."""
+
+    label = StringField(_l("Nom du type"), filters=[strip],
+                        validators=[DataRequired(_l("Indiquez un nom.")), max_length(100)])

@@ -17,8 +17,8 @@ from network_space.library.models import Resource
 from network_space.extensions import db
 
 class EventKind(db.Model):
-    """A kind of event (forum, site visit…): data seeded by the migrations. Members follow a kind
-    (notifications.Follow) to hear about new events of that kind."""
+    """A kind of event (forum, site visit…): data seeded by migration 0008, then edited by admins
+    (/events/types). Members follow a kind (notifications.Follow) to hear about new events of that kind."""
 
     __tablename__ = "event_kind"
 

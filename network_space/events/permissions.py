@@ -1,7 +1,7 @@
 """Who may do what with events. Organisers listed on an event manage it like a co-animator."""
 from __future__ import annotations
 
-from network_space.core.permissions import ROLE_COANIMATOR, ROLE_MEMBER, has_role, rule
+from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLE_MEMBER, has_role, rule
 
 
 @rule("events.view")
@@ -25,3 +25,8 @@ def _edit(user, event) -> bool:
 def _manage(user, event) -> bool:
     return _edit(user, event)
 
+
+@rule("events.kinds")
+def _kinds(user, obj) -> bool:
+    """The list of event kinds is a taxonomy, edited by admins (like the library categories)."""
+    return has_role(user, ROLE_ADMIN)

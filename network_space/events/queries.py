@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 import holidays
 from flask import request, url_for
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from network_space.core.dates import paris_to_utc, to_paris
@@ -17,6 +17,7 @@ from network_space.core.models import utcnow
 from network_space.directory.models import Organisation
 from network_space.events.models import Event, EventKind, event_partner
 from network_space.extensions import db
+from network_space.notifications.models import Follow
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -54,6 +55,15 @@ class Filters:
 
 def event_kinds() -> list[EventKind]:
     return list(db.session.scalars(select(EventKind).order_by(EventKind.position, EventKind.id)))
+
+
+def kinds_for_admin() -> list[tuple[EventKind, int, int]]:
+    """Every kind with the number of events of that kind and of members who follow it."""
+    events = select(func.count(Event.id)).where(Event.kind == EventKind.code).scalar_subquery()
+    followers = select(func.count(Follow.id)).where(
+        Follow.target_type == EventKind.__notification_type__, Follow.target_id == EventKind.id).scalar_subquery()
+    return [tuple(row) for row in db.session.execute(
+        select(EventKind, events, followers).order_by(EventKind.position, EventKind.id))]
 
 
 def date_arg(name: str = "date") -> date:

@@ -1,4 +1,5 @@
-"""Calendar pages (month, week, upcoming), event pages, registrations, registrant lists."""
+"""Calendar pages (month, week, upcoming), event pages, registrations, registrant lists, event
+kinds (admin)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,6 +10,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from network_space.accounts.models import Territory, User
@@ -19,8 +21,8 @@ from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
 from network_space.directory.models import Organisation, OrganisationKind
 from network_space.events import export, ical, queries, services
-from network_space.events.forms import CancelForm, EventForm, FeedForm, FollowForm, MessageForm
-from network_space.events.models import FEED_SCOPES, REG_REGISTERED, REG_WAITING, Event, Registration
+from network_space.events.forms import CancelForm, EventForm, FeedForm, FollowForm, KindForm, MessageForm
+from network_space.events.models import FEED_SCOPES, REG_REGISTERED, REG_WAITING, Event, EventKind, Registration
 from network_space.extensions import db
 from network_space.library.models import Resource
 
@@ -357,6 +359,73 @@ def feed_revoke():
 
 
 # --- iCalendar -----------------------------------------------------------------------------
+
+# --- event kinds (admin) ----------------------------------------------------------------------
+
+def _kinds_page(form: KindForm, renamed: EventKind | None = None, rename_form: KindForm | None = None):
+    """The list with the add form; a refused rename comes back in its own row with what was typed."""
+    return render_template("events/kinds.html", form=form, kinds=queries.kinds_for_admin(),
+                           renamed_id=renamed.id if renamed else None, rename_form=rename_form)
+
+
+@bp.route("/events/types", methods=["GET", "POST"])
+@login_required
+def kinds():
+    require("events.kinds")
+    form = KindForm()
+    if form.validate_on_submit():
+        try:
+            services.add_kind(form.label.data, current_user)
+        except services.KindError as error:
+            db.session.rollback()
+            form.label.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("Type d'événement ajouté."), "success")
+            return redirect(url_for("events.kinds"))
+    return _kinds_page(form)
+
+
+@bp.route("/events/types/<int:kind_id>", methods=["POST"])
+@login_required
+def kind_rename(kind_id: int):
+    require("events.kinds")
+    kind = db.session.get(EventKind, kind_id) or abort(404)
+    rename_form = KindForm()
+    if rename_form.validate_on_submit():
+        try:
+            services.rename_kind(kind, rename_form.label.data, current_user)
+        except services.KindError as error:
+            db.session.rollback()
+            rename_form.label.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("Type d'événement renommé."), "success")
+            return redirect(url_for("events.kinds"))
+    flash(_("Le type n'a pas été renommé : corrigez le nom signalé dans la liste."), "error")
+    return _kinds_page(KindForm(formdata=None), kind, rename_form)
+
+
+@bp.route("/events/types/<int:kind_id>/supprimer", methods=["POST"])
+@login_required
+def kind_delete(kind_id: int):
+    require("events.kinds")
+    kind = db.session.get(EventKind, kind_id) or abort(404)
+    label = kind.label
+    try:
+        services.delete_kind(kind, current_user)
+        db.session.commit()
+    except services.KindError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    except IntegrityError:
+        # An event was given this kind between the check and the delete (PostgreSQL's foreign key).
+        db.session.rollback()
+        flash(_("« %(label)s » vient d'être choisi pour un événement : il n'a pas été supprimé.", label=label), "error")
+    else:
+        flash(_("Type d'événement « %(label)s » supprimé.", label=label), "success")
+    return redirect(url_for("events.kinds"))
+
 
 def _ics_response(body: bytes, filename: str) -> Response:
     return Response(body, mimetype="text/calendar", headers={
