@@ -482,14 +482,30 @@ def minutes(meeting_id: int):
                            form=FlaskForm())
 
 
+MINUTES_FILES = {
+    "docx": (export.minutes_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "odt": (export.minutes_odt, "application/vnd.oasis.opendocument.text"),
+}
+
+
+def _minutes_file(meeting_id: int, extension: str) -> Response:
+    meeting = _meeting_or_404(meeting_id)
+    require("meetings.view_minutes", meeting)
+    write, mimetype = MINUTES_FILES[extension]
+    return Response(write(meeting), mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="compte-rendu-{meeting.id}.{extension}"'})
+
+
 @bp.route("/<int:meeting_id>/minutes.docx")
 @login_required
 def minutes_docx(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    require("meetings.view_minutes", meeting)
-    content = export.minutes_docx(meeting)
-    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="compte-rendu-{meeting.id}.docx"'})
+    return _minutes_file(meeting_id, "docx")
+
+
+@bp.route("/<int:meeting_id>/minutes.odt")
+@login_required
+def minutes_odt(meeting_id: int):
+    return _minutes_file(meeting_id, "odt")
 
 
 @bp.route("/<int:meeting_id>/minutes/edit", methods=["GET", "POST"])
