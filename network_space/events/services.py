@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from network_space.accounts.models import Territory, User
@@ -436,7 +437,11 @@ def add_kind(label: str, actor) -> EventKind:
     kind = EventKind(code=_new_code(label), label=label,
                      position=(db.session.scalar(select(func.max(EventKind.position))) or 0) + 1)
     db.session.add(kind)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # another admin added the same kind at the same moment
+        db.session.rollback()  # (the message is translated for a user read from the database)
+        raise KindError(_("Ce type vient d'être ajouté par quelqu'un d'autre : rechargez la page.")) from error
     for user in following_all:
         follow(user, kind)
     audit("events.kind_add", target=label, actor=actor)
