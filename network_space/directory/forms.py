@@ -76,9 +76,10 @@ class OrganisationForm(FlaskForm):
 
 class KindForm(FlaskForm):
     name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(120)])
-    slug = StringField(_l("Identifiant"), filters=[strip, lambda v: (v or "").lower()],
+    # Lower-cased when saved, not here: a refused form shows the identifier as it was typed.
+    slug = StringField(_l("Identifiant"), filters=[strip],
                        validators=[DataRequired(_l("Indiquez un identifiant.")), max_length(60),
-                                   Regexp(r"^[a-z0-9-]+$", message=_l("Lettres minuscules, chiffres et tirets."))])
+                                   Regexp(r"^[A-Za-z0-9-]+$", message=_l("Lettres, chiffres et tirets."))])
     group = SelectField(_l("Famille"), choices=[SelectChoice(k, v) for k, v in KIND_GROUPS.items()])
     active = BooleanField(_l("Proposé dans les formulaires"), default=True)
 

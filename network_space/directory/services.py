@@ -292,6 +292,7 @@ def _existing(model, ids: list[int]) -> list:
 # --- kinds (admin) -------------------------------------------------------------------------
 
 def save_kind(kind: OrganisationKind | None, name: str, group: str, slug: str, active: bool = True) -> OrganisationKind:
+    slug = slug.lower()  # typed as the person likes; stored in one case (addresses, imports)
     duplicate = db.session.scalar(
         select(OrganisationKind).where((OrganisationKind.name == name) | (OrganisationKind.slug == slug))
     )

@@ -299,7 +299,7 @@ def _kept(form, body: str) -> list[str]:
     return lost
 
 
-@pytest.mark.parametrize("role", ["member", "coanimator"])
+@pytest.mark.parametrize("role", ROLES)
 def test_every_form_survives_hostile_posts(app, client, demo, role):
     user_id, token = demo[role]
     _log_in(client, token)

@@ -239,11 +239,17 @@ def test_admin_adds_a_kind(app, client, login_as, reference):
     login_as("admin")
     page = client.get("/directory/kinds").get_data(as_text=True)
     response = client.post("/directory/kinds", data={"csrf_token": csrf_token(page), "name": "SCIC d'insertion",
-                                                     "slug": "scic", "group": "insertion", "active": "y"})
-    assert response.status_code == 302
+                                                     "slug": "SCIC", "group": "insertion", "active": "y"})
+    assert response.status_code == 302  # stored as "scic"
     duplicate = client.post("/directory/kinds", data={"csrf_token": csrf_token(page), "name": "ESAT",
                                                       "slug": "autre", "group": "insertion"})
     assert "déjà ce nom" in duplicate.get_data(as_text=True)
+    same_slug = client.post("/directory/kinds", data={"csrf_token": csrf_token(page), "name": "Autre SCIC",
+                                                      "slug": "Scic", "group": "insertion"})
+    assert "déjà ce nom ou cet identifiant" in same_slug.get_data(as_text=True)
+    refused = client.post("/directory/kinds", data={"csrf_token": csrf_token(page), "name": "Régie",
+                                                    "slug": "Régie Quartier", "group": "insertion"}).get_data(as_text=True)
+    assert "Lettres, chiffres et tirets." in refused and 'value="Régie Quartier"' in refused  # as typed
     with app.app_context():
         assert db.session.scalar(select(OrganisationKind).where(OrganisationKind.slug == "scic")).group == "insertion"
 
