@@ -43,6 +43,33 @@ def _refusal(error: services.AccountError) -> None:
     flash(error.message, "error")
 
 
+def _saved_or_refused(form, save, message, endpoint: str):
+    """save(); then the list with ``message`` (given the saved object's name), or None with the
+    refusal under the form's name field, the form coming back as typed."""
+    try:
+        saved = save()
+    except services.AccountError as error:
+        db.session.rollback()
+        form.name.errors = list(form.name.errors) + [error.message]
+        return None
+    db.session.commit()
+    flash(message(saved.name), "success")
+    return redirect(url_for(endpoint))
+
+
+def _deleted_or_refused(obj, delete, message, endpoint: str):
+    """delete(obj, actor); then back to the list with ``message`` (given the name) or the refusal."""
+    name = obj.name
+    try:
+        delete(obj, current_user)
+    except services.AccountError as error:
+        _refusal(error)
+    else:
+        db.session.commit()
+        flash(message(name), "success")
+    return redirect(url_for(endpoint))
+
+
 # --- Members -------------------------------------------------------------------------------------
 
 @bp.route("/")
@@ -196,34 +223,21 @@ def structure_edit(structure_id: int | None = None):
     if request.method == "GET" and structure is not None:
         form.territory.data = structure.territory_id or 0
     if form.validate_on_submit():
-        try:
-            saved = services.save_structure(
-                structure, current_user, name=form.name.data, kind=form.kind.data,
-                territory_id=form.territory.data or None, website=form.website.data or None,
-                address=form.address.data or None, active=form.active.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            form.name.errors = list(form.name.errors) + [error.message]
-        else:
-            db.session.commit()
-            flash(_("Structure « %(name)s » enregistrée.", name=saved.name), "success")
-            return redirect(url_for("admin.structures"))
+        done = _saved_or_refused(form, lambda: services.save_structure(
+            structure, current_user, name=form.name.data, kind=form.kind.data,
+            territory_id=form.territory.data or None, website=form.website.data or None,
+            address=form.address.data or None, active=form.active.data),
+            lambda name: _("Structure « %(name)s » enregistrée.", name=name), "admin.structures")
+        if done:
+            return done
     return render_template("admin/structure_form.html", form=form, structure=structure)
 
 
 @bp.route("/structures/<int:structure_id>/delete", methods=["POST"])
 def structure_delete(structure_id: int):
     require("admin")
-    structure = _get_or_404(Structure, structure_id)
-    name = structure.name
-    try:
-        services.delete_structure(structure, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(_("Structure « %(name)s » supprimée.", name=name), "success")
-    return redirect(url_for("admin.structures"))
+    return _deleted_or_refused(_get_or_404(Structure, structure_id), services.delete_structure,
+                               lambda name: _("Structure « %(name)s » supprimée.", name=name), "admin.structures")
 
 
 # --- Territories ---------------------------------------------------------------------------------
@@ -246,33 +260,20 @@ def territory_edit(territory_id: int | None = None):
     territory = _get_or_404(Territory, territory_id) if territory_id is not None else None
     form = TerritoryForm(obj=territory)
     if form.validate_on_submit():
-        try:
-            saved = services.save_territory(territory, current_user, name=form.name.data,
-                                            short_name=form.short_name.data or None, sector=form.sector.data,
-                                            active=form.active.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            form.name.errors = list(form.name.errors) + [error.message]
-        else:
-            db.session.commit()
-            flash(_("Territoire « %(name)s » enregistré.", name=saved.name), "success")
-            return redirect(url_for("admin.territories"))
+        done = _saved_or_refused(form, lambda: services.save_territory(
+            territory, current_user, name=form.name.data, short_name=form.short_name.data or None,
+            sector=form.sector.data, active=form.active.data),
+            lambda name: _("Territoire « %(name)s » enregistré.", name=name), "admin.territories")
+        if done:
+            return done
     return render_template("admin/territory_form.html", form=form, territory=territory)
 
 
 @bp.route("/territories/<int:territory_id>/delete", methods=["POST"])
 def territory_delete(territory_id: int):
     require("admin")
-    territory = _get_or_404(Territory, territory_id)
-    name = territory.name
-    try:
-        services.delete_territory(territory, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(_("Territoire « %(name)s » supprimé.", name=name), "success")
-    return redirect(url_for("admin.territories"))
+    return _deleted_or_refused(_get_or_404(Territory, territory_id), services.delete_territory,
+                               lambda name: _("Territoire « %(name)s » supprimé.", name=name), "admin.territories")
 
 
 # --- Emails (the outbox) -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from network_space.accounts.models import (
@@ -325,19 +326,24 @@ def create_admin(email: str, full_name: str, password: str) -> tuple[User, bool]
 
 # --- Admin: structures and territories -----------------------------------------------------------
 
-def save_structure(structure: Structure | None, actor: User, **fields) -> Structure:
-    clash = db.session.scalar(select(Structure).where(func.lower(Structure.name) == fields["name"].lower()))
-    if clash is not None and clash is not structure:
-        raise AccountError(_("Une structure porte déjà ce nom."), "name")
-    created = structure is None
+def _save_named(model, obj, actor: User, clash_message, audit_prefix: str, fields: dict):
+    """Create or update a structure or territory: names are unique whatever the case; audited."""
+    clash = db.session.scalar(select(model).where(func.lower(model.name) == fields["name"].lower()))
+    if clash is not None and clash is not obj:
+        raise AccountError(str(clash_message), "name")
+    created = obj is None
     if created:
-        structure = Structure()
-        db.session.add(structure)
+        obj = model()
+        db.session.add(obj)
     for name, value in fields.items():
-        setattr(structure, name, value)
+        setattr(obj, name, value)
     db.session.flush()
-    audit("structure.created" if created else "structure.updated", target=structure.name, actor=actor)
-    return structure
+    audit(f"{audit_prefix}.created" if created else f"{audit_prefix}.updated", target=obj.name, actor=actor)
+    return obj
+
+
+def save_structure(structure: Structure | None, actor: User, **fields) -> Structure:
+    return _save_named(Structure, structure, actor, _l("Une structure porte déjà ce nom."), "structure", fields)
 
 
 def delete_structure(structure: Structure, actor: User) -> None:
@@ -349,18 +355,7 @@ def delete_structure(structure: Structure, actor: User) -> None:
 
 
 def save_territory(territory: Territory | None, actor: User, **fields) -> Territory:
-    clash = db.session.scalar(select(Territory).where(func.lower(Territory.name) == fields["name"].lower()))
-    if clash is not None and clash is not territory:
-        raise AccountError(_("Un territoire porte déjà ce nom."), "name")
-    created = territory is None
-    if created:
-        territory = Territory()
-        db.session.add(territory)
-    for name, value in fields.items():
-        setattr(territory, name, value)
-    db.session.flush()
-    audit("territory.created" if created else "territory.updated", target=territory.name, actor=actor)
-    return territory
+    return _save_named(Territory, territory, actor, _l("Un territoire porte déjà ce nom."), "territory", fields)
 
 
 def delete_territory(territory: Territory, actor: User) -> None:
