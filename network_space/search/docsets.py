@@ -123,6 +123,19 @@ def _lengths(leaf, fieldname: str) -> np.ndarray:
                     dtype=SCORE)
 
 
+def _dates(leaf) -> np.ndarray:
+    """The date of each document of a segment as the sortable integer Whoosh stores (cheaper
+    than datetimes); 0 for a document without one, so that it sorts as the oldest."""
+    count = leaf.doc_count_all()
+    field = leaf.schema["date"] if "date" in leaf.schema else None
+    if field is None or field.column_type is None:
+        return np.zeros(count, dtype=np.uint64)
+    column = leaf.column_reader("date", translate=False)  # the column's default where missing
+    dates = np.fromiter((column[docnum] for docnum in range(count)), dtype=np.uint64, count=count)
+    dates[dates == field.column_type.default_value()] = 0
+    return dates
+
+
 # Arrays worth sharing (a common word's postings, the documents of facet values and of phrases,
 # the length norms, the live documents, the date order) are also written beside the index
 # version, so that the other processes serving it (gunicorn workers) load them instead of
@@ -171,16 +184,57 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
+class _Budget:
+    """Arrays kept by key, the least recently used dropped beyond ``max_items`` items (the
+    length of the first array of each entry)."""
+
+    def __init__(self, max_items: int):
+        self.max_items = max_items
+        self.lock = threading.Lock()
+        self.entries: OrderedDict = OrderedDict()
+        self.size = 0
+
+    def get(self, key, compute):
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found
+        found = compute()
+        with self.lock:
+            if key not in self.entries:
+                self.entries[key] = found
+                self.size += len(found[0])
+            while self.size > self.max_items and len(self.entries) > 1:
+                _key, evicted = self.entries.popitem(last=False)
+                self.size -= len(evicted[0])
+        return found
+
+    def keep_only(self, wanted) -> None:
+        """Drop the entries whose key ``wanted(key)`` refuses."""
+        with self.lock:
+            for key in [key for key in self.entries if not wanted(key)]:
+                self.size -= len(self.entries.pop(key)[0])
+
+
+# A segment's files never change: Whoosh adds segments and records deletions apart (the live mask
+# applies them). What is read from a segment (a term's postings, the field lengths, the dates)
+# is therefore kept across index versions, so that after an update only the new, small segment
+# is read. Keys: (index directory, segment id, what).
+_segments = _Budget(0)
+
+
+def _segment_arrays(version_dir: Path, leaf, what: tuple, compute):
+    return _segments.get((str(version_dir), leaf.segment().segment_id()) + what, compute)
+
+
 class _VersionCache:
     """What is kept for one index version."""
 
     def __init__(self, max_postings: int, shared: _SharedArrays):
         self.shared = shared
-        self.lock = threading.Lock()
-        self.max_postings = max_postings
         # (field, btext) -> (documents, scores); ("phrase", …) -> (documents, None)
-        self.postings: OrderedDict = OrderedDict()
-        self.size = 0
+        self.postings = _Budget(max_postings)
         self.values: dict[tuple[str, bytes], np.ndarray] = {}  # facet and filter values: masks
         self.fields: dict[str, tuple] = {}  # facet field -> (values, their documents, offsets)
         self.norms: dict[str, np.ndarray] = {}
@@ -192,9 +246,10 @@ class DocSets:
     """The sets and scores of the index version ``searcher`` reads (see for_searcher()).
     A set of documents is a boolean mask indexed by document number."""
 
-    def __init__(self, cache: _VersionCache, searcher):
+    def __init__(self, cache: _VersionCache, searcher, version_dir: Path):
         self._cache = cache
         self._searcher = searcher
+        self._version_dir = version_dir
         self._reader = searcher.reader()
         self.size = self._reader.doc_count_all()
 
@@ -239,22 +294,27 @@ class DocSets:
 
     def _read(self, fieldname: str, btext: bytes, scored: bool):
         """(documents, BM25F scores or None) of a term's live postings."""
-        docs, weights = [], []
+        parts, weights = [np.empty(0, dtype=DOC)], [np.empty(0, dtype=SCORE)]
         for leaf, offset in self._reader.leaf_readers():
             if (fieldname, btext) not in leaf:
                 continue
-            for block_docs, block_weights in _blocks(leaf, fieldname, btext, offset):
-                docs.extend(block_docs)
-                if scored:
-                    weights.extend(block_weights)
-        docs = np.array(docs, dtype=DOC)
+            def read(leaf=leaf):
+                docs, items = [], []
+                for block_docs, block_weights in _blocks(leaf, fieldname, btext, 0):
+                    docs.extend(block_docs)
+                    items.extend(block_weights)
+                return _frozen(np.array(docs, dtype=DOC)), _frozen(np.array(items, dtype=SCORE))
+            segment_docs, segment_weights = _segment_arrays(self._version_dir, leaf, ("postings", fieldname, btext), read)
+            parts.append(segment_docs + offset)
+            weights.append(segment_weights)
+        docs = np.concatenate(parts)
         keep = self.live[docs]
         docs = docs[keep]
         if not scored:
             return docs, None
         # bm25(idf, tf, length, avgfl, B, K1) of Whoosh's BM25FScorer, written as
         # c * tf / (tf + norm[doc]) with the per-document part computed once per field.
-        tf = np.array(weights, dtype=SCORE)[keep]
+        tf = np.concatenate(weights)[keep]
         c = self._searcher.idf(fieldname, btext) * (self._searcher.weighting.K1 + 1)
         return docs, c * tf / (tf + self._norms(fieldname)[docs])
 
@@ -275,21 +335,7 @@ class DocSets:
 
     def _remember(self, key, compute):
         """compute(), kept under ``key`` for this index version within the posting budget."""
-        cache = self._cache
-        with cache.lock:
-            found = cache.postings.get(key)
-            if found is not None:
-                cache.postings.move_to_end(key)
-                return found
-        found = compute()
-        with cache.lock:
-            if key not in cache.postings:
-                cache.postings[key] = found
-                cache.size += len(found[0])
-            while cache.size > cache.max_postings and len(cache.postings) > 1:
-                _key, (evicted, _scores) = cache.postings.popitem(last=False)
-                cache.size -= len(evicted)
-        return found
+        return self._cache.postings.get(key, compute)
 
     def _norms(self, fieldname: str) -> np.ndarray:
         """K1 * ((1 - B) + B * length / average length), per document."""
@@ -300,7 +346,10 @@ class DocSets:
                 b = weighting._field_B.get(fieldname, weighting.B)
                 k1 = weighting.K1
                 avgfl = searcher.avg_field_length(fieldname) or 1
-                lengths = np.concatenate([_lengths(leaf, fieldname) for leaf, _offset in self._reader.leaf_readers()])
+                lengths = np.concatenate([np.empty(0, dtype=SCORE)] + [
+                    _segment_arrays(self._version_dir, leaf, ("lengths", fieldname),
+                                    lambda leaf=leaf: (_frozen(_lengths(leaf, fieldname)),))[0]
+                    for leaf, _offset in self._reader.leaf_readers()])
                 return k1 * ((1 - b) + b * lengths / avgfl)
             norms = self._cache.norms[fieldname] = self._shared(f"norms.{fieldname}", SCORE, compute)
         return norms
@@ -352,13 +401,12 @@ class DocSets:
         """The ``count`` most recent of ``matched`` (ties: most recently indexed first)."""
         if self._cache.date_rank is None:
             def compute():
-                # The stored integers, not datetimes: cheaper, and a missing date sorts first.
-                order = range(self._reader.doc_count_all())
-                if self._reader.has_column("date"):  # (Whoosh fails on a column no document has)
-                    dates = self._reader.column_reader("date", translate=False)
-                    order = sorted(order, key=lambda d: (dates[d], d))
-                rank = np.empty(len(order), dtype=DOC)
-                rank[np.array(order, dtype=DOC)] = np.arange(len(order), dtype=DOC)
+                dates = np.concatenate([np.empty(0, dtype=np.uint64)] + [
+                    _segment_arrays(self._version_dir, leaf, ("dates",), lambda leaf=leaf: (_frozen(_dates(leaf)),))[0]
+                    for leaf, _offset in self._reader.leaf_readers()])
+                order = np.lexsort((np.arange(len(dates)), dates))  # by date, then index order
+                rank = np.empty(len(dates), dtype=DOC)
+                rank[order] = np.arange(len(dates), dtype=DOC)
                 return rank
             self._cache.date_rank = self._shared("date-rank", DOC, compute)
         docs = np.flatnonzero(matched)
@@ -500,4 +548,8 @@ def for_searcher(searcher, version_dir: Path, max_postings: int) -> DocSets:
         if _current["key"] != key:
             shared = _SharedArrays(version_dir / SHARED_DIR / f"f{SHARED_FORMAT}-{key[1]}-{key[2]}")
             _current.update(key=key, cache=_VersionCache(max_postings, shared))
-        return DocSets(_current["cache"], searcher)
+            # Segments no longer in the index (merged, or another index version) are dropped.
+            live_segments = {(str(version_dir), leaf.segment().segment_id()) for leaf, _ in reader.leaf_readers()}
+            _segments.max_items = max_postings
+            _segments.keep_only(lambda segment_key: segment_key[:2] in live_segments)
+        return DocSets(_current["cache"], searcher, version_dir)

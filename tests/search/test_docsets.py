@@ -1,9 +1,11 @@
 """The set-algebra evaluation of queries gives exactly Whoosh's own matches and ranking."""
 import random
+from datetime import datetime
 
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.writing import NO_MERGE
 
 from network_space.search import docsets
@@ -141,3 +143,36 @@ def test_blocks_are_read_without_decoding_the_positions(searcher, monkeypatch):
     monkeypatch.setattr(W3LeafMatcher, "_read_data", lambda self: pytest.fail("whole block decoded"))
     docs, weights = docsets._ids_and_weights(matcher)
     assert (list(docs), list(weights)) == expected and len(docs) > 3
+
+
+def test_after_an_update_only_the_new_segment_is_read(tmp_path, monkeypatch):
+    ix = whoosh_index.create_in(str(tmp_path), make_schema(), indexname="T")
+    rng = random.Random(3)
+    for segment in range(2):
+        writer = ix.writer(**writer_options())
+        for n in range(50):
+            i = segment * 50 + n
+            writer.add_document(uid=f"t:{i}", kind="t", obj_id=i, title="clause",
+                                content=" ".join(rng.choice(WORDS) for _ in range(20)), date=datetime(2026, 1, 1 + i % 28))
+        writer.commit(mergetype=NO_MERGE)
+    with ix.searcher() as first:
+        sets = docsets.for_searcher(first, tmp_path, 1_000_000)
+        sets._postings("content", b"claus")
+        sets.newest_first(sets.live, 5)
+        old = {leaf.segment().segment_id() for leaf, _ in first.reader().leaf_readers()}
+    writer = ix.writer(**writer_options())
+    writer.add_document(uid="t:new", kind="t", obj_id=999, title="clause", content="clause sociale", date=datetime(2027, 1, 1))
+    writer.delete_by_term("uid", "t:3")
+    writer.commit(mergetype=NO_MERGE)
+    read = []
+    real_blocks, real_dates = docsets._blocks, docsets._dates
+    monkeypatch.setattr(docsets, "_blocks", lambda leaf, *a, **k: read.append(leaf.segment().segment_id()) or real_blocks(leaf, *a, **k))
+    monkeypatch.setattr(docsets, "_dates", lambda leaf: read.append(leaf.segment().segment_id()) or real_dates(leaf))
+    with ix.searcher() as second:
+        sets = docsets.for_searcher(second, tmp_path, 1_000_000)
+        docs, scores = sets._postings("content", b"claus")
+        newest = sets.newest_first(sets.live, 3)
+        assert read and not set(read) & old  # the two old segments were not read again
+        expected = {hit.docnum: hit.score for hit in second.search(wq.Term("content", "claus"), limit=None)}
+        assert dict(zip(docs.tolist(), scores.round(6).tolist())) == {d: round(s, 6) for d, s in expected.items()}
+        assert second.stored_fields(newest[0])["obj_id"] == 999
