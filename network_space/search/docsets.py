@@ -6,8 +6,9 @@ posting of every matcher in Python: hundreds of milliseconds per query when comm
 most of 20,000 documents. Here each term's postings are read once per index version into two
 numpy arrays, documents and BM25F scores (Whoosh's own scoring function and statistics); a set
 of documents is a boolean mask over the index's document numbers, so a query costs a few
-vectorised operations whatever the number of documents it matches. What is read is kept until
-the index changes (every update starts a new version) or the posting budget is spent.
+vectorised operations whatever the number of documents it matches. What is computed is kept
+until the index changes (every update starts a new version) or the posting budget is spent;
+what is read from a segment is kept as long as the segment is part of the index.
 """
 from __future__ import annotations
 
