@@ -129,7 +129,7 @@ def _dates(leaf) -> np.ndarray:
     than datetimes); 0 for a document without one, so that it sorts as the oldest."""
     count = leaf.doc_count_all()
     field = leaf.schema["date"] if "date" in leaf.schema else None
-    if field is None or field.column_type is None:
+    if not count or field is None or field.column_type is None:
         return np.zeros(count, dtype=np.uint64)
     column = leaf.column_reader("date", translate=False)  # the column's default where missing
     dates = np.fromiter((column[docnum] for docnum in range(count)), dtype=np.uint64, count=count)
@@ -226,7 +226,10 @@ _segments = _Budget(0)
 
 
 def _segment_arrays(version_dir: Path, leaf, what: tuple, compute):
-    return _segments.get((str(version_dir), leaf.segment().segment_id()) + what, compute)
+    segment = leaf.segment()
+    if segment is None:  # the reader of an index without any segment: nothing worth keeping
+        return compute()
+    return _segments.get((str(version_dir), segment.segment_id()) + what, compute)
 
 
 class _VersionCache:
@@ -313,6 +316,8 @@ class DocSets:
         docs = docs[keep]
         if not scored:
             return docs, None
+        if not len(docs):  # (and Whoosh's idf fails on an index without documents)
+            return docs, np.empty(0, dtype=SCORE)
         # bm25(idf, tf, length, avgfl, B, K1) of Whoosh's BM25FScorer, written as
         # c * tf / (tf + norm[doc]) with the per-document part computed once per field.
         tf = np.concatenate(weights)[keep]
@@ -550,7 +555,8 @@ def for_searcher(searcher, version_dir: Path, max_postings: int) -> DocSets:
             shared = _SharedArrays(version_dir / SHARED_DIR / f"f{SHARED_FORMAT}-{key[1]}-{key[2]}")
             _current.update(key=key, cache=_VersionCache(max_postings, shared))
             # Segments no longer in the index (merged, or another index version) are dropped.
-            live_segments = {(str(version_dir), leaf.segment().segment_id()) for leaf, _ in reader.leaf_readers()}
+            live_segments = {(str(version_dir), leaf.segment().segment_id())
+                             for leaf, _ in reader.leaf_readers() if leaf.segment() is not None}
             _segments.max_items = max_postings
             _segments.keep_only(lambda segment_key: segment_key[:2] in live_segments)
         return DocSets(_current["cache"], searcher, version_dir)

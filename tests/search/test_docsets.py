@@ -176,3 +176,14 @@ def test_after_an_update_only_the_new_segment_is_read(tmp_path, monkeypatch):
         expected = {hit.docnum: hit.score for hit in second.search(wq.Term("content", "claus"), limit=None)}
         assert dict(zip(docs.tolist(), scores.round(6).tolist())) == {d: round(s, 6) for d, s in expected.items()}
         assert second.stored_fields(newest[0])["obj_id"] == 999
+
+
+def test_an_index_without_documents_answers_empty(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), make_schema(), indexname="T")  # a fresh site's index
+    with ix.searcher() as searcher:
+        sets = docsets.for_searcher(searcher, tmp_path, 1_000_000)
+        for text in ("", "insertion", '"cahier des charges"', "NON voirie"):
+            matched = sets.matching(parse_query(searcher.schema, clean_query(text)))
+            assert sets.count(matched) == 0
+            assert sets.best(parse_query(searcher.schema, "insertion"), matched, 10) == []
+        assert sets.newest_first(sets.live, 10) == [] and sets.facet_counts("kind", sets.live) == []
