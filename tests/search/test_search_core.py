@@ -231,3 +231,13 @@ def test_did_you_mean(ctx, make_user):
 
 def test_anonymous_is_redirected(client):
     assert client.get("/search?q=x").status_code == 302
+
+
+def test_a_fresh_sites_empty_index_answers(ctx, make_user):
+    """Before anything is indexed, a search answers "nothing found", not "being rebuilt"."""
+    viewer = make_user("member")
+    search_index.remove_index()
+    search_index.open_or_create_index()  # as the first writer of a fresh site leaves it
+    for text in ("", "insertion", '"cahier des charges"'):
+        results = find(viewer, text, facet_fields=("kind",))
+        assert results.available and results.total == 0 and results.hits == []
