@@ -69,6 +69,28 @@ def _seed_reference_data():
     db.session.add_all(EventKind(code=code, label=label, position=position)
                        for position, (code, label) in enumerate(migration.EVENT_KINDS, start=1))
     db.session.commit()
+    _reference_rows[:] = [(k.id, k.code, k.label, k.position) for k in db.session.scalars(db.select(EventKind))]
+
+
+_reference_rows: list[tuple] = []
+
+
+def _restore_reference_data():
+    """Put the seeded rows back as they were when a test changed them (admins add, rename and
+    delete event kinds): every test starts from the state `flask db upgrade` leaves."""
+    from network_space.events.models import EventKind
+
+    current = {k.id: k for k in db.session.scalars(db.select(EventKind))}
+    if {(k.id, k.code, k.label, k.position) for k in current.values()} == set(_reference_rows):
+        return
+    db.session.execute(db.delete(EventKind).where(EventKind.id.not_in([row[0] for row in _reference_rows])))
+    for kind_id, code, label, position in _reference_rows:
+        kind = current.get(kind_id)
+        if kind is None:  # its id is below the sequence's next value: no clash later
+            db.session.add(EventKind(id=kind_id, code=code, label=label, position=position))
+        else:
+            kind.code, kind.label, kind.position = code, label, position
+    db.session.commit()
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +109,7 @@ def _clean_database(request):
             for table in tables:
                 db.session.execute(table.delete())
         db.session.commit()
+        _restore_reference_data()
 
 
 @pytest.fixture

@@ -18,24 +18,6 @@ from network_space.search.index import remove_index
 from tests.helpers import csrf_token
 
 
-@pytest.fixture(autouse=True)
-def _restore_kinds(app):
-    """event_kind is reference data kept between tests (tests/conftest.py): put it back as it was."""
-    with app.app_context():
-        before = [(k.id, k.code, k.label, k.position) for k in db.session.scalars(select(EventKind))]
-    yield
-    with app.app_context():
-        db.session.execute(db.delete(Follow).where(Follow.target_type == "event_kind"))
-        db.session.execute(db.delete(EventKind).where(EventKind.id.not_in([row[0] for row in before])))
-        for kind_id, code, label, position in before:
-            kind = db.session.get(EventKind, kind_id)
-            if kind is None:
-                db.session.add(EventKind(id=kind_id, code=code, label=label, position=position))
-            else:
-                kind.label = label
-        db.session.commit()
-
-
 def _kind(label: str) -> EventKind | None:
     return db.session.scalar(select(EventKind).where(EventKind.label == label))
 
