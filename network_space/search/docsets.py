@@ -277,8 +277,13 @@ class DocSets:
         if self._cache.live is None:
             def compute():
                 mask = np.ones(self.size, dtype=bool)
-                for leaf, offset in self._reader.leaf_readers():  # segment by segment: cheaper
-                    if leaf.has_deletions():
+                for leaf, offset in self._reader.leaf_readers():
+                    if not leaf.has_deletions():
+                        continue
+                    segment = leaf.segment()
+                    if segment is not None:  # its (few) deleted documents, not its (many) others
+                        mask[np.fromiter(segment.deleted_docs(), dtype=DOC) + offset] = False
+                    else:
                         count = leaf.doc_count_all()
                         mask[offset:offset + count] = False
                         mask[np.fromiter(leaf.all_doc_ids(), dtype=DOC) + offset] = True
