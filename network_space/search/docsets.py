@@ -307,13 +307,7 @@ class DocSets:
         for leaf, offset in self._reader.leaf_readers():
             if (fieldname, btext) not in leaf:
                 continue
-            def read(leaf=leaf):
-                docs, items = [], []
-                for block_docs, block_weights in _blocks(leaf, fieldname, btext, 0):
-                    docs.extend(block_docs)
-                    items.extend(block_weights)
-                return _frozen(np.array(docs, dtype=DOC)), _frozen(np.array(items, dtype=SCORE))
-            segment_docs, segment_weights = _segment_arrays(self._version_dir, leaf, ("postings", fieldname, btext), read)
+            segment_docs, segment_weights = self._segment_postings(leaf, fieldname, btext)
             parts.append(segment_docs + offset)
             weights.append(segment_weights)
         docs = np.concatenate(parts)
@@ -328,6 +322,17 @@ class DocSets:
         tf = np.concatenate(weights)[keep]
         c = self._searcher.idf(fieldname, btext) * (self._searcher.weighting.K1 + 1)
         return docs, c * tf / (tf + self._norms(fieldname)[docs])
+
+    def _segment_postings(self, leaf, fieldname: str, btext: bytes):
+        """(documents numbered within the segment, weights) of a term in one segment, deleted
+        documents included."""
+        def read():
+            docs, weights = [], []
+            for block_docs, block_weights in _blocks(leaf, fieldname, btext, 0):
+                docs.extend(block_docs)
+                weights.extend(block_weights)
+            return _frozen(np.array(docs, dtype=DOC)), _frozen(np.array(weights, dtype=SCORE))
+        return _segment_arrays(self._version_dir, leaf, ("postings", fieldname, btext), read)
 
     def _postings(self, fieldname: str, btext: bytes):
         """(documents, BM25F scores) of a term of a text field."""
@@ -498,34 +503,44 @@ class DocSets:
         return self._mask(np.fromiter(self._searcher.docs_for_query(q), dtype=DOC))
 
     def _phrase(self, q: wq.Phrase) -> set:
-        """Documents with the phrase's words in order (within its slop): among the documents
-        holding all the words, the positions of each word are decoded only where the previous
-        words still follow each other."""
-        words = [self._bytes(q.fieldname, word) for word in q.words]
-        candidates = self.live
+        """Live documents with the phrase's words in order (within its slop). Found segment by
+        segment and kept per segment: after an index update, only the new segment is searched."""
+        words = tuple(self._bytes(q.fieldname, word) for word in q.words)
+        parts = [np.empty(0, dtype=DOC)]
+        for leaf, offset in self._reader.leaf_readers():
+            local = _segment_arrays(self._version_dir, leaf, ("phrase", q.fieldname, words, q.slop), lambda leaf=leaf: (
+                _frozen(np.array(sorted(self._segment_phrase(leaf, q.fieldname, words, q.slop)), dtype=DOC)),))[0]
+            parts.append(local + offset)
+        docs = np.concatenate(parts)
+        return set(docs[self.live[docs]].tolist())
+
+    def _segment_phrase(self, leaf, fieldname: str, words: tuple, slop: int) -> set:
+        """The documents of one segment (deleted ones included) with the words in order: among
+        those holding all the words, the positions of each word are decoded only where the
+        previous words still follow each other."""
+        alive = None
         for btext in words:
-            candidates = candidates & self.term(q.fieldname, btext)
-        alive = set(self.numbers(candidates))
+            if (fieldname, btext) not in leaf:
+                return set()
+            docs = set(self._segment_postings(leaf, fieldname, btext)[0].tolist())
+            alive = docs if alive is None else alive & docs
         if len(words) == 1 or not alive:
-            return alive
-        decode = self._reader.schema[q.fieldname].format.decode_positions
+            return alive or set()
+        decode = self._reader.schema[fieldname].format.decode_positions
         # As Whoosh's SpanNear2: each word 1 to `slop` positions after the previous one.
-        slop, ends = q.slop, None
+        ends = None
         for btext in words:
             found = {}
-            for leaf, offset in self._reader.leaf_readers():
-                if (q.fieldname, btext) not in leaf:
-                    continue
-                for docs, encoded in _blocks(leaf, q.fieldname, btext, offset, values=True):
-                    for docnum, value in zip(docs, encoded):
-                        if docnum not in alive:
-                            continue
-                        positions = decode(value)
-                        if ends is not None:
-                            before = ends[docnum]
-                            positions = [p for p in positions if any(1 <= p - e <= slop for e in before)]
-                        if positions:
-                            found[docnum] = positions
+            for docs, encoded in _blocks(leaf, fieldname, btext, 0, values=True):
+                for docnum, value in zip(docs, encoded):
+                    if docnum not in alive:
+                        continue
+                    positions = decode(value)
+                    if ends is not None:
+                        before = ends[docnum]
+                        positions = [p for p in positions if any(1 <= p - e <= slop for e in before)]
+                    if positions:
+                        found[docnum] = positions
             ends, alive = found, set(found)
             if not alive:
                 break

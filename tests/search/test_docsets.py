@@ -159,6 +159,7 @@ def test_after_an_update_only_the_new_segment_is_read(tmp_path, monkeypatch):
         sets = docsets.for_searcher(first, tmp_path, 1_000_000)
         sets._postings("content", b"claus")
         sets.newest_first(sets.live, 5)
+        sets.matching(parse_query(first.schema, '"clause sociale"'))
         old = {leaf.segment().segment_id() for leaf, _ in first.reader().leaf_readers()}
     writer = ix.writer(**writer_options())
     writer.add_document(uid="t:new", kind="t", obj_id=999, title="clause", content="clause sociale", date=datetime(2027, 1, 1))
@@ -172,6 +173,8 @@ def test_after_an_update_only_the_new_segment_is_read(tmp_path, monkeypatch):
         sets = docsets.for_searcher(second, tmp_path, 1_000_000)
         docs, scores = sets._postings("content", b"claus")
         newest = sets.newest_first(sets.live, 3)
+        phrase = parse_query(second.schema, '"clause sociale"')
+        assert set(sets.numbers(sets.matching(phrase))) == set(second.docs_for_query(phrase))
         assert read and not set(read) & old  # the two old segments were not read again
         expected = {hit.docnum: hit.score for hit in second.search(wq.Term("content", "claus"), limit=None)}
         assert dict(zip(docs.tolist(), scores.round(6).tolist())) == {d: round(s, 6) for d, s in expected.items()}
