@@ -12,8 +12,8 @@ def init_app(app) -> None:
     from network_space.accounts.services import PASSWORD_CHANGED, purge_login_attempts
     from network_space.accounts.views import bp
     from network_space.core.navigation import add_nav_item
+    from network_space.core.worker import worker_task
     from network_space.notifications.registry import register_kind
-    from network_space.notifications.worker import worker_task
 
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)

@@ -11,16 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from network_space.accounts import queries, services
-from network_space.accounts.forms import InvitationForm, choices, RoleForm, StructureForm, TerritoryForm
+from network_space.accounts.forms import InvitationForm, RoleForm, StructureForm, TerritoryForm, choices
 from network_space.accounts.models import (
     INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation, Structure, Territory, User,
 )
 from network_space.core.audit import AuditEntry, audit
 from network_space.core.models import utcnow
+from network_space.core.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, OutboxMessage, retry_now
 from network_space.core.pagination import paginate
 from network_space.core.permissions import ROLES, require
 from network_space.extensions import db
-from network_space.notifications.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, OutboxMessage, retry_now
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -18,9 +18,9 @@ from network_space.accounts.tokens import (
 )
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
-from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLES, has_role
+from network_space.core.outbox import queue_email
+from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, has_role
 from network_space.extensions import db
-from network_space.notifications.outbox import queue_email
 
 
 PASSWORD_CHANGED = "account.password_changed"

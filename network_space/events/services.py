@@ -302,7 +302,7 @@ def registrations(event: Event, status: str | None = None) -> list[Registration]
 
 def email_registrants(event: Event, subject: str, body: str, actor: User, include_waiting: bool) -> int:
     """Queue a message from an organiser to the registrants (and the waiting list if asked)."""
-    from network_space.notifications.outbox import queue_email
+    from network_space.core.outbox import queue_email
 
     sent = 0
     for registration in registrations(event):

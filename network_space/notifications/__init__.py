@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app) -> None:
     from network_space.accounts.models import Territory
+    from network_space.core import outbox  # noqa: F401
     from network_space.core.navigation import add_nav_item
-    from network_space.notifications import models, outbox, permissions, tasks  # noqa: F401
+    from network_space.core.worker import worker_command
+    from network_space.notifications import models, permissions, tasks  # noqa: F401
     from network_space.notifications.models import Announcement
     from network_space.notifications.registry import register_kind, register_target
     from network_space.notifications.views import announcements_bp, bp, init_templates
-    from network_space.notifications.worker import worker_command
 
     register_target(Announcement)
     # Members follow a territory (its news: resources, events, partners tagged with it); its page

@@ -21,9 +21,9 @@ from sqlalchemy.orm import selectinload
 
 from network_space.core.dates import PARIS, paris_to_utc
 from network_space.core.models import utcnow
+from network_space.core.outbox import queue_email
 from network_space.extensions import db
 from network_space.notifications.models import DigestRun, Notification
-from network_space.notifications.outbox import queue_email
 from network_space.notifications.registry import CATEGORIES, CHANNEL_DAILY, CHANNEL_WEEKLY
 
 DIGEST_TIME = time(8, 0)

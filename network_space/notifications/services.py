@@ -31,6 +31,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, exists, func, select, update
 
 from network_space.core.models import utcnow
+from network_space.core.outbox import queue_email
+from network_space.core.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job  # noqa: F401
 from network_space.extensions import db
 from network_space.notifications.models import (
     AUDIENCE_ALL,
@@ -42,7 +44,6 @@ from network_space.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from network_space.notifications.outbox import queue_email
 from network_space.notifications.registry import (
     CATEGORIES,
     CHANNEL_IMMEDIATE,
@@ -56,7 +57,6 @@ from network_space.notifications.registry import (
     target_type_of,
     user_categories,
 )
-from network_space.notifications.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job  # noqa: F401
 
 # Keys of notify()'s context that queue_email() or the generic template use themselves.
 _RESERVED = {"attachments", "target", "category", "settings_url", "template", "recipient", "subject", "kind", "user", "headers", "notification", "notification_kind",

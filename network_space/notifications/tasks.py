@@ -1,12 +1,12 @@
 """The worker tasks of notifications: reminders, digests, retention (the outbox is in worker.py)."""
 from __future__ import annotations
 
-from network_space.notifications.worker import worker_task
+from network_space.core.worker import worker_task
 
 
 @worker_task("scheduled_jobs")
 def _run_scheduled_jobs():
-    from network_space.notifications.scheduler import run_due_jobs
+    from network_space.core.scheduler import run_due_jobs
 
     return run_due_jobs()
 

@@ -60,7 +60,7 @@ from network_space.search.registry import register_search_type  # noqa: F401
 
 
 def init_app(app) -> None:
-    from network_space.notifications.worker import worker_task
+    from network_space.core.worker import worker_task
     from network_space.search import accounts, models, queue  # noqa: F401
     from network_space.search.cli import search_cli
     from network_space.search.views import bp

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from network_space.accounts.models import Structure, Territory, User
 from network_space.core.audit import AuditEntry
+from network_space.core.outbox import STATUS_FAILED, STATUS_PENDING, OutboxMessage, queue_email
 from network_space.extensions import db
-from network_space.notifications.outbox import STATUS_FAILED, STATUS_PENDING, OutboxMessage, queue_email
 from tests.conftest import PASSWORD
 from tests.helpers import csrf_token
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from network_space.accounts.models import User
 from network_space.core.dates import PARIS, paris_to_utc
+from network_space.core.outbox import deliver_pending
 from network_space.events import services
 from network_space.events.models import CalendarFeed, Event, Registration
 from network_space.extensions import db
-from network_space.notifications.outbox import deliver_pending
 from tests.helpers import csrf_token
 
 

@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from network_space.accounts.models import Territory, User
 from network_space.core.models import utcnow
+from network_space.core.outbox import deliver_pending
+from network_space.core.scheduler import ScheduledJob, run_due_jobs
 from network_space.events import services
 from network_space.events.models import Event, EventKind
 from network_space.extensions import db
-from network_space.notifications.models import Notification, ScheduledJob
-from network_space.notifications.outbox import deliver_pending
+from network_space.notifications.models import Notification
 from network_space.notifications.services import follow
-from network_space.notifications.scheduler import run_due_jobs
 from tests.helpers import csrf_token
 
 

@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from network_space.accounts.models import User
+from network_space.core.outbox import OutboxMessage, deliver_pending
 from network_space.events import services
 from network_space.events.models import Registration
 from network_space.extensions import db
-from network_space.notifications.outbox import OutboxMessage, deliver_pending
 from tests.helpers import csrf_token
 
 

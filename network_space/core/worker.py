@@ -63,6 +63,6 @@ def worker_command(once: bool) -> None:
 
 @worker_task("outbox")
 def _deliver_outbox():
-    from network_space.notifications.outbox import deliver_pending
+    from network_space.core.outbox import deliver_pending
 
     return deliver_pending()
