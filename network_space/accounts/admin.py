@@ -1,10 +1,11 @@
-"""Administration pages (/admin/…): members, invitations, structures, territories, emails, audit log.
+"""Administration pages (/admin/…): members, invitations, structures, territories, audit log
+(the emails pages are notifications' admin.py).
 
 Everything here is for admins, except the invitations pages, which co-animators use too.
 Every write goes through accounts.services and leaves an audit entry."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -15,9 +16,8 @@ from network_space.accounts.forms import InvitationForm, RoleForm, StructureForm
 from network_space.accounts.models import (
     INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation, Structure, Territory, User,
 )
-from network_space.core.audit import AuditEntry, audit
+from network_space.core.audit import AuditEntry
 from network_space.core.models import utcnow
-from network_space.core.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, OutboxMessage, retry_now
 from network_space.core.pagination import paginate
 from network_space.core.permissions import ROLES, require
 from network_space.extensions import db
@@ -274,58 +274,6 @@ def territory_delete(territory_id: int):
     require("admin")
     return _deleted_or_refused(_get_or_404(Territory, territory_id), services.delete_territory,
                                lambda name: _("Territoire « %(name)s » supprimé.", name=name), "admin.territories")
-
-
-# --- Emails (the outbox) -------------------------------------------------------------------------
-
-@bp.route("/emails")
-def emails():
-    require("admin")
-    status = request.args.get("status")
-    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in (STATUS_PENDING, STATUS_SENT, STATUS_FAILED):
-        stmt = stmt.where(OutboxMessage.status == status)
-    else:
-        status = None
-    counts = dict(db.session.execute(select(OutboxMessage.status, func.count(OutboxMessage.id))
-                                     .group_by(OutboxMessage.status)).all())
-    return render_template("admin/emails.html", page=paginate(stmt, per_page=50), status=status, counts=counts)
-
-
-@bp.route("/emails/<int:message_id>")
-def email(message_id: int):
-    require("admin")
-    return render_template("admin/email.html", message=_get_or_404(OutboxMessage, message_id))
-
-
-# The HTML body is shown in a sandboxed frame served by this route alone: no script can run,
-# nothing is loaded from outside, and only this site may frame it.
-EMAIL_FRAME_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
-
-
-@bp.route("/emails/<int:message_id>/html")
-def email_html(message_id: int):
-    require("admin")
-    message = _get_or_404(OutboxMessage, message_id)
-    response = make_response(message.html_body)
-    response.headers["Content-Type"] = "text/html; charset=utf-8"
-    response.headers["Content-Security-Policy"] = EMAIL_FRAME_CSP
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
-
-
-@bp.route("/emails/<int:message_id>/retry", methods=["POST"])
-def email_retry(message_id: int):
-    require("admin")
-    message = _get_or_404(OutboxMessage, message_id)
-    if message.status != STATUS_FAILED:
-        flash(_("Seuls les messages en échec peuvent être renvoyés."), "error")
-    else:
-        retry_now(message)
-        audit("email.retry", target=f"{message.recipient} — {message.subject}"[:200])
-        db.session.commit()
-        flash(_("Le message sera renvoyé au prochain passage du worker."), "success")
-    return redirect(url_for("admin.email", message_id=message.id))
 
 
 # --- Audit log -----------------------------------------------------------------------------------

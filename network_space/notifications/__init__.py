@@ -14,6 +14,7 @@ def init_app(app) -> None:
     from network_space.notifications import models, permissions, tasks  # noqa: F401
     from network_space.notifications.models import Announcement
     from network_space.notifications.registry import register_kind, register_target
+    from network_space.notifications.admin import bp as email_admin_bp
     from network_space.notifications.views import announcements_bp, bp, init_templates
 
     register_target(Announcement)
@@ -29,6 +30,7 @@ def init_app(app) -> None:
     register_kind("account.password_reset", _l("Réinitialisation du mot de passe"), "security", mandatory=True)
 
     app.register_blueprint(bp)
+    app.register_blueprint(email_admin_bp)
     app.register_blueprint(announcements_bp)
     init_templates(app)
     add_nav_item("announcements.index", _l("Annonces"), 80, prefix="/annonces")
