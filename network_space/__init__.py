@@ -87,7 +87,6 @@ def _register_domains(app: Flask) -> None:
     app.register_blueprint(core_bp)
     for name in DOMAINS:
         importlib.import_module(f"network_space.{name}").init_app(app)
-    from network_space.core.demo import demo_logins_command, seed_demo_command
+    from network_space import demo
 
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(demo_logins_command)
+    demo.init_app(app, DOMAINS)
