@@ -49,9 +49,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Paris")
     limiter.init_app(app)
 
-    from network_space.core import dates, errors, http, markdown, navigation, permissions, security
+    from network_space.core import (  # noqa: F401 - outbox and scheduler: their tables and worker tasks
+        dates, errors, http, markdown, navigation, outbox, permissions, scheduler, security, worker,
+    )
 
-    for module in (http, dates, markdown, permissions, navigation, security, errors):
+    for module in (http, dates, markdown, permissions, navigation, security, errors, worker):
         module.init_app(app)
 
     _register_domains(app)

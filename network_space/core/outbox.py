@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.core.models import UTCDateTime, utcnow
+from network_space.core.worker import worker_task
 from network_space.extensions import db
 
 STATUS_PENDING = "pending"
@@ -189,6 +190,7 @@ def _record_failure(message: OutboxMessage, error: Exception, report: DeliveryRe
         report.retried += 1
 
 
+@worker_task("outbox")
 def deliver_pending(batch_size: int = 100) -> DeliveryReport:
     """Send every due message once; returns what happened. Safe to run in several workers."""
     # Flask-Mail opens smtplib.SMTP without a timeout: a server that accepts the connection and

@@ -33,6 +33,7 @@ from sqlalchemy import Index, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
+from network_space.core.worker import worker_task
 from network_space.extensions import db
 
 JOB_PENDING = "pending"
@@ -143,6 +144,7 @@ def _claim(now: datetime, batch_size: int) -> list[ScheduledJob]:
     return list(db.session.scalars(select(ScheduledJob).where(ScheduledJob.lease_token == token).order_by(ScheduledJob.run_at)))
 
 
+@worker_task("scheduled_jobs")
 def run_due_jobs(now: datetime | None = None, batch_size: int = 50) -> JobReport:
     """Run every due job once. Safe to call from several workers at the same time."""
     now = now or utcnow()
