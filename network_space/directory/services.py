@@ -14,7 +14,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from network_space.accounts.models import Territory, User, user_territory
-from network_space.directory.indexing import enqueue_organisation
+from network_space.directory.search import enqueue_organisation
 from network_space.directory.models import (
     SERVICE_TYPES,
     Organisation,
