@@ -20,6 +20,7 @@ from network_space.core.audit import AuditEntry
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import ROLES, require
+from network_space.core.transactions import attempt
 from network_space.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -38,35 +39,17 @@ def _get_or_404(model, object_id: int):
     return obj
 
 
-def _refusal(error: services.AccountError) -> None:
-    db.session.rollback()
-    flash(error.message, "error")
-
-
 def _saved_or_refused(form, save, message, endpoint: str):
     """save(); then the list with ``message`` (given the saved object's name), or None with the
-    refusal under the form's name field, the form coming back as typed."""
-    try:
-        saved = save()
-    except services.AccountError as error:
-        db.session.rollback()
-        form.name.errors = list(form.name.errors) + [error.message]
-        return None
-    db.session.commit()
-    flash(message(saved.name), "success")
-    return redirect(url_for(endpoint))
+    refusal under the form's field, the form coming back as typed."""
+    if attempt(save, lambda obj: message(obj.name), form=form):
+        return redirect(url_for(endpoint))
+    return None
 
 
 def _deleted_or_refused(obj, delete, message, endpoint: str):
     """delete(obj, actor); then back to the list with ``message`` (given the name) or the refusal."""
-    name = obj.name
-    try:
-        delete(obj, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(message(name), "success")
+    attempt(lambda: delete(obj, current_user), message(obj.name))
     return redirect(url_for(endpoint))
 
 
@@ -97,13 +80,8 @@ def member_role(user_id: int):
     if not form.validate_on_submit():
         flash(_("Rôle invalide."), "error")
         return redirect(url_for("admin.members"))
-    try:
-        services.change_role(user, form.role.data, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(_("Rôle de %(name)s : %(role)s.", name=user.full_name, role=ROLE_LABELS[user.role]), "success")
+    attempt(lambda: services.change_role(user, form.role.data, current_user),
+            lambda _none: _("Rôle de %(name)s : %(role)s.", name=user.full_name, role=ROLE_LABELS[user.role]))
     return redirect(url_for("admin.members"))
 
 
@@ -112,15 +90,10 @@ def member_active(user_id: int):
     require("admin")
     user = _get_or_404(User, user_id)
     activate = request.form.get("active") == "1"
-    try:
-        services.set_active(user, activate, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(_("Compte de %(name)s réactivé.", name=user.full_name) if activate
-              else _("Compte de %(name)s désactivé : ses sessions sont fermées, ses contributions restent.", name=user.full_name),
-              "success")
+    attempt(lambda: services.set_active(user, activate, current_user),
+            _("Compte de %(name)s réactivé.", name=user.full_name) if activate
+            else _("Compte de %(name)s désactivé : ses sessions sont fermées, ses contributions restent.",
+                   name=user.full_name))
     return redirect(url_for("admin.members", state=None if activate else "inactive"))
 
 
@@ -140,18 +113,9 @@ def invitations():
     form = _invitation_form()
     if form.validate_on_submit():
         structure = db.session.get(Structure, form.structure.data)
-        try:
-            invitation = services.invite(form.email.data, form.role.data, structure, form.message.data, current_user)
-        except services.AccountError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is not None:
-                field.errors = list(field.errors) + [error.message]
-            else:
-                flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Invitation envoyée à %(email)s (lien valable 7 jours).", email=invitation.email), "success")
+        if attempt(lambda: services.invite(form.email.data, form.role.data, structure, form.message.data, current_user),
+                   lambda invitation: _("Invitation envoyée à %(email)s (lien valable 7 jours).", email=invitation.email),
+                   form=form):
             return redirect(url_for("admin.invitations"))
     status = request.args.get("status")
     stmt = select(Invitation).options(selectinload(Invitation.structure), selectinload(Invitation.invited_by))
@@ -175,13 +139,8 @@ def invitations():
 def invitation_resend(invitation_id: int):
     require("invitations.manage")
     invitation = _get_or_404(Invitation, invitation_id)
-    try:
-        services.resend_invitation(invitation, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(_("Invitation renvoyée à %(email)s : l'ancien lien ne fonctionne plus.", email=invitation.email), "success")
+    attempt(lambda: services.resend_invitation(invitation, current_user),
+            lambda _none: _("Invitation renvoyée à %(email)s : l'ancien lien ne fonctionne plus.", email=invitation.email))
     return redirect(url_for("admin.invitations"))
 
 
@@ -191,13 +150,8 @@ def invitation_revoke(invitation_id: int):
     invitation = _get_or_404(Invitation, invitation_id)
     if not services.may_invite_role(current_user, invitation.role):
         abort(403)
-    try:
-        services.revoke_invitation(invitation, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(_("Invitation de %(email)s révoquée.", email=invitation.email), "success")
+    attempt(lambda: services.revoke_invitation(invitation, current_user),
+            lambda _none: _("Invitation de %(email)s révoquée.", email=invitation.email))
     return redirect(url_for("admin.invitations"))
 
 

@@ -131,7 +131,8 @@ class DeliveryReport:
 
 
 def _claim(batch_size: int) -> list[OutboxMessage]:
-    """Take a lease on up to ``batch_size`` due messages; another worker skips them."""
+    """Take a lease on up to ``batch_size`` due messages; another worker skips them. Commits the
+    lease at once, so that other workers see it."""
     now = utcnow()
     token = secrets.token_hex(16)
     lease_until = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
@@ -249,6 +250,8 @@ def _mark_sent(connection, message_id: int) -> None:
 
 
 def _deliver(batch_size: int) -> DeliveryReport:
+    """Claim and send batches until none is left; commits each failure as it is recorded (each
+    success through _mark_sent)."""
     report = DeliveryReport()
     while True:
         batch = _claim(batch_size)

@@ -124,6 +124,7 @@ class JobReport:
 
 
 def _claim(now: datetime, batch_size: int) -> list[ScheduledJob]:
+    """Take a lease on up to ``batch_size`` due jobs; commits it at once for other workers to see."""
     token = secrets.token_hex(16)
     claimable = (
         ScheduledJob.status == JOB_PENDING,
@@ -158,6 +159,8 @@ def run_due_jobs(now: datetime | None = None, batch_size: int = 50) -> JobReport
 
 
 def _run(job: ScheduledJob, now: datetime, report: JobReport) -> None:
+    """Run one job and commit its handler's writes with its new status (or roll them back and
+    commit the failure)."""
     job_id = job.id
     handler = _handlers.get(job.handler)
     try:

@@ -2,16 +2,17 @@
 retry for the failed ones."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from network_space.core.audit import audit
-from network_space.core.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, OutboxMessage, retry_now
+from network_space.core.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, OutboxMessage
 from network_space.core.pagination import paginate
 from network_space.core.permissions import require
+from network_space.core.transactions import attempt
 from network_space.extensions import db
+from network_space.notifications import services
 
 bp = Blueprint("email_admin", __name__, url_prefix="/admin/emails")
 
@@ -66,11 +67,5 @@ def html(message_id: int):
 @bp.route("/<int:message_id>/retry", methods=["POST"])
 def retry(message_id: int):
     message = _message_or_404(message_id)
-    if message.status != STATUS_FAILED:
-        flash(_("Seuls les messages en échec peuvent être renvoyés."), "error")
-    else:
-        retry_now(message)
-        audit("email.retry", target=f"{message.recipient} — {message.subject}"[:200])
-        db.session.commit()
-        flash(_("Le message sera renvoyé au prochain passage du worker."), "success")
+    attempt(lambda: services.retry_email(message), _("Le message sera renvoyé au prochain passage du worker."))
     return redirect(url_for("email_admin.detail", message_id=message.id))

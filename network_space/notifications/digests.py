@@ -66,7 +66,8 @@ def _claim_slot(frequency: str, slot: datetime, now: datetime) -> bool:
 
 
 def send_digests(frequency: str, now: datetime | None = None) -> int:
-    """Produce the digests of the latest slot if no worker has yet; returns the emails queued."""
+    """Produce the digests of the latest slot if no worker has yet; returns the emails queued.
+    A worker task: commits the emails with the items marked digested."""
     from network_space.notifications.services import site_context, unsubscribe_headers, unsubscribe_url
 
     now = now or utcnow()
