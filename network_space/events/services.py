@@ -27,6 +27,7 @@ from sqlalchemy.orm import joinedload
 from network_space.accounts.models import Territory, User
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
+from network_space.core.outbox import queue_email
 from network_space.core.transactions import Refusal
 from network_space.directory.models import Organisation
 from network_space.library.models import Resource
@@ -41,6 +42,7 @@ from network_space.events.models import (
     EventKind,
     Registration,
 )
+from network_space.events import notices
 from network_space.events.search import KIND as SEARCH_KIND
 from network_space.extensions import db
 from network_space.notifications.models import Follow
@@ -107,8 +109,6 @@ def create_event(data: EventInput, actor: User) -> Event:
     db.session.add(event)
     db.session.flush()
     audit("event.create", target=f"event:{event.id}", actor=actor)
-    from network_space.events import notices
-
     notices.event_created(event, actor)
     return event
 
@@ -125,8 +125,6 @@ def update_event(event_id: int, data: EventInput, actor: User) -> set[str]:
     promoted = _fill_from_waiting_list(event)
     if changed:
         audit("event.update", target=f"event:{event.id}", detail=", ".join(sorted(changed)), actor=actor)
-    from network_space.events import notices
-
     if schedule_changed and not event.is_cancelled:
         notices.event_changed(event, actor, changed & set(SCHEDULE_FIELDS))
     for registration in promoted:
@@ -142,8 +140,6 @@ def cancel_event(event: Event, reason: str, actor: User) -> None:
     event.cancel_reason = reason
     event.sequence += 1
     audit("event.cancel", target=f"event:{event.id}", detail=reason[:500], actor=actor)
-    from network_space.events import notices
-
     notices.event_cancelled(event, actor)
     notices.reschedule_reminders(event)
 
@@ -262,8 +258,6 @@ def unregister(event_id: int, user: User) -> Registration | None:
         was_registered = registration.status == REG_REGISTERED
         db.session.delete(registration)
         db.session.flush()
-        from network_space.events import notices
-
         promoted = _fill_from_waiting_list(event) if was_registered else []
         for other in promoted:
             notices.promoted(other)
@@ -306,8 +300,6 @@ def registrations(event: Event, status: str | None = None) -> list[Registration]
 
 def email_registrants(event: Event, subject: str, body: str, actor: User, include_waiting: bool) -> int:
     """Queue a message from an organiser to the registrants (and the waiting list if asked)."""
-    from network_space.core.outbox import queue_email
-
     sent = 0
     for registration in registrations(event):
         if registration.status == REG_WAITING and not include_waiting:

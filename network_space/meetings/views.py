@@ -138,7 +138,7 @@ def index():
         upcoming=queries.upcoming(*args),
         past=paginate(queries.past(*args), per_page=20),
         others=queries.drafts_and_cancelled(*args),
-        awaiting=services.polls_awaiting(current_user),
+        awaiting=queries.polls_awaiting(current_user),
     )
 
 
@@ -146,7 +146,7 @@ def index():
 @login_required
 def my_actions():
     require("member")
-    return render_template("meetings/my_actions.html", actions=services.my_open_actions(current_user),
+    return render_template("meetings/my_actions.html", actions=queries.my_open_actions(current_user),
                            form=FlaskForm())
 
 

@@ -60,8 +60,7 @@ from network_space.search.registry import register_search_type  # noqa: F401
 
 
 def init_app(app) -> None:
-    from network_space.core.worker import worker_task
-    from network_space.search import models, queue  # noqa: F401
+    from network_space.search import models, queue  # noqa: F401 - models: the queue table
     from network_space.search.cli import search_cli
     from network_space.search.views import bp
 
@@ -74,18 +73,3 @@ def init_app(app) -> None:
     queue.install_hooks()
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)
-
-    @worker_task("search")
-    def _drain_search_queue():
-        from network_space.search import cli, index
-
-        if index.open_index() is None:
-            # First start, or the index was deleted: build it whole from the database.
-            return sum(cli.rebuild().values())
-        total = 0
-        for _ in range(20):  # bounded per round; the next round continues
-            applied = queue.drain()
-            if not applied:
-                break
-            total += applied
-        return total
