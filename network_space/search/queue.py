@@ -140,7 +140,7 @@ def _apply(session: Session, pairs: set[tuple[str, int]], row_ids: list[int], ti
     index is locked or being rebuilt (the rows stay for the worker)."""
     documents = build_documents(session, pairs)
     if timeout is None:
-        timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 2.0)
+        timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
     ix = search_index.open_or_create_index()
     if ix is None:
         log.info("search: the index is being rebuilt for a new schema; %d change(s) left for it", len(pairs))
