@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.helpers import free_port  # noqa: E402 - as bench/ does
+
 IMAGES = Path(__file__).resolve().parent / "images"
 FLASK = str(Path(sys.executable).with_name("flask"))
 CHROMIUM = "/usr/bin/chromium"
@@ -87,12 +90,6 @@ IDS_SQL = {
     # The demo's full job dating, with its waiting list.
     "full_event": "SELECT id FROM event WHERE title LIKE '%Tilleuls%' ORDER BY id LIMIT 1",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(instance: Path, port: int) -> dict[str, str]:
