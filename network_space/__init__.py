@@ -88,6 +88,8 @@ def _register_domains(app: Flask) -> None:
     for name in DOMAINS:
         importlib.import_module(f"network_space.{name}").init_app(app)
     from network_space.core.demo import demo_logins_command, seed_demo_command
+    from network_space.core.devserver import serve_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_logins_command)
+    app.cli.add_command(serve_command)

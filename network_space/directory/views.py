@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from network_space.accounts.models import Territory
-from network_space.core.dates import to_paris
+from network_space.core.dates import fmt_datetime, to_paris
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
@@ -239,7 +239,7 @@ def revert(organisation_id: int, revision_id: int):
     if result is None:
         flash(_("La fiche est déjà dans cet état."), "info")
     else:
-        flash(_("La fiche est revenue à la version du %(date)s.", date=to_paris(revision.created_at).strftime("%d/%m/%Y %H:%M")), "success")
+        flash(_("La fiche est revenue à la version du %(date)s.", date=fmt_datetime(revision.created_at)), "success")
     return redirect(url_for("directory.history", organisation_id=org.id))
 
 
