@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -328,8 +329,10 @@ def import_run(token: str):
         flash(_("L'import a échoué (un SIRET vient d'être ajouté par quelqu'un d'autre ?) : rien n'a été importé."), "error")
         return _mapping_page(token, parsed, form, mapping, report=importer.analyse(parsed, mapping, form.on_duplicate.data))
     importer.discard_upload(token)
-    flash(_("Import terminé : %(c)d créée(s), %(u)d mise(s) à jour, %(s)d ignorée(s).",
-            c=done["create"], u=done["update"], s=done["skip"]), "success")
+    flash(_("Import terminé : %(created)s, %(updated)s, %(skipped)s.",
+            created=ngettext("%(num)d organisation créée", "%(num)d organisations créées", done["create"]),
+            updated=ngettext("%(num)d mise à jour", "%(num)d mises à jour", done["update"]),
+            skipped=ngettext("%(num)d ligne ignorée", "%(num)d lignes ignorées", done["skip"])), "success")
     return redirect(url_for("directory.index", status="all"))
 
 

@@ -8,6 +8,7 @@ from babel.dates import get_day_names
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -283,7 +284,7 @@ def message(event_id: int):
     if form.validate_on_submit():
         count = services.email_registrants(event, form.subject.data, form.body.data, current_user,
                                            form.include_waiting.data)
-        flash(_("Message envoyé à %(n)d personne(s).", n=count), "success")
+        flash(ngettext("Message envoyé à %(num)d personne.", "Message envoyé à %(num)d personnes.", count), "success")
         return redirect(url_for("events.registrants", event_id=event_id))
     return render_template("events/message.html", form=form, event=event)
 
@@ -332,8 +333,10 @@ def feed_new():
     form = FeedForm()
     if not form.validate_on_submit():
         abort(400)
+    replaced = services.feed_of(current_user) is not None
     session["calendar_feed_token"] = services.new_feed_token(current_user, form.scope.data)
-    flash(_("Votre nouvelle adresse d'abonnement est prête. L'ancienne ne fonctionne plus."), "success")
+    flash(_("Votre nouvelle adresse d'abonnement est prête. L'ancienne ne fonctionne plus.") if replaced
+          else _("Votre adresse d'abonnement est prête."), "success")
     return redirect(url_for("events.my_calendar") + "#abonnement")
 
 

@@ -4,6 +4,7 @@ from datetime import time
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -281,7 +282,7 @@ def slots(meeting_id: int):
         elif not has_errors:
             created = services.add_slots(meeting, wanted)
             db.session.commit()
-            flash(_("%(n)d créneau(x) ajouté(s).", n=len(created)), "success")
+            flash(ngettext("%(num)d créneau ajouté.", "%(num)d créneaux ajoutés.", len(created)), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/slots.html", meeting=meeting, form=form)
 

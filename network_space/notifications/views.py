@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -23,6 +24,7 @@ from network_space.notifications.registry import (
     CHANNEL_LABELS,
     CHANNELS,
     DIGEST_CHANNELS,
+    kind_label,
     target_permission,
     target_type_of,
     user_categories,
@@ -210,7 +212,8 @@ def create():
             current_user, form.title.data, form.body.data, form.audience.data, form.territories.data or []
         )
         db.session.commit()
-        flash(_("Annonce publiée et envoyée à %(n)d membre(s).", n=announcement.recipient_count), "success")
+        flash(ngettext("Annonce publiée et envoyée à %(num)d membre.", "Annonce publiée et envoyée à %(num)d membres.",
+                       announcement.recipient_count), "success")
         return redirect(url_for("announcements.detail", announcement_id=announcement.id))
     return render_template("notifications/announcements/form.html", form=form), 400 if form.errors else 200
 
@@ -227,3 +230,4 @@ def init_templates(app) -> None:
 
     app.jinja_env.globals["unread_notification_count"] = queries.current_unread_count
     app.jinja_env.globals["follow_state"] = follow_state
+    app.jinja_env.globals["message_kind_label"] = kind_label
