@@ -34,7 +34,7 @@ from werkzeug.serving import make_server
 
 from network_space.core.demo import DEMO_PASSWORD
 from tests.core.routes import ROLES, demo_users, fill, get_routes, has_token, real_rows, real_token, url_of
-from tests.helpers import free_port
+from tests.helpers import browser_log_in, free_port
 
 pytestmark = [
     pytest.mark.browser,
@@ -132,14 +132,6 @@ class Sweep:
         self.seconds = 0.0
 
 
-def _log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill('input[name="email"]', email)
-    page.fill('input[name="password"]', DEMO_PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def _check_page(page, sweep: Sweep, label: str, email: bool) -> None:
     # Alternate the order of widths from page to page: one resize per page instead of two.
     widths = WIDTHS if len(sweep.pages) % 2 else WIDTHS[::-1]
@@ -164,7 +156,7 @@ def _sweep_role(browser, base_url: str, role: str, email: str | None, urls: list
         page = context.new_page()
         page.set_default_timeout(30_000)
         if email:
-            _log_in(page, email)
+            browser_log_in(page, email, DEMO_PASSWORD)
         seen: set = set()
         for url in urls:
             response = context.request.get(url)

@@ -6,14 +6,13 @@ these check what a person sees."""
 from __future__ import annotations
 
 import os
-import re
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
 from network_space.core.demo import DEMO_PASSWORD
-from tests.helpers import free_port
+from tests.helpers import browser_log_in, free_port
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,11 +51,7 @@ def browser_page(app, demo):
                 context = browser.new_context(base_url=f"http://127.0.0.1:{port}", viewport=PHONE)
                 page = context.new_page()
                 page.set_default_timeout(30_000)
-                page.goto("/login")
-                page.fill('input[name="email"]', demo["member"])
-                page.fill('input[name="password"]', DEMO_PASSWORD)
-                page.click("form:has(input[name=password]) button[type=submit]")
-                page.wait_for_url(re.compile(r"/$"))
+                browser_log_in(page, demo["member"], DEMO_PASSWORD)
                 yield page
             finally:
                 browser.close()
