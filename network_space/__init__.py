@@ -48,10 +48,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     limiter.init_app(app)
 
     from network_space.core import (  # noqa: F401 - outbox and scheduler: their tables and worker tasks
-        dates, errors, http, markdown, navigation, outbox, permissions, scheduler, security, worker,
+        dates, devserver, errors, http, markdown, navigation, outbox, permissions, scheduler, security, worker,
     )
 
-    for module in (http, dates, markdown, permissions, navigation, security, errors, worker):
+    for module in (http, dates, markdown, permissions, navigation, security, errors, worker, devserver):
         module.init_app(app)
 
     _register_domains(app)

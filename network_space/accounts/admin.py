@@ -15,8 +15,8 @@ from network_space.accounts import queries, services
 from network_space.accounts.forms import InvitationForm, RoleForm, StructureForm, TerritoryForm
 from network_space.core.forms import choices
 from network_space.accounts.models import (
-    INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation, Structure, Territory, User,
-    user_territory,
+    INVITATION_FILTER_LABELS, INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation,
+    Structure, Territory, User, user_territory,
 )
 from network_space.core.audit import AuditEntry
 from network_space.core.models import utcnow
@@ -134,7 +134,8 @@ def invitations():
         status = None
     page = paginate(stmt.order_by(Invitation.sent_at.desc(), Invitation.id.desc()), per_page=50)
     return render_template("admin/invitations.html", form=form, page=page, status=status,
-                           statuses=INVITATION_STATUS_LABELS, roles=ROLE_LABELS)
+                           statuses=INVITATION_STATUS_LABELS,
+                           filters=INVITATION_FILTER_LABELS, roles=ROLE_LABELS)
 
 
 @bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
@@ -143,6 +144,7 @@ def _send_invitation(invitation: Invitation) -> None:
         link=link,
         role_label=ROLE_LABELS.get(invitation.role, invitation.role),
         expires_at=invitation.expires_at,
+        kind="account.invitation",
     )
 
 
@@ -226,7 +228,7 @@ def request_password_reset(email: str) -> None:
         _("Réinitialisation de votre mot de passe"),
         user=user,
         link=absolute_url("accounts.reset_password", token=make_reset_token(user)),
-        kind="password_reset",
+        kind="account.password_reset",
     )
     audit("password.reset_requested", target=user.email, actor=user)
 
@@ -344,7 +346,8 @@ def save_structure(structure: Structure | None, actor: User, **fields) -> Struct
 def delete_structure(structure: Structure, actor: User) -> None:
     in_use = db.session.scalar(select(func.count(User.id)).where(User.structure_id == structure.id)) or 0
     if in_use:
-        raise AccountError(_("Cette structure emploie encore %(n)d membre(s) : elle ne peut pas être supprimée.", n=in_use))
+        raise AccountError(ngettext("Cette structure emploie encore %(num)d membre : elle ne peut pas être supprimée.",
+                                   "Cette structure emploie encore %(num)d membres : elle ne peut pas être supprimée.", in_use))
     audit("structure.deleted", target=structure.name, actor=actor)
     db.session.delete(structure)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -45,7 +45,8 @@ def create():
         published = attempt(
             lambda: services.publish_announcement(current_user, form.title.data, form.body.data, form.audience.data,
                                                   form.territories.data or []),
-            lambda announcement: _("Annonce publiée et envoyée à %(n)d membre(s).", n=announcement.recipient_count),
+            lambda announcement: ngettext("Annonce publiée et envoyée à %(num)d membre.",
+                                          "Annonce publiée et envoyée à %(num)d membres.", announcement.recipient_count),
             form=form)
         if published:
             return redirect(url_for("announcements.detail", announcement_id=published.value.id))

@@ -7,6 +7,7 @@ never stops the others.
 """
 from __future__ import annotations
 
+import signal
 import time
 from typing import Callable
 
@@ -56,9 +57,40 @@ def worker_command(once: bool) -> None:
         return
     interval = current_app.config["WORKER_INTERVAL"] or 5
     click.echo(f"Worker démarré (tâches : {', '.join(_tasks)}), intervalle {interval} s.")
-    while True:
+    stop = _StopOnSignal()
+    while not stop.requested:
         run_once()
-        time.sleep(interval)
+        stop.sleep(interval)
+    click.echo("Worker arrêté.")
+
+
+class _StopOnSignal:
+    """SIGINT and SIGTERM end the loop between two rounds: a round under way (an email being
+    sent) finishes first; a pause is cut short."""
+
+    class _Wake(Exception):
+        pass
+
+    def __init__(self):
+        self.requested = False
+        self._sleeping = False
+        signal.signal(signal.SIGINT, self._handle)
+        signal.signal(signal.SIGTERM, self._handle)
+
+    def _handle(self, _signum, _frame):
+        self.requested = True
+        if self._sleeping:
+            raise self._Wake
+
+    def sleep(self, seconds: float) -> None:
+        self._sleeping = True
+        try:
+            if not self.requested:
+                time.sleep(seconds)
+        except self._Wake:
+            pass
+        finally:
+            self._sleeping = False
 
 
 def init_app(app) -> None:

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from network_space.accounts.models import Territory
-from network_space.core.dates import to_paris
+from network_space.core.dates import fmt_datetime, to_paris
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
@@ -216,12 +217,11 @@ def revert(organisation_id: int, revision_id: int):
     revision = db.session.get(OrganisationRevision, revision_id)
     if revision is None or revision.organisation_id != org.id:
         abort(404)
-    when = to_paris(revision.created_at).strftime("%d/%m/%Y %H:%M")
     reverted = attempt(lambda: services.revert_to(org, revision, current_user))
     if reverted and reverted.value is None:
         flash(_("La fiche est déjà dans cet état."), "info")
     elif reverted:
-        flash(_("La fiche est revenue à la version du %(date)s.", date=when), "success")
+        flash(_("La fiche est revenue à la version du %(date)s.", date=fmt_datetime(revision.created_at)), "success")
     return redirect(url_for("directory.history", organisation_id=org.id))
 
 
@@ -302,9 +302,11 @@ def import_run(token: str):
     if report.errors:
         flash(_("Le fichier contient des erreurs : rien n'a été importé."), "error")
         return _mapping_page(token, parsed, form, mapping, report=report)
-    done = attempt(lambda: importer.run_import(report, current_user),
-                   lambda done: _("Import terminé : %(c)d créée(s), %(u)d mise(s) à jour, %(s)d ignorée(s).",
-                                  c=done["create"], u=done["update"], s=done["skip"]))
+    done = attempt(lambda: importer.run_import(report, current_user), lambda done: _(
+        "Import terminé : %(created)s, %(updated)s, %(skipped)s.",
+        created=ngettext("%(num)d organisation créée", "%(num)d organisations créées", done["create"]),
+        updated=ngettext("%(num)d mise à jour", "%(num)d mises à jour", done["update"]),
+        skipped=ngettext("%(num)d ligne ignorée", "%(num)d lignes ignorées", done["skip"])))
     if not done:
         return _mapping_page(token, parsed, form, mapping, report=importer.analyse(parsed, mapping, form.on_duplicate.data))
     importer.discard_upload(token)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from network_space.accounts.models import User
-from network_space.core.dates import fmt_datetime
+from network_space.core.dates import fmt_date, fmt_datetime
 from network_space.core.models import utcnow
 from network_space.events import ical
 from network_space.events.models import REG_REGISTERED, Event, Registration
@@ -28,9 +28,7 @@ def _registrants(event: Event, *, waiting_too: bool = True) -> list[User]:
 
 
 def _when(event: Event) -> str:
-    if event.all_day:
-        return fmt_datetime(event.starts_at, "EEEE d MMMM y")
-    return fmt_datetime(event.starts_at, "EEEE d MMMM y 'à' HH:mm")
+    return fmt_date(event.starts_at) if event.all_day else fmt_datetime(event.starts_at)
 
 
 def event_created(event: Event, actor) -> None:

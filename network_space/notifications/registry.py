@@ -126,6 +126,20 @@ def get_kind(name: str) -> Kind:
         raise KeyError(f"notification kind {name!r} is not registered (register_kind)") from None
 
 
+# Kinds of emails that are not notifications, and the names older messages were stored under.
+_OTHER_EMAIL_KINDS = {"digest.daily": _l("Résumé quotidien"), "digest.weekly": _l("Résumé hebdomadaire"),
+                      "test_message": _l("Message de test")}
+_OLD_KIND_NAMES = {"invitation": "account.invitation", "password_reset": "account.password_reset"}
+
+
+def kind_label(name: str) -> str:
+    """What a kind of message is, in words, for people (the emails admin): never the code."""
+    name = _OLD_KIND_NAMES.get(name, name)
+    if name in KINDS:
+        return str(KINDS[name].label)
+    return str(_OTHER_EMAIL_KINDS.get(name, name))
+
+
 def user_categories() -> list[Category]:
     """The categories a member can set, in display order."""
     return [c for c in CATEGORIES.values() if not c.mandatory]

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from network_space.core.dates import PARIS
@@ -19,6 +20,7 @@ from network_space.notifications.registry import (
     CHANNEL_LABELS,
     CHANNELS,
     DIGEST_CHANNELS,
+    kind_label,
     member_model,
     target_permission,
     target_type_of,
@@ -172,3 +174,4 @@ def init_templates(app) -> None:
 
     app.jinja_env.globals["unread_notification_count"] = queries.current_unread_count
     app.jinja_env.globals["follow_state"] = follow_state
+    app.jinja_env.globals["message_kind_label"] = kind_label

@@ -89,7 +89,7 @@ def reindex_command() -> None:
     with click.progressbar(length=total, label="Indexation", show_pos=True) as bar:
         counts = rebuild(progress=bar.update)
     for kind, n in counts.items():
-        click.echo(f"  {kind:<24} {n} document(s)")
+        click.echo(f"  {kind:<24} {n} document{'s' if n > 1 else ''}")
     click.echo(f"Index reconstruit : {search_index.index_path()} ({search_index.index_size_bytes() // 1024} Kio).")
 
 

@@ -93,7 +93,7 @@ def test_coanimator_writes_an_announcement_through_the_form(app, client, login_a
     }, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Annonce publiée et envoyée à 1 membre(s)" in page
+    assert "Annonce publiée et envoyée à 1 membre." in page
     assert "<strong>gras</strong>" in page and "<script>alert" not in page and "href=\"javascript" not in page
     with app.app_context():
         assert db.session.scalar(select(Notification.user_id)) == people["sud"].id

@@ -7,14 +7,15 @@ from datetime import timedelta
 
 from babel.dates import get_day_names
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from network_space.accounts.models import Territory, User
-from network_space.core.dates import to_paris
+from network_space.core.dates import fmt_month, to_paris
 from network_space.core.http import int_arg
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
@@ -75,7 +76,7 @@ def calendar():
     weeks = [grid[i:i + 7] for i in range(0, len(grid), 7)]
     return render_template(
         "events/month.html", weeks=weeks, day_names=_day_names(), month=day.replace(day=1),
-        title=format_date(day, "MMMM y").capitalize(),
+        title=fmt_month(day),
         prev=queries.shift_month(day, -1), next=queries.shift_month(day, 1), **filter_context,
     )
 
@@ -279,7 +280,8 @@ def message(event_id: int):
     if form.validate_on_submit() and attempt(
             lambda: services.email_registrants(event, form.subject.data, form.body.data, current_user,
                                                form.include_waiting.data),
-            lambda count: _("Message envoyé à %(n)d personne(s).", n=count), form=form):
+            lambda count: ngettext("Message envoyé à %(num)d personne.", "Message envoyé à %(num)d personnes.", count),
+            form=form):
         return redirect(url_for("events.registrants", event_id=event_id))
     return render_template("events/message.html", form=form, event=event)
 

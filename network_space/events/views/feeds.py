@@ -60,8 +60,10 @@ def feed_new():
     form = FeedForm()
     if not form.validate_on_submit():
         abort(400)
+    replaced = feeds.feed_of(current_user) is not None
     created = attempt(lambda: feeds.new_feed_token(current_user, form.scope.data),
-                      _("Votre nouvelle adresse d'abonnement est prête. L'ancienne ne fonctionne plus."))
+                      _("Votre nouvelle adresse d'abonnement est prête. L'ancienne ne fonctionne plus.") if replaced
+                      else _("Votre adresse d'abonnement est prête."))
     session["calendar_feed_token"] = created.value
     return redirect(url_for("events.my_calendar") + "#abonnement")
 
