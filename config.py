@@ -115,6 +115,18 @@ class Config:
 
     NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 90)
 
+    # Guests (partners invited without an account, issue 18). Their personal data are deleted so
+    # many days after the event or meeting they were invited to (by the worker).
+    GUEST_RETENTION_DAYS = env_int("GUEST_RETENTION_DAYS", 365)
+    # A public registration not confirmed within so many hours is dropped (double opt-in).
+    GUEST_UNCONFIRMED_HOURS = env_int("GUEST_UNCONFIRMED_HOURS", 48)
+    # Requests per client address on the personal-link pages, and posts on a public registration page.
+    GUEST_LINK_RATE_LIMIT = os.environ.get("GUEST_LINK_RATE_LIMIT", "60 per minute")
+    GUEST_PUBLIC_RATE_LIMIT = os.environ.get("GUEST_PUBLIC_RATE_LIMIT", "5 per hour")
+    # Who processes guests' personal data, as the RGPD information on their page and emails says.
+    GUEST_DATA_CONTROLLER = os.environ.get(
+        "GUEST_DATA_CONTROLLER", "Le réseau des facilitateurs clauses sociales de l'Isère (Département de l'Isère et DDETS)")
+
     TESTING = False
     DEBUG = False
     # With TESTING, an unexpected exception reaches the test instead of the 500 page; a test of

@@ -48,10 +48,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     limiter.init_app(app)
 
     from network_space.core import (  # noqa: F401 - outbox and scheduler: their tables and worker tasks
-        dates, devserver, errors, http, markdown, navigation, outbox, permissions, scheduler, security, worker,
+        dates, devserver, errors, http, markdown, navigation, outbox, permissions, scheduler, sections, security, worker,
     )
 
-    for module in (http, dates, markdown, permissions, navigation, security, errors, worker, devserver):
+    for module in (http, dates, markdown, permissions, navigation, sections, security, errors, worker, devserver):
         module.init_app(app)
 
     _register_domains(app)
@@ -77,7 +77,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 # The domains, in dependency order. Each package's __init__ has init_app(app), which imports its
 # models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
 # tasks and search documents. Adding a domain is one line here.
-DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events")
+DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events",
+           "guests")
 
 
 def _register_domains(app: Flask) -> None:
