@@ -14,7 +14,7 @@ def init_app(app) -> None:
     from network_space.notifications.registry import register_kind, register_target
 
     app.config.setdefault("LIBRARY_EXTRACT_TIMEOUT", float(os.environ.get("LIBRARY_EXTRACT_TIMEOUT", "20")))
-    register_target(models.Resource)
+    register_target(models.Resource, permission="library.view")
     register_kind("library.new_resource", _l("Nouvelle ressource"), "library")
     register_kind("library.new_version", _l("Nouvelle version d'une ressource suivie"), "library")
     register_kind("library.comment", _l("Commentaire sur une ressource"), "library", default_channel="immediate")

@@ -15,10 +15,10 @@ def init_app(app) -> None:
     from network_space.notifications.views import announcements_bp, bp, init_templates
     from network_space.notifications.worker import worker_command
 
-    register_target(Announcement)
+    register_target(Announcement, permission="member")
     # Members follow a territory (its news: resources, events, partners tagged with it); its page
     # is the member directory filtered on it.
-    register_target(Territory, title=lambda t: t.name,
+    register_target(Territory, permission="members.view", title=lambda t: t.name,
                     url=lambda t: url_for("accounts.directory", territory=t.id))
     register_kind("announcement.published", _l("Annonce du réseau"), "announcements",
                   email_template="notification_announcement")

@@ -23,7 +23,7 @@ from network_space.notifications.registry import (
     CHANNEL_LABELS,
     CHANNELS,
     DIGEST_CHANNELS,
-    target_permission,
+    may_view_target,
     target_type_of,
     user_categories,
 )
@@ -153,9 +153,10 @@ def unsubscribe(token: str):
 
 def _followed_target(target_type: str, target_id: int):
     obj = services.load_target(target_type, target_id)
-    if obj is None:
+    # What one may not view does not exist, as on its own page: neither its title nor its
+    # existence shows through the follow button.
+    if obj is None or not may_view_target(current_user, obj):
         abort(404)
-    require(target_permission(target_type), obj)
     return obj
 
 
