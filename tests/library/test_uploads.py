@@ -69,6 +69,19 @@ def test_upload_docx_then_download_and_search_inside(client, login_as, app):
     assert "Modèle de clause BTP" in html and '<mark class="match term0">publics</mark>' in html
 
 
+def test_an_uploaded_spreadsheet_is_indexed(client, login_as, app):
+    from network_space.library.models import Resource
+
+    login_as("member")
+    content = samples.make_xlsx([["Entreprise", "Heures"], ["Menuiserie Chartreuse", 420]])
+    assert post_new(client, app, "suivi-heures.xlsx", content, title="Suivi des heures").status_code == 302
+    with app.app_context():
+        version = db.session.scalar(db.select(Resource)).latest_version
+        assert (version.text_status, version.text_error) == ("ok", None)
+    html = client.get("/library/?q=menuiserie").get_data(as_text=True)
+    assert "Suivi des heures" in html and "texte non indexé" not in html
+
+
 @pytest.mark.parametrize("filename, content, message", [
     ("programme.exe", b"MZ\x90\x00" + b"\x00" * 100, "Format non accepté"),
     ("sans-extension", b"hello", "Format non accepté"),
