@@ -52,11 +52,14 @@ keeps answering), ``flask search status`` (index vs database counts, queue lengt
 """
 from __future__ import annotations
 
+import logging
 import os
 
 from network_space.search.engine import SearchResults, search  # noqa: F401
 from network_space.search.queue import enqueue  # noqa: F401
 from network_space.search.registry import register_search_type  # noqa: F401
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app) -> None:
@@ -80,8 +83,12 @@ def init_app(app) -> None:
     def _drain_search_queue():
         from network_space.search import cli, index
 
-        if index.open_index() is None:
-            # First start, or the index was deleted: build it whole from the database.
+        state = index.state()
+        if state == index.DAMAGED:
+            aside = index.set_aside()
+            log.error("search: the index could not be read; moved aside to %s and rebuilt", aside)
+        if state != index.READABLE:
+            # First start, the index was deleted or set aside: build it whole from the database.
             return sum(cli.rebuild().values())
         total = 0
         for _ in range(20):  # bounded per round; the next round continues
