@@ -42,6 +42,10 @@ class Config:
     DATA_DIR = os.environ.get("DATA_DIR", str(INSTANCE_DIR / "data"))
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search_index"))
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 25)
+    # A whole request above this is refused before it is read (the 413 page, typed fields lost);
+    # a file over MAX_UPLOAD_MB in a smaller request is refused by its form, fields kept.
+    # 0: four times MAX_UPLOAD_MB. The proxy's own limit (nginx client_max_body_size) must allow it.
+    MAX_REQUEST_MB = env_int("MAX_REQUEST_MB", 0)
 
     # Mail. With no MAIL_SERVER in development, messages are kept in the outbox and shown on
     # the admin "Emails" page instead of being sent.
