@@ -65,6 +65,9 @@ class Config:
     WORKER_INTERVAL = env_int("WORKER_INTERVAL", 5)
 
     # Sessions and cookies.
+    # Strict-Transport-Security max-age (s); 0: not sent. On by default in production (HTTPS).
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
@@ -131,6 +134,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
     @classmethod
     def check(cls) -> None:

@@ -262,8 +262,9 @@ def send_stored(key: str, download_name: str, extension: str, *, inline: bool = 
         log.error("storage: stored file %s (%s) is missing from %s", key, download_name, files_dir())
         raise MissingFile(key)
     as_attachment = not (inline and extension in INLINE_EXTENSIONS)
-    response = send_file(path, mimetype=CONTENT_TYPES.get(extension, "application/octet-stream"),
-                         as_attachment=as_attachment, download_name=download_name, max_age=0, conditional=True)
+    response = send_file(path, as_attachment=as_attachment, download_name=download_name, max_age=0,
+                         conditional=True)
+    # Set whole: given as send_file's mimetype, a type with its charset gets werkzeug's again.
+    response.headers["Content-Type"] = CONTENT_TYPES.get(extension, "application/octet-stream")
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -52,7 +52,7 @@ def export_list(fmt: str):
     include_notes = can("directory.notes")
     stamp = to_paris(utcnow()).strftime("%Y-%m-%d")
     if fmt == "csv":
-        body, mimetype = export.to_csv(organisations, include_notes), "text/csv; charset=utf-8"
+        body, mimetype = export.to_csv(organisations, include_notes), "text/csv"  # werkzeug adds the charset
     else:
         body = export.to_xlsx(organisations, include_notes)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
