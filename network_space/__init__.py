@@ -50,9 +50,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Paris")
     limiter.init_app(app)
 
-    from network_space.core import dates, errors, http, markdown, navigation, permissions, security
+    from network_space.core import (  # noqa: F401 - outbox and scheduler: their tables and worker tasks
+        dates, errors, http, markdown, navigation, outbox, permissions, scheduler, security, worker,
+    )
 
-    for module in (http, dates, markdown, permissions, navigation, security, errors):
+    for module in (http, dates, markdown, permissions, navigation, security, errors, worker):
         module.init_app(app)
 
     _register_domains(app)
@@ -78,7 +80,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 # The domains, in dependency order. Each package's __init__ has init_app(app), which imports its
 # models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
 # tasks and search documents. Adding a domain is one line here.
-DOMAINS = ("accounts", "notifications", "search", "library", "directory", "meetings", "events")
+DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events")
 
 
 def _register_domains(app: Flask) -> None:
@@ -88,7 +90,6 @@ def _register_domains(app: Flask) -> None:
     app.register_blueprint(core_bp)
     for name in DOMAINS:
         importlib.import_module(f"network_space.{name}").init_app(app)
-    from network_space.core.demo import demo_logins_command, seed_demo_command
+    from network_space import demo
 
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(demo_logins_command)
+    demo.init_app(app, DOMAINS)

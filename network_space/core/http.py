@@ -19,6 +19,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
+from network_space.core.storage import UploadSpool, max_upload_bytes
+
 DB_INT_MAX = 2**31 - 1
 
 
@@ -42,8 +44,6 @@ class CleanRequest(Request):
         return _without_nul(super().args)
 
     def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
-        from network_space.core.storage import UploadSpool, max_upload_bytes
-
         return UploadSpool(max_upload_bytes())
 
     def _load_form_data(self) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from network_space.accounts.models import Territory
 from network_space.core.storage import write_failure
+from network_space.core.transactions import Refusal
 from network_space.directory import services
 from network_space.directory.models import SERVICE_TYPES, Organisation, OrganisationKind
 from network_space.directory.siret import InvalidSiret, format_siret, normalize_siret
@@ -38,7 +39,7 @@ UPLOAD_MAX_AGE = 24 * 3600
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
-class ImportError_(ValueError):
+class ImportError_(Refusal):
     """A file that cannot be read at all; the message is French."""
 
 
@@ -447,10 +448,18 @@ def describe_existing(row: RowResult) -> str:
 # --- the import ----------------------------------------------------------------------------
 
 def run_import(report: ImportReport, actor) -> dict[str, int]:
-    """Write every row in the caller's transaction (the caller commits, or rolls back on error):
-    nothing is half-imported. Refuses a report with problems."""
+    """Write every row in the caller's transaction (the caller commits, or rolls back on a
+    refusal): nothing is half-imported. Refuses a report with problems."""
     if report.errors:
         raise ImportError_(_("Le fichier contient des erreurs : corrigez-les avant d'importer."))
+    try:
+        return _write_rows(report, actor)
+    except services.DirectoryError as error:
+        raise ImportError_(_("L'import a échoué (un SIRET vient d'être ajouté par quelqu'un d'autre ?) : "
+                             "rien n'a été importé.")) from error
+
+
+def _write_rows(report: ImportReport, actor) -> dict[str, int]:
     done = {"create": 0, "update": 0, "skip": 0}
     for row in report.rows:
         if row.action == "create":

@@ -20,6 +20,7 @@ from network_space.accounts.models import Territory, User, user_territory
 from network_space.core import ics
 from network_space.core.dates import fmt_datetime, paris_to_utc
 from network_space.core.models import utcnow
+from network_space.core.transactions import Refusal
 from network_space.extensions import db
 from network_space.library.models import Resource
 from network_space.meetings import search
@@ -65,7 +66,7 @@ ACTION_REMINDER_DAYS_BEFORE = 2
 REMINDER_HOUR = time(8, 0)
 
 
-class MeetingError(ValueError):
+class MeetingError(Refusal):
     """A rule was broken; the message is French and meant for the user."""
 
 
@@ -672,26 +673,3 @@ def _schedule_action_reminder(action: ActionItem) -> None:
         cancel_job(key)
         return
     schedule_job(key, run_at, "meetings.action_reminder", action_id=action.id)
-
-
-# --- reads used by views, panels and jobs ---------------------------------------------------------
-
-def my_open_actions(user: User) -> list[ActionItem]:
-    """Open actions assigned to the user, overdue first, then by due date (undated last)."""
-    actions = list(db.session.scalars(
-        select(ActionItem)
-        .where(ActionItem.assignee_id == user.id, ActionItem.status.in_(OPEN_ACTION_STATUSES))
-        .options(selectinload(ActionItem.meeting))
-        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
-    ))
-    return sorted(actions, key=lambda a: not a.is_overdue)
-
-
-def polls_awaiting(user: User) -> list[Meeting]:
-    answered = select(PollResponse.meeting_id).where(PollResponse.user_id == user.id)
-    return list(db.session.scalars(
-        select(Meeting)
-        .join(MeetingInvitee, MeetingInvitee.meeting_id == Meeting.id)
-        .where(MeetingInvitee.user_id == user.id, Meeting.status == STATUS_POLL, Meeting.id.not_in(answered))
-        .order_by(Meeting.poll_deadline.is_(None), Meeting.poll_deadline, Meeting.id)
-    ))

@@ -52,19 +52,15 @@ keeps answering), ``flask search status`` (index vs database counts, queue lengt
 """
 from __future__ import annotations
 
-import logging
 import os
 
 from network_space.search.engine import SearchResults, search  # noqa: F401
 from network_space.search.queue import enqueue  # noqa: F401
 from network_space.search.registry import register_search_type  # noqa: F401
 
-log = logging.getLogger(__name__)
-
 
 def init_app(app) -> None:
-    from network_space.notifications.worker import worker_task
-    from network_space.search import accounts, models, queue  # noqa: F401
+    from network_space.search import models, queue  # noqa: F401 - models: the queue table
     from network_space.search.cli import search_cli
     from network_space.search.views import bp
 
@@ -75,25 +71,5 @@ def init_app(app) -> None:
     # Postings of recent query words kept per process (12 bytes each; see docsets.py).
     app.config.setdefault("SEARCH_CACHE_POSTINGS", int(os.environ.get("SEARCH_CACHE_POSTINGS", "4000000")))
     queue.install_hooks()
-    accounts.register()
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)
-
-    @worker_task("search")
-    def _drain_search_queue():
-        from network_space.search import cli, index
-
-        state = index.state()
-        if state == index.DAMAGED:
-            aside = index.set_aside()
-            log.error("search: the index could not be read; moved aside to %s and rebuilt", aside)
-        if state != index.READABLE:
-            # First start, the index was deleted or set aside: build it whole from the database.
-            return sum(cli.rebuild().values())
-        total = 0
-        for _ in range(20):  # bounded per round; the next round continues
-            applied = queue.drain()
-            if not applied:
-                break
-            total += applied
-        return total
