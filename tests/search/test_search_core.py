@@ -212,7 +212,7 @@ def _segment_file(suffix: str):
     ("_stored.col", "overwrite"),  # the stored fields: it opens, and fails when a search reads them
 ])
 def test_the_worker_moves_a_damaged_index_aside_and_rebuilds_it(client, login_as, app, suffix, damage):
-    from network_space.notifications.worker import run_once
+    from network_space.core.worker import run_once
 
     login_as("member", full_name="Nina Leroy")
     with app.app_context():
