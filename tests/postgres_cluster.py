@@ -57,7 +57,9 @@ class PrivateCluster:
         command = [str(self.bindir / program), *args]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        # Output to a file: the server started by pg_ctl would keep a pipe open.
+        with open(self.base / "pg_ctl.log", "a") as out:
+            subprocess.run(command, check=True, stdin=subprocess.DEVNULL, stdout=out, stderr=out, timeout=120)
 
     def create(self) -> None:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale")
@@ -73,7 +75,7 @@ class PrivateCluster:
 
     def restart(self) -> None:
         """As `pg_ctlcluster … restart` does: every connection is cut, the server comes back."""
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "restart")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.base / "server.log"), "-m", "fast", "-w", "restart")
 
     def remove(self) -> None:
         try:
