@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from network_space.accounts import queries, services
-from network_space.accounts.forms import InvitationForm, RoleForm, StructureForm, TerritoryForm, choices
+from network_space.accounts.forms import InvitationForm, RoleForm, StructureForm, TerritoryForm
+from network_space.core.forms import choices
 from network_space.accounts.models import (
     INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation, Structure, Territory, User,
     user_territory,

@@ -1,17 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp
 
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
-from network_space.core.forms import Form, max_length, strip
+from network_space.core.forms import Form, choices, max_length, strip
 from network_space.core.permissions import ROLES
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _email_field(label=_l("Adresse email"), **kw):

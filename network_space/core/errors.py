@@ -101,7 +101,7 @@ def init_app(app) -> None:
             db.session.rollback()
         except Exception:  # noqa: BLE001 - the database may be what failed; the page is still due
             app.logger.exception("rollback after the error failed")
-        if app.config.get("TESTING") and app.config.get("PROPAGATE_TEST_ERRORS", True):
+        if app.config["TESTING"] and app.config["PROPAGATE_TEST_ERRORS"]:
             raise error
         if g.get("change_committed") and request.method != "GET":
             # The change is in the database; only what came after (the next page) failed.

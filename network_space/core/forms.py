@@ -1,5 +1,5 @@
 """Form helpers shared by every domain: the base form classes, stripped text with a French length
-message.
+message, select choices.
 
 Every form of the site derives from ``Form`` (a page form, with its CSRF token) or ``SubForm`` (a
 row inside another form's FieldList). Both give each one-line text field (a StringField that is
@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form as _WTForm
 from wtforms import StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
 # C0 and C1 control characters (line feed, carriage return, tab, NUL…) and the Unicode line and
@@ -29,6 +30,11 @@ def strip(value):
 
 def max_length(n: int) -> Length:
     return Length(max=n, message=_l("%(max)d caractères au maximum.", max=n))
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as a select's choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def single_line(form, field) -> None:

@@ -262,6 +262,7 @@ class _Writes:
         self.connection = None
 
     def _connect(self):
+        """A new connection, its commits not waiting for the disk (commits that setting)."""
         connection = db.engine.connect()
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET synchronous_commit TO OFF")
@@ -269,6 +270,7 @@ class _Writes:
         return connection
 
     def write(self, statement, parameters: dict) -> None:
+        """Execute and commit ``statement``, again on a new connection while the database is gone."""
         delay = 0.2
         while True:
             try:
@@ -302,7 +304,7 @@ class _Writes:
             self.connection = None
 
     def close(self) -> None:
-        """Undo the setting before the pool gets the connection back."""
+        """Undo the setting (and commit that) before the pool gets the connection back."""
         if self.connection is None:
             return
         try:

@@ -32,7 +32,6 @@ from network_space.directory.siret import InvalidSiret, format_siret, normalize_
 from network_space.extensions import db
 from network_space.library.models import Sector
 
-DEFAULT_MAX_IMPORT_KB = 2048  # DIRECTORY_IMPORT_MAX_KB overrides it
 MAX_IMPORT_ROWS = 2000
 MAX_COLUMNS = 60
 UPLOAD_MAX_AGE = 24 * 3600
@@ -101,7 +100,7 @@ class ParsedFile:
 
 
 def max_import_bytes() -> int:
-    return int(current_app.config.get("DIRECTORY_IMPORT_MAX_KB", DEFAULT_MAX_IMPORT_KB)) * 1024
+    return int(current_app.config["DIRECTORY_IMPORT_MAX_KB"]) * 1024
 
 
 def decode(raw: bytes) -> tuple[str, str]:

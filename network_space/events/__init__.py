@@ -10,7 +10,7 @@ def init_app(app) -> None:
     from network_space.core.navigation import add_nav_item
     from network_space.directory.backlinks import backlink_provider
     from network_space.events import models, notices, permissions, queries, search  # noqa: F401 - notices: the reminder job
-    from network_space.events.views import bp
+    from network_space.events.views import bp, feeds, kinds  # noqa: F401 - feeds, kinds: their routes
     from network_space.notifications.registry import register_kind, register_target
 
     app.register_blueprint(bp)

@@ -1,8 +1,6 @@
 """The resource library: files, links and notes shared by the network, searchable inside files."""
 from __future__ import annotations
 
-import os
-
 from flask_babel import lazy_gettext as _l
 
 
@@ -13,7 +11,6 @@ def init_app(app) -> None:
     from network_space.library.views import bp
     from network_space.notifications.registry import register_kind, register_target
 
-    app.config.setdefault("LIBRARY_EXTRACT_TIMEOUT", float(os.environ.get("LIBRARY_EXTRACT_TIMEOUT", "20")))
     register_target(models.Resource, permission="library.view")
     register_kind("library.new_resource", _l("Nouvelle ressource"), "library")
     register_kind("library.new_version", _l("Nouvelle version d'une ressource suivie"), "library")

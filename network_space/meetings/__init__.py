@@ -7,8 +7,10 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
-    from network_space.meetings import jobs, models, permissions, queries, search  # noqa: F401 - rules, job handlers
-    from network_space.meetings.views import bp
+    from network_space.meetings import models, notices, permissions, queries, search  # noqa: F401 - rules, job handlers
+    # services: its worker task; views.minutes and views.polls: their routes on the blueprint.
+    from network_space.meetings import services  # noqa: F401
+    from network_space.meetings.views import bp, minutes, polls  # noqa: F401
     from network_space.notifications.registry import register_kind, register_target
 
     app.register_blueprint(bp)

@@ -119,6 +119,41 @@ def all_series() -> list[MeetingSeries]:
     return list(db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.name)))
 
 
+# --- one meeting's people and follow-up --------------------------------------------------------
+
+def invitee_users(meeting: Meeting) -> list[User]:
+    return [i.user for i in meeting.invitees]
+
+
+def non_respondents(meeting: Meeting) -> list[User]:
+    """The invitees who have not answered the date poll."""
+    answered = {r.user_id for r in meeting.responses}
+    return [i.user for i in meeting.invitees if i.user_id not in answered]
+
+
+def follow_up_actions(meeting: Meeting) -> list[ActionItem]:
+    """Open actions decided at earlier meetings of the same series: the "Suivi des actions".
+
+    Every earlier meeting counts, not only the last one, so an action still open after two
+    meetings keeps being followed up.
+    """
+    if meeting.series_id is None:
+        return []
+    earlier = select(Meeting.id).where(
+        Meeting.series_id == meeting.series_id,
+        Meeting.id != meeting.id,
+        Meeting.status.in_((STATUS_HELD, STATUS_PUBLISHED)),
+    )
+    if meeting.starts_at is not None:
+        earlier = earlier.where(Meeting.starts_at < meeting.starts_at)
+    return list(db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.meeting_id.in_(earlier), ActionItem.status.in_(OPEN_ACTION_STATUSES))
+        .options(selectinload(ActionItem.assignee), selectinload(ActionItem.meeting))
+        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
+    ))
+
+
 # --- what a member has to do, and the dashboard's panels ---------------------------------------
 
 def my_open_actions(user: User) -> list[ActionItem]:

@@ -41,7 +41,7 @@ def rebuild(progress=None) -> dict[str, int]:
     try:
         ix = search_index.create_index_in(target)
         # One analysing process per core (SEARCH_REINDEX_PROCS); each writes its own segment.
-        procs = current_app.config.get("SEARCH_REINDEX_PROCS") or os.cpu_count() or 1
+        procs = current_app.config["SEARCH_REINDEX_PROCS"] or os.cpu_count() or 1
         writer = ix.writer(limitmb=current_app.config["SEARCH_REINDEX_LIMITMB"], procs=procs,
                            multisegment=procs > 1, **search_index.writer_options())
         try:

@@ -141,7 +141,7 @@ def _apply(session: Session, pairs: set[tuple[str, int]], row_ids: list[int], ti
     index is locked or being rebuilt (the rows stay for the worker)."""
     documents = build_documents(session, pairs)
     if timeout is None:
-        timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 2.0)
+        timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
     if rebuilding() and search_index.open_index() is None:
         # The index was set aside (damaged) or deleted and the worker is rebuilding it: an empty
         # index created here would show as complete; the rebuild applies these rows.
