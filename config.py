@@ -48,6 +48,10 @@ class Config:
     DATA_DIR = os.environ.get("DATA_DIR", str(INSTANCE_DIR / "data"))
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search_index"))
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 25)
+    # A whole request above this is refused before it is read (the 413 page, typed fields lost);
+    # a file over MAX_UPLOAD_MB in a smaller request is refused by its form, fields kept.
+    # 0: four times MAX_UPLOAD_MB. The proxy's own limit (nginx client_max_body_size) must allow it.
+    MAX_REQUEST_MB = env_int("MAX_REQUEST_MB", 0)
 
     # Search (Whoosh). Seconds a request waits for the index's writer lock before leaving its
     # changes to the worker; reindex processes (0: one per core) and memory per process (MB);
@@ -79,6 +83,9 @@ class Config:
     WORKER_INTERVAL = env_int("WORKER_INTERVAL", 5)
 
     # Sessions and cookies.
+    # Strict-Transport-Security max-age (s); 0: not sent. On by default in production (HTTPS).
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
@@ -150,6 +157,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
     @classmethod
     def check(cls) -> None:

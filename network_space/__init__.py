@@ -32,7 +32,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
-    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    request_mb = app.config["MAX_REQUEST_MB"] or 4 * app.config["MAX_UPLOAD_MB"]
+    app.config["MAX_CONTENT_LENGTH"] = max(request_mb, app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)

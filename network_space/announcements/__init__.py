@@ -13,7 +13,7 @@ def init_app(app) -> None:
     from network_space.core.navigation import add_nav_item
     from network_space.notifications.registry import register_kind, register_target
 
-    register_target(Announcement)
+    register_target(Announcement, permission="member")
     register_kind("announcement.published", _l("Annonce du réseau"), "announcements",
                   email_template="notification_announcement")
     app.register_blueprint(bp)

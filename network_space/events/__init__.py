@@ -15,8 +15,8 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     add_nav_item("events.calendar", _l("Agenda"), order=50, prefix="/events")
-    register_target(models.Event)
-    register_target(models.EventKind)
+    register_target(models.Event, permission="events.view")
+    register_target(models.EventKind, permission="events.view")
     register_kind("event.created", _l("Nouvel événement"), "events", email_template="event_created")
     # What registrants need to act on is emailed at once unless they chose otherwise.
     for name, label in (("event.changed", _l("Événement modifié")), ("event.cancelled", _l("Événement annulé")),

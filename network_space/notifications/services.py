@@ -47,6 +47,7 @@ from network_space.notifications.registry import (
     DIGEST_CHANNELS,
     Kind,
     get_kind,
+    may_view_target,
     member_model,
     target_model,
     target_type_of,
@@ -213,17 +214,20 @@ def follower_count(obj) -> int:
 
 
 def followers_of(obj) -> list:
+    """The active followers of ``obj`` who may still view it (it may have been restricted since)."""
     User = member_model()
-    return list(
-        db.session.scalars(
-            select(User).join(Follow, Follow.user_id == User.id).where(_target_clause(obj), User.active.is_(True))
-        )
+    followers = db.session.scalars(
+        select(User).join(Follow, Follow.user_id == User.id).where(_target_clause(obj), User.active.is_(True))
     )
+    return [user for user in followers if may_view_target(user, obj)]
 
 
 def notify_followers(kind: str, obj, *, actor=None, followed=None, **context) -> list[Notification]:
-    """notify() every follower of ``followed`` (default: ``obj`` itself) about ``obj``."""
-    return notify(kind, followers_of(followed if followed is not None else obj), obj, actor=actor, **context)
+    """notify() every follower of ``followed`` (default: ``obj`` itself) about ``obj``, among those
+    who may view ``obj``."""
+    if followed is None:
+        return notify(kind, followers_of(obj), obj, actor=actor, **context)
+    return notify(kind, [u for u in followers_of(followed) if may_view_target(u, obj)], obj, actor=actor, **context)
 
 
 def forget_target(obj) -> None:
