@@ -93,7 +93,21 @@ class Config:
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's scrypt: memory-hard KDF
 
-    NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 90)
+    # Retention of personal data, applied by the worker (core/privacy.py) and listed on the
+    # "Données personnelles" page; 0 keeps without limit.
+    NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 90)  # read notifications
+    LOGIN_ATTEMPT_RETENTION_DAYS = env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 30)
+    INVITATION_RETENTION_DAYS = env_int("INVITATION_RETENTION_DAYS", 90)  # after expiry, never accepted
+    AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)  # CNIL: 6 months to 1 year for logs
+    EMAIL_BODY_RETENTION_DAYS = env_int("EMAIL_BODY_RETENTION_DAYS", 30)  # text of sent emails emptied
+    EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 365)  # sent or failed emails deleted
+    # Deactivated accounts are erased after this many months: long enough for a member back from
+    # leave or a new post to be reactivated, and a defined period as the RGPD requires.
+    DEACTIVATED_ACCOUNT_RETENTION_MONTHS = env_int("DEACTIVATED_ACCOUNT_RETENTION_MONTHS", 24)
+
+    # RGAA conformity status shown in every page's footer ("Accessibilité : non conforme"):
+    # "non", "partiel" or "total", set after an accessibility audit (see the accessibility page).
+    ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non")
 
     TESTING = False
     DEBUG = False

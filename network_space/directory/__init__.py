@@ -15,6 +15,9 @@ def init_app(app) -> None:
     register_kind("directory.new_organisation", _l("Nouvelle organisation dans l'annuaire"), "directory")
     register_kind("directory.updated", _l("Organisation mise à jour"), "directory")
     indexing.register()
+    from network_space.directory import privacy
+
+    privacy.register()
     app.register_blueprint(bp)
     app.jinja_env.filters["siret"] = format_siret
     add_nav_item("directory.index", _l("Annuaire des partenaires"), order=50, permission="directory.view",

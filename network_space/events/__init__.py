@@ -30,6 +30,10 @@ def init_app(app) -> None:
 
     search.register()
 
+    from network_space.events import privacy
+
+    privacy.register()
+
     from network_space.core.dashboard import dashboard_panel
 
     dashboard_panel("events_upcoming", "events/_panel_upcoming.html", order=25)(_upcoming_panel)

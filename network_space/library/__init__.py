@@ -19,6 +19,9 @@ def init_app(app) -> None:
     register_kind("library.new_version", _l("Nouvelle version d'une ressource suivie"), "library")
     register_kind("library.comment", _l("Commentaire sur une ressource"), "library", default_channel="immediate")
     indexing.register()
+    from network_space.library import privacy
+
+    privacy.register()
     app.register_blueprint(bp)
     add_nav_item("library.index", _l("Bibliothèque"), 30, prefix="/library")
 

@@ -16,6 +16,9 @@ def init_app(app) -> None:
     from network_space.notifications.worker import worker_command
 
     register_target(Announcement)
+    from network_space.notifications import privacy
+
+    privacy.register()
     # Members follow a territory (its news: resources, events, partners tagged with it); its page
     # is the member directory filtered on it.
     register_target(Territory, title=lambda t: t.name,
