@@ -105,6 +105,10 @@ class Config:
     # leave or a new post to be reactivated, and a defined period as the RGPD requires.
     DEACTIVATED_ACCOUNT_RETENTION_MONTHS = env_int("DEACTIVATED_ACCOUNT_RETENTION_MONTHS", 24)
 
+    # `flask backup` / `flask restore` on PostgreSQL: the folder of pg_dump and pg_restore, of the
+    # server's major version or newer (default: /usr/lib/postgresql/<server major>/bin, then PATH).
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+
     # RGAA conformity status shown in every page's footer ("Accessibilité : non conforme"):
     # "non", "partiel" or "total", set after an accessibility audit (see the accessibility page).
     ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non")

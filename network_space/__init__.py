@@ -49,9 +49,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Paris")
     limiter.init_app(app)
 
-    from network_space.core import audit, dates, errors, http, markdown, navigation, permissions, security
+    from network_space.core import audit, backup, dates, errors, http, markdown, navigation, permissions, security
 
-    for module in (http, dates, markdown, permissions, navigation, security, errors, audit):
+    for module in (http, dates, markdown, permissions, navigation, security, errors, audit, backup):
         module.init_app(app)
 
     _register_domains(app)
