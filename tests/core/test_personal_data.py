@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 import zipfile
 from datetime import timedelta
 
@@ -387,3 +388,16 @@ def test_every_table_pointing_at_a_member_is_covered(app):
     pointing = {table.name for table in db.metadata.sorted_tables
                 for fk in table.foreign_keys if fk.column.table.name == "user"}
     assert pointing == set(reviewed), f"review these tables: {sorted(pointing ^ set(reviewed))}"
+
+
+def test_every_table_holding_addresses_is_covered(app):
+    """Personal data without a link to an account: an email address, a phone number, an IP."""
+    reviewed = {
+        "user": "compte", "invitation": "compte (retention of those never accepted)",
+        "login_attempt": "compte (retention; erased with the account)", "audit_entry": "journal_audit",
+        "outbox_message": "emails", "organisation": "contacts_partenaires (the organisation's own address)",
+        "organisation_contact": "contacts_partenaires",
+    }
+    holding = {table.name for table in db.metadata.sorted_tables for column in table.columns
+               if re.search(r"(^|_)(email|phone|ip_address|recipient)$", column.name)}
+    assert holding == set(reviewed), f"review these tables: {sorted(holding ^ set(reviewed))}"
