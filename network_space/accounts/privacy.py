@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
 from network_space.accounts.models import ROLE_LABELS, Invitation, LoginAttempt, User
+from network_space.accounts.services import anonymise_account, erase_member
 from network_space.core.privacy import (
-    BASIS_PUBLIC_TASK, BASIS_SECURITY, UNIT_MONTHS, Retention, register_personal_data,
+    BASIS_PUBLIC_TASK, UNIT_MONTHS, Retention, register_personal_data,
 )
 from network_space.extensions import db
 
@@ -50,8 +51,6 @@ def export_account(user: User) -> dict:
 
 
 def erase_account(user: User) -> None:
-    from network_space.accounts.services import anonymise_account
-
     anonymise_account(user)
 
 
@@ -71,8 +70,6 @@ def purge_invitations(cutoff: datetime) -> int:
 
 def erase_deactivated_accounts(cutoff: datetime) -> int:
     """Erase the accounts deactivated before the cutoff (never reactivated since)."""
-    from network_space.accounts.services import erase_member
-
     users = list(db.session.scalars(select(User).where(
         User.active.is_(False), User.erased_at.is_(None), User.deactivated_at < cutoff).order_by(User.id)))
     for user in users:

@@ -1,4 +1,5 @@
-"""Every write and rule about accounts: what views, CLI commands and tests call."""
+"""Every write and rule about accounts: what views, CLI commands and tests call. Writes flush;
+the view commits (core/transactions.py)."""
 from __future__ import annotations
 
 import secrets
@@ -18,10 +19,12 @@ from network_space.accounts.tokens import (
 )
 from network_space.core.audit import audit, erased_label
 from network_space.core.models import utcnow
-from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLES, has_role
+from network_space.core.outbox import queue_email
+from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, has_role
 from network_space.core.privacy import ERASED_NAME, erase_personal_data
+from network_space.core.transactions import Refusal
 from network_space.extensions import db
-from network_space.notifications.outbox import queue_email
+from network_space.notifications.services import notify
 
 
 PASSWORD_CHANGED = "account.password_changed"
@@ -62,7 +65,6 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
     if is_locked(email, ip_address):
         db.session.add(LoginAttempt(email=email, ip_address=ip_address, success=False))
         audit("login.locked", target=email)
-        db.session.commit()
         return LoginResult(locked=True)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
@@ -77,19 +79,7 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
         audit("login.success", target=email, actor=user)
     else:
         audit("login.failure", target=email)
-    db.session.commit()
     return LoginResult(user=user if ok else None)
-
-
-LOGIN_ATTEMPT_RETENTION_DAYS = 30
-
-
-def purge_login_attempts() -> int:
-    """Login attempts only matter for the lock-out window; keep a month for investigations."""
-    cutoff = utcnow() - timedelta(days=LOGIN_ATTEMPT_RETENTION_DAYS)
-    deleted = db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < cutoff)).rowcount
-    db.session.commit()
-    return deleted
 
 
 def load_user_by_session_token(token: str) -> User | None:
@@ -98,13 +88,8 @@ def load_user_by_session_token(token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
 
 
-class AccountError(Exception):
+class AccountError(Refusal):
     """A refusal the user can understand: the message is shown as is (French, translated)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -263,8 +248,6 @@ def change_password(user: User, current: str, password: str, confirm: str) -> No
 
 def _tell_password_changed(user: User) -> None:
     """A security notice, always emailed: the owner learns at once if someone else did it."""
-    from network_space.notifications.services import notify
-
     notify(PASSWORD_CHANGED, [user], title=_("Le mot de passe de votre compte a été modifié"),
            message=_("Si vous n'êtes pas à l'origine de ce changement, demandez tout de suite un nouveau "
                      "mot de passe avec ce lien et prévenez un administrateur du site."),

@@ -25,6 +25,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,14 +96,21 @@ def files_dir() -> Path:
 
 # --- PostgreSQL tools --------------------------------------------------------------------------
 
-def _libpq(url: URL) -> tuple[str, dict[str, str]]:
-    """A libpq connection URI (without the password, which goes in the environment, not in the
-    process list) and the environment for pg_dump / pg_restore."""
-    env = dict(os.environ)
-    if url.password:
-        env["PGPASSWORD"] = url.password
-    uri = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    return uri, env
+@contextmanager
+def _libpq(url: URL):
+    """A libpq connection URI for pg_dump / pg_restore. The password goes in a temporary password
+    file (mode 0600, named by the URI's passfile parameter), not in the process list."""
+    with tempfile.TemporaryDirectory(prefix="ns-pg-") as folder:
+        query = {}
+        if url.password:
+            passfile = Path(folder) / "pgpass"
+            secret = str(url.password).replace("\\", "\\\\").replace(":", "\\:")
+            descriptor = os.open(passfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+                stream.write(f"*:*:*:*:{secret}\n")
+            query["passfile"] = str(passfile)
+        yield url.set(drivername="postgresql", password=None).update_query_dict(query).render_as_string(
+            hide_password=False)
 
 
 def _server_major(connection) -> int:
@@ -130,8 +138,8 @@ def pg_tool(name: str) -> str:
     return found
 
 
-def _run(command: list[str], env: dict[str, str], what: str) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+def _run(command: list[str], what: str) -> None:
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{what} a échoué : {result.stderr.strip()[-2000:]}")
 
@@ -180,8 +188,9 @@ def _dump_database(kind: str, target: Path) -> dict:
             copy.close()
             source.close()
         return {}
-    uri, env = _libpq(db.engine.url)
-    _run([pg_tool("pg_dump"), "--format=custom", f"--file={target}", f"--dbname={uri}"], env, "pg_dump")
+    tool = pg_tool("pg_dump")
+    with _libpq(db.engine.url) as uri:
+        _run([tool, "--format=custom", f"--file={target}", f"--dbname={uri}"], "pg_dump")
     with db.engine.connect() as connection:
         return {"server_version": connection.execute(text("SHOW server_version")).scalar()}
 
@@ -318,9 +327,10 @@ def _restore_database(kind: str, dump: Path) -> None:
             target.close()
             source.close()
         return
-    uri, env = _libpq(db.engine.url)
-    _run([pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-          f"--dbname={uri}", str(dump)], env, "pg_restore")
+    tool = pg_tool("pg_restore")
+    with _libpq(db.engine.url) as uri:
+        _run([tool, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+              f"--dbname={uri}", str(dump)], "pg_restore")
 
 
 def restore_backup(archive_path: Path) -> dict:

@@ -10,13 +10,14 @@ from the others:
 - an admin's erasure of a former member (``erase_personal_data``): each entry's ``erase`` runs,
   feature domains first and accounts last, so that every domain still sees the member's name
   while it removes it from its own rows;
-- the worker's retention task (``apply_retention``): each ``Retention`` deletes what is older than
-  its configured period (a setting of config.py);
+- the worker's retention task (``apply_retention``, at most every RETENTION_INTERVAL_SECONDS):
+  each ``Retention`` deletes what is older than its configured period (a setting of config.py);
 - the "Données personnelles" page, which lists each entry with the values of those same settings.
 """
 from __future__ import annotations
 
 import json
+import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -30,6 +31,7 @@ from flask_babel import ngettext
 
 from network_space.core.models import utcnow
 from network_space.core.storage import path_for
+from network_space.core.worker import worker_task
 from network_space.extensions import db
 
 # Legal bases (RGPD article 6) the entries use. A public body's network runs on its public task.
@@ -215,3 +217,18 @@ def apply_retention(now: datetime | None = None) -> dict[str, int | Exception]:
             current_app.logger.exception("retention %s failed", retention.setting)
             results[retention.setting] = error
     return results
+
+
+_last_retention: list[float] = []
+
+
+@worker_task("retention")
+def retention_task() -> dict[str, int | Exception] | None:
+    """The worker's task: apply_retention() at most every RETENTION_INTERVAL_SECONDS in a looping
+    worker (periods count in days: no need to delete at every round of a few seconds); at every
+    call of ``flask worker --once`` (a new process each time)."""
+    interval = current_app.config["RETENTION_INTERVAL_SECONDS"]
+    if _last_retention and time.monotonic() - _last_retention[-1] < interval:
+        return None
+    _last_retention[:] = [time.monotonic()]
+    return apply_retention()

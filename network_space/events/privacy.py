@@ -7,9 +7,11 @@ from sqlalchemy import delete, select
 
 from network_space.core.models import utcnow
 from network_space.core.privacy import BASIS_PUBLIC_TASK, register_personal_data
+from network_space.events import notices
 from network_space.events.models import (
     FEED_SCOPES, REG_REGISTERED, REG_WAITING, STATUS_CANCELLED, CalendarFeed, Event, Registration, event_organiser,
 )
+from network_space.events.services import _fill_from_waiting_list
 from network_space.extensions import db
 
 
@@ -37,9 +39,6 @@ def erase_events(user) -> None:
     """The calendar feed address stops working; registrations to events still to come are
     withdrawn (the waiting list moves up, as when a member unregisters); past ones stay in the
     attendance, under "Ancien membre"."""
-    from network_space.events import notices
-    from network_space.events.services import _fill_from_waiting_list
-
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     upcoming = select(Event.id).where(Event.starts_at > utcnow(), Event.status != STATUS_CANCELLED)
     db.session.execute(delete(event_organiser).where(event_organiser.c.user_id == user.id,

@@ -1,13 +1,13 @@
 """The legal pages, public; their edit, for admins."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network_space.core.permissions import require
 from network_space.core.privacy import entries
-from network_space.extensions import db
+from network_space.core.transactions import attempt
 from network_space.legal import services
 from network_space.legal.forms import LegalPageForm
 
@@ -47,14 +47,11 @@ def edit(slug: str):
     spec = services.PAGES[slug]
     # The second form of the page (CSRF already checked for every POST by CSRFProtect).
     if request.method == "POST" and request.form.get("reset") == "1":
-        services.reset_page(slug, current_user)
-        db.session.commit()
-        flash(_("Le texte proposé par défaut est rétabli."), "success")
+        attempt(lambda: services.reset_page(slug, current_user), _("Le texte proposé par défaut est rétabli."))
         return redirect(url_for(spec.endpoint))
     form = LegalPageForm(data={"body": services.current_text(slug)} if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.save_page(slug, form.body.data, current_user)
-        db.session.commit()
-        flash(_("Page « %(title)s » enregistrée.", title=spec.title), "success")
+        attempt(lambda: services.save_page(slug, form.body.data, current_user),
+                _("Page « %(title)s » enregistrée.", title=spec.title))
         return redirect(url_for(spec.endpoint))
     return render_template("legal/edit.html", spec=spec, form=form, page=services.stored(slug), pages=services.PAGES)

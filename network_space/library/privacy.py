@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from network_space.core.privacy import BASIS_PUBLIC_TASK, register_personal_data
 from network_space.extensions import db
-from network_space.library.indexing import SEARCH_KIND
+from network_space.library.search import SEARCH_KIND
 from network_space.library.models import Resource, ResourceComment, ResourceVersion
 from network_space.search import enqueue
 

@@ -26,11 +26,12 @@ def _app(url: str, base: Path):
 
 
 def _seed_demo(app) -> None:
-    from network_space.core.demo import seed_demo
+    from network_space import DOMAINS
+    from network_space.demo import seed_demo
 
     with app.app_context():
         upgrade()
-        seed_demo()
+        seed_demo(DOMAINS)
         db.session.remove()
 
 

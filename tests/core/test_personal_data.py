@@ -35,8 +35,9 @@ def member(app, make_user):
     from network_space.meetings.models import (
         ActionItem, AgendaItem, Meeting, MeetingInvitee, PollAnswer, PollResponse, PollSlot,
     )
-    from network_space.notifications.models import Announcement, Follow, Notification, NotificationPreference
-    from network_space.notifications.outbox import OutboxMessage, queue_email
+    from network_space.announcements.models import Announcement
+    from network_space.core.outbox import OutboxMessage, queue_email
+    from network_space.notifications.models import Follow, Notification, NotificationPreference
     from network_space.notifications.services import notify
 
     helene = make_user("member", email=EMAIL, full_name=NAME, phone="04 76 00 00 00", job_title="Facilitatrice",
@@ -132,7 +133,7 @@ def test_member_downloads_all_their_data(app, client, login_as, member):
     login_as(helene)
     archive = _export(client)
     names = set(archive.namelist())
-    assert {"LISEZMOI.txt", "compte.json", "journal_audit.json", "notifications.json", "emails.json",
+    assert {"LISEZMOI.txt", "compte.json", "journal_audit.json", "notifications.json", "emails.json", "annonces.json",
             "bibliotheque.json", "annuaire.json", "reunions.json", "evenements.json"} <= names
     data = {name[:-5]: json.loads(archive.read(name))["donnees"] for name in names if name.endswith(".json")}
 
@@ -164,7 +165,7 @@ def test_member_downloads_all_their_data(app, client, login_as, member):
     notes = data["notifications"]
     assert [n["titre"] for n in notes["notifications"]] == ["Guide des clauses"]
     assert notes["suivis"][0]["type"] == "territory"
-    assert notes["annonces_publiees"][0]["titre"] == "Nouvelle charte"
+    assert data["annonces"]["annonces_publiees"][0]["titre"] == "Nouvelle charte"
     assert {m["objet"] for m in data["emails"]["emails"]} == {"Un message en attente pour Hélène",
                                                              "Un message déjà envoyé"}
     # Nothing of another member's: not Paul's waiting-list place, not Claire's notification.
@@ -227,8 +228,9 @@ def test_admin_erases_a_former_member(app, client, login_as, make_user, member, 
     from network_space.events.models import CalendarFeed, Registration
     from network_space.library.models import Resource, ResourceComment, ResourceVersion
     from network_space.meetings.models import ActionItem, AgendaItem, Meeting, MeetingInvitee, PollResponse
-    from network_space.notifications.models import Announcement, Follow, Notification, NotificationPreference
-    from network_space.notifications.outbox import OutboxMessage, deliver_pending
+    from network_space.announcements.models import Announcement
+    from network_space.core.outbox import OutboxMessage, deliver_pending
+    from network_space.notifications.models import Follow, Notification, NotificationPreference
 
     helene, other, coanimator, ids = member
     # A session of hers, logged in with "remember me", before the erasure.
@@ -375,7 +377,7 @@ def test_every_table_pointing_at_a_member_is_covered(app):
         # table: where its rows are handled
         "user_territory": "compte", "invitation": "compte", "audit_entry": "journal_audit",
         "notification": "notifications", "notification_preference": "notifications", "follow": "notifications",
-        "announcement": "notifications", "outbox_message": "emails",
+        "announcement": "annonces", "outbox_message": "emails",
         "library_resource": "bibliotheque", "library_version": "bibliotheque", "library_comment": "bibliotheque",
         "organisation": "annuaire", "organisation_revision": "annuaire",
         "meeting": "reunions", "meeting_organiser": "reunions", "meeting_named_member": "reunions",

@@ -28,7 +28,7 @@ def test_each_period_removes_only_what_is_older(app, make_user, now):
     from network_space.core.audit import AuditEntry
     from network_space.core.privacy import apply_retention
     from network_space.notifications.models import Notification
-    from network_space.notifications.outbox import OutboxAttachment, OutboxMessage, queue_email
+    from network_space.core.outbox import OutboxAttachment, OutboxMessage, queue_email
 
     member = make_user("member")
     with app.app_context():
@@ -128,6 +128,27 @@ def test_zero_keeps_without_limit(app, make_user, now):
             assert _count(AuditEntry) == 1
     finally:
         app.config["AUDIT_RETENTION_DAYS"] = 365
+
+
+def test_the_worker_applies_them_at_most_every_interval(app, monkeypatch, now):
+    from network_space.core import privacy
+    from network_space.core.audit import AuditEntry
+    from network_space.core.worker import run_once
+
+    with app.app_context():
+        db.session.add(AuditEntry(action="old", created_at=now - 400 * DAY))
+        db.session.commit()
+    monkeypatch.setitem(app.config, "RETENTION_INTERVAL_SECONDS", 3600)
+    monkeypatch.setattr(privacy, "_last_retention", [])
+    with app.app_context():
+        assert run_once()["retention"]["AUDIT_RETENTION_DAYS"] == 1
+        db.session.add(AuditEntry(action="old again", created_at=now - 400 * DAY))
+        db.session.commit()
+        assert run_once()["retention"] is None  # within the hour: not again
+        assert _count(AuditEntry) == 1
+    monkeypatch.setitem(app.config, "RETENTION_INTERVAL_SECONDS", 0)
+    with app.app_context():
+        assert run_once()["retention"]["AUDIT_RETENTION_DAYS"] == 1
 
 
 def test_a_failing_purge_does_not_stop_the_others(app, monkeypatch, now):
