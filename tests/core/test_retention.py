@@ -171,3 +171,19 @@ def test_a_failing_purge_does_not_stop_the_others(app, monkeypatch, now):
         assert isinstance(results["BROKEN_RETENTION_DAYS"], RuntimeError)
         assert results["AUDIT_RETENTION_DAYS"] == 1
         assert _count(AuditEntry) == 0  # the broken purge's write was rolled back, the old entry purged
+
+
+def test_the_email_page_says_why_a_text_is_gone(app, client, login_as, now):
+    from network_space.core.outbox import OutboxMessage, queue_email
+    from network_space.core.privacy import apply_retention
+
+    with app.app_context():
+        message = queue_email("test_message", "ancien@example.org", "Bienvenue")
+        message.status, message.sent_at = "sent", now - 31 * DAY
+        db.session.commit()
+        message_id = message.id
+        apply_retention(now)
+        assert db.session.get(OutboxMessage, message_id).text_body == ""
+    login_as("admin")
+    page = client.get(f"/admin/emails/{message_id}").get_data(as_text=True)
+    assert "effacé 30 jours après son envoi" in page and "Version texte" not in page
