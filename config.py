@@ -143,10 +143,10 @@ class Config:
     ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non")
 
     # Guests (partners invited without an account, issue 18). Their personal data are deleted so
-    # many days after the event or meeting they were invited to (by the worker).
-    GUEST_RETENTION_DAYS = env_int("GUEST_RETENTION_DAYS", 365)
-    # A public registration not confirmed within so many hours is dropped (double opt-in).
-    GUEST_UNCONFIRMED_HOURS = env_int("GUEST_UNCONFIRMED_HOURS", 48)
+    # many months after the event or meeting they were invited to (worker's retention task; 0: never).
+    GUEST_RETENTION_MONTHS = env_int("GUEST_RETENTION_MONTHS", 12)
+    # A public registration not confirmed within so many days is dropped (double opt-in).
+    GUEST_UNCONFIRMED_DAYS = env_int("GUEST_UNCONFIRMED_DAYS", 2)
     # Requests per client address on the personal-link pages, and posts on a public registration page.
     GUEST_LINK_RATE_LIMIT = os.environ.get("GUEST_LINK_RATE_LIMIT", "60 per minute")
     GUEST_PUBLIC_RATE_LIMIT = os.environ.get("GUEST_PUBLIC_RATE_LIMIT", "5 per hour")

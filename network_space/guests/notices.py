@@ -44,7 +44,7 @@ def send(link: GuestLink, subject: str, paragraphs: list[str], *, method: str | 
         erase = absolute_url(url_for("guests.forget", token=token))
     headers = {"Reply-To": reply_to} if reply_to else None
     queue_email("guest_message", link.guest.email, subject, kind=kind, guest=link.guest, paragraphs=paragraphs,
-                page_url=page, erase_url=erase, retention_days=current_app.config["GUEST_RETENTION_DAYS"],
+                page_url=page, erase_url=erase, retention_months=current_app.config["GUEST_RETENTION_MONTHS"],
                 controller=current_app.config["GUEST_DATA_CONTROLLER"], headers=headers,
                 attachments=ical.attachment(link, method) if method else None)
 

@@ -1,7 +1,7 @@
 """Every write and rule about guests: inviting partners to an event or a meeting, their personal
 links (signed, revocable, expiring after the event or meeting), what they do through them
 (register through the events' own service, answer the poll through the meetings' own service),
-the public registration page with email confirmation, erasure on request and the retention purge.
+the public registration page with email confirmation, erasure on the guest's request.
 
 Writes flush; the view commits. Registering, unregistering and revoking commit, through
 events.services.register / unregister, which take the event's lock and release it at once.
@@ -16,7 +16,6 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
 
 from network_space.accounts.models import User
 from network_space.core.audit import audit
@@ -90,8 +89,7 @@ def is_expired(link: GuestLink, now=None) -> bool:
     if end is not None and end + LINK_GRACE < now:
         return True
     if link.source == SOURCE_PUBLIC and link.confirmed_at is None:
-        hours = current_app.config["GUEST_UNCONFIRMED_HOURS"]
-        return link.created_at + timedelta(hours=hours) < now
+        return link.created_at + timedelta(days=current_app.config["GUEST_UNCONFIRMED_DAYS"]) < now
     return False
 
 
@@ -257,7 +255,7 @@ def register_publicly(event: Event, person: GuestInput) -> GuestLink | None:
     return None  # revoked by the organisers: nothing is said, nothing is sent
 
 
-# --- personal data: erasure on request, retention ---------------------------------------------
+# --- personal data: erasure on the guest's request (retention: privacy.py) ------------------
 
 def forget(guest: Guest) -> None:
     """Erase a guest on their own request: places at coming events are given back (which
@@ -272,36 +270,3 @@ def forget(guest: Guest) -> None:
         PollResponse.meeting_id.in_(select(Meeting.id).where(Meeting.status == STATUS_POLL))))
     db.session.delete(guest)
     audit("guest.forget", target=f"guest:{guest.id}", detail=email)
-
-
-def purge(now=None) -> int:
-    """Delete guests whose every invitation ended more than GUEST_RETENTION_DAYS ago (their
-    places and answers stay, anonymous), and public registrations never confirmed. Returns how
-    many guests were deleted."""
-    now = now or utcnow()
-    cutoff = now - timedelta(days=current_app.config["GUEST_RETENTION_DAYS"])
-    for link in db.session.scalars(select(GuestLink).where(
-            GuestLink.source == SOURCE_PUBLIC, GuestLink.confirmed_at.is_(None))):
-        if is_expired(link, now):
-            audit("guest.purge_unconfirmed", target=link.target_key, detail=link.guest.email)
-            db.session.delete(link)
-    db.session.flush()
-    deleted = 0
-    guests = select(Guest).options(selectinload(Guest.links).selectinload(GuestLink.event),
-                                   selectinload(Guest.links).selectinload(GuestLink.meeting))
-    for guest in db.session.scalars(guests):
-        ends = [ends_at(link) for link in guest.links]
-        if not ends and guest.created_at > cutoff:
-            continue  # just created, its link being written
-        if all(end is not None and end < cutoff for end in ends):
-            audit("guest.purge", target=f"guest:{guest.id}")
-            db.session.delete(guest)
-            deleted += 1
-    return deleted
-
-
-def purge_task() -> int:
-    """The worker's retention task. Commits."""
-    deleted = purge()
-    db.session.commit()
-    return deleted
