@@ -13,7 +13,7 @@ from network_space.core.audit import audit
 from network_space.core.privacy import BASIS_PUBLIC_TASK, UNIT_MONTHS, Retention, register_personal_data
 from network_space.extensions import db
 from network_space.guests.models import SOURCE_PUBLIC, Guest, GuestLink
-from network_space.guests.services import ends_at
+from network_space.guests.services import delete_guest, ends_at
 
 
 def purge_guests(cutoff: datetime) -> int:
@@ -28,7 +28,7 @@ def purge_guests(cutoff: datetime) -> int:
             continue
         if all(end is not None and end < cutoff for end in ends):
             audit("guest.purge", target=f"guest:{guest.id}")
-            db.session.delete(guest)
+            delete_guest(guest)
             deleted += 1
     db.session.flush()
     return deleted
@@ -41,10 +41,11 @@ def purge_unconfirmed(cutoff: datetime) -> int:
         GuestLink.source == SOURCE_PUBLIC, GuestLink.confirmed_at.is_(None), GuestLink.created_at < cutoff)))
     for link in links:
         guest = link.guest
+        audit("guest.purge_unconfirmed", target=link.target_key)
         db.session.delete(link)
         db.session.flush()
         if not guest.links:
-            db.session.delete(guest)
+            delete_guest(guest)
     db.session.flush()
     return len(links)
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from network_space.accounts.models import User
 from network_space.core.audit import audit
@@ -268,5 +268,16 @@ def forget(guest: Guest) -> None:
     db.session.execute(delete(PollResponse).where(
         PollResponse.guest_id == guest.id,
         PollResponse.meeting_id.in_(select(Meeting.id).where(Meeting.status == STATUS_POLL))))
-    db.session.delete(guest)
     audit("guest.forget", target=f"guest:{guest.id}", detail=email)
+    delete_guest(guest)
+
+
+def delete_guest(guest: Guest) -> None:
+    """Delete the person and their links; their places and answers stay, anonymous. Done here,
+    not by the foreign keys' ON DELETE, which SQLite does not apply without its pragma."""
+    for model in (Registration, PollResponse):
+        db.session.execute(update(model).where(model.guest_id == guest.id).values(guest_id=None))
+    for link in list(guest.links):
+        db.session.delete(link)
+    db.session.delete(guest)
+    db.session.flush()

@@ -174,7 +174,7 @@ def _back(token: str, anchor: str | None = None):
     return redirect(url_for("guests.page", token=token, _anchor=anchor))
 
 
-@bp.route("/invitation/<token>")
+@bp.route("/partenaire/<token>")
 @personal
 def page(link: GuestLink, token: str):
     context = {"link": link, "token": token, "target": link.target, "form": FlaskForm(), "answers": ANSWERS,
@@ -201,7 +201,7 @@ def _post_ok() -> bool:
     return False
 
 
-@bp.route("/invitation/<token>/inscription", methods=["POST"])
+@bp.route("/partenaire/<token>/inscription", methods=["POST"])
 @personal
 def register(link: GuestLink, token: str):
     if link.event_id is None:
@@ -217,7 +217,7 @@ def register(link: GuestLink, token: str):
     return _back(token)
 
 
-@bp.route("/invitation/<token>/desinscription", methods=["POST"])
+@bp.route("/partenaire/<token>/desinscription", methods=["POST"])
 @personal
 def unregister(link: GuestLink, token: str):
     if link.event_id is None:
@@ -227,7 +227,7 @@ def unregister(link: GuestLink, token: str):
     return _back(token)
 
 
-@bp.route("/invitation/<token>/sondage", methods=["POST"])
+@bp.route("/partenaire/<token>/sondage", methods=["POST"])
 @personal
 def answer(link: GuestLink, token: str):
     if link.meeting_id is None:
@@ -244,7 +244,7 @@ def answer(link: GuestLink, token: str):
     return _back(token, "sondage")
 
 
-@bp.route("/invitation/<token>/reponse", methods=["POST"])
+@bp.route("/partenaire/<token>/reponse", methods=["POST"])
 @personal
 def rsvp(link: GuestLink, token: str):
     if link.meeting_id is None:
@@ -258,7 +258,7 @@ def rsvp(link: GuestLink, token: str):
     return _back(token)
 
 
-@bp.route("/invitation/<token>/agenda.ics")
+@bp.route("/partenaire/<token>/agenda.ics")
 @personal
 def ics_file(link: GuestLink, token: str):
     content = ical.calendar(link)
@@ -269,7 +269,7 @@ def ics_file(link: GuestLink, token: str):
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-cache"})
 
 
-@bp.route("/invitation/<token>/effacer", methods=["GET", "POST"])
+@bp.route("/partenaire/<token>/effacer", methods=["GET", "POST"])
 @personal
 def forget(link: GuestLink, token: str):
     form = FlaskForm()
