@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
-from network_space.core.forms import max_length, strip
+from network_space.core.forms import Form, max_length, strip
 from network_space.events.forms import CheckboxesField
 from network_space.guests.services import GuestInput
 
 EMAIL_INVALID = _l("Adresse email invalide.")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     """Contacts of the directory ticked, and/or one person typed."""
 
     contact_ids = CheckboxesField(_l("Contacts de l'annuaire"), coerce=int, validators=[Optional()])
@@ -45,7 +44,7 @@ class InviteForm(FlaskForm):
                           organisation_typed=self.organisation_typed.data or None)
 
 
-class PublicRegistrationForm(FlaskForm):
+class PublicRegistrationForm(Form):
     name = StringField(_l("Nom et prénom"), validators=[DataRequired(_l("Indiquez votre nom.")), max_length(120)],
                        filters=[strip])
     email = StringField(_l("Adresse email"), validators=[DataRequired(_l("Indiquez votre adresse email.")),

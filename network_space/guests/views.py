@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from network_space.core.forms import CONTROL_CHARACTERS
 from network_space.core.permissions import require
 from network_space.core.transactions import attempt
 from network_space.directory.models import Organisation, OrganisationContact
@@ -158,13 +159,13 @@ def public_register(event_id: int):
 # --- a guest's personal page ------------------------------------------------------------------
 
 def personal(view):
-    """Resolve the token; a dead link shows why, in French (404 unknown, 410 revoked or expired)."""
+    """Resolve the token; a dead link (unknown, revoked, expired) shows why, in French, with
+    410 Gone: whatever it was, it opens nothing any more."""
     @wraps(view)
     def wrapper(token: str):
         link, problem = services.resolve(token)
         if problem:
-            status = 404 if problem == services.LINK_UNKNOWN else 410
-            return render_template("guests/dead_link.html", problem=problem, link=link), status
+            return render_template("guests/dead_link.html", problem=problem, link=link), 410
         return view(link, token)
 
     return limiter.limit(_link_rate)(wrapper)
@@ -238,6 +239,9 @@ def answer(link: GuestLink, token: str):
         comment = (request.form.get("comment") or "").strip()
         if len(comment) > 500:
             flash(_("Le commentaire dépasse 500 caractères."), "error")
+        elif CONTROL_CHARACTERS.search(comment):
+            flash(_("Le commentaire tient sur une ligne : retirez les retours à la ligne et les caractères "
+                    "invisibles."), "error")
         else:
             attempt(lambda: services.answer_poll(link, answers, comment),
                     _("Vos réponses sont enregistrées. Vous pouvez les modifier jusqu'à la clôture du sondage."))
@@ -276,5 +280,10 @@ def forget(link: GuestLink, token: str):
     if form.validate_on_submit():
         guest = link.guest
         if attempt(lambda: services.forget(guest)):
-            return render_template("guests/forgotten.html")
+            return redirect(url_for("guests.forgotten"))
     return render_template("guests/forget.html", link=link, token=token, form=form)
+
+
+@bp.route("/partenaire/donnees-effacees")
+def forgotten():
+    return render_template("guests/forgotten.html")

@@ -214,7 +214,8 @@ def test_revoked_link_is_refused_with_a_french_page_and_frees_the_place(app, cli
         assert db.session.scalar(select(func.count(Registration.id))) == 0
         audit_actions = set(db.session.scalars(select(db.metadata.tables["audit_entry"].c.action)))
     assert {"guest.invite", "guest.register", "guest.revoke"} <= audit_actions
-    assert guest.get("/partenaire/pas-un-jeton").status_code == 404
+    unknown = guest.get("/partenaire/pas-un-jeton")
+    assert unknown.status_code == 410 and "Lien inconnu" in unknown.get_data(as_text=True)
 
 
 def test_link_expires_after_the_event(app, make_event, invite_guest):
@@ -317,8 +318,8 @@ def test_guest_erases_their_data_through_the_link(app, make_event, invite_guest)
     guest = app.test_client()
     assert "Effacer mes données" in guest.get(f"/partenaire/{token}/effacer").get_data(as_text=True)
     done = _post(guest, f"/partenaire/{token}/effacer", f"/partenaire/{token}/effacer")
-    assert "Vos données sont effacées" in done.get_data(as_text=True)
+    assert "Vos données sont effacées" in guest.get(done.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Guest.id))) == 0
         assert db.session.scalar(select(func.count(Registration.id))) == 0  # the place is given back
-    assert guest.get(f"/partenaire/{token}").status_code == 404
+    assert guest.get(f"/partenaire/{token}").status_code == 410
