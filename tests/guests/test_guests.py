@@ -323,3 +323,34 @@ def test_guest_erases_their_data_through_the_link(app, make_event, invite_guest)
         assert db.session.scalar(select(func.count(Guest.id))) == 0
         assert db.session.scalar(select(func.count(Registration.id))) == 0  # the place is given back
     assert guest.get(f"/partenaire/{token}").status_code == 410
+
+
+def test_meeting_date_fixed_then_cancelled_reaches_guests_with_calendar_and_reminder(app, make_user, invite_guest, smtp):
+    from network_space.meetings import notices as meeting_notices
+    from network_space.meetings import services as meeting_services
+
+    organiser = make_user("coanimator")
+    with app.app_context():
+        meeting_id = make_meeting(organiser.id, slots=[(date(2027, 3, 1), time(9), time(12))])
+        polls.open_poll(db.session.get(Meeting, meeting_id), db.session.get(User, organiser.id))
+        db.session.commit()
+    link_id, _ = invite_guest(meeting_id=meeting_id)
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        polls.choose_slot(meeting, meeting.slots[0], db.session.get(User, organiser.id))
+        db.session.commit()
+        meeting_notices.meeting_reminder(meeting_id, 1)
+        db.session.get(GuestLink, link_id).rsvp = "yes"
+        meeting_services.cancel_meeting(db.session.get(Meeting, meeting_id), db.session.get(User, organiser.id),
+                                        "Salle indisponible")
+        db.session.commit()
+        deliver_pending()
+    messages = smtp.to("chef.chantier@bailleur.example")
+    subjects = [m["Subject"] for m in messages]
+    assert subjects[0].startswith("Invitation") and not _ics_parts(messages[0])  # poll: no date yet, no .ics
+    assert subjects[1].startswith("Date fixée") and subjects[2].startswith("Demain") and subjects[3].startswith("Annulée")
+    fixed, cancelled = _ics_parts(messages[1])[0], _ics_parts(messages[3])[0]
+    assert b"METHOD:REQUEST" in fixed and b"SEQUENCE:0" in fixed
+    assert b"METHOD:CANCEL" in cancelled and b"SEQUENCE:1" in cancelled
+    assert Calendar.from_ical(fixed).walk("VEVENT")[0]["UID"] == Calendar.from_ical(cancelled).walk("VEVENT")[0]["UID"]
+    assert b"ATTENDEE" not in fixed  # the members invited are not shown to a guest
