@@ -77,7 +77,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 # The domains, in dependency order. Each package's __init__ has init_app(app), which imports its
 # models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
 # tasks and search documents. Adding a domain is one line here.
-DOMAINS = ("accounts", "notifications", "search", "library", "directory", "meetings", "events")
+DOMAINS = ("accounts", "notifications", "search", "library", "directory", "meetings", "events", "reports")
 
 
 def _register_domains(app: Flask) -> None:
