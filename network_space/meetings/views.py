@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from network_space.accounts.models import Territory, User
-from network_space.core import ics
+from network_space.core import documents, ics
 from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
@@ -482,18 +482,10 @@ def minutes(meeting_id: int):
                            form=FlaskForm())
 
 
-MINUTES_FILES = {
-    "docx": (export.minutes_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "odt": (export.minutes_odt, "application/vnd.oasis.opendocument.text"),
-}
-
-
 def _minutes_file(meeting_id: int, extension: str) -> Response:
     meeting = _meeting_or_404(meeting_id)
     require("meetings.view_minutes", meeting)
-    write, mimetype = MINUTES_FILES[extension]
-    return Response(write(meeting), mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="compte-rendu-{meeting.id}.{extension}"'})
+    return documents.download(export.minutes_outline(meeting), extension, f"compte-rendu-{meeting.id}")
 
 
 @bp.route("/<int:meeting_id>/minutes.docx")
@@ -506,6 +498,12 @@ def minutes_docx(meeting_id: int):
 @login_required
 def minutes_odt(meeting_id: int):
     return _minutes_file(meeting_id, "odt")
+
+
+@bp.route("/<int:meeting_id>/minutes.pdf")
+@login_required
+def minutes_pdf(meeting_id: int):
+    return _minutes_file(meeting_id, "pdf")
 
 
 @bp.route("/<int:meeting_id>/minutes/edit", methods=["GET", "POST"])
