@@ -26,6 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from network_space.core.archives import archive_problem
+from network_space.core.transactions import Refusal
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -79,8 +80,8 @@ UPLOAD_MAX_AGE = 24 * 3600
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
-class SpreadsheetError(ValueError):
-    """A file that cannot be read at all; the message is French."""
+class SpreadsheetError(Refusal):
+    """A file that cannot be read at all, or an import refused; the message is French."""
 
 
 @dataclass

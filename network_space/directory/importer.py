@@ -314,10 +314,18 @@ def describe_existing(row: RowResult) -> str:
 # --- the import ----------------------------------------------------------------------------
 
 def run_import(report: ImportReport, actor) -> dict[str, int]:
-    """Write every row in the caller's transaction (the caller commits, or rolls back on error):
-    nothing is half-imported. Refuses a report with problems."""
+    """Write every row in the caller's transaction (the caller commits, or rolls back on a
+    refusal): nothing is half-imported. Refuses a report with problems."""
     if report.errors:
         raise ImportError_(_("Le fichier contient des erreurs : corrigez-les avant d'importer."))
+    try:
+        return _write_rows(report, actor)
+    except services.DirectoryError as error:
+        raise ImportError_(_("L'import a échoué (un SIRET vient d'être ajouté par quelqu'un d'autre ?) : "
+                             "rien n'a été importé.")) from error
+
+
+def _write_rows(report: ImportReport, actor) -> dict[str, int]:
     done = {"create": 0, "update": 0, "skip": 0}
     for row in report.rows:
         if row.action == "create":

@@ -207,11 +207,12 @@ def _hostile_queries(names: set[str], values=QUERY_VALUES) -> list:
 def demo(app):
     """The demo network, and a session token per role (demo people, so their own notifications,
     meetings and registrations are in play)."""
+    from network_space import DOMAINS
     from network_space.accounts.models import User
-    from network_space.core.demo import seed_demo
+    from network_space.demo import seed_demo
 
     with app.app_context():
-        seed_demo()
+        seed_demo(DOMAINS)
         users = {}
         for role in ROLES:
             user = db.session.scalar(select(User).where(User.role == role, User.active.is_(True)).order_by(User.id))
