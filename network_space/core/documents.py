@@ -742,7 +742,7 @@ def to_pdf(outline: Outline) -> bytes:
                 data.append([platypus.Paragraph(_pdf_markup(str(value)), styles[
                     ("header" if index == 0 else "cell") + ("_right" if block.align[c:c + 1] == "r" else "")])
                              for c, value in enumerate(cells)])
-            table = platypus.Table(data, colWidths=[available * w / sum(weights) for w in weights], repeatRows=1)
+            table = platypus.Table(data, colWidths=_pdf_column_widths(weights, available), repeatRows=1)
             table.setStyle(platypus.TableStyle([
                 ("FONT", (0, 0), (-1, -1), _PDF_FONT),  # else the table sets Helvetica, a font not embedded
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -769,6 +769,20 @@ def to_pdf(outline: Outline) -> bytes:
         story.append(platypus.Spacer(1, 1))
     document.build(story, onFirstPage=document.footer, onLaterPages=document.footer)
     return buffer.getvalue()
+
+
+def _pdf_column_widths(weights: list[float], available: float) -> list[float]:
+    """Widths in proportion to the columns' text, but none narrower than a short word and its
+    padding: with many long headers a short first column would get no room at all (ReportLab
+    then refuses the table)."""
+    floor = min(1.6 * cm, available / len(weights))
+    widths = [available * w / sum(weights) for w in weights]
+    narrow = {i for i, w in enumerate(widths) if w < floor}
+    if not narrow:
+        return widths
+    rest = sum(w for i, w in enumerate(weights) if i not in narrow)
+    room = available - floor * len(narrow)
+    return [floor if i in narrow else room * w / rest for i, w in enumerate(weights)]
 
 
 class _PdfDocument(platypus.SimpleDocTemplate):

@@ -38,11 +38,18 @@ def neutralise(value):
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def _csv_cell(value):
+    # Excel in French reads "12,5" as a number and "12.5" as text.
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    return neutralise(value)
+
+
 def to_csv(rows: Iterable[Sequence]) -> bytes:
     """UTF-8 with a BOM and semicolons: what Excel in French expects when the file is opened."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

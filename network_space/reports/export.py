@@ -29,13 +29,14 @@ def department_rows(c: Consolidation) -> list[list]:
     previous = c.previous_year
     header = [_("Rubrique"), _("Indicateur"), str(c.year)]
     if previous:
-        header += [str(previous), _("Évolution")]
+        header += [str(previous), _("Évolution (%)")]
     header += [str(SECTOR_LABELS[s]) for s in SECTORS]
     rows = [header]
     for indicator in c.indicators:
         row = [indicator.group_label, indicator.label, c.total(c.year, indicator.id)]
         if previous:
-            row += [c.total(previous, indicator.id), change_text(c.change(indicator.id))]
+            change = c.change(indicator.id)
+            row += [c.total(previous, indicator.id), None if change is None else round(change, 1)]
         row += [c.total(c.year, indicator.id, s) for s in SECTORS]
         rows.append(row)
     return rows
@@ -72,7 +73,9 @@ def table_title(table: str, year: int) -> str:
 
 
 def _text(value) -> str:
-    return "—" if value is None else (french_number(value) if isinstance(value, (int, float)) else str(value))
+    if isinstance(value, float):  # the change in %, the only float of the tables
+        return change_text(value)
+    return "—" if value is None else (french_number(value) if isinstance(value, int) else str(value))
 
 
 def _table(rows: list[list], *, text_columns: int = 1, caption: str = "") -> doc.Table:
