@@ -9,7 +9,9 @@ Only this module imports matplotlib (imported on first use: it takes seconds to 
 requests draw nothing). The figure is built with the object-oriented API (``Figure``, never
 pyplot's global state); rendering holds a lock because matplotlib's settings are process-wide.
 The SVG is made accessible here: ``role="img"``, ``<title>`` and ``<desc>`` referenced by
-``aria-labelledby``, no fixed size (it scales to its container), ids unique to the chart.
+``aria-labelledby``, no fixed size (it scales to its container), ids unique to the chart. Its
+styles become presentation attributes: the site's Content-Security-Policy (style-src 'self')
+refuses inline ``style`` attributes and ``<style>`` elements, and the chart would draw black.
 """
 from __future__ import annotations
 
@@ -125,7 +127,7 @@ def _render(chart: Chart, fmt: str, dpi: int = 100) -> bytes:
             axes.xaxis.set_major_formatter(formatter)
             axes.set_xlabel(chart.unit)
         if len(chart.series) > 1:
-            figure.legend(loc="outside lower center", ncols=min(len(chart.series), 3), frameon=False, fontsize=9)
+            figure.legend(loc="outside lower center", ncols=min(len(chart.series), 2), frameon=False, fontsize=9)
         buffer = io.BytesIO()
         metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
         figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
@@ -177,12 +179,35 @@ ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
 
+# The CSS properties matplotlib writes, each also an SVG presentation attribute.
+PRESENTATION = {"fill", "fill-opacity", "stroke", "stroke-width", "stroke-linejoin", "stroke-linecap",
+                "stroke-opacity", "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "opacity",
+                "font-size", "font-family", "font-weight", "font-style", "text-anchor", "clip-path"}
+
+
+def _styles_to_attributes(root: ET.Element) -> None:
+    for element in root.iter():
+        style = element.attrib.pop("style", None)
+        for declaration in (style or "").split(";"):
+            name, _sep, value = declaration.partition(":")
+            if name.strip() in PRESENTATION and value.strip():
+                element.set(name.strip(), value.strip())
+    # The stylesheet's one rule (*{stroke-linejoin: round; stroke-linecap: butt}), inherited.
+    root.set("stroke-linejoin", "round")
+    root.set("stroke-linecap", "butt")
+    for parent in root.iter():
+        for child in list(parent):
+            if child.tag == f"{{{SVG_NS}}}style":
+                parent.remove(child)
+
+
 def _accessible(text: str, chart: Chart) -> str:
     """matplotlib's SVG, with a title and a description screen readers announce, sized by CSS."""
     root = ET.fromstring(text)  # our own output, not user input
     for child in list(root):
         if child.tag == f"{{{SVG_NS}}}metadata":
             root.remove(child)
+    _styles_to_attributes(root)
     prefix = re.sub(r"[^A-Za-z0-9_-]", "-", chart.key)
     title = ET.Element(f"{{{SVG_NS}}}title", id=f"{prefix}-title")
     title.text = chart.title

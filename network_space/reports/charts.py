@@ -32,8 +32,10 @@ def _publics(c: Consolidation) -> Chart | None:
     publics = c.group("publics")
     if not publics:
         return None
-    territories = [t for t in c.territories_with_data()
-                   if any(c.value(c.year, t.id, i.id) for i in publics)]
+    def size(territory) -> int:
+        return sum(c.value(c.year, territory.id, i.id) or 0 for i in publics)
+
+    territories = sorted((t for t in c.territories_with_data() if size(t)), key=lambda t: -size(t))
     series = tuple(Series(i.label, tuple(c.value(c.year, t.id, i.id) for t in territories)) for i in publics)
     totals = sorted(((i.label, c.total(c.year, i.id) or 0) for i in publics), key=lambda r: -r[1])
     description = _("Participants de %(year)d par public, territoire par territoire.", year=c.year)

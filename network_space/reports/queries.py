@@ -128,8 +128,9 @@ def board_counts(rows: list[BoardRow]) -> dict[str, int]:
 
 def my_slots(campaign: Campaign, user) -> list[BoardRow]:
     """The contributions this member is expected to fill for the campaign: each expected
-    territory they cover, for their structure, started or not."""
-    if user.structure_id is None:
+    territory they cover, for their structure, started or not. Facilitators are members: a
+    co-animator's territories are the sector they animate, not contributions they owe."""
+    if user.structure_id is None or user.role != ROLE_MEMBER:
         return []
     mine = [t for t in user.territories if t.id in {e.id for e in campaign.territories}]
     existing = {c.territory_id: c for c in db.session.scalars(
