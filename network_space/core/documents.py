@@ -290,17 +290,18 @@ def to_docx(outline: Outline) -> bytes:
         _clean(value)[:255] for value in (outline.title, outline.subject, outline.author))
     properties.language = outline.language
     _docx_language(document, outline.language)
+    styles = _DocxStyles(document)
     for block in outline.blocks:
         if isinstance(block, Title):
-            document.add_heading(_clean(block.text), level=0)
+            styles.paragraph("Title", _clean(block.text))
             if block.subtitle:
-                document.add_paragraph(_clean(block.subtitle), style="Subtitle")
+                styles.paragraph("Subtitle", _clean(block.subtitle))
         elif isinstance(block, Heading):
-            _docx_runs(document.add_heading("", level=min(max(block.level, 1), 9)), block.text)
+            _docx_runs(styles.paragraph(f"Heading {min(max(block.level, 1), 9)}"), block.text)
         elif isinstance(block, Paragraph):
             _docx_runs(document.add_paragraph(), block.text)
         elif isinstance(block, ItemList):
-            _docx_list(document, block)
+            _docx_list(document, styles, block)
         elif isinstance(block, Fields):
             for label, value in block.pairs:
                 paragraph = document.add_paragraph()
@@ -308,7 +309,7 @@ def to_docx(outline: Outline) -> bytes:
                 _docx_runs(paragraph, value)
         elif isinstance(block, Table):
             if block.caption:
-                document.add_paragraph(_clean(block.caption), style="Caption")
+                styles.paragraph("Caption", _clean(block.caption))
             width = len(block.header)
             table = document.add_table(rows=0, cols=width)
             table.style = "Table Grid"
@@ -327,12 +328,30 @@ def to_docx(outline: Outline) -> bytes:
             # python-docx has no API for the text alternative: it is the drawing's "descr".
             picture._inline.docPr.set("descr", _clean(block.alt))
             if block.caption:
-                document.add_paragraph(_clean(block.caption), style="Caption")
+                styles.paragraph("Caption", _clean(block.caption))
         elif isinstance(block, PageBreak):
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+class _DocxStyles:
+    """Paragraphs with a style, the style found once per document. python-docx looks a style up
+    by its name among all the document's styles, and compares it with the default style, on
+    every paragraph: on a report of a few hundred paragraphs that was most of the time. Here
+    the name is resolved once and the paragraph gets the style's id (w:pStyle) directly."""
+
+    def __init__(self, document):
+        self.document = document
+        self.ids: dict[str, str] = {}
+
+    def paragraph(self, style: str, text: str = ""):
+        paragraph = self.document.add_paragraph(text)
+        if style not in self.ids:
+            self.ids[style] = self.document.styles[style].style_id
+        paragraph._p.style = self.ids[style]
+        return paragraph
 
 
 def _docx_runs(paragraph, value: Inline) -> None:
@@ -364,12 +383,12 @@ def _docx_link(paragraph, href: str):
     return element
 
 
-def _docx_list(document, block: ItemList) -> None:
+def _docx_list(document, styles: _DocxStyles, block: ItemList) -> None:
     restart_id = _docx_restarted_numbering(document, "List Number") if block.numbered else None
     for item in block.items:
         kind = "List Number" if _is_numbered(block, item) else "List Bullet"
         style = kind if item.level == 0 else f"{kind} {min(item.level, 2) + 1}"
-        paragraph = document.add_paragraph(style=style)
+        paragraph = styles.paragraph(style)
         if restart_id is not None and item.level == 0:
             paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = restart_id
         _docx_runs(paragraph, item.text)

@@ -122,13 +122,14 @@ def completeness_line(c: Consolidation) -> str:
     return line
 
 
-def chart_blocks(chart: Chart) -> list[doc.Block]:
-    table = chart_table_rows(chart)
-    return [doc.Heading(chart.title, 2), doc.Image(png(chart), alt=chart.description, caption=chart.title),
-            _table(table, caption=_("Données du graphique"))]
+def chart_blocks(chart: Chart, with_picture: bool = True) -> list[doc.Block]:
+    picture = [doc.Image(png(chart), alt=chart.description, caption=chart.title)] if with_picture else []
+    return [doc.Heading(chart.title, 2), *picture, _table(chart_table_rows(chart), caption=_("Données du graphique"))]
 
 
-def report_outline(c: Consolidation) -> doc.Outline:
+def report_outline(c: Consolidation, *, with_charts: bool = True) -> doc.Outline:
+    """The report; ``with_charts=False`` leaves the pictures out (their tables stay): the
+    benchmark's reference."""
     campaign = c.campaigns[c.year]
     title = _("Bilan départemental des clauses sociales %(year)d", year=c.year)
     outline = doc.Outline(title=title, subject=campaign.title, author=_("Réseau des facilitateurs clauses sociales de l'Isère"))
@@ -146,7 +147,7 @@ def report_outline(c: Consolidation) -> doc.Outline:
     blocks.append(doc.Heading(_("Graphiques")))
     for chart in report_charts(c):
         if not chart.empty:
-            blocks.extend(chart_blocks(chart))
+            blocks.extend(chart_blocks(chart, with_charts))
     blocks.append(doc.Heading(_("Chiffres clés par territoire")))
     keys = [i for code in KEY_CODES if (i := c.indicator(code)) is not None]
     blocks.append(_table(territory_rows(c, keys), text_columns=2))
