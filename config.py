@@ -1,4 +1,5 @@
-"""Configuration classes, read from the environment.
+"""Configuration classes, read from the environment: every setting of the site is here, and only
+here (tests/core/test_config.py checks that each key the code reads is defined below).
 
 Select one with FLASK_ENV-like variable NS_CONFIG (development, testing, production);
 every setting can be overridden by the environment variable of the same name.
@@ -27,6 +28,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SITE_NAME = os.environ.get("SITE_NAME", "Réseau des facilitateurs clauses sociales de l'Isère")
@@ -42,6 +48,18 @@ class Config:
     DATA_DIR = os.environ.get("DATA_DIR", str(INSTANCE_DIR / "data"))
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search_index"))
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 25)
+
+    # Search (Whoosh). Seconds a request waits for the index's writer lock before leaving its
+    # changes to the worker; reindex processes (0: one per core) and memory per process (MB);
+    # postings of recent query words kept per process (12 bytes each, see search/docsets.py).
+    SEARCH_LOCK_TIMEOUT = env_float("SEARCH_LOCK_TIMEOUT", 2.0)
+    SEARCH_REINDEX_PROCS = env_int("SEARCH_REINDEX_PROCS", 0)
+    SEARCH_REINDEX_LIMITMB = env_int("SEARCH_REINDEX_LIMITMB", 64)
+    SEARCH_CACHE_POSTINGS = env_int("SEARCH_CACHE_POSTINGS", 4_000_000)
+    # Seconds the extraction of a file's text may take (in a child process) before it is given up.
+    LIBRARY_EXTRACT_TIMEOUT = env_float("LIBRARY_EXTRACT_TIMEOUT", 20.0)
+    # Largest spreadsheet accepted by the directory's import, in KB.
+    DIRECTORY_IMPORT_MAX_KB = env_int("DIRECTORY_IMPORT_MAX_KB", 2048)
 
     # Mail. With no MAIL_SERVER in development, messages are kept in the outbox and shown on
     # the admin "Emails" page instead of being sent.
@@ -82,6 +100,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # Login and password-reset posts per client address (flask-limiter syntax).
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
     # Per-account lock-out: so many failed logins within the window lock the account for it.
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
@@ -97,6 +117,9 @@ class Config:
 
     TESTING = False
     DEBUG = False
+    # With TESTING, an unexpected exception reaches the test instead of the 500 page; a test of
+    # the 500 page turns this off.
+    PROPAGATE_TEST_ERRORS = True
 
     @classmethod
     def check(cls) -> None:
@@ -144,3 +167,8 @@ CONFIGS = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def selected(name: str | None = None) -> type[Config]:
+    """The configuration named, or the one NS_CONFIG names (development by default)."""
+    return CONFIGS[name or os.environ.get("NS_CONFIG", "development")]

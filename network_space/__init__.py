@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
-from config import CONFIGS, INSTANCE_DIR
+from config import INSTANCE_DIR, selected
 from network_space.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,8 +21,7 @@ def select_locale() -> str:
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
-    config_name = config_name or os.environ.get("NS_CONFIG", "development")
-    config_class = CONFIGS[config_name]
+    config_class = selected(config_name)
     config_class.check()
 
     app = Flask(
@@ -79,7 +77,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 # The domains, in dependency order. Each package's __init__ has init_app(app), which imports its
 # models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
 # tasks and search documents. Adding a domain is one line here.
-DOMAINS = ("accounts", "notifications", "search", "library", "directory", "meetings", "events", "reports")
+DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events", "reports")
 
 
 def _register_domains(app: Flask) -> None:

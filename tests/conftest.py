@@ -70,9 +70,9 @@ def _migration(filename: str):
 def _reference_models():
     """(model, columns kept, rows the migration inserts) for each reference table."""
     from network_space.events.models import EventKind
+    from network_space.events.reference import EVENT_KINDS as kinds
     from network_space.reports.models import Indicator
 
-    kinds = _migration("0008_event_kinds.py").EVENT_KINDS
     indicators = _migration("20261129_1800_reports.py").INDICATORS
     return (
         (EventKind, ("code", "label", "position"),

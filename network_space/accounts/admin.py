@@ -12,9 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from network_space.accounts import queries, services
-from network_space.accounts.forms import InvitationForm, RoleForm, StructureForm, TerritoryForm, choices
+from network_space.accounts.forms import InvitationForm, RoleForm, StructureForm, TerritoryForm
+from network_space.core.forms import choices
 from network_space.accounts.models import (
     INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation, Structure, Territory, User,
+    user_territory,
 )
 from network_space.core.audit import AuditEntry
 from network_space.core.models import utcnow
@@ -199,8 +201,6 @@ def structure_delete(structure_id: int):
 @bp.route("/territories")
 def territories():
     require("admin")
-    from network_space.accounts.models import user_territory
-
     counts = dict(db.session.execute(
         select(user_territory.c.territory_id, func.count()).group_by(user_territory.c.territory_id)).all())
     items = db.session.scalars(select(Territory).order_by(Territory.sector, Territory.name)).all()

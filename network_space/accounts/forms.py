@@ -2,17 +2,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp
 
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
-from network_space.core.forms import max_length, strip
+from network_space.core.forms import choices, max_length, strip
 from network_space.core.permissions import ROLES
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _email_field(label=_l("Adresse email"), **kw):

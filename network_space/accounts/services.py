@@ -23,6 +23,7 @@ from network_space.core.outbox import queue_email
 from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, has_role
 from network_space.core.transactions import Refusal
 from network_space.extensions import db
+from network_space.notifications.services import notify
 
 
 PASSWORD_CHANGED = "account.password_changed"
@@ -258,8 +259,6 @@ def change_password(user: User, current: str, password: str, confirm: str) -> No
 
 def _tell_password_changed(user: User) -> None:
     """A security notice, always emailed: the owner learns at once if someone else did it."""
-    from network_space.notifications.services import notify
-
     notify(PASSWORD_CHANGED, [user], title=_("Le mot de passe de votre compte a été modifié"),
            message=_("Si vous n'êtes pas à l'origine de ce changement, demandez tout de suite un nouveau "
                      "mot de passe avec ce lien et prévenez un administrateur du site."),

@@ -20,7 +20,7 @@ from network_space.extensions import client_address, limiter
 bp = Blueprint("accounts", __name__)
 
 def _login_rate() -> str:
-    return current_app.config.get("LOGIN_RATE_LIMIT", "20 per minute")
+    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -73,6 +73,6 @@ def init_app(app) -> None:
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled exception")
         db.session.rollback()
-        if app.config.get("TESTING") and app.config.get("PROPAGATE_TEST_ERRORS", True):
+        if app.config["TESTING"] and app.config["PROPAGATE_TEST_ERRORS"]:
             raise error
         return render_error(500)

@@ -71,7 +71,7 @@ FALSE_WORDS = {"non", "n", "0", "faux", "no", "false", ""}
 # --- reading the file and keeping it between steps ----------------------------------------
 
 def max_import_bytes() -> int:
-    return int(current_app.config.get("DIRECTORY_IMPORT_MAX_KB", DEFAULT_MAX_IMPORT_KB)) * 1024
+    return int(current_app.config["DIRECTORY_IMPORT_MAX_KB"]) * 1024
 
 
 def parse(raw: bytes, filename: str) -> ParsedFile:

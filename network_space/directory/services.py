@@ -25,6 +25,8 @@ from network_space.directory.models import (
     OrganisationRevision,
     OrganisationService,
 )
+from network_space.core.dates import to_paris
+from network_space.core.models import utcnow
 from network_space.core.transactions import Refusal
 from network_space.directory.siret import format_siret
 from network_space.extensions import db
@@ -254,9 +256,6 @@ def update_organisation(org: Organisation, data: dict, actor: User | None, actio
 
 
 def mark_checked(org: Organisation, actor: User, today: date | None = None) -> OrganisationRevision | None:
-    from network_space.core.dates import to_paris
-    from network_space.core.models import utcnow
-
     return update_organisation(org, {"last_checked_on": today or to_paris(utcnow()).date(),
                                      "last_checked_by": actor}, actor)
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from network_space.accounts.models import User
 from network_space.core.dates import fmt_datetime
 from network_space.core.models import utcnow
+from network_space.events import ical
 from network_space.events.models import REG_REGISTERED, Event, Registration
 from network_space.extensions import db
 from network_space.notifications.services import cancel_job, cancel_jobs, followers_of, job_handler, notify, schedule_job
@@ -60,8 +61,6 @@ def promoted(registration: Registration) -> None:
 def _calendar_attachment(event: Event) -> dict:
     """The updated .ics (same UID, higher SEQUENCE, STATUS:CANCELLED once cancelled), so that
     calendar applications move or cancel their copy when it is opened."""
-    from network_space.events import ical
-
     content = ical.event_calendar(event)
     return {"attachments": [(f"evenement-{event.id}.ics", "text/calendar; method=PUBLISH; charset=UTF-8", content)]}
 

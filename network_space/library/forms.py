@@ -10,7 +10,7 @@ from wtforms import DateField, RadioField, SelectField, SelectMultipleField, Str
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from network_space.accounts.forms import choices
+from network_space.core.forms import choices
 from network_space.core.forms import max_length, strip
 from network_space.library.models import (
     BUYER_TYPES, CLAUSE_MECHANISMS, KIND_FILE, KIND_LABELS, KIND_LINK, KIND_NOTE, VISIBILITY_LABELS,

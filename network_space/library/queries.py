@@ -91,6 +91,12 @@ def newest_resources(user, limit: int = 20, offset: int = 0) -> list[Resource]:
     return list(db.session.scalars(stmt))
 
 
+def dashboard_panel(user) -> dict | None:
+    """The dashboard's panel: the five newest resources the member may see."""
+    resources = newest_resources(user, limit=5)
+    return {"resources": resources} if resources else None
+
+
 def resource_for_page(resource_id: int) -> Resource | None:
     return db.session.scalar(
         select(Resource).where(Resource.id == resource_id).options(

@@ -92,7 +92,7 @@ def _new_version(resource: Resource, stored: StoredFile, note: str | None, autho
         select(func.max(ResourceVersion.number)).where(ResourceVersion.resource_id == resource.id)
     ) or 0) + 1 if resource.id else 1
     text, error = extract_text(path_for(stored.key), stored.extension,
-                               timeout=current_app.config.get("LIBRARY_EXTRACT_TIMEOUT", 20))
+                               timeout=current_app.config["LIBRARY_EXTRACT_TIMEOUT"])
     if text:
         status = TEXT_OK
     elif stored.extension in ("png", "jpg", "jpeg"):

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from network_space.accounts.forms import choices
+from network_space.core.forms import choices
 from network_space.core.permissions import require
 from network_space.core.storage import UploadError, max_upload_bytes, send_stored
 from network_space.core.transactions import attempt

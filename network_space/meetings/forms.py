@@ -14,20 +14,18 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
 
-from network_space.core.forms import max_length, strip
+from network_space.core.dates import paris_to_utc
+from network_space.core.forms import choices, max_length, strip
 from network_space.core.http import int_value
+from network_space.core.models import utcnow
 from network_space.meetings.models import ACTION_STATUSES, FORMATS, KINDS, SCOPES
+from network_space.meetings.polls import SlotInput
 
 REQUIRED = _l("Ce champ est obligatoire.")
 BAD_DATE = _l("Date invalide (format attendu : AAAA-MM-JJ).")
 BAD_TIME = _l("Heure invalide (format attendu : HH:MM).")
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class MeetingForm(FlaskForm):
@@ -84,6 +82,30 @@ class SlotForm(FlaskForm):
 class SlotsForm(FlaskForm):
     slots = FieldList(FormField(SlotForm), min_entries=6, max_entries=30)
     copy_first_times = BooleanField(_l("Reprendre les horaires du premier jour pour les dates sans horaire"), default=True)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Each row with a date needs a start and an end (the first complete row's times when asked),
+        the end after the start, and a date to come. The rows kept are in ``self.wanted``."""
+        self.wanted: list[SlotInput] = []
+        if not super().validate(extra_validators):
+            return False
+        entries = [entry.form for entry in self.slots]
+        first = next((e for e in entries if e.day.data and e.start.data and e.end.data), None)
+        for entry in entries:
+            if not entry.day.data:
+                continue
+            start, end = entry.start.data, entry.end.data
+            if (start is None or end is None) and self.copy_first_times.data and first is not None:
+                start, end = start or first.start.data, end or first.end.data
+            if start is None or end is None:
+                entry.start.errors = [*entry.start.errors, _l("Indiquez le début et la fin.")]
+            elif end <= start:
+                entry.end.errors = [*entry.end.errors, _l("L'heure de fin doit être après l'heure de début.")]
+            elif paris_to_utc(entry.day.data, start) < utcnow():
+                entry.day.errors = [*entry.day.errors, _l("Cette date est passée.")]
+            else:
+                self.wanted.append(SlotInput(entry.day.data, start, end))
+        return not any(e.day.errors or e.start.errors or e.end.errors for e in entries)
 
 
 class PollOpenForm(FlaskForm):

@@ -2,7 +2,7 @@
 retry for the failed ones."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
@@ -23,13 +23,6 @@ def _admins_only():
     require("admin")
 
 
-def _message_or_404(message_id: int) -> OutboxMessage:
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
-    return message
-
-
 @bp.route("")
 def index():
     status = request.args.get("status")
@@ -46,7 +39,7 @@ def index():
 
 @bp.route("/<int:message_id>")
 def detail(message_id: int):
-    return render_template("notifications/admin/email.html", message=_message_or_404(message_id))
+    return render_template("notifications/admin/email.html", message=db.get_or_404(OutboxMessage, message_id))
 
 
 # The HTML body is shown in a sandboxed frame served by this route alone: no script can run,
@@ -56,7 +49,7 @@ EMAIL_FRAME_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:;
 
 @bp.route("/<int:message_id>/html")
 def html(message_id: int):
-    message = _message_or_404(message_id)
+    message = db.get_or_404(OutboxMessage, message_id)
     response = make_response(message.html_body)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = EMAIL_FRAME_CSP
@@ -66,6 +59,6 @@ def html(message_id: int):
 
 @bp.route("/<int:message_id>/retry", methods=["POST"])
 def retry(message_id: int):
-    message = _message_or_404(message_id)
+    message = db.get_or_404(OutboxMessage, message_id)
     attempt(lambda: services.retry_email(message), _("Le message sera renvoyé au prochain passage du worker."))
     return redirect(url_for("email_admin.detail", message_id=message.id))

@@ -140,6 +140,23 @@ def user_categories() -> list[Category]:
     return [c for c in CATEGORIES.values() if not c.mandatory]
 
 
+# The members' model: accounts' User, given by accounts' init_app (notifications sits below
+# accounts and never imports it). Notifications read its ``id``, ``email``, ``active``,
+# ``full_name`` and ``language``.
+_member_model: dict[str, type] = {}
+
+
+def register_member_model(model: type) -> None:
+    _member_model["model"] = model
+
+
+def member_model() -> type:
+    try:
+        return _member_model["model"]
+    except KeyError:
+        raise LookupError("no member model: accounts' init_app registers it (register_member_model)") from None
+
+
 # Targets: the models a notification or a follow can point at, by a stable type name.
 _targets: dict[str, type] = {}
 _permissions: dict[str, str] = {}

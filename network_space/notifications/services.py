@@ -37,16 +37,7 @@ from network_space.core.outbox import STATUS_FAILED, OutboxMessage, queue_email,
 from network_space.core.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job  # noqa: F401
 from network_space.core.transactions import Refusal
 from network_space.extensions import db
-from network_space.notifications.models import (
-    AUDIENCE_ALL,
-    AUDIENCE_NORD,
-    AUDIENCE_SUD,
-    AUDIENCE_TERRITORIES,
-    Announcement,
-    Follow,
-    Notification,
-    NotificationPreference,
-)
+from network_space.notifications.models import Follow, Notification, NotificationPreference
 from network_space.notifications.registry import (
     CATEGORIES,
     CHANNEL_IMMEDIATE,
@@ -56,6 +47,7 @@ from network_space.notifications.registry import (
     DIGEST_CHANNELS,
     Kind,
     get_kind,
+    member_model,
     target_model,
     target_type_of,
     user_categories,
@@ -85,8 +77,7 @@ def absolute_url(path: str | None) -> str | None:
 # --- notify -----------------------------------------------------------------------------------
 
 def _recipient_users(recipients: Iterable, actor) -> list:
-    from network_space.accounts.models import User
-
+    User = member_model()
     ids = {getattr(r, "id", r) for r in recipients or ()}
     ids.discard(None)
     ids.discard(getattr(actor, "id", actor))
@@ -222,8 +213,7 @@ def follower_count(obj) -> int:
 
 
 def followers_of(obj) -> list:
-    from network_space.accounts.models import User
-
+    User = member_model()
     return list(
         db.session.scalars(
             select(User).join(Follow, Follow.user_id == User.id).where(_target_clause(obj), User.active.is_(True))
@@ -387,36 +377,3 @@ def retry_email(message: OutboxMessage) -> None:
         raise Refusal(_("Seuls les messages en échec peuvent être renvoyés."))
     retry_now(message)
     audit("email.retry", target=f"{message.recipient} — {message.subject}"[:200])
-
-
-# --- network announcements --------------------------------------------------------------------
-
-def announcement_recipients(audience: str, territory_ids: Iterable[int] = ()) -> list:
-    """Active members addressed by an audience: everyone, a sector's territories, or chosen ones."""
-    from network_space.accounts.models import Territory, User
-
-    query = select(User).where(User.active.is_(True)).order_by(User.id)
-    if audience in (AUDIENCE_NORD, AUDIENCE_SUD):
-        query = query.where(User.territories.any(Territory.sector == audience))
-    elif audience == AUDIENCE_TERRITORIES:
-        query = query.where(User.territories.any(Territory.id.in_(list(territory_ids))))
-    elif audience != AUDIENCE_ALL:
-        raise ValueError(f"unknown audience {audience!r}")
-    return list(db.session.scalars(query))
-
-
-def publish_announcement(author, title: str, body: str, audience: str, territory_ids: Iterable[int] = ()) -> Announcement:
-    """Create an announcement and notify its audience (the author included in the count, not
-    notified). The caller commits."""
-    from network_space.accounts.models import Territory
-
-    territory_ids = list(territory_ids) if audience == AUDIENCE_TERRITORIES else []
-    announcement = Announcement(title=title, body=body, audience=audience, author_id=author.id)
-    if territory_ids:
-        announcement.territories = list(db.session.scalars(select(Territory).where(Territory.id.in_(territory_ids))))
-    db.session.add(announcement)
-    db.session.flush()
-    recipients = announcement_recipients(audience, territory_ids)
-    announcement.recipient_count = len(recipients)
-    notify("announcement.published", recipients, announcement, actor=author, author_name=author.full_name)
-    return announcement

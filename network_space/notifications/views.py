@@ -5,10 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
-from network_space.core.dashboard import dashboard_panel
 from network_space.core.dates import PARIS
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
@@ -17,20 +14,18 @@ from network_space.core.transactions import attempt
 from network_space.core.urls import is_safe_next
 from network_space.extensions import csrf, db
 from network_space.notifications import queries, services
-from network_space.notifications.forms import AnnouncementForm
-from network_space.notifications.models import Announcement, Notification
 from network_space.notifications.registry import (
     CATEGORIES,
     CHANNEL_LABELS,
     CHANNELS,
     DIGEST_CHANNELS,
+    member_model,
     target_permission,
     target_type_of,
     user_categories,
 )
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-announcements_bp = Blueprint("announcements", __name__, url_prefix="/annonces")
 
 
 def _back(default: str):
@@ -130,10 +125,8 @@ def _scope_label(scope: str) -> str:
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str):
-    from network_space.accounts.models import User
-
     data = services.read_unsubscribe_token(token)
-    user = db.session.get(User, data[0]) if data else None
+    user = db.session.get(member_model(), data[0]) if data else None
     if user is None:
         return render_template("notifications/unsubscribe_invalid.html"), 400
     scope = data[1]
@@ -171,49 +164,6 @@ def unfollow(target_type: str, target_id: int):
     title = obj.notification_title()
     attempt(lambda: services.unfollow(current_user, obj), _("Vous ne suivez plus « %(title)s ».", title=title))
     return _back(obj.notification_url())
-
-
-# --- announcements ----------------------------------------------------------------------------
-
-@announcements_bp.route("/")
-@login_required
-def index():
-    return render_template("notifications/announcements/index.html", page=paginate(queries.announcements(), per_page=20))
-
-
-@announcements_bp.route("/<int:announcement_id>")
-@login_required
-def detail(announcement_id: int):
-    announcement = db.get_or_404(Announcement, announcement_id)
-    return render_template("notifications/announcements/detail.html", announcement=announcement)
-
-
-@announcements_bp.route("/nouvelle", methods=["GET", "POST"])
-@login_required
-def create():
-    from network_space.accounts.models import Territory
-
-    require("announcement.create")
-    form = AnnouncementForm()
-    form.territories.choices = [
-        SelectChoice(t.id, f"{t.label} ({t.sector.capitalize()})")
-        for t in db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name))
-    ]
-    if form.validate_on_submit():
-        published = attempt(
-            lambda: services.publish_announcement(current_user, form.title.data, form.body.data, form.audience.data,
-                                                  form.territories.data or []),
-            lambda announcement: _("Annonce publiée et envoyée à %(n)d membre(s).", n=announcement.recipient_count),
-            form=form)
-        if published:
-            return redirect(url_for("announcements.detail", announcement_id=published.value.id))
-    return render_template("notifications/announcements/form.html", form=form), 400 if form.errors else 200
-
-
-@dashboard_panel("announcements", "notifications/announcements/_dashboard_panel.html", order=20)
-def _announcements_panel(user):
-    latest = queries.latest_announcements()
-    return {"announcements": latest} if latest else None
 
 
 def init_templates(app) -> None:

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from network_space.core.worker import worker_task
 from network_space.extensions import db
 from network_space.search import index as search_index
 from network_space.search import queue
@@ -38,7 +39,7 @@ def rebuild(progress=None) -> dict[str, int]:
     try:
         ix = search_index.create_index_in(target)
         # One analysing process per core (SEARCH_REINDEX_PROCS); each writes its own segment.
-        procs = current_app.config.get("SEARCH_REINDEX_PROCS") or os.cpu_count() or 1
+        procs = current_app.config["SEARCH_REINDEX_PROCS"] or os.cpu_count() or 1
         writer = ix.writer(limitmb=current_app.config["SEARCH_REINDEX_LIMITMB"], procs=procs,
                            multisegment=procs > 1, **search_index.writer_options())
         try:
@@ -121,3 +122,18 @@ def status_command() -> None:
     click.echo(f"Répertoire : {search_index.index_path()} ({search_index.index_size_bytes() // 1024} Kio)")
     click.echo("(La base compte tous les objets ; l'index omet ceux qui ne sont pas indexables, "
                "par exemple les comptes désactivés.)")
+
+
+@worker_task("search")
+def drain_queue() -> int:
+    """The worker task: apply the queued changes to the index, or build the index whole when
+    there is none (first start, or deleted)."""
+    if search_index.open_index() is None:
+        return sum(rebuild().values())
+    total = 0
+    for _ in range(20):  # bounded per round; the next round continues
+        applied = queue.drain()
+        if not applied:
+            break
+        total += applied
+    return total

@@ -16,6 +16,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import delete, event, inspect, select, tuple_
 from sqlalchemy.orm import Session
 
+from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.search import index as search_index
 from network_space.search.models import SearchQueue
@@ -65,15 +66,9 @@ def _after_flush(session: Session, flush_context) -> None:
         # Core insert: the unit of work is running, so no ORM objects may be added here.
         session.connection().execute(
             SearchQueue.__table__.insert(),
-            [{"kind": kind, "obj_id": obj_id, "created_at": _now()} for kind, obj_id in pairs],
+            [{"kind": kind, "obj_id": obj_id, "created_at": utcnow()} for kind, obj_id in pairs],
         )
         session.info.setdefault(_PENDING, set()).update(pairs)
-
-
-def _now():
-    from network_space.core.models import utcnow
-
-    return utcnow()
 
 
 def _after_commit(session: Session) -> None:
@@ -145,7 +140,7 @@ def _apply(session: Session, pairs: set[tuple[str, int]], row_ids: list[int], ti
     index is locked or being rebuilt (the rows stay for the worker)."""
     documents = build_documents(session, pairs)
     if timeout is None:
-        timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 2.0)
+        timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
     ix = search_index.open_or_create_index()
     if ix is None:
         log.info("search: the index is being rebuilt for a new schema; %d change(s) left for it", len(pairs))

@@ -79,7 +79,10 @@ def _commits(node) -> list[int]:
 
 
 def _is_view_module(tree) -> bool:
-    return any(isinstance(node, ast.Call) and ast.unparse(node.func) == "Blueprint" for node in ast.walk(tree))
+    """A module that makes a blueprint or adds routes to one."""
+    return any(isinstance(node, ast.Call) and (ast.unparse(node.func) == "Blueprint"
+                                               or ast.unparse(node.func).endswith(".route"))
+               for node in ast.walk(tree))
 
 
 def _entry_point(function) -> bool:

@@ -213,6 +213,7 @@ def test_upload_token_is_bound_to_its_owner(app, client, login_as, reference):
 
 def test_oversized_file_is_refused(app, client, login_as, reference):
     # A small limit keeps the upload in memory (the test client spools big bodies to files).
+    saved = app.config["DIRECTORY_IMPORT_MAX_KB"]
     app.config["DIRECTORY_IMPORT_MAX_KB"] = 50
     try:
         login_as("coanimator")
@@ -220,5 +221,5 @@ def test_oversized_file_is_refused(app, client, login_as, reference):
         html = htmllib.unescape(upload(client, data).get_data(as_text=True))
         assert "dépasse 50 Ko" in html
     finally:
-        app.config.pop("DIRECTORY_IMPORT_MAX_KB")
+        app.config["DIRECTORY_IMPORT_MAX_KB"] = saved
     assert _count(app) == 0

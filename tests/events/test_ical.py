@@ -132,7 +132,7 @@ def test_feed_of_a_deactivated_member_stops(client, login_as, app):
 
 def test_feed_includes_my_meetings_as_their_invitations_describe_them(client, login_as, make_user, app, smtp):
     from network_space.core import ics
-    from network_space.meetings import services as meeting_services
+    from network_space.meetings import notices as meeting_notices
     from network_space.meetings.models import Meeting, MeetingInvitee
 
     me = login_as("member")
@@ -149,7 +149,7 @@ def test_feed_includes_my_meetings_as_their_invitations_describe_them(client, lo
         db.session.add(Meeting(title="Réunion d'un autre groupe", status="scheduled", starts_at=start,
                                ends_at=start + timedelta(hours=1)))
         db.session.flush()
-        meeting_services.send_calendar(meeting, ics.METHOD_REQUEST, [db.session.get(User, me.id)])
+        meeting_notices.send_calendar(meeting, ics.METHOD_REQUEST, [db.session.get(User, me.id)])
         db.session.commit()
         deliver_pending()
     path = _new_feed(client)
@@ -158,7 +158,7 @@ def test_feed_includes_my_meetings_as_their_invitations_describe_them(client, lo
     (message,) = smtp.to(me.email)
     (attachment,) = list(message.iter_attachments())
     (invited,) = _vevents(attachment.get_payload(decode=True))
-    # Both come from meetings.services.ics_event: the same entry, the invitation adding attendees.
+    # Both come from meetings.ical.ics_event: the same entry, the invitation adding attendees.
     for name in ("UID", "SEQUENCE", "SUMMARY", "DTSTART", "DTEND", "DESCRIPTION", "LOCATION", "URL", "STATUS",
                  "ORGANIZER"):
         assert vevents[0][name].to_ical() == invited[name].to_ical(), name

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import render_template_string
 from sqlalchemy import select
 
+from network_space.announcements.models import Announcement
 from network_space.extensions import db
-from network_space.notifications.models import Announcement, Follow, Notification
+from network_space.notifications.models import Follow, Notification
 from network_space.notifications.services import (
     follow,
     follower_count,

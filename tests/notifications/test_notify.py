@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from network_space.announcements.models import Announcement
 from network_space.core.models import utcnow
 from network_space.core.outbox import OutboxMessage, deliver_pending
 from network_space.extensions import db
-from network_space.notifications.models import Announcement, Notification, NotificationPreference
+from network_space.notifications.models import Notification, NotificationPreference
 from network_space.notifications.services import get_preferences, notify, set_preference
 
 

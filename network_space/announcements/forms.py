@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from network_space.core.forms import max_length, strip
-from network_space.notifications.models import AUDIENCE_ALL, AUDIENCE_NORD, AUDIENCE_SUD, AUDIENCE_TERRITORIES
+from network_space.announcements.models import AUDIENCE_ALL, AUDIENCE_NORD, AUDIENCE_SUD, AUDIENCE_TERRITORIES
 
 AUDIENCE_LABELS = {
     AUDIENCE_ALL: _l("Tous les membres"),

@@ -1,11 +1,12 @@
-"""Calendar pages (month, week, upcoming), event pages, registrations, registrant lists, event
-kinds (admin)."""
+"""Calendar pages (month, week, upcoming), event pages and their .ics, registrations, registrant
+lists. A member's own calendar and feed are views/feeds.py, the kinds' administration
+views/kinds.py; they add their routes to the same blueprint."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 from babel.dates import get_day_names
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,15 +22,15 @@ from network_space.core.permissions import can, require
 from network_space.core.transactions import attempt
 from network_space.directory.models import Organisation, OrganisationKind
 from network_space.events import export, ical, queries, services
-from network_space.events.forms import CancelForm, EventForm, FeedForm, FollowForm, KindForm, MessageForm
-from network_space.events.models import FEED_SCOPES, REG_REGISTERED, REG_WAITING, Event, EventKind, Registration
+from network_space.events.forms import CancelForm, EventForm, MessageForm
+from network_space.events.models import REG_REGISTERED, REG_WAITING, Event
 from network_space.extensions import db
 from network_space.library.models import Resource
 
 bp = Blueprint("events", __name__)
 
 
-def _event_or_404(event_id: int) -> Event:
+def event_or_404(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
     if event is None:
         abort(404)
@@ -37,7 +38,7 @@ def _event_or_404(event_id: int) -> Event:
     return event
 
 
-def _territories() -> list[Territory]:
+def active_territories() -> list[Territory]:
     return list(db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)))
 
 
@@ -45,7 +46,7 @@ def _filters() -> tuple[queries.Filters, dict]:
     """The calendar filters from the query string, and what the filter bar offers."""
     kinds = queries.event_kinds()
     filters = queries.Filters.from_request(kinds)
-    return filters, {"filters": filters, "kinds": kinds, "territories": _territories(),
+    return filters, {"filters": filters, "kinds": kinds, "territories": active_territories(),
             "organisations": queries.partner_organisations()}
 
 
@@ -107,7 +108,7 @@ def upcoming():
 @bp.route("/events/<int:event_id>")
 @login_required
 def detail(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     registration = services.registration_of(event, current_user)
     return render_template(
         "events/detail.html", event=event, registration=registration,
@@ -128,7 +129,7 @@ def _form(obj=None, **kwargs) -> EventForm:
     )
     # Only what the editor may see can be linked (the field refuses any other id).
     resources = [r for r in db.session.scalars(select(Resource).order_by(Resource.title)) if can("library.view", r)]
-    return EventForm(obj=obj, kinds=queries.event_kinds(), territories=_territories(), users=list(users), organisations=list(organisations),
+    return EventForm(obj=obj, kinds=queries.event_kinds(), territories=active_territories(), users=list(users), organisations=list(organisations),
                      resources=resources, **kwargs)
 
 
@@ -179,7 +180,7 @@ def create():
 @bp.route("/events/<int:event_id>/dupliquer")
 @login_required
 def duplicate(event_id: int):
-    _event_or_404(event_id)
+    event_or_404(event_id)
     require("events.create")
     return redirect(url_for("events.create", **{"from": event_id}))
 
@@ -187,7 +188,7 @@ def duplicate(event_id: int):
 @bp.route("/events/<int:event_id>/modifier", methods=["GET", "POST"])
 @login_required
 def edit(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     require("events.edit", event)
     form = _form()
     if request.method == "GET":
@@ -205,7 +206,7 @@ def edit(event_id: int):
 @bp.route("/events/<int:event_id>/annuler", methods=["GET", "POST"])
 @login_required
 def cancel(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     require("events.edit", event)
     if event.is_cancelled:
         flash(_("Cet événement est déjà annulé."), "info")
@@ -222,7 +223,7 @@ def cancel(event_id: int):
 @bp.route("/events/<int:event_id>/inscription", methods=["POST"])
 @login_required
 def register(event_id: int):
-    _event_or_404(event_id)
+    event_or_404(event_id)
     registered = attempt(lambda: services.register(event_id, current_user))
     if registered and registered.value.status == REG_WAITING:
         flash(_("L'événement est complet : vous êtes sur la liste d'attente (position %(n)d). "
@@ -236,7 +237,7 @@ def register(event_id: int):
 @bp.route("/events/<int:event_id>/desinscription", methods=["POST"])
 @login_required
 def unregister(event_id: int):
-    _event_or_404(event_id)
+    event_or_404(event_id)
     attempt(lambda: services.unregister(event_id, current_user), _("Votre inscription est annulée."))
     return redirect(url_for("events.detail", event_id=event_id))
 
@@ -244,7 +245,7 @@ def unregister(event_id: int):
 @bp.route("/events/<int:event_id>/inscrits")
 @login_required
 def registrants(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     require("events.manage_registrations", event)
     rows = services.registrations(event)
     return render_template(
@@ -257,7 +258,7 @@ def registrants(event_id: int):
 @bp.route("/events/<int:event_id>/inscrits.<any(csv, xlsx):fmt>")
 @login_required
 def export_registrants(event_id: int, fmt: str):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     require("events.manage_registrations", event)
     rows = services.registrations(event)
     name = f"inscrits-evenement-{event.id}.{fmt}"
@@ -272,7 +273,7 @@ def export_registrants(event_id: int, fmt: str):
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
 @login_required
 def message(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     require("events.manage_registrations", event)
     form = MessageForm()
     if form.validate_on_submit() and attempt(
@@ -283,125 +284,9 @@ def message(event_id: int):
     return render_template("events/message.html", form=form, event=event)
 
 
-# --- My calendar and subscription feed -------------------------------------------------------
-
-@bp.route("/events/mon-agenda", methods=["GET"])
-@login_required
-def my_calendar():
-    require("events.view")
-    mine = db.session.scalars(
-        select(Registration).join(Registration.event)
-        .where(Registration.user_id == current_user.id, Event.ends_at > utcnow())
-        .order_by(Event.starts_at)
-    ).all()
-    feed = services.feed_of(current_user)
-    token = session.pop("calendar_feed_token", None)
-    form = FeedForm(scope=feed.scope if feed else None)
-    feed_url = url_for("events.feed", token=token, _external=True) if token and feed else None
-    kind_ids, territory_ids = services.followed_kinds_and_territories(current_user)
-    kinds = queries.event_kinds()
-    follow_form = FollowForm(kinds=kinds, territories=_territories(), data={
-        "all_kinds": len(kind_ids) == len(kinds), "kind_ids": sorted(kind_ids), "territory_ids": sorted(territory_ids)})
-    return render_template("events/my_calendar.html", registrations=mine, feed=feed, feed_url=feed_url,
-                           webcal_url=feed_url and "webcal://" + feed_url.split("://", 1)[1],
-                           form=form, scopes=FEED_SCOPES, follow_form=follow_form)
-
-
-@bp.route("/events/mon-agenda/suivis", methods=["POST"])
-@login_required
-def follows():
-    require("events.view")
-    form = FollowForm(kinds=queries.event_kinds(), territories=_territories())
-    if not form.validate_on_submit():
-        flash(_("Choix invalide : rechargez la page et réessayez."), "error")
-    else:
-        attempt(lambda: services.set_followed_kinds_and_territories(current_user, form.chosen_kind_ids(),
-                                                                    form.territory_ids.data or []),
-                _("Vos choix sont enregistrés."))
-    return redirect(url_for("events.my_calendar") + "#suivis")
-
-
-@bp.route("/events/mon-agenda/abonnement", methods=["POST"])
-@login_required
-def feed_new():
-    require("events.view")
-    form = FeedForm()
-    if not form.validate_on_submit():
-        abort(400)
-    created = attempt(lambda: services.new_feed_token(current_user, form.scope.data),
-                      _("Votre nouvelle adresse d'abonnement est prête. L'ancienne ne fonctionne plus."))
-    session["calendar_feed_token"] = created.value
-    return redirect(url_for("events.my_calendar") + "#abonnement")
-
-
-@bp.route("/events/mon-agenda/abonnement/contenu", methods=["POST"])
-@login_required
-def feed_scope():
-    require("events.view")
-    form = FeedForm()
-    if not form.validate_on_submit():
-        abort(400)
-    attempt(lambda: services.set_feed_scope(current_user, form.scope.data),
-            _("Le contenu de votre agenda est mis à jour."))
-    return redirect(url_for("events.my_calendar") + "#abonnement")
-
-
-@bp.route("/events/mon-agenda/abonnement/revoquer", methods=["POST"])
-@login_required
-def feed_revoke():
-    require("events.view")
-    attempt(lambda: services.revoke_feed(current_user),
-            _("L'adresse d'abonnement est supprimée : les agendas abonnés ne se mettront plus à jour."))
-    return redirect(url_for("events.my_calendar") + "#abonnement")
-
-
 # --- iCalendar -----------------------------------------------------------------------------
 
-# --- event kinds (admin) ----------------------------------------------------------------------
-
-def _kinds_page(form: KindForm, renamed: EventKind | None = None, rename_form: KindForm | None = None):
-    """The list with the add form; a refused rename comes back in its own row with what was typed."""
-    return render_template("events/kinds.html", form=form, kinds=queries.kinds_for_admin(),
-                           renamed_id=renamed.id if renamed else None, rename_form=rename_form)
-
-
-@bp.route("/events/types", methods=["GET", "POST"])
-@login_required
-def kinds():
-    require("events.kinds")
-    form = KindForm()
-    if form.validate_on_submit() and attempt(lambda: services.add_kind(form.label.data, current_user),
-                                             _("Type d'événement ajouté."), form=form):
-        return redirect(url_for("events.kinds"))
-    return _kinds_page(form)
-
-
-@bp.route("/events/types/<int:kind_id>", methods=["POST"])
-@login_required
-def kind_rename(kind_id: int):
-    require("events.kinds")
-    kind = db.session.get(EventKind, kind_id) or abort(404)
-    rename_form = KindForm()
-    if rename_form.validate_on_submit() and attempt(
-            lambda: services.rename_kind(kind, rename_form.label.data, current_user),
-            _("Type d'événement renommé."), form=rename_form):
-        return redirect(url_for("events.kinds"))
-    flash(_("Le type n'a pas été renommé : corrigez le nom signalé dans la liste."), "error")
-    return _kinds_page(KindForm(formdata=None), kind, rename_form)
-
-
-@bp.route("/events/types/<int:kind_id>/supprimer", methods=["POST"])
-@login_required
-def kind_delete(kind_id: int):
-    require("events.kinds")
-    kind = db.session.get(EventKind, kind_id) or abort(404)
-    label = kind.label
-    attempt(lambda: services.delete_kind(kind, current_user),
-            _("Type d'événement « %(label)s » supprimé.", label=label))
-    return redirect(url_for("events.kinds"))
-
-
-def _ics_response(body: bytes, filename: str) -> Response:
+def ics_response(body: bytes, filename: str) -> Response:
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-cache"})
 
@@ -409,18 +294,5 @@ def _ics_response(body: bytes, filename: str) -> Response:
 @bp.route("/events/<int:event_id>.ics")
 @login_required
 def event_ics(event_id: int):
-    event = _event_or_404(event_id)
-    return _ics_response(ical.event_calendar(event), f"evenement-{event.id}.ics")
-
-
-@bp.route("/calendar/<token>.ics")
-def feed(token: str):
-    """Public on purpose: calendar applications cannot log in. The secret token is the key."""
-    feed = services.feed_for_token(token)
-    if feed is None:
-        abort(404)
-    body = ical.feed_calendar(feed.user, feed.scope)
-    attempt(lambda: services.mark_feed_used(feed))
-    response = _ics_response(body, "agenda.ics")
-    response.headers["Content-Disposition"] = 'inline; filename="agenda.ics"'
-    return response
+    event = event_or_404(event_id)
+    return ics_response(ical.event_calendar(event), f"evenement-{event.id}.ics")

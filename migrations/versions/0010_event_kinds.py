@@ -16,7 +16,8 @@ down_revision = '0006b'
 branch_labels = None
 depends_on = None
 
-# The kinds of issue #7, in display order. tests/conftest.py seeds its databases from this list.
+# The kinds of issue #7, in display order: a frozen copy of network_space/events/reference.py
+# (a migration never imports the application).
 EVENT_KINDS = [
     ("joint_action", "Action conjointe avec un donneur d'ordre"),
     ("forum", "Forum ou job dating"),

@@ -1,9 +1,9 @@
-"""Demo announcements (notified to their audience through notify(), so members find them under
-the bell) and the notification settings of one member."""
+"""Demo announcements, notified to their audience through notify(), so members find them under
+the bell."""
 from __future__ import annotations
 
 from network_space.core.demo import DemoContext
-from network_space.notifications.services import publish_announcement, set_preference
+from network_space.announcements.services import publish_announcement
 
 ANNOUNCEMENTS = (
     ("coanimator_nord", "all", "Bilan départemental 2025 : vos chiffres avant le 15 mars",
@@ -23,6 +23,3 @@ def seed(demo: DemoContext) -> None:
         author = users.get(author_handle)
         if author is not None:
             publish_announcement(author, title, body, audience)
-    facilitators = demo.data.get("facilitators") or []
-    if facilitators:
-        set_preference(facilitators[0], "library", "daily")
