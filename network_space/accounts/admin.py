@@ -45,12 +45,13 @@ def _refusal(error: services.AccountError) -> None:
 
 def _saved_or_refused(form, save, message, endpoint: str):
     """save(); then the list with ``message`` (given the saved object's name), or None with the
-    refusal under the form's name field, the form coming back as typed."""
+    refusal under the field it concerns (the name by default), the form coming back as typed."""
     try:
         saved = save()
     except services.AccountError as error:
         db.session.rollback()
-        form.name.errors = list(form.name.errors) + [error.message]
+        field = form[error.field] if error.field and error.field in form else form.name
+        field.errors = list(field.errors) + [error.message]
         return None
     db.session.commit()
     flash(message(saved.name), "success")
@@ -262,7 +263,7 @@ def territory_edit(territory_id: int | None = None):
     if form.validate_on_submit():
         done = _saved_or_refused(form, lambda: services.save_territory(
             territory, current_user, name=form.name.data, short_name=form.short_name.data or None,
-            sector=form.sector.data, active=form.active.data),
+            sector=form.sector.data, siren=form.siren.data or None, active=form.active.data),
             lambda name: _("Territoire « %(name)s » enregistré.", name=name), "admin.territories")
         if done:
             return done

@@ -180,7 +180,8 @@ def edit_profile():
     if form.validate_on_submit():
         chosen = [t for t in territories if t.id in set(form.territories.data)]
         services.update_profile(user, chosen, full_name=form.full_name.data, job_title=form.job_title.data,
-                                phone=form.phone.data, bio=form.bio.data, language=form.language.data)
+                                phone=form.phone.data, bio=form.bio.data, language=form.language.data,
+                                facilitation_fte=form.facilitation_fte.data)
         db.session.commit()
         flash(_("Votre profil a été mis à jour."), "success")
         return redirect(url_for("accounts.profile"))
