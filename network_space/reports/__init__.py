@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from network_space.core.navigation import add_nav_item
     from network_space.reports import permissions  # noqa: F401 - registers the rules
-    from network_space.reports import views_coverage  # noqa: F401 - its routes
+    from network_space.reports import views_activity, views_coverage  # noqa: F401 - their routes
     from network_space.reports.views import bp
 
     app.register_blueprint(bp)
