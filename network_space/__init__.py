@@ -49,9 +49,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Paris")
     limiter.init_app(app)
 
-    from network_space.core import dates, errors, http, markdown, navigation, numbers, permissions, security
+    from network_space.core import (  # noqa: F401 - outbox and scheduler: their tables and worker tasks
+        dates, errors, http, markdown, navigation, numbers, outbox, permissions, scheduler, security, worker,
+    )
 
-    for module in (http, dates, numbers, markdown, permissions, navigation, security, errors):
+    for module in (http, dates, numbers, markdown, permissions, navigation, security, errors, worker):
         module.init_app(app)
 
     _register_domains(app)
@@ -87,7 +89,6 @@ def _register_domains(app: Flask) -> None:
     app.register_blueprint(core_bp)
     for name in DOMAINS:
         importlib.import_module(f"network_space.{name}").init_app(app)
-    from network_space.core.demo import demo_logins_command, seed_demo_command
+    from network_space import demo
 
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(demo_logins_command)
+    demo.init_app(app, DOMAINS)

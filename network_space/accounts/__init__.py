@@ -6,15 +6,16 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app) -> None:
     from network_space.accounts import models  # noqa: F401
-    from network_space.accounts import permissions  # noqa: F401 - registers the rules
+    from network_space.accounts import permissions, search  # noqa: F401 - registers the rules
     from network_space.accounts.admin import bp as admin_bp
     from network_space.accounts.cli import create_admin_command
     from network_space.accounts.services import PASSWORD_CHANGED, purge_login_attempts
     from network_space.accounts.views import bp
     from network_space.core.navigation import add_nav_item
+    from network_space.core.worker import worker_task
     from network_space.notifications.registry import register_kind
-    from network_space.notifications.worker import worker_task
 
+    search.register()
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.cli.add_command(create_admin_command)

@@ -1,4 +1,5 @@
-"""Every write and rule about accounts: what views, CLI commands and tests call."""
+"""Every write and rule about accounts: what views, CLI commands and tests call. Writes flush;
+the view commits (core/transactions.py)."""
 from __future__ import annotations
 
 import secrets
@@ -18,9 +19,10 @@ from network_space.accounts.tokens import (
 )
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
-from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLES, has_role
+from network_space.core.outbox import queue_email
+from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, has_role
+from network_space.core.transactions import Refusal
 from network_space.extensions import db
-from network_space.notifications.outbox import queue_email
 
 
 PASSWORD_CHANGED = "account.password_changed"
@@ -61,7 +63,6 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
     if is_locked(email, ip_address):
         db.session.add(LoginAttempt(email=email, ip_address=ip_address, success=False))
         audit("login.locked", target=email)
-        db.session.commit()
         return LoginResult(locked=True)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
@@ -76,7 +77,6 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
         audit("login.success", target=email, actor=user)
     else:
         audit("login.failure", target=email)
-    db.session.commit()
     return LoginResult(user=user if ok else None)
 
 
@@ -84,7 +84,8 @@ LOGIN_ATTEMPT_RETENTION_DAYS = 30
 
 
 def purge_login_attempts() -> int:
-    """Login attempts only matter for the lock-out window; keep a month for investigations."""
+    """Login attempts only matter for the lock-out window; keep a month for investigations.
+    A worker task: commits."""
     cutoff = utcnow() - timedelta(days=LOGIN_ATTEMPT_RETENTION_DAYS)
     deleted = db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < cutoff)).rowcount
     db.session.commit()
@@ -97,13 +98,8 @@ def load_user_by_session_token(token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
 
 
-class AccountError(Exception):
+class AccountError(Refusal):
     """A refusal the user can understand: the message is shown as is (French, translated)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -769,7 +769,9 @@ def to_pdf(outline: Outline) -> bytes:
 
 def _pdf_column_widths(block: Table, available: float) -> list[float]:
     """Each column at least as wide as its longest word (no word cut in two while the page has
-    room), the rest of the width shared in proportion to the text each column holds."""
+    room), the rest of the width shared in proportion to the text each column holds; and, when
+    there are too many columns for that, none narrower than a short word (ReportLab refuses a
+    table whose column has no room at all)."""
     padding = 13  # ReportLab's cell padding, left and right, and a point to spare
     width = len(block.header)
     least, wanted = [padding] * width, [padding] * width
@@ -782,7 +784,11 @@ def _pdf_column_widths(block: Table, available: float) -> list[float]:
             # Past 40 characters a text wraps anyway: it asks for no more than that.
             wanted[column] = max(wanted[column], min(pdfmetrics.stringWidth(text, font, 9), 40 * 5.5) + padding)
     if sum(least) >= available:
-        return [available * w / sum(least) for w in least]
+        floor = min(1.6 * cm, available / width)
+        narrow = [w < floor for w in least]
+        rest = sum(w for w, small in zip(least, narrow) if not small)
+        room = available - floor * sum(narrow)
+        return [floor if small else room * w / rest for w, small in zip(least, narrow)]
     spare = available - sum(least)
     extra = [w - m for w, m in zip(wanted, least)]
     if sum(extra) <= spare:  # everything fits on one line: share what is left by the wanted widths

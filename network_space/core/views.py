@@ -19,7 +19,7 @@ def dashboard():
 @bp.route("/healthz")
 def healthz():
     """For monitoring: database reachable and outbox backlog. Public on purpose, no secrets."""
-    from network_space.notifications.outbox import STATUS_FAILED, OutboxMessage, backlog
+    from network_space.core.outbox import STATUS_FAILED, OutboxMessage, backlog
 
     try:
         db.session.execute(text("SELECT 1"))

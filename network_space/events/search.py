@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from network_space.core.dates import fmt_datetime
 from network_space.core.permissions import can
 from network_space.events.models import Event
+from network_space.search import register_search_type
 
 KIND = "events.event"
 
@@ -41,8 +42,6 @@ def url(event: Event) -> str:
 
 
 def register() -> None:
-    from network_space.search import register_search_type
-
     register_search_type(
         KIND, _l("Événement"), Event, to_document, can_view, url,
         watch=("title", "description", "kind", "place", "territory_id", "starts_at", "all_day", "status", "partners"),

@@ -1,10 +1,12 @@
 """Every write and rule about events: creation, changes, cancellation, registrations with a
 waiting list, emails to registrants, personal calendar-feed tokens.
 
-Registrations never exceed capacity, even when two members take the last place at the same
-moment: ``register``, ``unregister`` and capacity changes run in a transaction that first locks
-the event (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite, which takes the
-database's write lock before anything is read), then count. These functions commit.
+Writes flush; the view commits (core/transactions.py). Registrations never exceed capacity, even
+when two members take the last place at the same moment: ``register``, ``unregister`` and
+capacity changes run in a transaction that first locks the event (``SELECT … FOR UPDATE`` on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite, which takes the database's write lock before anything
+is read), then count. ``register`` and ``unregister`` commit themselves, to release the lock at
+once; ``update_event`` keeps it until the view commits.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from sqlalchemy.orm import joinedload
 from network_space.accounts.models import Territory, User
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
+from network_space.core.transactions import Refusal
 from network_space.directory.models import Organisation
 from network_space.library.models import Resource
 from network_space.events.models import (
@@ -45,7 +48,7 @@ from network_space.notifications.services import follow, followed_ids, forget_ta
 from network_space.search import enqueue
 
 
-class RegistrationError(Exception):
+class RegistrationError(Refusal):
     """Registration refused; str(error) is the French message for the member."""
 
 
@@ -107,13 +110,13 @@ def create_event(data: EventInput, actor: User) -> Event:
     from network_space.events import notices
 
     notices.event_created(event, actor)
-    db.session.commit()
     return event
 
 
 def update_event(event_id: int, data: EventInput, actor: User) -> set[str]:
     """Apply an edit; returns the names of the fields that changed. A larger capacity promotes
-    people from the waiting list."""
+    people from the waiting list. Takes the event's lock (lock_event), which the caller's
+    commit releases."""
     event = lock_event(event_id)
     changed = _apply(event, data)
     schedule_changed = bool(changed & set(SCHEDULE_FIELDS))
@@ -129,7 +132,6 @@ def update_event(event_id: int, data: EventInput, actor: User) -> set[str]:
     for registration in promoted:
         notices.promoted(registration)
     notices.reschedule_reminders(event)
-    db.session.commit()
     return changed
 
 
@@ -144,13 +146,13 @@ def cancel_event(event: Event, reason: str, actor: User) -> None:
 
     notices.event_cancelled(event, actor)
     notices.reschedule_reminders(event)
-    db.session.commit()
 
 
 # --- Registrations ---------------------------------------------------------------------------
 
 def lock_event(event_id: int) -> Event:
-    """Start the registration transaction holding the event's lock, and return it fresh."""
+    """Start the registration transaction holding the event's lock, and return it fresh. On
+    SQLite this commits what the session holds first (SQLite cannot nest transactions)."""
     session = db.session
     if session.get_bind().dialect.name == "sqlite":
         # pysqlite begins transactions lazily, before the first write: an explicit BEGIN
@@ -227,7 +229,8 @@ def waiting_position(registration: Registration) -> int | None:
 
 
 def register(event_id: int, user: User) -> Registration:
-    """Register the member, or put them on the waiting list when the event is full."""
+    """Register the member, or put them on the waiting list when the event is full. Commits, to
+    release the event's lock as soon as the place is taken."""
     event = lock_event(event_id)
     try:
         existing = registration_of(event, user)
@@ -248,7 +251,8 @@ def register(event_id: int, user: User) -> Registration:
 
 
 def unregister(event_id: int, user: User) -> Registration | None:
-    """Remove the member's registration or waiting-list place; returns whoever was promoted."""
+    """Remove the member's registration or waiting-list place; returns whoever was promoted.
+    Commits, to release the event's lock as soon as the place is freed."""
     event = lock_event(event_id)
     try:
         registration = registration_of(event, user)
@@ -302,7 +306,7 @@ def registrations(event: Event, status: str | None = None) -> list[Registration]
 
 def email_registrants(event: Event, subject: str, body: str, actor: User, include_waiting: bool) -> int:
     """Queue a message from an organiser to the registrants (and the waiting list if asked)."""
-    from network_space.notifications.outbox import queue_email
+    from network_space.core.outbox import queue_email
 
     sent = 0
     for registration in registrations(event):
@@ -315,7 +319,6 @@ def email_registrants(event: Event, subject: str, body: str, actor: User, includ
                     body=body, sender=actor, headers={"Reply-To": actor.email})
         sent += 1
     audit("event.email", target=f"event:{event.id}", detail=f"{sent} destinataires : {subject}"[:500], actor=actor)
-    db.session.commit()
     return sent
 
 
@@ -341,7 +344,6 @@ def new_feed_token(user: User, scope: str) -> str:
     feed.last_used_at = None
     db.session.add(feed)
     audit("calendar_feed.new", target=f"user:{user.id}", actor=user)
-    db.session.commit()
     return token
 
 
@@ -350,7 +352,6 @@ def set_feed_scope(user: User, scope: str) -> None:
     if feed is None or scope not in FEED_SCOPES:
         return
     feed.scope = scope
-    db.session.commit()
 
 
 def revoke_feed(user: User) -> None:
@@ -358,7 +359,6 @@ def revoke_feed(user: User) -> None:
     if feed is not None:
         db.session.delete(feed)
         audit("calendar_feed.revoke", target=f"user:{user.id}", actor=user)
-        db.session.commit()
 
 
 def feed_for_token(token: str) -> CalendarFeed | None:
@@ -376,7 +376,6 @@ def mark_feed_used(feed: CalendarFeed) -> None:
     now = utcnow()
     if feed.last_used_at is None or now - feed.last_used_at > timedelta(hours=1):
         feed.last_used_at = now
-        db.session.commit()
 
 
 # --- Which new events a member hears about: the kinds and territories they follow --------------
@@ -393,16 +392,18 @@ def set_followed_kinds_and_territories(user: User, kind_ids, territory_ids) -> N
     for objects, chosen in ((kinds, set(kind_ids)), (territories, set(territory_ids))):
         for obj in objects:
             (follow if obj.id in chosen else unfollow)(user, obj)
-    db.session.commit()
 
 
-# --- event kinds (admin). Callers commit. ------------------------------------------------------
+# --- event kinds (admin) ---------------------------------------------------------------------
 # A kind's code is what events reference (event.kind) and what the calendar filter links carry:
 # it is made once from the first name and never changes, so a rename keeps events, follows
 # (by id) and bookmarked filters.
 
-class KindError(Exception):
-    """A kind change refused; str(error) is the French message for the admin."""
+class KindError(Refusal):
+    """A kind change refused; the message is French, for the admin, shown under the name field."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="label")
 
 
 def _check_label_free(label: str, kind: EventKind | None = None) -> None:
@@ -467,6 +468,14 @@ def delete_kind(kind: EventKind, actor) -> None:
             "Renommez-le, ou changez d'abord le type de cet événement.",
             "« %(label)s » est le type de %(num)d événements : il ne peut pas être supprimé. "
             "Renommez-le, ou changez d'abord le type de ces événements.", used, label=kind.label))
+    label = kind.label
     forget_target(kind)
     db.session.delete(kind)
-    audit("events.kind_delete", target=kind.label, actor=actor)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        # An event was given this kind between the check and the delete (PostgreSQL's foreign key).
+        db.session.rollback()
+        raise KindError(_("« %(label)s » vient d'être choisi pour un événement : il n'a pas été supprimé.",
+                          label=label)) from error
+    audit("events.kind_delete", target=label, actor=actor)

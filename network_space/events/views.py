@@ -10,7 +10,6 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from network_space.accounts.models import Territory, User
@@ -19,6 +18,7 @@ from network_space.core.http import int_arg
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
+from network_space.core.transactions import attempt
 from network_space.directory.models import Organisation, OrganisationKind
 from network_space.events import export, ical, queries, services
 from network_space.events.forms import CancelForm, EventForm, FeedForm, FollowForm, KindForm, MessageForm
@@ -169,9 +169,10 @@ def create():
             if source is not None:
                 _prefill(form, source, with_dates=False)
     if form.validate_on_submit():
-        event = services.create_event(form.to_input(), current_user)
-        flash(_("L'événement est créé."), "success")
-        return redirect(url_for("events.detail", event_id=event.id))
+        created = attempt(lambda: services.create_event(form.to_input(), current_user), _("L'événement est créé."),
+                          form=form)
+        if created:
+            return redirect(url_for("events.detail", event_id=created.value.id))
     return render_template("events/form.html", form=form, event=None, source=source)
 
 
@@ -195,9 +196,9 @@ def edit(event_id: int):
         data = form.to_input()
         # Links to resources this editor cannot see are kept as they are.
         data.resource_ids += [r.id for r in event.resources if not can("library.view", r)]
-        changed = services.update_event(event.id, data, current_user)
-        flash(_("L'événement est modifié.") if changed else _("Aucun changement."), "success")
-        return redirect(url_for("events.detail", event_id=event_id))
+        if attempt(lambda: services.update_event(event.id, data, current_user),
+                   lambda changed: _("L'événement est modifié.") if changed else _("Aucun changement."), form=form):
+            return redirect(url_for("events.detail", event_id=event_id))
     return render_template("events/form.html", form=form, event=event, source=None)
 
 
@@ -210,9 +211,8 @@ def cancel(event_id: int):
         flash(_("Cet événement est déjà annulé."), "info")
         return redirect(url_for("events.detail", event_id=event.id))
     form = CancelForm()
-    if form.validate_on_submit():
-        services.cancel_event(event, form.reason.data, current_user)
-        flash(_("L'événement est annulé ; les inscrits sont prévenus."), "success")
+    if form.validate_on_submit() and attempt(lambda: services.cancel_event(event, form.reason.data, current_user),
+                                             _("L'événement est annulé ; les inscrits sont prévenus."), form=form):
         return redirect(url_for("events.detail", event_id=event_id))
     return render_template("events/cancel.html", form=form, event=event)
 
@@ -223,17 +223,13 @@ def cancel(event_id: int):
 @login_required
 def register(event_id: int):
     _event_or_404(event_id)
-    try:
-        registration = services.register(event_id, current_user)
-    except services.RegistrationError as error:
-        flash(str(error), "error")
-    else:
-        if registration.status == REG_WAITING:
-            flash(_("L'événement est complet : vous êtes sur la liste d'attente (position %(n)d). "
-                    "Vous serez prévenu·e si une place se libère.",
-                    n=services.waiting_position(registration)), "warning")
-        else:
-            flash(_("Vous êtes inscrit·e."), "success")
+    registered = attempt(lambda: services.register(event_id, current_user))
+    if registered and registered.value.status == REG_WAITING:
+        flash(_("L'événement est complet : vous êtes sur la liste d'attente (position %(n)d). "
+                "Vous serez prévenu·e si une place se libère.",
+                n=services.waiting_position(registered.value)), "warning")
+    elif registered:
+        flash(_("Vous êtes inscrit·e."), "success")
     return redirect(url_for("events.detail", event_id=event_id))
 
 
@@ -241,8 +237,7 @@ def register(event_id: int):
 @login_required
 def unregister(event_id: int):
     _event_or_404(event_id)
-    services.unregister(event_id, current_user)
-    flash(_("Votre inscription est annulée."), "success")
+    attempt(lambda: services.unregister(event_id, current_user), _("Votre inscription est annulée."))
     return redirect(url_for("events.detail", event_id=event_id))
 
 
@@ -280,10 +275,10 @@ def message(event_id: int):
     event = _event_or_404(event_id)
     require("events.manage_registrations", event)
     form = MessageForm()
-    if form.validate_on_submit():
-        count = services.email_registrants(event, form.subject.data, form.body.data, current_user,
-                                           form.include_waiting.data)
-        flash(_("Message envoyé à %(n)d personne(s).", n=count), "success")
+    if form.validate_on_submit() and attempt(
+            lambda: services.email_registrants(event, form.subject.data, form.body.data, current_user,
+                                               form.include_waiting.data),
+            lambda count: _("Message envoyé à %(n)d personne(s).", n=count), form=form):
         return redirect(url_for("events.registrants", event_id=event_id))
     return render_template("events/message.html", form=form, event=event)
 
@@ -320,8 +315,9 @@ def follows():
     if not form.validate_on_submit():
         flash(_("Choix invalide : rechargez la page et réessayez."), "error")
     else:
-        services.set_followed_kinds_and_territories(current_user, form.chosen_kind_ids(), form.territory_ids.data or [])
-        flash(_("Vos choix sont enregistrés."), "success")
+        attempt(lambda: services.set_followed_kinds_and_territories(current_user, form.chosen_kind_ids(),
+                                                                    form.territory_ids.data or []),
+                _("Vos choix sont enregistrés."))
     return redirect(url_for("events.my_calendar") + "#suivis")
 
 
@@ -332,8 +328,9 @@ def feed_new():
     form = FeedForm()
     if not form.validate_on_submit():
         abort(400)
-    session["calendar_feed_token"] = services.new_feed_token(current_user, form.scope.data)
-    flash(_("Votre nouvelle adresse d'abonnement est prête. L'ancienne ne fonctionne plus."), "success")
+    created = attempt(lambda: services.new_feed_token(current_user, form.scope.data),
+                      _("Votre nouvelle adresse d'abonnement est prête. L'ancienne ne fonctionne plus."))
+    session["calendar_feed_token"] = created.value
     return redirect(url_for("events.my_calendar") + "#abonnement")
 
 
@@ -344,8 +341,8 @@ def feed_scope():
     form = FeedForm()
     if not form.validate_on_submit():
         abort(400)
-    services.set_feed_scope(current_user, form.scope.data)
-    flash(_("Le contenu de votre agenda est mis à jour."), "success")
+    attempt(lambda: services.set_feed_scope(current_user, form.scope.data),
+            _("Le contenu de votre agenda est mis à jour."))
     return redirect(url_for("events.my_calendar") + "#abonnement")
 
 
@@ -353,8 +350,8 @@ def feed_scope():
 @login_required
 def feed_revoke():
     require("events.view")
-    services.revoke_feed(current_user)
-    flash(_("L'adresse d'abonnement est supprimée : les agendas abonnés ne se mettront plus à jour."), "success")
+    attempt(lambda: services.revoke_feed(current_user),
+            _("L'adresse d'abonnement est supprimée : les agendas abonnés ne se mettront plus à jour."))
     return redirect(url_for("events.my_calendar") + "#abonnement")
 
 
@@ -373,16 +370,9 @@ def _kinds_page(form: KindForm, renamed: EventKind | None = None, rename_form: K
 def kinds():
     require("events.kinds")
     form = KindForm()
-    if form.validate_on_submit():
-        try:
-            services.add_kind(form.label.data, current_user)
-        except services.KindError as error:
-            db.session.rollback()
-            form.label.errors = [str(error)]
-        else:
-            db.session.commit()
-            flash(_("Type d'événement ajouté."), "success")
-            return redirect(url_for("events.kinds"))
+    if form.validate_on_submit() and attempt(lambda: services.add_kind(form.label.data, current_user),
+                                             _("Type d'événement ajouté."), form=form):
+        return redirect(url_for("events.kinds"))
     return _kinds_page(form)
 
 
@@ -392,16 +382,10 @@ def kind_rename(kind_id: int):
     require("events.kinds")
     kind = db.session.get(EventKind, kind_id) or abort(404)
     rename_form = KindForm()
-    if rename_form.validate_on_submit():
-        try:
-            services.rename_kind(kind, rename_form.label.data, current_user)
-        except services.KindError as error:
-            db.session.rollback()
-            rename_form.label.errors = [str(error)]
-        else:
-            db.session.commit()
-            flash(_("Type d'événement renommé."), "success")
-            return redirect(url_for("events.kinds"))
+    if rename_form.validate_on_submit() and attempt(
+            lambda: services.rename_kind(kind, rename_form.label.data, current_user),
+            _("Type d'événement renommé."), form=rename_form):
+        return redirect(url_for("events.kinds"))
     flash(_("Le type n'a pas été renommé : corrigez le nom signalé dans la liste."), "error")
     return _kinds_page(KindForm(formdata=None), kind, rename_form)
 
@@ -412,18 +396,8 @@ def kind_delete(kind_id: int):
     require("events.kinds")
     kind = db.session.get(EventKind, kind_id) or abort(404)
     label = kind.label
-    try:
-        services.delete_kind(kind, current_user)
-        db.session.commit()
-    except services.KindError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    except IntegrityError:
-        # An event was given this kind between the check and the delete (PostgreSQL's foreign key).
-        db.session.rollback()
-        flash(_("« %(label)s » vient d'être choisi pour un événement : il n'a pas été supprimé.", label=label), "error")
-    else:
-        flash(_("Type d'événement « %(label)s » supprimé.", label=label), "success")
+    attempt(lambda: services.delete_kind(kind, current_user),
+            _("Type d'événement « %(label)s » supprimé.", label=label))
     return redirect(url_for("events.kinds"))
 
 
@@ -446,7 +420,7 @@ def feed(token: str):
     if feed is None:
         abort(404)
     body = ical.feed_calendar(feed.user, feed.scope)
-    services.mark_feed_used(feed)
+    attempt(lambda: services.mark_feed_used(feed))
     response = _ics_response(body, "agenda.ics")
     response.headers["Content-Disposition"] = 'inline; filename="agenda.ics"'
     return response

@@ -11,7 +11,7 @@ from network_space.accounts.models import Territory
 from network_space.core.pagination import page_arg
 from network_space.core.permissions import ROLE_COANIMATOR, has_role
 from network_space.extensions import db
-from network_space.library.indexing import SEARCH_KIND
+from network_space.library.search import SEARCH_KIND
 from network_space.library.models import (
     KIND_LABELS, VISIBILITY_MEMBERS, Category, Resource, ResourceComment, ResourceVersion, Sector, Tag, resource_tag,
 )

@@ -3,11 +3,11 @@ and marking meetings held once they are over."""
 from __future__ import annotations
 
 from network_space.core.dates import fmt_date, fmt_datetime
+from network_space.core.worker import worker_task
 from network_space.extensions import db
 from network_space.meetings import services
 from network_space.meetings.models import STATUS_POLL, STATUS_SCHEDULED, ActionItem, Meeting
 from network_space.notifications.services import job_handler, notify
-from network_space.notifications.worker import worker_task
 
 
 @job_handler("meetings.reminder")

@@ -20,6 +20,7 @@ from network_space.accounts.models import Territory, User, user_territory
 from network_space.core import ics
 from network_space.core.dates import fmt_datetime, paris_to_utc
 from network_space.core.models import utcnow
+from network_space.core.transactions import Refusal
 from network_space.extensions import db
 from network_space.library.models import Resource
 from network_space.meetings import search
@@ -65,7 +66,7 @@ ACTION_REMINDER_DAYS_BEFORE = 2
 REMINDER_HOUR = time(8, 0)
 
 
-class MeetingError(ValueError):
+class MeetingError(Refusal):
     """A rule was broken; the message is French and meant for the user."""
 
 

@@ -14,6 +14,7 @@ from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
+from network_space.core.transactions import attempt
 from network_space.extensions import db
 from network_space.library.models import Resource
 from network_space.meetings import export, queries, services
@@ -45,7 +46,6 @@ from network_space.meetings.models import (
     MinutesRevision,
     PollSlot,
 )
-from network_space.meetings.services import MeetingError
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -161,14 +161,10 @@ def create():
     if request.method == "GET":
         form.organiser_ids.data = [current_user.id]
     if form.validate_on_submit():
-        try:
-            meeting = services.create_meeting(current_user, _data(form))
-        except MeetingError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Réunion créée (brouillon). Proposez des dates ou fixez la date."), "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+        created = attempt(lambda: services.create_meeting(current_user, _data(form)),
+                          _("Réunion créée (brouillon). Proposez des dates ou fixez la date."), form=form)
+        if created:
+            return redirect(url_for("meetings.show", meeting_id=created.value.id))
     return render_template("meetings/form.html", form=form, meeting=None)
 
 
@@ -183,16 +179,9 @@ def edit(meeting_id: int):
         form.named_member_ids.data = [u.id for u in meeting.named_members]
         form.organiser_ids.data = [u.id for u in meeting.organisers]
         form.resource_ids.data = [r.id for r in meeting.resources]
-    if form.validate_on_submit():
-        try:
-            services.update_meeting(meeting, current_user, _data(form))
-        except MeetingError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Réunion enregistrée."), "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    if form.validate_on_submit() and attempt(lambda: services.update_meeting(meeting, current_user, _data(form)),
+                                             _("Réunion enregistrée."), form=form):
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting)
 
 
@@ -278,10 +267,8 @@ def slots(meeting_id: int):
         has_errors = any(e.day.errors or e.start.errors or e.end.errors for e in entries)
         if not has_errors and not wanted:
             flash(_("Indiquez au moins une date."), "error")
-        elif not has_errors:
-            created = services.add_slots(meeting, wanted)
-            db.session.commit()
-            flash(_("%(n)d créneau(x) ajouté(s).", n=len(created)), "success")
+        elif not has_errors and attempt(lambda: services.add_slots(meeting, wanted),
+                                        lambda created: _("%(n)d créneau(x) ajouté(s).", n=len(created))):
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/slots.html", meeting=meeting, form=form)
 
@@ -292,12 +279,7 @@ def delete_slot(meeting_id: int, slot_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.edit")
     slot = _child_or_404(PollSlot, slot_id, meeting)
     if FlaskForm().validate_on_submit():
-        try:
-            services.delete_slot(meeting, slot)
-            db.session.commit()
-            flash(_("Créneau supprimé."), "success")
-        except MeetingError as error:
-            flash(str(error), "error")
+        attempt(lambda: services.delete_slot(meeting, slot), _("Créneau supprimé."))
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -312,14 +294,7 @@ def open_poll(meeting_id: int):
     deadline = None
     if form.deadline_day.data:
         deadline = paris_to_utc(form.deadline_day.data, form.deadline_time.data or time(23, 59))
-    try:
-        services.open_poll(meeting, current_user, deadline)
-    except MeetingError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Sondage ouvert : les invités sont prévenus."), "success")
+    attempt(lambda: services.open_poll(meeting, current_user, deadline), _("Sondage ouvert : les invités sont prévenus."))
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -339,9 +314,8 @@ def answer_poll(meeting_id: int):
     if len(comment) > 500:
         flash(_("Le commentaire dépasse 500 caractères."), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="sondage"))
-    services.answer_poll(meeting, current_user, answers, comment)
-    db.session.commit()
-    flash(_("Vos réponses sont enregistrées. Vous pouvez les modifier jusqu'à la clôture du sondage."), "success")
+    attempt(lambda: services.answer_poll(meeting, current_user, answers, comment),
+            _("Vos réponses sont enregistrées. Vous pouvez les modifier jusqu'à la clôture du sondage."))
     return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="sondage"))
 
 
@@ -351,14 +325,8 @@ def choose_slot(meeting_id: int, slot_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.edit")
     slot = _child_or_404(PollSlot, slot_id, meeting)
     if FlaskForm().validate_on_submit():
-        try:
-            services.choose_slot(meeting, slot, current_user)
-        except MeetingError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Date retenue : l'invitation est envoyée à chaque invité."), "success")
+        attempt(lambda: services.choose_slot(meeting, slot, current_user),
+                _("Date retenue : l'invitation est envoyée à chaque invité."))
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -370,17 +338,11 @@ def schedule(meeting_id: int):
     if request.method == "GET" and meeting.starts_at:
         start, end = to_paris(meeting.starts_at), to_paris(meeting.ends_at)
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
-    if form.validate_on_submit():
-        try:
-            services.schedule(meeting, paris_to_utc(form.day.data, form.start.data),
-                              paris_to_utc(form.day.data, form.end.data), current_user)
-        except MeetingError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Date enregistrée : les invités reçoivent l'invitation à jour."), "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    if form.validate_on_submit() and attempt(
+            lambda: services.schedule(meeting, paris_to_utc(form.day.data, form.start.data),
+                                      paris_to_utc(form.day.data, form.end.data), current_user),
+            _("Date enregistrée : les invités reçoivent l'invitation à jour."), form=form):
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/schedule.html", meeting=meeting, form=form)
 
 
@@ -392,14 +354,8 @@ def cancel(meeting_id: int):
     if not form.validate_on_submit():
         flash(_("Indiquez la raison de l'annulation (2000 caractères au maximum)."), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="annuler"))
-    try:
-        services.cancel_meeting(meeting, current_user, form.reason.data)
-    except MeetingError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Réunion annulée : les invités sont prévenus."), "success")
+    attempt(lambda: services.cancel_meeting(meeting, current_user, form.reason.data),
+            _("Réunion annulée : les invités sont prévenus."))
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -413,9 +369,8 @@ def rsvp(meeting_id: int):
     value = request.form.get("rsvp")
     if not FlaskForm().validate_on_submit() or value not in RSVPS:
         abort(400)
-    services.rsvp(meeting, current_user, value)
-    db.session.commit()
-    flash(_("Réponse enregistrée : %(answer)s.", answer=RSVPS[value]), "success")
+    attempt(lambda: services.rsvp(meeting, current_user, value),
+            _("Réponse enregistrée : %(answer)s.", answer=RSVPS[value]))
     return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="participants"))
 
 
@@ -424,11 +379,10 @@ def rsvp(meeting_id: int):
 def add_agenda_item(meeting_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.edit")
     form = _agenda_form()
-    if form.validate_on_submit():
-        services.add_agenda_item(meeting, form.title.data, form.duration.data, form.presenter.data, form.description.data,
-                                 _allowed_resource_ids(form.resource_ids.data))
-        db.session.commit()
-        flash(_("Point ajouté à l'ordre du jour."), "success")
+    if form.validate_on_submit() and attempt(
+            lambda: services.add_agenda_item(meeting, form.title.data, form.duration.data, form.presenter.data,
+                                             form.description.data, _allowed_resource_ids(form.resource_ids.data)),
+            _("Point ajouté à l'ordre du jour."), form=form):
         return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="ordre-du-jour"))
     flash(_("Le formulaire contient des erreurs. Corrigez les champs signalés ci-dessous."), "error")
     return render_template("meetings/agenda_item.html", meeting=meeting, agenda_form=form, item=None), 400
@@ -440,11 +394,10 @@ def edit_agenda_item(meeting_id: int, item_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.edit")
     item = _child_or_404(AgendaItem, item_id, meeting)
     form = _agenda_form(item)
-    if form.validate_on_submit():
-        services.update_agenda_item(item, form.title.data, form.duration.data, form.presenter.data,
-                                    form.description.data, _allowed_resource_ids(form.resource_ids.data))
-        db.session.commit()
-        flash(_("Point de l'ordre du jour enregistré."), "success")
+    if form.validate_on_submit() and attempt(
+            lambda: services.update_agenda_item(item, form.title.data, form.duration.data, form.presenter.data,
+                                                form.description.data, _allowed_resource_ids(form.resource_ids.data)),
+            _("Point de l'ordre du jour enregistré."), form=form):
         return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="ordre-du-jour"))
     return render_template("meetings/agenda_item.html", meeting=meeting, agenda_form=form, item=item)
 
@@ -462,11 +415,8 @@ def agenda_item_op(meeting_id: int, item_id: int, op: str):
     meeting = _meeting_or_404(meeting_id, "meetings.edit")
     item = _child_or_404(AgendaItem, item_id, meeting)
     if FlaskForm().validate_on_submit():
-        if op == "delete":
-            services.delete_agenda_item(meeting, item)
-        else:
-            services.move_agenda_item(meeting, item, -1 if op == "up" else 1)
-        db.session.commit()
+        attempt(lambda: services.delete_agenda_item(meeting, item) if op == "delete"
+                else services.move_agenda_item(meeting, item, -1 if op == "up" else 1))
     return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="ordre-du-jour"))
 
 
@@ -518,23 +468,16 @@ def edit_minutes(meeting_id: int):
             value = request.form.get(f"attendance-{invitee.user_id}")
             if value in ATTENDANCE:
                 attendance[invitee.user_id] = value
-        services.save_minutes(meeting, current_user, form.body.data or "", attendance)
-        if request.form.get("publish") and meeting.status != "published":
-            try:
-                services.publish_minutes(meeting, current_user)
-            except MeetingError as error:
-                db.session.commit()
-                flash(str(error), "error")
-                return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id))
-            db.session.commit()
-            flash(_("Compte-rendu publié : les invités sont prévenus."), "success")
+        publish = request.form.get("publish") and meeting.status != "published"
+        # Two commits when publishing: the text is saved even if publishing is refused.
+        saved = attempt(lambda: services.save_minutes(meeting, current_user, form.body.data or "", attendance),
+                        None if publish else _("Compte-rendu enregistré."))
+        if saved and publish and attempt(lambda: services.publish_minutes(meeting, current_user),
+                               _("Compte-rendu publié : les invités sont prévenus.")):
             return redirect(url_for("meetings.minutes", meeting_id=meeting.id))
-        db.session.commit()
-        flash(_("Compte-rendu enregistré."), "success")
         return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id))
     if minutes_obj is None and request.method == "GET":
-        services.start_minutes(meeting)
-        db.session.commit()
+        attempt(lambda: services.start_minutes(meeting))
     return _minutes_page(meeting, form)
 
 
@@ -558,9 +501,7 @@ def add_decision(meeting_id: int):
     form = DecisionForm(prefix="decision")
     if not form.validate_on_submit():
         return _minutes_page(meeting, decision_form=form, status=400)
-    services.add_decision(meeting, form.text.data)
-    db.session.commit()
-    flash(_("Décision ajoutée."), "success")
+    attempt(lambda: services.add_decision(meeting, form.text.data), _("Décision ajoutée."))
     return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="decisions"))
 
 
@@ -570,8 +511,7 @@ def delete_decision(meeting_id: int, decision_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.write_minutes")
     decision = _child_or_404(Decision, decision_id, meeting)
     if FlaskForm().validate_on_submit():
-        services.delete_decision(meeting, decision)
-        db.session.commit()
+        attempt(lambda: services.delete_decision(meeting, decision))
     return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="decisions"))
 
 
@@ -581,10 +521,8 @@ def edit_decision(meeting_id: int, decision_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.write_minutes")
     decision = _child_or_404(Decision, decision_id, meeting)
     form = DecisionForm(prefix="decision", obj=decision)
-    if form.validate_on_submit():
-        services.update_decision(meeting, decision, form.text.data)
-        db.session.commit()
-        flash(_("Décision modifiée."), "success")
+    if form.validate_on_submit() and attempt(lambda: services.update_decision(meeting, decision, form.text.data),
+                                             _("Décision modifiée."), form=form):
         return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="decisions"))
     return render_template("meetings/item_edit.html", meeting=meeting, form=form, anchor="decisions",
                            heading=_("Modifier la décision")), 400 if form.is_submitted() else 200
@@ -609,9 +547,8 @@ def add_action(meeting_id: int):
     form = ActionForm(prefix="action")
     if not _action_form_valid(form):
         return _minutes_page(meeting, action_form=form, status=400)
-    services.add_action(meeting, current_user, form.title.data, form.assignee_id.data, form.due_date.data)
-    db.session.commit()
-    flash(_("Action ajoutée."), "success")
+    attempt(lambda: services.add_action(meeting, current_user, form.title.data, form.assignee_id.data,
+                                        form.due_date.data), _("Action ajoutée."))
     return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="actions"))
 
 
@@ -621,10 +558,9 @@ def edit_action(meeting_id: int, action_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.write_minutes")
     action = _child_or_404(ActionItem, action_id, meeting)
     form = ActionForm(prefix="action", obj=action)
-    if _action_form_valid(form):
-        services.update_action(action, current_user, form.title.data, form.assignee_id.data, form.due_date.data)
-        db.session.commit()
-        flash(_("Action modifiée."), "success")
+    if _action_form_valid(form) and attempt(
+            lambda: services.update_action(action, current_user, form.title.data, form.assignee_id.data,
+                                           form.due_date.data), _("Action modifiée."), form=form):
         return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="actions"))
     return render_template("meetings/item_edit.html", meeting=meeting, form=form, anchor="actions",
                            heading=_("Modifier l'action")), 400 if form.is_submitted() else 200
@@ -636,8 +572,7 @@ def delete_action(meeting_id: int, action_id: int):
     meeting = _meeting_or_404(meeting_id, "meetings.write_minutes")
     action = _child_or_404(ActionItem, action_id, meeting)
     if FlaskForm().validate_on_submit():
-        services.delete_action(meeting, action)
-        db.session.commit()
+        attempt(lambda: services.delete_action(meeting, action))
     return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="actions"))
 
 
@@ -649,9 +584,8 @@ def action_status(action_id: int):
     form = ActionStatusForm(prefix="status")
     if not form.validate_on_submit():
         abort(400)
-    services.set_action_status(action, current_user, form.status.data)
-    db.session.commit()
-    flash(_("Action « %(title)s » : %(status)s.", title=action.title, status=action.status_label), "success")
+    attempt(lambda: services.set_action_status(action, current_user, form.status.data),
+            lambda _none: _("Action « %(title)s » : %(status)s.", title=action.title, status=action.status_label))
     next_url = request.form.get("next")
     if next_url == "minutes" and can("meetings.write_minutes", action.meeting):
         return redirect(url_for("meetings.edit_minutes", meeting_id=action.meeting_id, _anchor="actions"))

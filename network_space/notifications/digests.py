@@ -21,9 +21,9 @@ from sqlalchemy.orm import selectinload
 
 from network_space.core.dates import PARIS, paris_to_utc
 from network_space.core.models import utcnow
+from network_space.core.outbox import queue_email
 from network_space.extensions import db
 from network_space.notifications.models import DigestRun, Notification
-from network_space.notifications.outbox import queue_email
 from network_space.notifications.registry import CATEGORIES, CHANNEL_DAILY, CHANNEL_WEEKLY
 
 DIGEST_TIME = time(8, 0)
@@ -66,7 +66,8 @@ def _claim_slot(frequency: str, slot: datetime, now: datetime) -> bool:
 
 
 def send_digests(frequency: str, now: datetime | None = None) -> int:
-    """Produce the digests of the latest slot if no worker has yet; returns the emails queued."""
+    """Produce the digests of the latest slot if no worker has yet; returns the emails queued.
+    A worker task: commits the emails with the items marked digested."""
     from network_space.notifications.services import site_context, unsubscribe_headers, unsubscribe_url
 
     now = now or utcnow()

@@ -1,4 +1,4 @@
-"""In-app notifications, preferences, follows, scheduled jobs, digest runs and announcements."""
+"""In-app notifications, preferences, follows, digest runs and announcements."""
 from __future__ import annotations
 
 import json
@@ -82,34 +82,6 @@ class Follow(db.Model):
     target_type: Mapped[str] = mapped_column(String(60))
     target_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-JOB_PENDING = "pending"
-JOB_DONE = "done"
-JOB_FAILED = "failed"
-
-
-class ScheduledJob(TimestampMixin, db.Model):
-    """'Run this handler at that time', once, identified by a dedupe key (e.g. "meeting:12:j-1")."""
-
-    __tablename__ = "scheduled_job"
-    __table_args__ = (Index("ix_scheduled_job_due", "status", "run_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    run_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    handler: Mapped[str] = mapped_column(String(100))
-    payload_json: Mapped[str] = mapped_column(Text, default="{}")
-    status: Mapped[str] = mapped_column(String(16), default=JOB_PENDING)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    lease_token: Mapped[str | None] = mapped_column(String(32))
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    @property
-    def payload(self) -> dict:
-        return json.loads(self.payload_json or "{}")
 
 
 class DigestRun(db.Model):

@@ -1,6 +1,6 @@
 """notify() and everything a part of the site calls to tell members something.
 
-Cross-domain API (all writes happen in the caller's session; the caller commits):
+Cross-domain API (all writes happen in the caller's session; the caller commits, see core/transactions.py):
 
 - ``notify(kind, recipients, obj=None, *, actor=None, **context) -> list[Notification]``
   records an in-app notification per recipient and, per each recipient's preference for the
@@ -27,10 +27,15 @@ from datetime import timedelta
 from typing import Iterable
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, exists, func, select, update
 
+from network_space.core.audit import audit
 from network_space.core.models import utcnow
+from network_space.core.outbox import STATUS_FAILED, OutboxMessage, queue_email, retry_now
+from network_space.core.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job  # noqa: F401
+from network_space.core.transactions import Refusal
 from network_space.extensions import db
 from network_space.notifications.models import (
     AUDIENCE_ALL,
@@ -42,7 +47,6 @@ from network_space.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from network_space.notifications.outbox import queue_email
 from network_space.notifications.registry import (
     CATEGORIES,
     CHANNEL_IMMEDIATE,
@@ -56,7 +60,6 @@ from network_space.notifications.registry import (
     target_type_of,
     user_categories,
 )
-from network_space.notifications.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job  # noqa: F401
 
 # Keys of notify()'s context that queue_email() or the generic template use themselves.
 _RESERVED = {"attachments", "target", "category", "settings_url", "template", "recipient", "subject", "kind", "user", "headers", "notification", "notification_kind",
@@ -271,7 +274,7 @@ def mark_all_read(user) -> int:
 
 
 def purge_read(now=None) -> int:
-    """Delete read notifications older than NOTIFICATION_RETENTION_DAYS."""
+    """Delete read notifications older than NOTIFICATION_RETENTION_DAYS. A worker task: commits."""
     now = now or utcnow()
     cutoff = now - timedelta(days=current_app.config["NOTIFICATION_RETENTION_DAYS"])
     result = db.session.execute(
@@ -374,6 +377,16 @@ def unsubscribe(user, scope: str) -> list[str]:
         return changed
     set_preference(user, scope, CHANNEL_NONE)
     return [scope]
+
+
+# --- email delivery (admin) -------------------------------------------------------------------
+
+def retry_email(message: OutboxMessage) -> None:
+    """Admin action: a failed message goes back in the queue for the next worker round."""
+    if message.status != STATUS_FAILED:
+        raise Refusal(_("Seuls les messages en échec peuvent être renvoyés."))
+    retry_now(message)
+    audit("email.retry", target=f"{message.recipient} — {message.subject}"[:200])
 
 
 # --- network announcements --------------------------------------------------------------------

@@ -1,14 +1,7 @@
-"""The worker tasks of notifications: reminders, digests, retention (the outbox is in worker.py)."""
+"""The worker tasks of notifications: digests and retention (the outbox and the scheduled jobs\nregister theirs in core)."""
 from __future__ import annotations
 
-from network_space.notifications.worker import worker_task
-
-
-@worker_task("scheduled_jobs")
-def _run_scheduled_jobs():
-    from network_space.notifications.scheduler import run_due_jobs
-
-    return run_due_jobs()
+from network_space.core.worker import worker_task
 
 
 @worker_task("digest_daily")

@@ -13,6 +13,7 @@ from network_space.core.dates import PARIS
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import require
+from network_space.core.transactions import attempt
 from network_space.core.urls import is_safe_next
 from network_space.extensions import csrf, db
 from network_space.notifications import queries, services
@@ -58,10 +59,9 @@ def index():
 @login_required
 def open_notification(notification_id: int):
     """Follow a notification's link, marking it read; a deleted target gets a message, not a 404."""
-    notification = services.mark_read(current_user, notification_id)
+    notification = attempt(lambda: services.mark_read(current_user, notification_id)).value
     if notification is None:
         abort(404)
-    db.session.commit()
     if notification.id in queries.missing_targets([notification]) or not notification.url:
         flash(_("Cet élément n'existe plus."), "info")
         return redirect(url_for("notifications.index"))
@@ -71,18 +71,17 @@ def open_notification(notification_id: int):
 @bp.route("/<int:notification_id>/lu", methods=["POST"])
 @login_required
 def mark_read(notification_id: int):
-    if services.mark_read(current_user, notification_id) is None:
+    if attempt(lambda: services.mark_read(current_user, notification_id)).value is None:
         abort(404)
-    db.session.commit()
     return _back(url_for("notifications.index"))
 
 
 @bp.route("/tout-lu", methods=["POST"])
 @login_required
 def mark_all_read():
-    count = services.mark_all_read(current_user)
-    db.session.commit()
-    flash(_("Toutes les notifications sont marquées comme lues.") if count else _("Aucune notification non lue."), "success")
+    attempt(lambda: services.mark_all_read(current_user),
+            lambda count: _("Toutes les notifications sont marquées comme lues.") if count
+            else _("Aucune notification non lue."))
     return _back(url_for("notifications.index"))
 
 
@@ -100,10 +99,8 @@ def settings():
             if value not in CHANNELS:
                 errors[category.name] = _("Choisissez une option pour « %(category)s ».", category=category.label)
             chosen[category.name] = value
-        if not errors:
-            services.set_preferences(current_user, chosen)
-            db.session.commit()
-            flash(_("Vos préférences de notification sont enregistrées."), "success")
+        if not errors and attempt(lambda: services.set_preferences(current_user, chosen),
+                                  _("Vos préférences de notification sont enregistrées.")):
             return redirect(url_for("notifications.settings"))
         current = {**services.get_preferences(current_user), **{k: v for k, v in chosen.items() if v in CHANNELS}}
         status = 400
@@ -142,9 +139,7 @@ def unsubscribe(token: str):
     scope = data[1]
     context = {"token": token, "scope": scope, "label": _scope_label(scope),
                "is_digest": scope.startswith(services.DIGEST_SCOPE_PREFIX), "user": user}
-    if request.method == "POST":
-        services.unsubscribe(user, scope)
-        db.session.commit()
+    if request.method == "POST" and attempt(lambda: services.unsubscribe(user, scope)):
         return render_template("notifications/unsubscribe.html", done=True, **context)
     return render_template("notifications/unsubscribe.html", done=False, **context)
 
@@ -163,9 +158,9 @@ def _followed_target(target_type: str, target_id: int):
 @login_required
 def follow(target_type: str, target_id: int):
     obj = _followed_target(target_type, target_id)
-    services.follow(current_user, obj)
-    db.session.commit()
-    flash(_("Vous suivez « %(title)s » : vous serez notifié·e de ses nouveautés.", title=obj.notification_title()), "success")
+    title = obj.notification_title()
+    attempt(lambda: services.follow(current_user, obj),
+            _("Vous suivez « %(title)s » : vous serez notifié·e de ses nouveautés.", title=title))
     return _back(obj.notification_url())
 
 
@@ -173,9 +168,8 @@ def follow(target_type: str, target_id: int):
 @login_required
 def unfollow(target_type: str, target_id: int):
     obj = _followed_target(target_type, target_id)
-    services.unfollow(current_user, obj)
-    db.session.commit()
-    flash(_("Vous ne suivez plus « %(title)s ».", title=obj.notification_title()), "success")
+    title = obj.notification_title()
+    attempt(lambda: services.unfollow(current_user, obj), _("Vous ne suivez plus « %(title)s ».", title=title))
     return _back(obj.notification_url())
 
 
@@ -206,12 +200,13 @@ def create():
         for t in db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name))
     ]
     if form.validate_on_submit():
-        announcement = services.publish_announcement(
-            current_user, form.title.data, form.body.data, form.audience.data, form.territories.data or []
-        )
-        db.session.commit()
-        flash(_("Annonce publiée et envoyée à %(n)d membre(s).", n=announcement.recipient_count), "success")
-        return redirect(url_for("announcements.detail", announcement_id=announcement.id))
+        published = attempt(
+            lambda: services.publish_announcement(current_user, form.title.data, form.body.data, form.audience.data,
+                                                  form.territories.data or []),
+            lambda announcement: _("Annonce publiée et envoyée à %(n)d membre(s).", n=announcement.recipient_count),
+            form=form)
+        if published:
+            return redirect(url_for("announcements.detail", announcement_id=published.value.id))
     return render_template("notifications/announcements/form.html", form=form), 400 if form.errors else 200
 
 

@@ -60,8 +60,8 @@ from network_space.search.registry import register_search_type  # noqa: F401
 
 
 def init_app(app) -> None:
-    from network_space.notifications.worker import worker_task
-    from network_space.search import accounts, models, queue  # noqa: F401
+    from network_space.core.worker import worker_task
+    from network_space.search import models, queue  # noqa: F401
     from network_space.search.cli import search_cli
     from network_space.search.views import bp
 
@@ -72,7 +72,6 @@ def init_app(app) -> None:
     # Postings of recent query words kept per process (12 bytes each; see docsets.py).
     app.config.setdefault("SEARCH_CACHE_POSTINGS", int(os.environ.get("SEARCH_CACHE_POSTINGS", "4000000")))
     queue.install_hooks()
-    accounts.register()
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)
 

@@ -140,6 +140,9 @@ def pending_count() -> int:
 
 
 def _apply(session: Session, pairs: set[tuple[str, int]], row_ids: list[int], timeout: float | None) -> int:
+    """Write the documents of ``pairs`` to the index, then delete their queue rows and commit
+    ``session`` (the queue's own, not the request's). Returns the number applied, 0 when the
+    index is locked or being rebuilt (the rows stay for the worker)."""
     documents = build_documents(session, pairs)
     if timeout is None:
         timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 2.0)

@@ -62,6 +62,12 @@ REAL_VALUES = {
     frozenset({"meeting_id", "decision_id"}): ("meeting_decision", {"meeting_id": "meeting_id", "decision_id": "id"}),
     frozenset({"meeting_id", "action_id"}): ("action_item", {"meeting_id": "meeting_id", "action_id": "id"}),
     frozenset({"notification_id"}): ("notification", {"notification_id": "id"}),
+    frozenset({"year"}): ("report_campaign", {"year": "year"}),
+    frozenset({"year", "territory_id", "structure_id"}): (
+        "report_contribution", {"year": "report_campaign.year", "territory_id": "territory_id",
+                                "structure_id": "structure_id"}),
+    frozenset({"contribution_id"}): ("report_contribution", {"contribution_id": "id"}),
+    frozenset({"indicator_id"}): ("report_indicator", {"indicator_id": "id"}),
 }
 
 
@@ -207,11 +213,12 @@ def _hostile_queries(names: set[str], values=QUERY_VALUES) -> list:
 def demo(app):
     """The demo network, and a session token per role (demo people, so their own notifications,
     meetings and registrations are in play)."""
+    from network_space import DOMAINS
     from network_space.accounts.models import User
-    from network_space.core.demo import seed_demo
+    from network_space.demo import seed_demo
 
     with app.app_context():
-        seed_demo()
+        seed_demo(DOMAINS)
         users = {}
         for role in ROLES:
             user = db.session.scalar(select(User).where(User.role == role, User.active.is_(True)).order_by(User.id))

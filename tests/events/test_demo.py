@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from network_space.core.demo import seed_demo
+from network_space import DOMAINS
 from network_space.core.models import utcnow
+from network_space.demo import seed_demo
 from network_space.events import services
 
 
 def test_demo_events(ctx, client):
-    demo = seed_demo()
+    demo = seed_demo(DOMAINS)
     events = demo.data["events"]
     now = utcnow()
     upcoming = [e for e in events if e.starts_at > now]

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from network_space.accounts.models import User
 from network_space.core.dates import PARIS, paris_to_utc
+from network_space.core.outbox import deliver_pending
 from network_space.events import services
 from network_space.events.models import CalendarFeed, Event, Registration
 from network_space.extensions import db
-from network_space.notifications.outbox import deliver_pending
 from tests.helpers import csrf_token
 
 
@@ -78,6 +78,7 @@ def test_personal_feed_with_my_registrations_and_cancelled_events(client, login_
             db.session.add(Registration(event_id=event_id, user_id=me.id, status="registered"))
         db.session.commit()
         services.cancel_event(db.session.get(Event, cancelled), "Reporté", db.session.get(User, me.id))
+        db.session.commit()
     path = _new_feed(client)
     anonymous = app.test_client()
     response = anonymous.get(path)
@@ -196,6 +197,7 @@ def test_change_email_carries_the_updated_ics(ctx, make_user, make_event, smtp):
     later = event.starts_at + timedelta(days=1)
     data = services.EventInput(title=event.title, kind=event.kind, starts_at=later, ends_at=later + timedelta(hours=2))
     services.update_event(event_id, data, organiser)
+    db.session.commit()
     deliver_pending()
     (message,) = smtp.to(registrant.email)
     (attachment,) = list(message.iter_attachments())

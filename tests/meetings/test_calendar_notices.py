@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from network_space.accounts.models import User
 from network_space.core.dates import paris_to_utc
+from network_space.core.outbox import deliver_pending
 from network_space.extensions import db
 from network_space.meetings import services
 from network_space.meetings.models import Meeting
 from network_space.notifications.digests import send_digests
 from network_space.notifications.models import Notification
-from network_space.notifications.outbox import deliver_pending
 from network_space.notifications.services import set_preference
 from tests.meetings.conftest import make_meeting
 

@@ -2,13 +2,14 @@
 month, a working group with an open date poll and some answers."""
 from __future__ import annotations
 
-from network_space.core.demo import seed_demo
+from network_space import DOMAINS
 from network_space.core.models import utcnow
+from network_space.demo import seed_demo
 from network_space.meetings import services
 
 
 def test_demo_meetings(ctx):
-    demo = seed_demo()
+    demo = seed_demo(DOMAINS)
     meetings = demo.data["meetings"]
     plenary, nord, housing = meetings["plenary"], meetings["nord"], meetings["housing"]
     assert plenary.status == "published" and plenary.minutes.published_at and plenary.ends_at < utcnow()

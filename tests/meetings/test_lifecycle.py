@@ -11,10 +11,10 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from network_space.core.models import utcnow
+from network_space.core.outbox import deliver_pending
 from network_space.extensions import db
 from network_space.meetings.models import ActionItem, Meeting, PollSlot
 from network_space.notifications.models import Notification
-from network_space.notifications.outbox import deliver_pending
 from tests.meetings.conftest import post
 
 

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from network_space.accounts.models import User
 from network_space.core.dates import paris_to_utc
 from network_space.core.models import utcnow
+from network_space.core.scheduler import ScheduledJob, run_due_jobs
 from network_space.extensions import db
 from network_space.meetings import services
 from network_space.meetings.models import Meeting
-from network_space.notifications.models import Notification, ScheduledJob
-from network_space.notifications.scheduler import run_due_jobs
+from network_space.notifications.models import Notification
 from tests.meetings.conftest import make_meeting
 
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from network_space.accounts.models import Territory, User
+from network_space.core.outbox import deliver_pending
 from network_space.extensions import db
 from network_space.notifications.models import Announcement, Notification
-from network_space.notifications.outbox import deliver_pending
 from network_space.notifications.services import announcement_recipients, publish_announcement
 from tests.helpers import csrf_token
 

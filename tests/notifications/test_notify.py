@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select, update
 
 from network_space.core.models import utcnow
+from network_space.core.outbox import OutboxMessage, deliver_pending
 from network_space.extensions import db
 from network_space.notifications.models import Announcement, Notification, NotificationPreference
-from network_space.notifications.outbox import OutboxMessage, deliver_pending
 from network_space.notifications.services import get_preferences, notify, set_preference
 
 

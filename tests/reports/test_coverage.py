@@ -25,7 +25,7 @@ def _person(role="member", territories=(), structure=None, fte=None, active=True
 
 
 @pytest.fixture
-def network(ctx):
+def coverage_network(ctx):
     """The reference territories; a few people around them."""
     t = ensure_territories()
     metro_structure = Structure(name="Métropole — clauses", kind="epci", territory=t["La Métro"])
@@ -46,7 +46,7 @@ def _rows(result):
     return {r.epci.siren: r for r in result.rows}
 
 
-def test_coverage_counts_facilitators_by_the_rules(network):
+def test_coverage_counts_facilitators_by_the_rules(coverage_network):
     result = coverage.compute()
     rows = _rows(result)
     assert [f.user.full_name for f in rows[METRO].facilitators] == ["Inès", "Mathieu"]
@@ -65,11 +65,11 @@ def test_coverage_counts_facilitators_by_the_rules(network):
     assert all(r.matched_by == "siren" for r in result.rows if r.territory)
 
 
-def test_territories_match_by_name_when_they_have_no_siren_and_unmatched_ones_are_listed(network):
+def test_territories_match_by_name_when_they_have_no_siren_and_unmatched_ones_are_listed(coverage_network):
     for territory in db.session.scalars(db.select(Territory)):
         territory.siren = None
-    network["Vercors"].name = "Massif du Vercors (CC)"  # renamed by an admin: still found
-    network["EBER"].siren = COLLINES  # an admin typed the SIREN of the EPCI missing from the list
+    coverage_network["Vercors"].name = "Massif du Vercors (CC)"  # renamed by an admin: still found
+    coverage_network["EBER"].siren = COLLINES  # an admin typed the SIREN of the EPCI missing from the list
     db.session.add(Territory(name="Hors Isère", sector="nord"))
     db.session.add(Territory(name="Ancien territoire", sector="sud", active=False))
     db.session.commit()
@@ -81,7 +81,7 @@ def test_territories_match_by_name_when_they_have_no_siren_and_unmatched_ones_ar
     assert unmatched == ["Hors Isère"]  # an inactive territory is not reported
 
 
-def test_two_territories_never_share_an_epci(network):
+def test_two_territories_never_share_an_epci(coverage_network):
     db.session.add(Territory(name="CC du Trièves (doublon)", sector="sud"))
     db.session.commit()
     result = coverage.compute()
@@ -89,7 +89,7 @@ def test_two_territories_never_share_an_epci(network):
     assert [r.territory.name for r in result.unmatched_territories] == ["CC du Trièves (doublon)"]
 
 
-def test_coverage_runs_a_fixed_number_of_queries(app, network):
+def test_coverage_runs_a_fixed_number_of_queries(app, coverage_network):
     def queries() -> int:
         with count_queries(app) as counter:
             with app.app_context():
@@ -110,7 +110,7 @@ def _svg(html: str) -> ET.Element:
     return ET.fromstring(svg)
 
 
-def test_members_see_the_coverage_page_with_the_uncovered_territories_standing_out(client, login_as, network):
+def test_members_see_the_coverage_page_with_the_uncovered_territories_standing_out(client, login_as, coverage_network):
     login_as("member")
     html = client.get("/reports/coverage").get_data(as_text=True)
     vercors_row = re.search(r'<tr class="coverage-uncovered">\s*<th scope="row">CC du Massif du Vercors.*?</tr>', html, re.S)
@@ -135,7 +135,7 @@ def test_members_see_the_coverage_page_with_the_uncovered_territories_standing_o
     assert "Non couvert" in "".join(vercors_tile.itertext())
 
 
-def test_the_coverage_page_is_for_members(client, login_as, network):
+def test_the_coverage_page_is_for_members(client, login_as, coverage_network):
     assert client.get("/reports/coverage").status_code == 302
     login_as("member")
     html = client.get("/reports/coverage").get_data(as_text=True)

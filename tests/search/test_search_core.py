@@ -6,9 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from network_space.extensions import db
-from network_space.search import cli as search_cli
-from network_space.search import index as search_index
-from network_space.search import queue
+from network_space.search import cli as search_cli, index as search_index, queue
 from network_space.search.engine import search
 from network_space.search.models import SearchQueue
 
@@ -106,7 +104,7 @@ def test_lock_held_by_another_process_keeps_the_change_queued(ctx, make_user, ap
         app.config["SEARCH_LOCK_TIMEOUT"] = saved
         release.set()
         holder.join(30)
-    from network_space.notifications.worker import run_once
+    from network_space.core.worker import run_once
 
     assert run_once()["search"] == 1
     assert db.session.scalar(select(func.count(SearchQueue.id))) == 0
@@ -164,7 +162,7 @@ def test_an_index_of_an_older_schema_waits_for_the_workers_rebuild(ctx, make_use
 
     from whoosh import fields, index as whoosh_index
 
-    from network_space.notifications.worker import run_once
+    from network_space.core.worker import run_once
 
     viewer = make_user("member")
     search_index.remove_index()

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.core.models import UTCDateTime, utcnow
+from network_space.core.worker import worker_task
 from network_space.extensions import db
 
 STATUS_PENDING = "pending"
@@ -130,7 +131,8 @@ class DeliveryReport:
 
 
 def _claim(batch_size: int) -> list[OutboxMessage]:
-    """Take a lease on up to ``batch_size`` due messages; another worker skips them."""
+    """Take a lease on up to ``batch_size`` due messages; another worker skips them. Commits the
+    lease at once, so that other workers see it."""
     now = utcnow()
     token = secrets.token_hex(16)
     lease_until = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
@@ -189,6 +191,7 @@ def _record_failure(message: OutboxMessage, error: Exception, report: DeliveryRe
         report.retried += 1
 
 
+@worker_task("outbox")
 def deliver_pending(batch_size: int = 100) -> DeliveryReport:
     """Send every due message once; returns what happened. Safe to run in several workers."""
     # Flask-Mail opens smtplib.SMTP without a timeout: a server that accepts the connection and
@@ -247,6 +250,8 @@ def _mark_sent(connection, message_id: int) -> None:
 
 
 def _deliver(batch_size: int) -> DeliveryReport:
+    """Claim and send batches until none is left; commits each failure as it is recorded (each
+    success through _mark_sent)."""
     report = DeliveryReport()
     while True:
         batch = _claim(batch_size)

@@ -10,8 +10,8 @@ from datetime import timedelta
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
-from network_space.extensions import db
-from network_space.notifications.outbox import (
+from network_space.core.models import utcnow
+from network_space.core.outbox import (
     STATUS_FAILED,
     STATUS_PENDING,
     STATUS_SENT,
@@ -19,7 +19,7 @@ from network_space.notifications.outbox import (
     deliver_pending,
     queue_email,
 )
-from network_space.core.models import utcnow
+from network_space.extensions import db
 from tests.conftest import _reset_mail_state
 from tests.helpers import free_port
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload, undefer
 
 from network_space.library.models import VISIBILITY_COANIMATORS, Resource, ResourceVersion
 from network_space.library.permissions import may_view
+from network_space.search import register_search_type
 from network_space.search.registry import AUDIENCE_COANIMATORS, AUDIENCE_MEMBERS
 
 SEARCH_KIND = "library.resource"
@@ -50,8 +51,6 @@ DOCUMENT_OPTIONS = (
 
 
 def register() -> None:
-    from network_space.search import register_search_type
-
     register_search_type(
         SEARCH_KIND, _l("Ressource"), Resource, to_document, may_view, resource_url,
         watch=("title", "summary", "body", "url", "category_id", "visibility", "territory_id", "kind",

@@ -61,8 +61,5 @@ def worker_command(once: bool) -> None:
         time.sleep(interval)
 
 
-@worker_task("outbox")
-def _deliver_outbox():
-    from network_space.notifications.outbox import deliver_pending
-
-    return deliver_pending()
+def init_app(app) -> None:
+    app.cli.add_command(worker_command)

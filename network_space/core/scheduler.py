@@ -1,6 +1,6 @@
 """Reminders and other "run this at that time" jobs, each identified by a dedupe key.
 
-    from network_space.notifications.services import job_handler, schedule_job, cancel_job
+    from network_space.notifications.services import cancel_job, job_handler, schedule_job
 
     @job_handler("meetings.reminder")
     def send_reminder(meeting_id: int, days: int) -> None:
@@ -29,11 +29,40 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Index, Integer, String, Text, delete, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
-from network_space.core.models import utcnow
+from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
+from network_space.core.worker import worker_task
 from network_space.extensions import db
-from network_space.notifications.models import JOB_DONE, JOB_FAILED, JOB_PENDING, ScheduledJob
+
+JOB_PENDING = "pending"
+JOB_DONE = "done"
+JOB_FAILED = "failed"
+
+
+class ScheduledJob(TimestampMixin, db.Model):
+    """'Run this handler at that time', once, identified by a dedupe key (e.g. "meeting:12:j-1")."""
+
+    __tablename__ = "scheduled_job"
+    __table_args__ = (Index("ix_scheduled_job_due", "status", "run_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    handler: Mapped[str] = mapped_column(String(100))
+    payload_json: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(16), default=JOB_PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def payload(self) -> dict:
+        return json.loads(self.payload_json or "{}")
+
 
 JOB_MAX_ATTEMPTS = 5
 JOB_LEASE_SECONDS = 600
@@ -95,6 +124,7 @@ class JobReport:
 
 
 def _claim(now: datetime, batch_size: int) -> list[ScheduledJob]:
+    """Take a lease on up to ``batch_size`` due jobs; commits it at once for other workers to see."""
     token = secrets.token_hex(16)
     claimable = (
         ScheduledJob.status == JOB_PENDING,
@@ -115,6 +145,7 @@ def _claim(now: datetime, batch_size: int) -> list[ScheduledJob]:
     return list(db.session.scalars(select(ScheduledJob).where(ScheduledJob.lease_token == token).order_by(ScheduledJob.run_at)))
 
 
+@worker_task("scheduled_jobs")
 def run_due_jobs(now: datetime | None = None, batch_size: int = 50) -> JobReport:
     """Run every due job once. Safe to call from several workers at the same time."""
     now = now or utcnow()
@@ -128,6 +159,8 @@ def run_due_jobs(now: datetime | None = None, batch_size: int = 50) -> JobReport
 
 
 def _run(job: ScheduledJob, now: datetime, report: JobReport) -> None:
+    """Run one job and commit its handler's writes with its new status (or roll them back and
+    commit the failure)."""
     job_id = job.id
     handler = _handlers.get(job.handler)
     try:

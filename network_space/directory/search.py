@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from network_space.core.permissions import can
 from network_space.directory.models import Organisation
+from network_space.search import enqueue, register_search_type, search
 
 SEARCH_KIND = "directory.organisation"
 # The directory's text search asks the index for at most this many matches, then filters them
@@ -44,8 +45,6 @@ def organisation_url(org: Organisation) -> str:
 
 
 def register() -> None:
-    from network_space.search import register_search_type
-
     register_search_type(
         SEARCH_KIND, _l("Organisation partenaire"), Organisation, organisation_document, can_view_organisation,
         organisation_url,
@@ -57,16 +56,12 @@ def register() -> None:
 
 
 def enqueue_organisation(org: Organisation) -> None:
-    from network_space.search import enqueue
-
     enqueue(SEARCH_KIND, org)
 
 
 def matching_ids(text: str, user) -> list[int] | None:
     """Ids of the organisations matching ``text`` in the index, or None when the index is
     unavailable (missing, being rebuilt): the caller then falls back to a plain SQL match."""
-    from network_space.search import search
-
     results = search(text, user, kinds=[SEARCH_KIND], per_page=MAX_TEXT_MATCHES)
     if not results.available:
         return None

@@ -3,8 +3,8 @@ members may declare the full-time equivalent they give to facilitation; library 
 dated (library_download) so a period's downloads can be counted
 
 Revision ID: 20261129_coverage
-Revises: 0008
-Create Date: 2026-11-29 17:30:00
+Revises: 20261129_reports
+Create Date: 2026-11-29 18:30:00
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '20261129_coverage'
-down_revision = '0008'
+down_revision = '20261129_reports'
 branch_labels = None
 depends_on = None
 

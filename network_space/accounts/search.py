@@ -1,19 +1,14 @@
-"""Members and structures in the site-wide search (the accounts domain's search documents).
-
-Kept here rather than in accounts/ so that accounts needs no change: the types watch their
-models' fields, so every create, edit or deactivation is queued automatically at flush time.
-"""
+"""Members and structures in the site-wide search. The types watch their models' fields, so every
+create, edit or deactivation is queued automatically at flush time."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from network_space.core.permissions import ROLE_MEMBER, has_role
-
-
-def _endpoint(name: str) -> bool:
-    return name in current_app.view_functions
+from network_space.accounts.models import Structure, User
+from network_space.core.permissions import can
+from network_space.search import register_search_type
 
 
 def member_document(user) -> dict | None:
@@ -32,13 +27,11 @@ def member_document(user) -> dict | None:
 
 
 def member_url(user) -> str:
-    if _endpoint("accounts.member"):
-        return url_for("accounts.member", user_id=user.id)
-    return "#"
+    return url_for("accounts.member", user_id=user.id)
 
 
 def can_view_member(viewer, user) -> bool:
-    return has_role(viewer, ROLE_MEMBER) and user.active
+    return can("members.view", user, user=viewer) and user.active
 
 
 def structure_document(structure) -> dict | None:
@@ -54,19 +47,14 @@ def structure_document(structure) -> dict | None:
 
 
 def structure_url(structure) -> str:
-    if _endpoint("accounts.directory"):
-        return url_for("accounts.directory", structure=structure.id)
-    return "#"
+    return url_for("accounts.directory", structure=structure.id)
 
 
 def can_view_structure(viewer, structure) -> bool:
-    return has_role(viewer, ROLE_MEMBER) and structure.active
+    return can("members.view", structure, user=viewer) and structure.active
 
 
 def register() -> None:
-    from network_space.accounts.models import Structure, User
-    from network_space.search.registry import register_search_type
-
     register_search_type(
         "accounts.member", _l("Membre"), User, member_document, can_view_member, member_url,
         watch=("full_name", "job_title", "bio", "structure_id", "active", "role", "territories"),
