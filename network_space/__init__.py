@@ -48,10 +48,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     limiter.init_app(app)
 
     from network_space.core import (  # noqa: F401 - outbox and scheduler: their tables and worker tasks
-        dates, errors, http, markdown, navigation, outbox, permissions, scheduler, security, worker,
+        dates, errors, http, markdown, navigation, numbers, outbox, permissions, scheduler, security, worker,
     )
 
-    for module in (http, dates, markdown, permissions, navigation, security, errors, worker):
+    for module in (http, dates, numbers, markdown, permissions, navigation, security, errors, worker):
         module.init_app(app)
 
     _register_domains(app)

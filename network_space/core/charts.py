@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from network_space.core.numbers import french_number
+
 SVG_NS = "http://www.w3.org/2000/svg"
 BAR = "bar"  # horizontal bars, one per category; several series side by side
 STACKED = "stacked"  # horizontal bars, series stacked
@@ -65,14 +67,6 @@ class Chart:
             values = [s.values[i] for s in self.series]
             rows.append([category] + values + ([sum(v or 0 for v in values)] if self.totals else []))
         return header, rows
-
-
-def french_number(value, decimals: int = 0) -> str:
-    """1234567 → "1 234 567" (narrow no-break spaces), 12.5 → "12,5"."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
 
 
 def svg(chart: Chart) -> str:

@@ -751,17 +751,13 @@ def to_pdf(outline: Outline) -> bytes:
                 story.append(platypus.Paragraph(_pdf_markup([Run(f"{label} : ", bold=True), *runs(value)]), styles["body"]))
         elif isinstance(block, Table):
             width = len(block.header)
-            weights = [4.0] * width
-            for values in [block.header, *block.rows]:
-                for column, value in enumerate(list(values)[:width]):
-                    weights[column] = max(weights[column], min(len(_clean(value)), 40))
             data = []
             for index, values in enumerate([block.header, *block.rows]):
                 cells = list(values)[:width] + [""] * (width - len(values))
                 data.append([platypus.Paragraph(_pdf_markup(str(value)), styles[
                     ("header" if index == 0 else "cell") + ("_right" if block.align[c:c + 1] == "r" else "")])
                              for c, value in enumerate(cells)])
-            table = platypus.Table(data, colWidths=_pdf_column_widths(weights, available), repeatRows=1)
+            table = platypus.Table(data, colWidths=_pdf_column_widths(block, available), repeatRows=1)
             table.setStyle(platypus.TableStyle([
                 ("FONT", (0, 0), (-1, -1), _PDF_FONT),  # else the table sets Helvetica, a font not embedded
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -790,18 +786,33 @@ def to_pdf(outline: Outline) -> bytes:
     return buffer.getvalue()
 
 
-def _pdf_column_widths(weights: list[float], available: float) -> list[float]:
-    """Widths in proportion to the columns' text, but none narrower than a short word and its
-    padding: with many long headers a short first column would get no room at all (ReportLab
-    then refuses the table)."""
-    floor = min(1.6 * cm, available / len(weights))
-    widths = [available * w / sum(weights) for w in weights]
-    narrow = {i for i, w in enumerate(widths) if w < floor}
-    if not narrow:
-        return widths
-    rest = sum(w for i, w in enumerate(weights) if i not in narrow)
-    room = available - floor * len(narrow)
-    return [floor if i in narrow else room * w / rest for i, w in enumerate(weights)]
+def _pdf_column_widths(block: Table, available: float) -> list[float]:
+    """Each column at least as wide as its longest word (no word cut in two while the page has
+    room), the rest of the width shared in proportion to the text each column holds; and, when
+    there are too many columns for that, none narrower than a short word (ReportLab refuses a
+    table whose column has no room at all)."""
+    padding = 13  # ReportLab's cell padding, left and right, and a point to spare
+    width = len(block.header)
+    least, wanted = [padding] * width, [padding] * width
+    for index, values in enumerate([block.header, *block.rows]):
+        font = f"{_PDF_FONT}-Bold" if index == 0 else _PDF_FONT
+        for column, value in enumerate(list(values)[:width]):
+            text = _pdf_text(_clean(value))
+            words = [pdfmetrics.stringWidth(word, font, 9) for word in text.split()] or [0]
+            least[column] = max(least[column], max(words) + padding)
+            # Past 40 characters a text wraps anyway: it asks for no more than that.
+            wanted[column] = max(wanted[column], min(pdfmetrics.stringWidth(text, font, 9), 40 * 5.5) + padding)
+    if sum(least) >= available:
+        floor = min(1.6 * cm, available / width)
+        narrow = [w < floor for w in least]
+        rest = sum(w for w, small in zip(least, narrow) if not small)
+        room = available - floor * sum(narrow)
+        return [floor if small else room * w / rest for w, small in zip(least, narrow)]
+    spare = available - sum(least)
+    extra = [w - m for w, m in zip(wanted, least)]
+    if sum(extra) <= spare:  # everything fits on one line: share what is left by the wanted widths
+        return [available * w / sum(wanted) for w in wanted]
+    return [m + spare * e / sum(extra) for m, e in zip(least, extra)]
 
 
 class _PdfDocument(platypus.SimpleDocTemplate):

@@ -1,6 +1,6 @@
 """The departmental report ("bilan départemental des clauses sociales"): the annual campaign,
 indicators per territory and structure, consolidation, charts and exports; the coverage of the
-territory and the co-animation's activity report live beside it."""
+territory (coverage.py) and the co-animation's activity report (activity.py) live beside it."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -10,12 +10,10 @@ def init_app(app) -> None:
     from network_space.core.navigation import add_nav_item
     from network_space.notifications.registry import register_category, register_kind, register_target
     from network_space.reports import models, notices, permissions  # noqa: F401 - the @rules, the reminder job
+    from network_space.reports import views_activity, views_coverage  # noqa: F401 - their routes on the blueprint
     from network_space.reports.views import bp
 
-    from network_space.core.charts import french_number
-
     app.register_blueprint(bp)
-    app.jinja_env.filters["number"] = french_number
     add_nav_item("reports.index", _l("Bilan"), order=70, prefix="/reports")
 
     register_target(models.Campaign)

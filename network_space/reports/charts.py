@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from network_space.core.charts import BAR, COLUMNS, STACKED, Chart, Series, french_number
+from network_space.core.charts import BAR, COLUMNS, STACKED, Chart, Series
+from network_space.core.numbers import french_number
 from network_space.reports.queries import Consolidation
 
 

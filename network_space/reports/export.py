@@ -8,7 +8,8 @@ from flask_babel import format_date, gettext as _
 
 from network_space.accounts.models import SECTOR_LABELS, SECTORS
 from network_space.core import documents as doc
-from network_space.core.charts import Chart, chart_table_rows, french_number, png
+from network_space.core.charts import Chart, chart_table_rows, png
+from network_space.core.numbers import french_number
 from network_space.core.models import utcnow
 from network_space.reports.charts import report_charts
 from network_space.reports.queries import FTE_HOURS, PNAD_TARGET, Consolidation

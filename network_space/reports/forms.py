@@ -10,11 +10,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from network_space.core.forms import max_length, strip
 from network_space.reports import checks
+from network_space.reports.activity import MAX_DAYS, Period
 from network_space.reports.models import GROUPS, KINDS, Indicator
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -119,3 +120,41 @@ def typed_from_values(indicators: list[Indicator], values: dict[int, int | str |
         typed.raw[indicator.id] = "" if value is None else str(value)
         typed.values[indicator] = value
     return typed
+
+
+BAD_DATE = _l("Indiquez une date valide, par exemple 31/12/2026.")
+
+
+class _DateField(DateField):
+    """A date typed as the browser sends it (2026-12-31) or as a person writes it (31/12/2026),
+    refused with an example."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, [InputRequired(BAD_DATE)], format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(BAD_DATE)) from error
+
+
+class ActivityPeriodForm(FlaskForm):
+    """The period of the activity report: a GET form (a link to a report can be shared)."""
+
+    class Meta:
+        csrf = False
+
+    start = _DateField(_l("Du"))
+    end = _DateField(_l("Au"))
+
+    def validate_end(self, field) -> None:
+        if self.start.data and field.data:
+            if field.data < self.start.data:
+                raise ValidationError(_l("La fin de la période doit suivre son début."))
+            if (field.data - self.start.data).days > MAX_DAYS:
+                raise ValidationError(_l("Une période de cinq ans au plus."))
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start.data, self.end.data)

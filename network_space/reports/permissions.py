@@ -59,3 +59,17 @@ def _contribution_review(user, contribution) -> bool:
     """Validate or send back: a sent contribution, or a validated one to reopen it."""
     return (contribution is not None and contribution.status in (SUBMITTED, VALIDATED)
             and has_role(user, ROLE_COANIMATOR))
+
+
+@rule("reports.view_coverage")
+def _view_coverage(user, obj) -> bool:
+    """The coverage of the territory, for every member: who covers which territory is what the
+    network is about."""
+    return has_role(user, ROLE_MEMBER)
+
+
+@rule("reports.view_activity")
+def _view_activity(user, obj) -> bool:
+    """The co-animation's activity report, for the co-animators who present it to the
+    Département and the DDETS."""
+    return has_role(user, ROLE_COANIMATOR)
