@@ -8,7 +8,7 @@ import unicodedata
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from network_space.accounts.models import User
 from network_space.core.audit import audit
@@ -19,7 +19,7 @@ from network_space.extensions import db
 from network_space.library.extract import extract_text
 from network_space.library.models import (
     DEFAULT_CATEGORIES, DEFAULT_SECTORS, KIND_FILE, KIND_LINK, KIND_NOTE, TEXT_FAILED, TEXT_NONE, TEXT_OK, Category, Resource,
-    ResourceComment, ResourceVersion, Sector, Tag,
+    ResourceComment, ResourceDownload, ResourceVersion, Sector, Tag,
 )
 from network_space.library.permissions import may_view
 from network_space.notifications import services as notifications
@@ -189,6 +189,7 @@ def record_download(version: ResourceVersion) -> None:
     db.session.execute(update(ResourceVersion).where(ResourceVersion.id == version.id)
                        .values(download_count=ResourceVersion.download_count + 1)
                        .execution_options(synchronize_session=False))
+    db.session.execute(insert(ResourceDownload).values(resource_id=version.resource_id, downloaded_at=utcnow()))
 
 
 # --- categories (admin) -----------------------------------------------------------------------
