@@ -49,9 +49,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Paris")
     limiter.init_app(app)
 
-    from network_space.core import dates, errors, http, markdown, navigation, permissions, security
+    from network_space.core import backlinks, dates, errors, http, markdown, navigation, permissions, security
 
-    for module in (http, dates, markdown, permissions, navigation, security, errors):
+    for module in (http, dates, markdown, permissions, navigation, backlinks, security, errors):
         module.init_app(app)
 
     _register_domains(app)
@@ -77,7 +77,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 # The domains, in dependency order. Each package's __init__ has init_app(app), which imports its
 # models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
 # tasks and search documents. Adding a domain is one line here.
-DOMAINS = ("accounts", "notifications", "search", "library", "directory", "meetings", "events")
+DOMAINS = ("accounts", "notifications", "search", "library", "directory", "meetings", "events", "discussions")
 
 
 def _register_domains(app: Flask) -> None:

@@ -61,11 +61,12 @@ def _register_backlinks() -> None:
     from sqlalchemy import select
 
     from network_space.core.permissions import can
-    from network_space.directory.backlinks import Backlink, backlink_provider
+    from network_space.core.backlinks import Backlink, backlink_provider
+    from network_space.directory.models import Organisation
     from network_space.events.models import Event, event_partner
     from network_space.extensions import db
 
-    @backlink_provider("events", order=20)
+    @backlink_provider("events", Organisation, order=20)
     def events_with(organisation, user) -> list[Backlink]:
         if not can("events.view", None, user):
             return []
