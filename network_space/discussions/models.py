@@ -10,8 +10,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from network_space.accounts.models import Territory, User
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
+from network_space.directory.models import Organisation
 from network_space.extensions import db
+from network_space.library.models import Sector
 
 KIND_DISCUSSION = "discussion"
 KIND_QUESTION = "question"
@@ -109,9 +112,9 @@ class Thread(MessageMixin, TimestampMixin, db.Model):
     last_author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     category: Mapped[DiscussionCategory] = relationship()
-    author = relationship("User", foreign_keys=[author_id])
-    last_author = relationship("User", foreign_keys=[last_author_id])
-    territory = relationship("Territory")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    last_author: Mapped[User | None] = relationship(foreign_keys=[last_author_id])
+    territory: Mapped[Territory | None] = relationship()
     tags: Mapped[list[DiscussionTag]] = relationship(secondary=thread_tag, order_by=DiscussionTag.name)
     writeup: Mapped["WriteUp | None"] = relationship(back_populates="thread", cascade="all, delete-orphan",
                                                       passive_deletes=True, uselist=False)
@@ -167,7 +170,7 @@ class Reply(MessageMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     thread: Mapped[Thread] = relationship()
-    author = relationship("User", foreign_keys=[author_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
     @property
     def anchor(self) -> str:
@@ -194,7 +197,7 @@ class Revision(db.Model):
     title: Mapped[str | None] = mapped_column(String(200))  # the opening message's previous title
     body: Mapped[str] = mapped_column(Text)
 
-    editor = relationship("User")
+    editor: Mapped[User | None] = relationship()
 
 
 class ThreadLink(db.Model):
@@ -233,8 +236,8 @@ class WriteUp(db.Model):
     contact: Mapped[str | None] = mapped_column(String(300))
 
     thread: Mapped[Thread] = relationship(back_populates="writeup")
-    buyer = relationship("Organisation")
-    sector = relationship("Sector")
+    buyer: Mapped[Organisation | None] = relationship()
+    sector: Mapped[Sector | None] = relationship()
 
 
 class ReadState(db.Model):

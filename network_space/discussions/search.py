@@ -49,9 +49,10 @@ def reply_document(reply: Reply) -> dict | None:
     if reply.deleted:
         return None
     thread = reply.thread
+    # The thread's title and category are not indexed with each reply (a search for a word of
+    # the title would list every reply of the thread): the result shows them through reply_title.
     return {
-        "title": thread.title,
-        "summary": str(_l("Réponse n° %(n)d · %(category)s", n=reply.number, category=thread.category.name)),
+        "title": "",
         "body": reply.body,
         "category": str(CATEGORY_LABEL),
         "subtype": str(_l("Réponse")),
@@ -60,6 +61,10 @@ def reply_document(reply: Reply) -> dict | None:
         "date": reply.created_at,
         "audience": _audience(thread),
     }
+
+
+def reply_title(reply: Reply) -> str:
+    return str(_l("%(title)s — réponse n° %(n)d", title=reply.thread.title, n=reply.number))
 
 
 def can_view_reply(user, reply: Reply) -> bool:
@@ -88,5 +93,5 @@ def register() -> None:
         REPLY_KIND, _l("Réponse à une discussion"), Reply, reply_document, can_view_reply, reply_url,
         load_options=(joinedload(Reply.author), joinedload(Reply.thread).options(
             joinedload(Thread.category), joinedload(Thread.territory))),
-        hit_options=(joinedload(Reply.thread).joinedload(Thread.category),),
+        hit_options=(joinedload(Reply.thread).joinedload(Thread.category),), hit_title=reply_title,
     )
