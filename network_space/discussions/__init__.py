@@ -9,6 +9,7 @@ def init_app(app) -> None:
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
     from network_space.discussions import models, notices, permissions, search  # noqa: F401
+    from network_space.discussions.mentions import render_message
     from network_space.discussions.views import bp
     from network_space.notifications.registry import register_target
 
@@ -17,6 +18,8 @@ def init_app(app) -> None:
     register_target(models.DiscussionCategory, permission="discussions.view_category")
     notices.register()
     search.register()
+    # A member's message, with its @mentions as links (cached per process: see mentions.py).
+    app.jinja_env.filters["message"] = render_message
     app.register_blueprint(bp)
     add_nav_item("discussions.index", _l("Discussions"), 35, prefix="/discussions")
     dashboard_panel("discussions_recent", "discussions/_panel_recent.html", order=35)(_recent_panel)

@@ -12,12 +12,14 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import g, has_app_context, url_for
+from markupsafe import Markup
 from sqlalchemy import select
 
 from network_space.accounts.models import User, fold
-from network_space.core.markdown import Mention, Resolver, mentions_in
+from network_space.core.markdown import Mention, Resolver, mentions_in, render_markdown
 from network_space.extensions import db
 
 MAX_SUGGESTIONS = 8
@@ -104,6 +106,27 @@ def resolver() -> Resolver:
     if has_app_context():
         g.discussion_resolver = resolve
     return resolve
+
+
+# Rendered messages kept per process: a thread page shows up to 50 of them, and rendering (parse,
+# mentions, sanitizing) is most of its time. The key holds the text and the members' names and
+# handles, so an edit, a renamed or a deactivated member renders afresh.
+RENDER_CACHE_SIZE = 4096
+MAX_CACHED_LENGTH = 20_000
+
+
+@lru_cache(maxsize=RENDER_CACHE_SIZE)
+def _rendered(text: str, members: tuple[Member, ...]) -> Markup:
+    return render_markdown(text, mentions=make_resolver(list(members)))
+
+
+def render_message(text: str | None) -> Markup:
+    """A message's HTML with its @mentions as links (for a page, in a request)."""
+    if not text:
+        return Markup("")
+    if len(text) > MAX_CACHED_LENGTH:
+        return render_markdown(text, mentions=resolver())
+    return _rendered(text, tuple(active_members()))
 
 
 def mentioned_ids(text: str | None) -> list[int]:

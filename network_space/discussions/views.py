@@ -6,6 +6,8 @@ A thread one may not view is a 404, as if it did not exist; an action one may no
 thread one sees is a 403."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -200,24 +202,45 @@ def _quote(thread: Thread, number: int | None) -> str:
 def _show_page(thread: Thread, reply_form: ReplyForm, *, status: int = 200):
     pages = queries.reply_pages(thread)
     page = min(page_arg(), pages)
-    replies = queries.replies_page(thread, page)
     cutoff = queries.read_cutoff(current_user)
     unread = queries.unread_of([thread], current_user, cutoff)[thread.id]
+    # The member has now seen up to the last reply of this page: recorded before anything else
+    # is loaded (the commit expires what the session holds), and only when it moves forward.
+    last_shown = min(page * queries.REPLIES_PER_PAGE, thread.last_number)
+    if status == 200 and unread.any and (unread.new_thread or unread.new_replies is None
+                                         or last_shown >= unread.first_unread):
+        attempt(lambda: services.mark_read(current_user, thread, last_shown))
+        thread = queries.thread_for_page(thread.id)
+    replies = queries.replies_page(thread, page)
     answer = None
     if thread.answer_number is not None:
         answer = next((r for r in replies if r.number == thread.answer_number), None) \
             or queries.reply_by_number(thread.id, thread.answer_number)
-    last_shown = replies[-1].number if replies else 0
-    if status == 200 and unread.any:
-        attempt(lambda: services.mark_read(current_user, thread, last_shown))
     return render_template(
         "discussions/show.html", thread=thread, replies=replies, page=page, pages=pages, answer=answer,
         first_unread=unread.first_unread if unread.any else None, reply_form=reply_form,
         links=links.resolve(_links_of(thread), current_user), revised=queries.revised_numbers(thread, replies),
-        mentions=mentions.resolver(), move_form=MoveForm(formdata=None),
+        may=_may(thread, replies), move_form=MoveForm(formdata=None),
         facts=export.writeup_facts(thread) if thread.writeup else [],
         sections=export.writeup_sections(thread, with_message=False) if thread.writeup else [],
     ), status
+
+
+@dataclass(frozen=True)
+class _May:
+    """What the reader may do on a thread page, asked once per page rather than per message."""
+
+    reply: bool
+    accept: bool
+    moderate: bool
+    editable: frozenset[int]  # numbers of the messages shown they may edit and delete (0: the opening)
+
+
+def _may(thread: Thread, replies) -> _May:
+    user = current_user._get_current_object()
+    return _May(reply=can("discussions.reply", thread, user), accept=can("discussions.accept", thread, user),
+                moderate=can("discussions.moderate", thread, user),
+                editable=frozenset(m.number for m in (thread, *replies) if can("discussions.edit", m, user)))
 
 
 @bp.route("/<int:thread_id>")
