@@ -71,7 +71,7 @@ SHOTS = [
     Shot("evenement", MEMBER, "/events/{full_event}", DESKTOP),
     Shot("mon-agenda", MEMBER, "/events/mon-agenda", DESKTOP),
     Shot("discussions", MEMBER, "/discussions/", DESKTOP),
-    Shot("discussion", MEMBER, "/discussions/{writeup_thread}", DESKTOP, scroll_to=".writeup-card"),
+    Shot("discussion", MEMBER, "/discussions/{writeup_thread}", DESKTOP),
     Shot("fiches", MEMBER, "/discussions/fiches", DESKTOP),
     Shot("membres", MEMBER, "/members/", DESKTOP),
     Shot("profil", MEMBER, "/profile", DESKTOP),

@@ -81,7 +81,7 @@ def writeups():
     sectors = list(db.session.scalars(db.select(Sector).order_by(Sector.position, Sector.name)))
     return render_template(
         "discussions/writeups.html", filters=filters, page=page, buyers=queries.writeup_buyers(), sectors=sectors,
-        mechanisms=CLAUSE_MECHANISMS, territories=queries.territories(),
+        mechanisms=CLAUSE_MECHANISMS, territories=queries.territories(), facts=export.writeup_facts,
         writeup_category=next((c for c in queries.categories_for(current_user, writable=True) if c.writeups), None),
     )
 
@@ -146,6 +146,9 @@ def new():
         form.category_id.data = int_arg("categorie")
         if request.args.get("type") in KIND_LABELS:
             form.kind.data = request.args["type"]
+        if form.kind.data == KIND_WRITEUP and form.category_id.data is None:
+            form.category_id.data = next((c.id for c in queries.categories_for(current_user, writable=True)
+                                          if c.writeups), None)
         form.links.data = (request.args.get("lien") or "").strip()[:500]
         form.contact.data = ", ".join(x for x in (current_user.full_name, current_user.structure.name
                                                   if current_user.structure else "", current_user.email) if x)
