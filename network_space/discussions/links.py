@@ -50,10 +50,10 @@ class LinkError(ValueError):
 def parse_link(text: str) -> tuple[str, int]:
     """(target type, id) for the address of a linkable page of this site (any host: an address
     copied from another copy of the site names the same page), or LinkError."""
-    parts = urlsplit(text.strip())
     try:
-        endpoint, args = current_app.url_map.bind("localhost").match(parts.path or "/", method="GET")
-    except (HTTPException, RequestRedirect):
+        path = urlsplit(text.strip()).path or "/"
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
+    except (ValueError, HTTPException, RequestRedirect):  # ValueError: not a URL ("http://[::1")
         endpoint, args = None, {}
     found = _BY_ENDPOINT.get(endpoint)
     if found is None:

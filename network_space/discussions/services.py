@@ -60,6 +60,8 @@ class ThreadData:
 def _check_text(title: str | None, body: str, *, body_required: bool = True) -> None:
     if title is not None and not title.strip():
         raise DiscussionError(_("Indiquez un titre."), "title")
+    if title is not None and any(ord(c) < 32 or 127 <= ord(c) < 160 for c in title):
+        raise DiscussionError(_("Le titre tient sur une ligne : retirez les retours à la ligne."), "title")
     if title is not None and len(title) > MAX_TITLE:
         raise DiscussionError(_("Le titre fait %(n)d caractères au maximum.", n=MAX_TITLE), "title")
     if body_required and not (body or "").strip():

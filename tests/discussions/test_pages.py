@@ -281,3 +281,40 @@ def test_category_admin(app, client, login_as):
         assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.detail == "Groupe bailleurs")) \
             == "discussions.category_add"
         assert db.session.scalar(select(Reply.id)) is None
+
+
+def test_discuter_on_events_and_meetings_and_private_meetings_stay_private(app, client, login_as, make_user,
+                                                                           make_thread, category_id):
+    from datetime import timedelta
+
+    from network_space.core.models import utcnow
+    from network_space.events.models import Event
+    from network_space.meetings.models import Meeting
+
+    start = utcnow() + timedelta(days=20)
+    with app.app_context():
+        event = Event(title="Forum de l'emploi de Voiron", kind="forum", starts_at=start,
+                      ends_at=start + timedelta(hours=2), status="planned", sequence=0)
+        meeting = Meeting(title="Plénière de printemps", status="scheduled", starts_at=start,
+                          ends_at=start + timedelta(hours=2))
+        private = Meeting(title="Comité restreint", status="scheduled", private=True, starts_at=start,
+                          ends_at=start + timedelta(hours=2))
+        db.session.add_all([event, meeting, private])
+        db.session.commit()
+        event_id, meeting_id, private_id = event.id, meeting.id, private.id
+    author = make_user("admin")  # sees the private meeting too
+    thread_id = make_thread(author, title="Préparer le forum et la plénière", links=[
+        ("event", event_id), ("meeting", meeting_id), ("meeting", private_id)])
+    login_as("member")
+    for url, title in ((f"/events/{event_id}", "Forum de l&#39;emploi de Voiron"),
+                       (f"/meetings/{meeting_id}", "Plénière de printemps")):
+        page = client.get(url).get_data(as_text=True)
+        assert f'href="/discussions/{thread_id}">Préparer le forum et la plénière</a>' in page, url
+        assert re.search(r'href="/discussions/nouvelle\?lien=[^"]+">Discuter</a>', page), url
+    thread_page = client.get(f"/discussions/{thread_id}").get_data(as_text=True)
+    assert "Plénière de printemps" in thread_page and "Comité restreint" not in thread_page
+    # A member who may not see a meeting cannot link a new thread to it either.
+    refused = _post(client, "/discussions/nouvelle", {
+        "category_id": category_id(), "kind": "discussion", "title": "Sur le comité", "body": "Texte",
+        "links": f"/meetings/{private_id}", "territory_id": 0})
+    assert refused.status_code == 400 and "introuvable, ou vous n&#39;y avez pas accès" in refused.get_data(as_text=True)

@@ -254,3 +254,27 @@ def test_category_names_are_unique_and_writeups_stay_where_they_are(app, make_us
         with pytest.raises(DiscussionError, match="déplacez-les"):
             services.save_category(writeups, _user(admin), name=writeups.name, description=None,
                                    coanimators_only=False, writeups=False, active=True)
+
+
+def test_links_that_are_not_pages_of_the_site_are_refused(app, make_user):
+    from network_space.discussions.links import LinkError, parse_links
+
+    with app.test_request_context():
+        for text in ("http://[::1", "javascript:alert(1)", "/library/abc", "/library/99999999999999",
+                     "/discussions/1", "https://ailleurs.example.org/library/3x"):
+            with pytest.raises(LinkError):
+                parse_links(text)
+        assert parse_links("https://reseau.example.org/library/3\n/events/4 /library/3") == [
+            ("library_resource", 3), ("event", 4)]
+        with pytest.raises(LinkError, match="10 liens au maximum"):
+            parse_links(" ".join(f"/library/{n}" for n in range(1, 12)))
+
+
+def test_a_title_is_one_line_whoever_writes_it(app, make_user, category_id):
+    member = make_user()
+    with app.app_context():
+        with pytest.raises(DiscussionError, match="tient sur une ligne") as refused:
+            services.create_thread(_user(member), services.ThreadData(
+                title="Objet\r\nBcc: tout@example.org", body="Texte",
+                category=db.session.get(DiscussionCategory, category_id())))
+        assert refused.value.field == "title"
