@@ -177,13 +177,17 @@ def _workbook_lines(raw: bytes) -> Iterator[tuple[int, list[str]]]:
     """The first sheet's rows, values as displayed (formulas' cached results, never evaluated).
     The zip is checked for a decompression bomb before openpyxl reads it; cells past the column
     limit are not read at all."""
-    if archive_problem(io.BytesIO(raw)) is not None:
-        raise SpreadsheetError(_("Le classeur est endommagé ou anormalement volumineux une fois décompressé."))
+    unreadable = SpreadsheetError(_("Ce classeur n'a pas pu être lu : enregistrez-le à nouveau au format XLSX "
+                                    "ou en CSV."))
+    problem = archive_problem(io.BytesIO(raw))
+    if problem == "unreadable":
+        raise unreadable
+    if problem is not None:
+        raise SpreadsheetError(_("Le classeur est refusé : son contenu décompressé serait anormalement volumineux."))
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises anything from KeyError to XML errors on a damaged file
-        raise SpreadsheetError(_("Ce classeur n'a pas pu être lu : enregistrez-le à nouveau au format XLSX "
-                                 "ou en CSV.")) from None
+        raise unreadable from None
     try:
         sheet = workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
@@ -194,8 +198,7 @@ def _workbook_lines(raw: bytes) -> Iterator[tuple[int, list[str]]]:
     except SpreadsheetError:
         raise
     except Exception:
-        raise SpreadsheetError(_("Ce classeur n'a pas pu être lu : enregistrez-le à nouveau au format XLSX "
-                                 "ou en CSV.")) from None
+        raise unreadable from None
     finally:
         workbook.close()
 

@@ -16,7 +16,6 @@ from network_space.core.permissions import can, require
 from network_space.core.storage import UploadError, check_spooled
 from network_space.core.transactions import attempt
 from network_space.directory import export, importer, queries, services
-from network_space.directory.backlinks import backlinks_for
 from network_space.directory.forms import MAX_CONTACTS, ImportMappingForm, ImportUploadForm, KindForm, OrganisationForm
 from network_space.directory.models import KIND_GROUPS, Organisation, OrganisationKind, OrganisationRevision
 from network_space.directory.services import FIELD_LABELS
@@ -177,7 +176,7 @@ def edit(organisation_id: int):
 def show(organisation_id: int):
     org = _organisation(organisation_id)
     require("directory.view", org)
-    return render_template("directory/show.html", org=org, backlinks=backlinks_for(org, current_user))
+    return render_template("directory/show.html", org=org)
 
 
 @bp.route("/<int:organisation_id>/check", methods=["POST"])

@@ -75,6 +75,8 @@ CATEGORIES: dict[str, Category] = {
         Category("library", _l("Bibliothèque"), CHANNEL_WEEKLY, _l("Nouvelles ressources et nouvelles versions")),
         Category("directory", _l("Annuaire"), CHANNEL_WEEKLY, _l("Nouvelles structures partenaires et mises à jour suivies")),
         Category("announcements", _l("Annonces du réseau"), CHANNEL_IMMEDIATE, _l("Annonces des co-animateurs")),
+        Category("discussions", _l("Discussions"), CHANNEL_IMMEDIATE,
+                 _l("Réponses dans les discussions suivies, mentions, nouvelles discussions des catégories suivies")),
         Category("security", _l("Sécurité du compte"), CHANNEL_IMMEDIATE,
                  _l("Invitation, réinitialisation du mot de passe : toujours envoyés par email"), mandatory=True),
     )

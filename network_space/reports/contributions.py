@@ -29,20 +29,20 @@ class Conflict(ReportError):
 
 def start(slot: Slot, actor) -> Contribution:
     """Create the contribution of a slot (first save or first import). Two colleagues starting
-    it at the same moment: the second one is told, nothing is lost (their form is kept)."""
+    it at the same moment: the unique constraint refuses the second, who is told to save again
+    (their form is kept; the next save shows what the first one saved)."""
     # Ids, not relationships: a refused row must not stay in the campaign's collection.
     contribution = Contribution(campaign_id=slot.campaign.id, territory_id=slot.territory.id,
                                 structure_id=slot.structure.id, status=DRAFT, revision=0, confirmations={},
                                 updated_by_id=actor.id)
+    db.session.add(contribution)
     try:
-        with db.session.begin_nested():
-            db.session.add(contribution)
-            db.session.flush()
+        db.session.flush()
     except IntegrityError:
-        existing = db.session.scalar(select(Contribution).where(
-            Contribution.campaign_id == slot.campaign.id, Contribution.territory_id == slot.territory.id,
-            Contribution.structure_id == slot.structure.id))
-        raise Conflict(existing) from None
+        # No savepoint: with SQLite's driver the first write of a request would be committed by
+        # releasing it. The refusal makes attempt() roll the whole request back.
+        raise ReportError(_("Un·e collègue vient de commencer cette contribution : vos saisies sont conservées, "
+                            "enregistrez à nouveau pour voir les siennes.")) from None
     _record(contribution, actor, "created")
     return contribution
 

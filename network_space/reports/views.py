@@ -194,11 +194,12 @@ def fill(year: int, territory_id: int, structure_id: int):
     if outcome:
         return redirect(url_for("reports.contribution", contribution_id=outcome.value.id) if sending
                         else url_for("reports.fill", year=year, territory_id=territory_id, structure_id=structure_id))
+    # A conflict: shown again with what was typed, on the revision saved meanwhile, its values
+    # beside. (A contribution started by this very request was rolled back: nothing to show.)
     saved = getattr(outcome.refusal, "contribution", None)
+    saved = db.session.get(Contribution, saved.id) if saved is not None and saved.id else None
     if saved is None:
         return _form_page(target, typed, indicators, status=422)
-    # Shown again with what was typed, on the revision saved meanwhile, its values beside.
-    saved = db.session.get(Contribution, saved.id)
     typed.revision = saved.revision
     return _form_page(saved, typed, indicators, conflict=queries.values_of(saved), status=409)
 

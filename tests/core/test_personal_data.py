@@ -388,6 +388,8 @@ def test_every_table_pointing_at_a_member_is_covered(app):
         "legal_page": "the admin who last edited a legal page: a contribution, kept",
         "guest_link": "invites (the organiser who invited a guest: kept, under the erased member's name)",
         "guest_public_event": "invites (the organiser who opened a public page: kept, as above)",
+        "discussion_thread": "discussions", "discussion_reply": "discussions", "discussion_revision": "discussions",
+        "discussion_read": "discussions", "discussion_read_mark": "discussions",
         "report_campaign": "bilan", "report_contribution": "bilan", "report_change": "bilan",
     }
     pointing = {table.name for table in db.metadata.sorted_tables

@@ -206,3 +206,16 @@ def test_who_may_see_and_fill_what(app, client, login_as, network):
     login_as("member")
     assert client.get("/reports/2026/").status_code == 200
     assert client.post(f"/reports/contributions/{contribution_id}/validate").status_code in (400, 403)
+
+
+def test_a_tampered_revision_loses_nothing_and_saves_nothing(app, client, login_as, network):
+    ids = indicator_ids(app)
+    login_as(network.coanimator)
+    _open_campaign(client, network, date.today() + timedelta(days=30))
+    login_as(network.alice)
+    fields = form_fields(client.get(_fill_url(network)).get_data(as_text=True))
+    fields.update({"revision": "abc", f"i-{ids['participants']}": "14", "action": "save"})
+    refused = client.post(_fill_url(network), data=fields)
+    assert refused.status_code == 422 and 'value="14"' in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Contribution)) is None

@@ -16,7 +16,7 @@ from odf import draw, opendocument
 from pypdf import PdfReader
 from sqlalchemy import insert, select
 
-from network_space.accounts.models import Structure, Territory
+from network_space.accounts.models import Structure
 from network_space.accounts.reference import ensure_territories
 from network_space.extensions import db
 from network_space.reports import queries

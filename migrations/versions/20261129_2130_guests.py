@@ -2,8 +2,8 @@
 and poll answers live beside the members' (event_registration.guest_id, poll_response.guest_id)
 
 Revision ID: 20261129_guests
-Revises: 20261129_coverage
-Create Date: 2026-11-29 20:55:00
+Revises: 20261129_reset_interval
+Create Date: 2026-11-29 21:30:00
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '20261129_guests'
-down_revision = '20261129_coverage'
+down_revision = '20261129_reset_interval'
 branch_labels = None
 depends_on = None
 
