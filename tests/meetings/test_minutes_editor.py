@@ -1,0 +1,76 @@
+"""The minutes editor loses nothing typed (issue 13, item 1): text typed in the minutes, then
+"Ajouter la décision" or "Ajouter l'action" clicked before "Enregistrer", is saved with the
+decision or action. Posted here exactly as a browser without JavaScript posts the page's form;
+tests/meetings/test_minutes_editor_js.py does the same in Chromium."""
+from __future__ import annotations
+
+from network_space.extensions import db
+from network_space.meetings.models import Meeting
+from tests.helpers import submit_as_browser
+from tests.meetings.conftest import make_held_meeting
+
+TEXT = "## Tour de table\n\nLa CAPI présente **trois** marchés."
+
+
+def _editor(app, make_user, login_as):
+    organiser = make_user("coanimator")
+    with app.app_context():
+        meeting_id = make_held_meeting(organiser.id, minutes="Premier jet")
+    login_as(organiser)
+    return meeting_id, f"/meetings/{meeting_id}/minutes/edit"
+
+
+def test_adding_a_decision_saves_the_text_typed_above(app, client, make_user, login_as):
+    meeting_id, url = _editor(app, make_user, login_as)
+    response = submit_as_browser(client, url, "Ajouter la décision",
+                                 {"body": TEXT, "decision-text": "Adopter la charte"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#decisions")
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting.minutes.body == TEXT
+        assert [d.text for d in meeting.decisions] == ["Adopter la charte"]
+    page = client.get(url).get_data(as_text=True)
+    assert "Tour de table" in page and "Adopter la charte" in page
+
+
+def test_adding_an_action_saves_the_text_typed_above(app, client, make_user, login_as):
+    meeting_id, url = _editor(app, make_user, login_as)
+    response = submit_as_browser(client, url, "Ajouter l'action",
+                                 {"body": TEXT, "action-title": "Relancer les bailleurs"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#actions")
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting.minutes.body == TEXT
+        assert [a.title for a in meeting.actions] == ["Relancer les bailleurs"]
+
+
+def test_saving_the_text_also_adds_a_decision_typed_but_not_added(app, client, make_user, login_as):
+    meeting_id, url = _editor(app, make_user, login_as)
+    submit_as_browser(client, url, "Enregistrer", {"body": TEXT, "decision-text": "Adopter la charte"})
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting.minutes.body == TEXT and [d.text for d in meeting.decisions] == ["Adopter la charte"]
+
+
+def test_an_empty_decision_is_refused_but_the_text_is_saved(app, client, make_user, login_as):
+    meeting_id, url = _editor(app, make_user, login_as)
+    response = submit_as_browser(client, url, "Ajouter la décision", {"body": TEXT, "decision-text": ""})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Ce champ est obligatoire" in page or "obligatoire" in page
+    assert "Tour de table" in page  # the text is still in the editor
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting.minutes.body == TEXT and meeting.decisions == []
+
+
+def test_a_refused_action_keeps_what_was_typed_in_both(app, client, make_user, login_as):
+    meeting_id, url = _editor(app, make_user, login_as)
+    response = submit_as_browser(client, url, "Ajouter l'action",
+                                 {"body": TEXT, "action-title": "Relancer", "action-due_date": "2027-02-30"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Tour de table" in page and 'value="Relancer"' in page
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting.minutes.body == TEXT and meeting.actions == []
