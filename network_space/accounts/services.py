@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
+from network_space.accounts.membership import membership_changed
 from network_space.accounts.models import (
     ROLE_LABELS, Invitation, LoginAttempt, Structure, Territory, User, normalize_email, user_territory,
 )
@@ -210,6 +211,7 @@ def accept_invitation(invitation: Invitation, full_name: str, password: str, con
     invitation.accepted_at = utcnow()
     invitation.accepted_user_id = user.id
     audit("invitation.accepted", target=user.email, actor=user)
+    membership_changed(user)
     return user
 
 
@@ -277,7 +279,10 @@ def update_profile(user: User, territories: list[Territory], **fields) -> None:
         if name in fields:
             value = fields[name]
             setattr(user, name, value if value or name == "full_name" else None)
-    user.territories = list(territories)
+    if {t.id for t in territories} != {t.id for t in user.territories}:
+        user.territories = list(territories)
+        db.session.flush()
+        membership_changed(user)
 
 
 # --- Admin: members ------------------------------------------------------------------------------
@@ -302,6 +307,8 @@ def set_active(user: User, active: bool, actor: User) -> None:
     if not active:
         user.session_token = secrets.token_hex(24)
     audit("member.reactivated" if active else "member.deactivated", target=user.email, actor=actor)
+    db.session.flush()
+    membership_changed(user)
 
 
 def create_admin(email: str, full_name: str, password: str) -> tuple[User, bool]:

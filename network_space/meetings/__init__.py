@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from network_space.accounts.membership import on_membership_change
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
     from network_space.meetings import models, notices, permissions, queries, search  # noqa: F401 - rules, job handlers
@@ -14,6 +15,8 @@ def init_app(app) -> None:
     from network_space.notifications.registry import register_kind, register_target
 
     app.register_blueprint(bp)
+    # Invitees chosen by a rule follow the members who join, leave or move (issue 13).
+    on_membership_change(services.refresh_rule_invitees)
     add_nav_item("meetings.index", _l("Réunions"), 20, prefix="/meetings")
 
     for model in (models.Meeting, models.Minutes, models.ActionItem):
