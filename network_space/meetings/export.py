@@ -59,7 +59,7 @@ def outline(meeting) -> list[Block]:
               Block(PARAGRAPH, " · ".join(x for x in (meeting.kind_label, when, meeting.place) if x))]
     invitees = sorted(meeting.invitees, key=lambda i: i.user.full_name.lower())
     blocks += [Block(HEADING, "Présences"), Block(TABLE, rows=[["Membre", "Présence"]] + [
-        [i.user.full_name, str(ATTENDANCE.get(i.attendance, "")) if i.attendance else ""] for i in invitees])]
+        [i.user.full_name, str(ATTENDANCE[i.attendance_or_expected])] for i in invitees])]
     if meeting.agenda_items:
         blocks.append(Block(HEADING, "Ordre du jour"))
         blocks += [Block(NUMBERED, item.title) for item in meeting.agenda_items]
