@@ -32,7 +32,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
-    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    request_mb = app.config["MAX_REQUEST_MB"] or 4 * app.config["MAX_UPLOAD_MB"]
+    app.config["MAX_CONTENT_LENGTH"] = max(request_mb, app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -47,11 +48,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Paris")
     limiter.init_app(app)
 
-    from network_space.core import (  # noqa: F401 - outbox and scheduler: their tables and worker tasks
-        dates, devserver, errors, http, markdown, navigation, outbox, permissions, scheduler, security, worker,
+    from network_space.core import (  # noqa: F401 - outbox, scheduler, privacy: tables and worker tasks
+        audit, backup, dates, devserver, errors, http, markdown, navigation, outbox, permissions, privacy, scheduler,
+        security, worker,
     )
 
-    for module in (http, dates, markdown, permissions, navigation, security, errors, worker, devserver):
+    for module in (http, dates, markdown, permissions, navigation, security, errors, worker, audit, outbox, backup,
+                   devserver):
         module.init_app(app)
 
     _register_domains(app)
@@ -77,7 +80,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 # The domains, in dependency order. Each package's __init__ has init_app(app), which imports its
 # models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
 # tasks and search documents. Adding a domain is one line here.
-DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events")
+DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events", "legal")
 
 
 def _register_domains(app: Flask) -> None:

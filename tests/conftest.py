@@ -16,6 +16,7 @@ from sqlalchemy import text
 from network_space import create_app
 from network_space.extensions import db
 from tests.helpers import free_port
+from tests.postgres_cluster import private_postgres  # noqa: F401 - the fixture, for tests that restart PostgreSQL
 
 PASSWORD = "mot-de-passe-solide-2026"
 _seq = count(1)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp
 
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
-from network_space.core.forms import choices, max_length, strip
+from network_space.core.forms import Form, choices, max_length, strip
 from network_space.core.permissions import ROLES
 
 
@@ -33,7 +32,7 @@ def _new_password_fields(label=_l("Nouveau mot de passe")):
     return password, confirm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field(render_kw={"autocomplete": "username"})
     password = PasswordField(
         _l("Mot de passe"),
@@ -43,15 +42,15 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Se souvenir de moi sur cet appareil"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = _email_field(render_kw={"autocomplete": "username"})
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, confirm = _new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     full_name = StringField(
         _l("Prénom et nom"),
         filters=[strip],
@@ -61,7 +60,7 @@ class AcceptInvitationForm(FlaskForm):
     password, confirm = _new_password_fields(_l("Mot de passe"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Mot de passe actuel"),
         validators=[DataRequired(_l("Indiquez votre mot de passe actuel.")), max_length(200)],
@@ -70,7 +69,7 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     full_name = StringField(_l("Prénom et nom"), filters=[strip],
                             validators=[DataRequired(_l("Indiquez votre nom.")), max_length(120)],
                             render_kw={"autocomplete": "name"})
@@ -87,7 +86,7 @@ class ProfileForm(FlaskForm):
     language = SelectField(_l("Langue de l'interface"), choices=choices([("fr", "Français"), ("en", "English")]))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     email = _email_field()
     role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
     structure = SelectField(_l("Structure"), coerce=int,
@@ -95,11 +94,11 @@ class InvitationForm(FlaskForm):
     message = TextAreaField(_l("Message personnel (facultatif)"), filters=[strip], validators=[Optional(), max_length(2000)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
 
 
-class StructureForm(FlaskForm):
+class StructureForm(Form):
     name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(200)])
     kind = SelectField(_l("Type"), choices=choices(STRUCTURE_KIND_LABELS.items()))
     territory = SelectField(_l("Territoire"), coerce=int)
@@ -109,8 +108,16 @@ class StructureForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class TerritoryForm(FlaskForm):
+class TerritoryForm(Form):
     name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(150)])
     short_name = StringField(_l("Nom court"), filters=[strip], validators=[Optional(), max_length(60)])
     sector = SelectField(_l("Secteur"), choices=choices(SECTOR_LABELS.items()))
     active = BooleanField(_l("Actif"), default=True)
+
+
+class EraseForm(Form):
+    """Erasure cannot be undone: the admin types the account's address to confirm."""
+
+    confirm_email = StringField(_l("Pour confirmer, saisissez l'adresse email du compte"), filters=[strip],
+                                validators=[DataRequired(_l("Saisissez l'adresse email du compte.")), max_length(254)],
+                                render_kw={"autocomplete": "off", "spellcheck": "false"})

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from network_space.core.forms import max_length, strip
+from network_space.core.forms import Form, max_length, strip
 from network_space.announcements.models import AUDIENCE_ALL, AUDIENCE_NORD, AUDIENCE_SUD, AUDIENCE_TERRITORIES
 
 AUDIENCE_LABELS = {
@@ -18,7 +17,7 @@ AUDIENCE_LABELS = {
 }
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(Form):
     title = StringField(_l("Titre"), filters=[strip],
                         validators=[DataRequired(_l("Indiquez un titre.")), max_length(200)])
     body = TextAreaField(_l("Message"), filters=[strip],

@@ -3,10 +3,13 @@
 Domains register their tasks with ``@worker_task("name")`` (outbox delivery, digests, reminders,
 search queue, retention…). ``flask worker --once`` runs each task once, for cron; ``flask worker``
 loops every WORKER_INTERVAL seconds. A failing task is logged and retried on the next round; it
-never stops the others.
+never stops the others. The loop itself survives anything (a database restart makes even the
+rollback after an error fail): it logs, backs off while everything fails, starts again on a fresh
+session and fresh connections, and goes on.
 """
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from typing import Callable
@@ -16,6 +19,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from network_space.extensions import db
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = 60  # seconds between rounds while every task fails
 
 Task = Callable[[], object]
 _tasks: dict[str, Task] = {}
@@ -39,11 +45,45 @@ def run_once() -> dict[str, object]:
             try:
                 results[name] = task()
             except Exception as error:  # noqa: BLE001 - one broken task must not stop the others
-                db.session.rollback()
                 current_app.logger.exception("worker task %s failed", name)
                 results[name] = error
-    db.session.remove()
+                _fresh_session()
+    _fresh_session()
     return results
+
+
+def _fresh_session() -> None:
+    """Let the session go. Closing it rolls back, which fails when its connection died with the
+    database server; it is then dropped as it is, and the next use opens a new one."""
+    try:
+        db.session.remove()
+    except Exception:  # noqa: BLE001 - whatever the database did, the worker goes on
+        log.warning("worker: the session could not be closed cleanly; dropping it", exc_info=True)
+        db.session.registry.clear()
+
+
+def run_forever(interval: float, stop: _StopOnSignal) -> None:
+    """Rounds of run_once() every ``interval`` seconds until ``stop`` is requested. While every
+    task fails (the database is down), the pause doubles up to MAX_BACKOFF and the connection
+    pool is renewed."""
+    failures = 0
+    while not stop.requested:
+        try:
+            results = run_once()
+            ok = not results or not all(isinstance(r, Exception) for r in results.values())
+        except Exception:  # noqa: BLE001 - the loop must outlive any error
+            log.exception("worker: the round failed")
+            ok = False
+        if ok:
+            failures = 0
+        else:
+            failures += 1
+            _fresh_session()
+            try:
+                db.engine.dispose()
+            except Exception:  # noqa: BLE001 - the pool is rebuilt on next use anyway
+                log.warning("worker: disposing of the connection pool failed", exc_info=True)
+        stop.sleep(interval if ok else min(interval * 2 ** failures, MAX_BACKOFF))
 
 
 @click.command("worker")
@@ -57,10 +97,7 @@ def worker_command(once: bool) -> None:
         return
     interval = current_app.config["WORKER_INTERVAL"] or 5
     click.echo(f"Worker démarré (tâches : {', '.join(_tasks)}), intervalle {interval} s.")
-    stop = _StopOnSignal()
-    while not stop.requested:
-        run_once()
-        stop.sleep(interval)
+    run_forever(interval, _StopOnSignal())
     click.echo("Worker arrêté.")
 
 

@@ -24,6 +24,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from network_space.accounts.models import Territory
+from network_space.core.storage import write_failure
 from network_space.core.transactions import Refusal
 from network_space.directory import services
 from network_space.directory.models import SERVICE_TYPES, Organisation, OrganisationKind
@@ -193,6 +194,7 @@ def _imports_dir() -> Path:
 
 
 def save_upload(raw: bytes, filename: str, user) -> str:
+    """Keep the file for the next steps; raises ImportError_ when it cannot be written."""
     folder = _imports_dir()
     now = time.time()
     for old in folder.glob("*.json"):  # forget abandoned imports
@@ -200,8 +202,12 @@ def save_upload(raw: bytes, filename: str, user) -> str:
             old.with_suffix(".csv").unlink(missing_ok=True)
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(32)
-    (folder / f"{token}.csv").write_bytes(raw)
-    (folder / f"{token}.json").write_text(json.dumps({"user_id": user.id, "filename": filename[:200]}))
+    try:
+        (folder / f"{token}.csv").write_bytes(raw)
+        (folder / f"{token}.json").write_text(json.dumps({"user_id": user.id, "filename": filename[:200]}))
+    except OSError as error:
+        (folder / f"{token}.csv").unlink(missing_ok=True)
+        raise ImportError_(str(write_failure(error))) from error
     return token
 
 

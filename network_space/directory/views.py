@@ -12,6 +12,7 @@ from network_space.core.dates import fmt_datetime, to_paris
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
+from network_space.core.storage import UploadError, check_spooled
 from network_space.core.transactions import attempt
 from network_space.directory import export, importer, queries, services
 from network_space.directory.backlinks import backlinks_for
@@ -52,7 +53,7 @@ def export_list(fmt: str):
     include_notes = can("directory.notes")
     stamp = to_paris(utcnow()).strftime("%Y-%m-%d")
     if fmt == "csv":
-        body, mimetype = export.to_csv(organisations, include_notes), "text/csv; charset=utf-8"
+        body, mimetype = export.to_csv(organisations, include_notes), "text/csv"  # werkzeug adds the charset
     else:
         body = export.to_xlsx(organisations, include_notes)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -241,11 +242,12 @@ def import_upload():
             with upload.stream:
                 raw = upload.stream.read(importer.max_import_bytes() + 1)
             try:
+                check_spooled(upload)
                 importer.parse(raw, upload.filename)
-            except importer.ImportError_ as error:
+                token = importer.save_upload(raw, upload.filename, current_user)
+            except (UploadError, importer.ImportError_) as error:
                 form.file.errors.append(str(error))
             else:
-                token = importer.save_upload(raw, upload.filename, current_user)
                 return redirect(url_for("directory.import_mapping", token=token))
     return render_template("directory/import_upload.html", form=form,
                            max_kb=importer.max_import_bytes() // 1024, max_rows=importer.MAX_IMPORT_ROWS,

@@ -149,7 +149,8 @@ def add_version(resource: Resource, stored: StoredFile, note: str | None, author
     version = _new_version(resource, stored, note, author)
     resource.updated_at = utcnow()
     enqueue(SEARCH_KIND, resource.id)
-    _notify_followers("library.new_version", resource, author, note=note or "")
+    # Followers who may no longer view it (restricted since) are left out by notify_followers.
+    notifications.notify_followers("library.new_version", resource, actor=author, note=note or "")
     return version
 
 
@@ -174,10 +175,6 @@ def add_comment(resource: Resource, author, body: str) -> ResourceComment:
     return comment
 
 
-def _notify_followers(kind: str, resource: Resource, actor, **context) -> None:
-    # Followers are re-checked: a resource restricted after someone followed it stays hidden.
-    recipients = [u for u in notifications.followers_of(resource) if u.id != actor.id and may_view(u, resource)]
-    notifications.notify(kind, recipients, resource, actor=actor, **context)
 
 
 def record_view(resource: Resource) -> None:

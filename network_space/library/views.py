@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from network_space.core.forms import choices
 from network_space.core.permissions import require
-from network_space.core.storage import UploadError, max_upload_bytes, send_stored
+from network_space.core.storage import MissingFile, UploadError, max_upload_bytes, send_stored
 from network_space.core.transactions import attempt
 from network_space.extensions import db
 from network_space.library import queries, services
@@ -139,9 +139,15 @@ def add_version(resource_id: int):
 
 
 def _send(version: ResourceVersion):
-    attempt(lambda: services.record_download(version))
     inline = request.args.get("inline") == "1"
-    return send_stored(version.storage_key, version.original_name, version.extension, inline=inline)
+    try:
+        response = send_stored(version.storage_key, version.original_name, version.extension, inline=inline)
+    except MissingFile:  # logged by send_stored
+        flash(_("Le fichier « %(name)s » est introuvable sur le serveur : il ne peut pas être téléchargé pour "
+                "le moment. L'incident a été signalé.", name=version.original_name), "error")
+        return redirect(url_for("library.detail", resource_id=version.resource_id))
+    attempt(lambda: services.record_download(version))
+    return response
 
 
 @bp.route("/<int:resource_id>/download")

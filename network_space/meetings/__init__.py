@@ -19,8 +19,9 @@ def init_app(app) -> None:
     on_membership_change(services.refresh_rule_invitees)
     add_nav_item("meetings.index", _l("Réunions"), 20, prefix="/meetings")
 
-    for model in (models.Meeting, models.Minutes, models.ActionItem):
-        register_target(model)
+    register_target(models.Meeting, permission="meetings.view")
+    register_target(models.Minutes, permission="meetings.view_minutes", on=lambda minutes: minutes.meeting)
+    register_target(models.ActionItem, permission="meetings.view_action")
     register_kind("meeting.poll", _l("Sondage de dates"), "polls", email_template="meeting_poll")
     register_kind("meeting.poll_reminder", _l("Rappel : sondage de dates"), "polls", email_template="meeting_poll")
     # Calendar messages: their immediate email carries the .ics (services.send_calendar). The
@@ -38,6 +39,9 @@ def init_app(app) -> None:
     register_kind("action.assigned", _l("Action confiée"), "actions")
     register_kind("action.reminder", _l("Échéance d'action"), "actions")
     search.register()
+    from network_space.meetings import privacy
+
+    privacy.register()
 
     dashboard_panel("meetings_polls", "meetings/_panel_polls.html", order=10)(queries.polls_panel)
     dashboard_panel("meetings_upcoming", "meetings/_panel_upcoming.html", order=20)(queries.upcoming_panel)

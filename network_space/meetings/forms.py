@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
 
 from network_space.core.dates import paris_to_utc
-from network_space.core.forms import choices, max_length, strip
+from network_space.core.forms import Form, choices, max_length, strip
 from network_space.core.http import int_value
 from network_space.core.models import utcnow
 from network_space.meetings.models import ACTION_STATUSES, FORMATS, KINDS, SCOPES
@@ -28,7 +27,7 @@ BAD_DATE = _l("Date invalide (format attendu : AAAA-MM-JJ).")
 BAD_TIME = _l("Heure invalide (format attendu : HH:MM).")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     kind = SelectField(_l("Type de réunion"), choices=choices(KINDS.items()))
     series_id = SelectField(_l("Série"), coerce=int_value, validate_choice=False)
@@ -70,7 +69,7 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("Indiquez le lien de visioconférence."))
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     class Meta:
         csrf = False  # a row of SlotsForm, which carries the token
 
@@ -79,7 +78,7 @@ class SlotForm(FlaskForm):
     end = TimeField(_l("Fin"), validators=[Optional()], format="%H:%M")
 
 
-class SlotsForm(FlaskForm):
+class SlotsForm(Form):
     slots = FieldList(FormField(SlotForm), min_entries=6, max_entries=30)
     copy_first_times = BooleanField(_l("Reprendre les horaires du premier jour pour les dates sans horaire"), default=True)
 
@@ -108,12 +107,12 @@ class SlotsForm(FlaskForm):
         return not any(e.day.errors or e.start.errors or e.end.errors for e in entries)
 
 
-class PollOpenForm(FlaskForm):
+class PollOpenForm(Form):
     deadline_day = DateField(_l("Date limite de réponse (facultatif)"), validators=[Optional()], format="%Y-%m-%d")
     deadline_time = TimeField(_l("Heure limite"), validators=[Optional()], format="%H:%M")
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     day = DateField(_l("Date"), validators=[DataRequired(BAD_DATE)], format="%Y-%m-%d")
     start = TimeField(_l("Début"), validators=[DataRequired(BAD_TIME)], format="%H:%M")
     end = TimeField(_l("Fin"), validators=[DataRequired(BAD_TIME)], format="%H:%M")
@@ -123,11 +122,11 @@ class ScheduleForm(FlaskForm):
             raise ValidationError(_l("L'heure de fin doit être après l'heure de début."))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(_l("Raison de l'annulation"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = StringField(_l("Point"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     duration = IntegerField(_l("Durée (minutes)"), validators=[Optional(), NumberRange(1, 600, _l("Entre 1 et 600 minutes."))])
     presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[strip])
@@ -135,26 +134,26 @@ class AgendaItemForm(FlaskForm):
     resource_ids = SelectMultipleField(_l("Ressources liées"), coerce=int_value, validate_choice=False)
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     body = TextAreaField(_l("Compte-rendu (Markdown)"), validators=[Optional(), max_length(100000)],
                          filters=[])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     text = TextAreaField(_l("Décision"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     title = StringField(_l("Action"), validators=[DataRequired(REQUIRED), max_length(300)], filters=[strip])
     assignee_id = SelectField(_l("Qui"), coerce=int_value, validate_choice=False)
     due_date = DateField(_l("Échéance"), validators=[Optional()], format="%Y-%m-%d")
 
 
-class ActionStatusForm(FlaskForm):
+class ActionStatusForm(Form):
     status = SelectField(_l("Statut"), choices=choices(ACTION_STATUSES.items()))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False
 

@@ -7,7 +7,7 @@ A part of the site that wants to tell members something declares its kinds once,
 
     register_kind("resource.created", _l("Nouvelle ressource"), "library")
     register_kind("meeting.invited", _l("Invitation à une réunion"), "meetings", default_channel="immediate")
-    register_target(Resource)  # Resource defines notification_title() and notification_url()
+    register_target(Resource, permission="library.view")  # Resource defines notification_title() and notification_url()
 
 and then calls ``services.notify("resource.created", recipients, resource, actor=user)``.
 
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+
+from network_space.core.permissions import can, has_rule
 
 # Channels, from the most to the least intrusive.
 CHANNEL_IMMEDIATE = "immediate"
@@ -164,23 +166,38 @@ def member_model() -> type:
 
 # Targets: the models a notification or a follow can point at, by a stable type name.
 _targets: dict[str, type] = {}
-_permissions: dict[str, str] = {}
 
 
-def register_target(model: type, name: str | None = None, *, title=None, url=None,
-                    permission: str | None = None) -> type:
-    """Declare a model usable as a notification / follow target (usable as a class decorator).
+@dataclass(frozen=True)
+class _ViewRule:
+    action: str  # a core.permissions rule
+    subject: Any  # obj -> the object the rule is asked about
+
+
+_view_rules: dict[str, _ViewRule] = {}
+
+
+def register_target(model: type, name: str | None = None, *, permission: str, on=None, title=None,
+                    url=None) -> type:
+    """Declare a model usable as a notification / follow target.
+
+    ``permission`` is the rule (core.permissions) that viewing such an object needs, e.g.
+    "library.view"; it is asked about the object itself, or about ``on(obj)`` when the rule is
+    written for another object (the minutes of a meeting: "meetings.view_minutes" on its meeting).
+    Following an object, and hearing about it as its follower, both need it: a member never
+    learns the title of what they may not see.
 
     The model must define ``notification_title() -> str`` and ``notification_url() -> str`` (a
     path from url_for), or they are given here as ``title(obj)`` / ``url(obj)`` functions (for a
     model owned by another part). Its type name is ``name`` or its table name; a notification
     keeps the (type, id) pair, so a deleted target renders as "Cet élément n'existe plus".
-    ``permission``: the rule (core.permissions) a member needs on an object to follow it, for
-    objects not every member may see (e.g. "library.view"); default: any member.
     """
+    if not permission or not has_rule(permission):
+        raise ValueError(f"register_target({model.__name__}): permission must name a registered rule, "
+                         f"not {permission!r}")
     type_name = name or model.__tablename__
     _targets[type_name] = model
-    _permissions[type_name] = permission or "member"
+    _view_rules[type_name] = _ViewRule(permission, on or (lambda obj: obj))
     model.__notification_type__ = type_name
     if title is not None:
         model.notification_title = lambda self: title(self)
@@ -200,8 +217,10 @@ def target_model(type_name: str) -> type | None:
     return _targets.get(type_name)
 
 
-def target_permission(type_name: str) -> str:
-    return _permissions.get(type_name, "member")
+def may_view_target(user, obj) -> bool:
+    """Whether ``user`` may view ``obj``, a registered target, by the rule it was registered with."""
+    view = _view_rules[target_type_of(obj)]
+    return can(view.action, view.subject(obj), user=user)
 
 
 def registered_targets() -> dict[str, type]:

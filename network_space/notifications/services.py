@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from datetime import timedelta
 from typing import Iterable
 
 from flask import current_app, has_request_context, url_for
@@ -47,6 +46,7 @@ from network_space.notifications.registry import (
     DIGEST_CHANNELS,
     Kind,
     get_kind,
+    may_view_target,
     member_model,
     target_model,
     target_type_of,
@@ -213,17 +213,20 @@ def follower_count(obj) -> int:
 
 
 def followers_of(obj) -> list:
+    """The active followers of ``obj`` who may still view it (it may have been restricted since)."""
     User = member_model()
-    return list(
-        db.session.scalars(
-            select(User).join(Follow, Follow.user_id == User.id).where(_target_clause(obj), User.active.is_(True))
-        )
+    followers = db.session.scalars(
+        select(User).join(Follow, Follow.user_id == User.id).where(_target_clause(obj), User.active.is_(True))
     )
+    return [user for user in followers if may_view_target(user, obj)]
 
 
 def notify_followers(kind: str, obj, *, actor=None, followed=None, **context) -> list[Notification]:
-    """notify() every follower of ``followed`` (default: ``obj`` itself) about ``obj``."""
-    return notify(kind, followers_of(followed if followed is not None else obj), obj, actor=actor, **context)
+    """notify() every follower of ``followed`` (default: ``obj`` itself) about ``obj``, among those
+    who may view ``obj``."""
+    if followed is None:
+        return notify(kind, followers_of(obj), obj, actor=actor, **context)
+    return notify(kind, [u for u in followers_of(followed) if may_view_target(u, obj)], obj, actor=actor, **context)
 
 
 def forget_target(obj) -> None:
@@ -260,17 +263,6 @@ def mark_all_read(user) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
-
-
-def purge_read(now=None) -> int:
-    """Delete read notifications older than NOTIFICATION_RETENTION_DAYS. A worker task: commits."""
-    now = now or utcnow()
-    cutoff = now - timedelta(days=current_app.config["NOTIFICATION_RETENTION_DAYS"])
-    result = db.session.execute(
-        delete(Notification).where(Notification.read_at.is_not(None), Notification.created_at < cutoff)
-    )
-    db.session.commit()
     return result.rowcount
 
 

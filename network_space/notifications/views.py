@@ -21,8 +21,8 @@ from network_space.notifications.registry import (
     CHANNELS,
     DIGEST_CHANNELS,
     kind_label,
+    may_view_target,
     member_model,
-    target_permission,
     target_type_of,
     user_categories,
 )
@@ -143,9 +143,10 @@ def unsubscribe(token: str):
 
 def _followed_target(target_type: str, target_id: int):
     obj = services.load_target(target_type, target_id)
-    if obj is None:
+    # What one may not view does not exist, as on its own page: neither its title nor its
+    # existence shows through the follow button.
+    if obj is None or not may_view_target(current_user, obj):
         abort(404)
-    require(target_permission(target_type), obj)
     return obj
 
 

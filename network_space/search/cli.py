@@ -1,6 +1,7 @@
 """`flask search reindex` and `flask search status`."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 
@@ -19,6 +20,7 @@ from network_space.search.registry import all_types
 search_cli = AppGroup("search", help="Index de recherche plein texte.")
 
 BATCH = 200
+log = logging.getLogger(__name__)
 
 
 def count_objects(session: Session) -> dict[str, int]:
@@ -127,8 +129,12 @@ def status_command() -> None:
 @worker_task("search")
 def drain_queue() -> int:
     """The worker task: apply the queued changes to the index, or build the index whole when
-    there is none (first start, or deleted)."""
-    if search_index.open_index() is None:
+    there is none (first start, deleted, or damaged: then it is moved aside first)."""
+    state = search_index.state()
+    if state == search_index.DAMAGED:
+        aside = search_index.set_aside()
+        log.error("search: the index could not be read; moved aside to %s and rebuilt", aside)
+    if state != search_index.READABLE:
         return sum(rebuild().values())
     total = 0
     for _ in range(20):  # bounded per round; the next round continues

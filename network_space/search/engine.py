@@ -155,6 +155,7 @@ def search(
     results = SearchResults(query=text, page=max(1, page), per_page=per_page, sort=sort)
     # Only the index reading is guarded: errors in the database re-check or in a type's
     # callbacks are bugs and must surface as such.
+    version_dir = None
     try:
         with search_index.shared_searcher() as (searcher, version_dir):
             if searcher is None:
@@ -162,8 +163,8 @@ def search(
                 return results
             raw_hits = _run(searcher, version_dir, results, text, user, kinds, facets, tuple(facet_fields))
     except Exception as error:  # noqa: BLE001 - a damaged index must never break a page: it is rebuildable
-        search_index.close_leaked_files(error)
-        log.error("search: the index could not be read (%s: %s); run `flask search reindex`",
+        search_index.mark_damaged(error, version_dir)
+        log.error("search: the index could not be read (%s: %s); the worker will rebuild it",
                   type(error).__name__, str(error))
         return SearchResults(query=text, page=results.page, per_page=per_page, sort=sort, available=False)
     results.hits = _checked_hits(raw_hits, user)

@@ -8,6 +8,7 @@ them later: a change is never lost, and a user never sees a lock error.
 """
 from __future__ import annotations
 
+import errno
 import logging
 from collections import defaultdict
 from typing import Iterable
@@ -141,25 +142,37 @@ def _apply(session: Session, pairs: set[tuple[str, int]], row_ids: list[int], ti
     documents = build_documents(session, pairs)
     if timeout is None:
         timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
-    ix = search_index.open_or_create_index()
-    if ix is None:
-        log.info("search: the index is being rebuilt for a new schema; %d change(s) left for it", len(pairs))
+    if rebuilding() and search_index.open_index() is None:
+        # The index was set aside (damaged) or deleted and the worker is rebuilding it: an empty
+        # index created here would show as complete; the rebuild applies these rows.
+        log.info("search: the index is being rebuilt; %d change(s) left for it", len(pairs))
         return 0
     try:
-        writer = ix.writer(timeout=timeout, delay=0.05, **search_index.writer_options())
-    except search_index.LockError:
-        log.info("search: index locked by another process; %d change(s) left for the worker", len(pairs))
-        return 0
-    try:
-        for (kind, obj_id), fields in documents.items():
-            if fields is None:
-                writer.delete_by_term("uid", f"{kind}:{obj_id}")
-            else:
-                writer.update_document(**fields)
-    except BaseException:
-        writer.cancel()
+        ix = search_index.open_or_create_index()
+        if ix is None:
+            log.info("search: the index is being rebuilt for a new schema; %d change(s) left for it", len(pairs))
+            return 0
+        try:
+            writer = ix.writer(timeout=timeout, delay=0.05, **search_index.writer_options())
+        except search_index.LockError:
+            log.info("search: index locked by another process; %d change(s) left for the worker", len(pairs))
+            return 0
+        try:
+            for (kind, obj_id), fields in documents.items():
+                if fields is None:
+                    writer.delete_by_term("uid", f"{kind}:{obj_id}")
+                else:
+                    writer.update_document(**fields)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    except Exception as error:
+        # The rows stay for the worker. A full disk leaves the index as it was (Whoosh writes the
+        # new segment before the table of contents); anything else means it cannot be trusted.
+        if getattr(error, "errno", None) not in (errno.ENOSPC, errno.EDQUOT):
+            search_index.mark_damaged(error)
         raise
-    writer.commit()
     if row_ids and not rebuilding():
         session.execute(delete(SearchQueue).where(SearchQueue.id.in_(row_ids)))
         session.commit()

@@ -7,8 +7,9 @@ the page's own GET forms), with repeated keys and with bytes that are not UTF-8.
 those pages show, as a member and as a co-animator, with a valid CSRF token and missing,
 over-long, NUL, mistyped values.
 
-Never a 500, never English framework text, never a script reflected unescaped; refused forms say
-why in French and give back what was typed. Generic on purpose: a new route or form is swept
+Never a 500, never English framework text, never a script reflected unescaped, never a signed-in
+page or a download that caches may keep, never a charset twice; refused forms say why in French
+and give back what was typed. Generic on purpose: a new route or form is swept
 without touching this file, unless its URL has a parameter kind not known in tests/core/routes.py (the test says so).
 """
 from __future__ import annotations
@@ -92,13 +93,18 @@ def forms_in(html: str) -> list[dict]:
 TEXT_KINDS = {"text", "textarea", "email", "url", "search", "tel", "number", "date", "datetime-local", "time"}
 
 
-def _check(problems: list, label: str, response) -> str:
+def _check(problems: list, label: str, response, signed_in: bool = False) -> str:
     """The page's HTML ('' for anything else), once checked."""
     body = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
     response.close()
     if response.status_code >= 500:
         problems.append(f"{label}: {response.status_code}")
         return body
+    if response.headers.get("Content-Type", "").count("charset") > 1:
+        problems.append(f"{label}: Content-Type {response.headers['Content-Type']!r}")
+    attachment = response.headers.get("Content-Disposition", "").startswith("attachment")
+    if (signed_in or attachment) and "no-store" not in response.headers.get("Cache-Control", ""):
+        problems.append(f"{label}: members' data without Cache-Control: no-store")
     english = ENGLISH.search(body)
     if english:
         problems.append(f"{label}: English text {english.group(0)!r}")
@@ -113,7 +119,7 @@ def _open(client, problems: list, label: str, url: str, **kwargs):
     except Exception as error:  # noqa: BLE001 - a crash is what we are looking for
         problems.append(f"{label}: {type(error).__name__}: {error}"[:400])
         return None, ""
-    return response, _check(problems, label, response)
+    return response, _check(problems, label, response, signed_in=not label.startswith("anonymous"))
 
 
 def _hostile_queries(names: set[str], values=QUERY_VALUES) -> list:

@@ -192,3 +192,29 @@ def test_accepted_messages_are_marked_sent_at_once_and_never_resent(app, smtp):
         controller.stop()
         app.config["MAIL_PORT"] = saved_port
         _reset_mail_state(app)
+
+
+def test_a_poisoned_message_fails_alone_and_shows_as_failed(app, client, login_as, smtp):
+    """A subject with a line break (from a title typed before the forms refused them): Flask-Mail
+    refuses to send it. Before, that error escaped the batch, which stayed leased with the poison
+    first: nothing behind it was ever sent, and nothing showed as failed."""
+    with app.test_request_context():
+        queue_email("test_message", "avant@example.org", "Invitation au réseau")
+        poison = queue_email("test_message", "poison@example.org", "Réunion\r\nBcc: tous@example.org")
+        queue_email("test_message", "apres@example.org", "Réinitialisation de votre mot de passe")
+        db.session.commit()
+        poison_id = poison.id
+        report = deliver_pending()
+        assert (report.sent, report.failed, report.retried) == (2, 1, 0)
+        assert deliver_pending().sent == 0  # nothing left, nothing sent twice
+        poisoned = db.session.get(OutboxMessage, poison_id)
+        assert poisoned.status == STATUS_FAILED and poisoned.attempts == 1
+        assert poisoned.last_error.startswith("BadHeaderError") and poisoned.lease_token is None
+    assert sorted(m["To"] for m in smtp.messages) == ["apres@example.org", "avant@example.org"]
+    assert not any(b"tous@example.org" in e.content for e in smtp.envelopes)
+
+    login_as("admin")
+    failed = client.get("/admin/emails?status=failed").get_data(as_text=True)
+    assert "poison@example.org" in failed and "Échec" in failed and "Réessayer" in failed
+    assert "avant@example.org" not in failed
+

@@ -264,7 +264,7 @@ def export_registrants(event_id: int, fmt: str):
     rows = services.registrations(event)
     name = f"inscrits-evenement-{event.id}.{fmt}"
     if fmt == "csv":
-        body, mimetype = export.to_csv(rows), "text/csv; charset=utf-8"
+        body, mimetype = export.to_csv(rows), "text/csv"  # werkzeug adds "; charset=utf-8" to text types
     else:
         body = export.to_xlsx(rows, event.title)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -290,7 +290,7 @@ def message(event_id: int):
 
 def ics_response(body: bytes, filename: str) -> Response:
     return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-cache"})
+        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/events/<int:event_id>.ics")
