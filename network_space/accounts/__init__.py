@@ -12,6 +12,9 @@ def init_app(app) -> None:
     from network_space.accounts.models import Territory, User
     from network_space.accounts.services import PASSWORD_CHANGED
     from network_space.accounts.views import bp
+    from network_space.accounts import welcome
+    from network_space.accounts.welcome import welcome_step
+    from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
     from network_space.notifications.registry import register_kind, register_member_model, register_target
 
@@ -30,5 +33,10 @@ def init_app(app) -> None:
     # every kind of message a member can receive.
     register_kind("account.invitation", _l("Invitation à rejoindre le réseau"), "security", mandatory=True)
     register_kind("account.password_reset", _l("Réinitialisation du mot de passe"), "security", mandatory=True)
+    # The dashboard's first steps: the panel, and the steps accounts itself can tell (the other
+    # domains register theirs in their init_app).
+    dashboard_panel("welcome", "accounts/_panel_welcome.html", order=1)(welcome.welcome_panel)
+    welcome_step("territories", order=10)(welcome.territories_step)
+    welcome_step("preferences", order=40)(welcome.preferences_step)
     add_nav_item("accounts.directory", _l("Membres"), 80, "members.view", prefix="/members/")
     add_nav_item("admin.members", _l("Administration"), 900, "admin", prefix="/admin/")

@@ -124,6 +124,8 @@ def _invitation_form() -> InvitationForm:
     form.role.choices = choices((r, ROLE_LABELS[r]) for r in ROLES if services.may_invite_role(current_user, r))
     form.structure.choices = choices([(0, _("— Choisissez une structure —"))] +
                                      [(s.id, s.name) for s in queries.structures_for_select(active_only=True)])
+    form.new_structure_territory.choices = choices(
+        [(0, _("— Aucun —"))] + [(t.id, t.name) for t in queries.territories_for_select(active_only=True)])
     return form
 
 
@@ -132,8 +134,14 @@ def invitations():
     require("invitations.manage")
     form = _invitation_form()
     if form.validate_on_submit():
-        structure = db.session.get(Structure, form.structure.data)
-        if attempt(lambda: services.invite(form.email.data, form.role.data, structure, form.message.data, current_user),
+        def invite():
+            structure = db.session.get(Structure, form.structure.data) if form.structure.data else \
+                services.create_structure_for_invitation(current_user, form.new_structure_name.data,
+                                                         form.new_structure_kind.data,
+                                                         form.new_structure_territory.data or None)
+            return services.invite(form.email.data, form.role.data, structure, form.message.data, current_user)
+
+        if attempt(invite,
                    lambda invitation: _("Invitation envoyée à %(email)s (lien valable 7 jours).", email=invitation.email),
                    form=form):
             return redirect(url_for("admin.invitations"))

@@ -339,7 +339,7 @@ def anonymise_account(user: User) -> None:
     user.structure = None
     user.territories = []
     user.language = "fr"
-    user.last_login_at = None
+    user.last_login_at = user.welcome_dismissed_at = user.guide_opened_at = None
     user.active = False
     # No hash matches an empty string (check_password refuses it), and the reset links signed
     # with the old hash's fingerprint stop working; a new session token ends every session and
@@ -386,6 +386,15 @@ def _save_named(model, obj, actor: User, clash_message, audit_prefix: str, field
 
 def save_structure(structure: Structure | None, actor: User, **fields) -> Structure:
     return _save_named(Structure, structure, actor, _l("Une structure porte déjà ce nom."), "structure", fields)
+
+
+def create_structure_for_invitation(actor: User, name: str, kind: str, territory_id: int | None) -> Structure:
+    """The structure typed in the invitation form (a newcomer's employer not on the site yet),
+    created in the invitation's transaction; a name already taken is refused beside that field."""
+    try:
+        return save_structure(None, actor, name=name, kind=kind, territory_id=territory_id)
+    except AccountError as refusal:
+        raise AccountError(refusal.message, "new_structure_name") from refusal
 
 
 def delete_structure(structure: Structure, actor: User) -> None:

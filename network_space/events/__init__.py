@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from network_space.accounts.welcome import welcome_step
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
     from network_space.directory.backlinks import backlink_provider
@@ -27,4 +28,6 @@ def init_app(app) -> None:
     backlink_provider("events", order=20)(queries.partner_backlinks)
     search.register()
     privacy.register()
+    welcome_step("event_kinds", order=20)(queries.follow_kinds_step)
+    welcome_step("calendar", order=30)(queries.calendar_step)
     dashboard_panel("events_upcoming", "events/_panel_upcoming.html", order=25)(queries.upcoming_panel)

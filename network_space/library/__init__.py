@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from network_space.accounts.welcome import welcome_step
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
     from network_space.library import models, permissions, privacy, queries, search  # noqa: F401 - permissions: the rules
@@ -19,4 +20,5 @@ def init_app(app) -> None:
     privacy.register()
     app.register_blueprint(bp)
     add_nav_item("library.index", _l("Bibliothèque"), 30, prefix="/library")
+    welcome_step("guide", order=50)(queries.guide_step)
     dashboard_panel("library.new_resources", "library/_dashboard_panel.html", order=40)(queries.dashboard_panel)
