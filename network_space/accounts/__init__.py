@@ -16,6 +16,7 @@ def init_app(app) -> None:
     from network_space.accounts.welcome import welcome_step
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
+    from network_space.core.audit import register_audit_actions
     from network_space.notifications.registry import register_kind, register_member_model, register_target
 
     search.register()
@@ -24,6 +25,23 @@ def init_app(app) -> None:
     app.register_blueprint(admin_bp)
     app.cli.add_command(create_admin_command)
     register_member_model(User)
+    register_audit_actions({
+        "login.success": _l("Connexion réussie"), "login.failure": _l("Échec de connexion"),
+        "login.locked": _l("Connexion bloquée (trop d'échecs)"), "logout": _l("Déconnexion"),
+        "password.reset_requested": _l("Demande de nouveau mot de passe"),
+        "password.reset_requested_unknown": _l("Demande de nouveau mot de passe pour une adresse inconnue"),
+        "password.reset": _l("Mot de passe réinitialisé"), "password.changed": _l("Mot de passe modifié"),
+        "invitation.sent": _l("Invitation envoyée"), "invitation.resent": _l("Invitation renvoyée"),
+        "invitation.revoked": _l("Invitation révoquée"), "invitation.accepted": _l("Invitation acceptée"),
+        "member.role_changed": _l("Rôle d'un membre modifié"), "member.deactivated": _l("Compte désactivé"),
+        "member.reactivated": _l("Compte réactivé"), "member.erased": _l("Données personnelles effacées"),
+        "admin.created": _l("Administrateur créé (ligne de commande)"),
+        "admin.promoted": _l("Membre promu administrateur (ligne de commande)"),
+        "structure.created": _l("Structure créée"), "structure.updated": _l("Structure modifiée"),
+        "structure.deleted": _l("Structure supprimée"), "territory.created": _l("Territoire créé"),
+        "territory.updated": _l("Territoire modifié"), "territory.deleted": _l("Territoire supprimé"),
+        "personal_data.exported": _l("Export de ses données personnelles"),
+    })
     # Members follow a territory (its news: resources, events, partners tagged with it); its page
     # is the member directory filtered on it.
     register_target(Territory, permission="members.view", title=lambda t: t.name,

@@ -18,7 +18,7 @@ from network_space.accounts.models import (
     INVITATION_FILTER_LABELS, INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation,
     Structure, Territory, User, user_territory,
 )
-from network_space.core.audit import AuditEntry
+from network_space.core.audit import AuditEntry, audit_action_label
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import ROLES, require
@@ -267,4 +267,6 @@ def audit_log():
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
-    return render_template("admin/audit.html", page=paginate(stmt, per_page=50), action=action, actions=actions)
+    return render_template("admin/audit.html", page=paginate(stmt, per_page=50), action=action,
+                           actions=sorted(actions, key=lambda a: audit_action_label(a).lower()),
+                           action_label=audit_action_label)

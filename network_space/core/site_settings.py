@@ -8,9 +8,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network_space.core.audit import audit
+from flask_babel import lazy_gettext as _l
+
+from network_space.core.audit import audit, register_audit_actions
 from network_space.core.models import UTCDateTime, utcnow
 from network_space.extensions import db
+
+
+register_audit_actions({"setting.changed": _l("Réglage du site modifié")})
 
 
 class SiteSetting(db.Model):
