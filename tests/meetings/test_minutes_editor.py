@@ -74,3 +74,17 @@ def test_a_refused_action_keeps_what_was_typed_in_both(app, client, make_user, l
     with app.app_context():
         meeting = db.session.get(Meeting, meeting_id)
         assert meeting.minutes.body == TEXT and meeting.actions == []
+
+
+def test_a_refused_action_adds_nothing_twice_and_keeps_the_typed_decision(app, client, make_user, login_as):
+    meeting_id, url = _editor(app, make_user, login_as)
+    typed = {"body": TEXT, "decision-text": "Adopter la charte", "action-title": "Relancer",
+             "action-due_date": "2027-02-30"}
+    response = submit_as_browser(client, url, "Ajouter l'action", typed)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Adopter la charte" in page and 'value="Relancer"' in page  # still there, to submit again
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting.minutes.body == TEXT  # the text, at least, is saved
+        assert meeting.decisions == [] and meeting.actions == []

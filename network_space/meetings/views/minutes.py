@@ -95,7 +95,10 @@ def _save_editor(meeting: Meeting, button: str):
     """One submit of the editor saves everything typed in it: the minutes text and attendance
     (when the editor's form was posted), the decision and the action (when typed), whichever button
     was pressed. ``button`` ("minutes", "decision" or "action") makes its own part required. So
-    "Ajouter la décision" clicked before "Enregistrer" no longer loses the text typed above it."""
+    "Ajouter la décision" clicked before "Enregistrer" no longer loses the text typed above it.
+
+    When a part is refused, the text is still saved, and the page comes back with every field as
+    typed and the reason beside the field: nothing is lost, nothing is added twice."""
     form = MinutesForm()
     decision_form = DecisionForm(prefix="decision")
     action_form = ActionForm(prefix="action")
@@ -105,7 +108,6 @@ def _save_editor(meeting: Meeting, button: str):
     minutes_ok = form.validate_on_submit() and with_minutes
     decision_ok = with_decision and decision_form.validate_on_submit()
     action_ok = with_action and _action_form_valid(action_form)
-    publish = button == "minutes" and bool(request.form.get("publish")) and meeting.status != "published"
     refused = (with_minutes and not minutes_ok) or (with_decision and not decision_ok) or (with_action and not action_ok)
     attendance = _posted_attendance(meeting)
     saved = []
@@ -114,6 +116,8 @@ def _save_editor(meeting: Meeting, button: str):
         if minutes_ok:
             minutes_services.save_minutes(meeting, current_user, form.body.data or "", attendance)
             saved.append(_("Compte-rendu enregistré."))
+        if refused:
+            return
         if decision_ok:
             minutes_services.add_decision(meeting, decision_form.text.data)
             saved.append(_("Décision ajoutée."))
@@ -122,13 +126,10 @@ def _save_editor(meeting: Meeting, button: str):
                                         action_form.due_date.data)
             saved.append(_("Action ajoutée."))
 
+    publish = button == "minutes" and bool(request.form.get("publish")) and meeting.status != "published"
     outcome = attempt(save, None if publish else lambda _none: " ".join(saved)) \
-        if (minutes_ok or decision_ok or action_ok) else None
+        if (minutes_ok or (not refused and (decision_ok or action_ok))) else None
     if refused or (outcome is not None and not outcome):
-        # What was saved is shown as saved; what was refused comes back as typed, with its error.
-        if outcome:
-            decision_form = None if decision_ok else decision_form
-            action_form = None if action_ok else action_form
         return _minutes_page(meeting, form if with_minutes else None, decision_form, action_form, status=400)
     # Two commits when publishing: the text is saved even if publishing is refused.
     if publish and attempt(lambda: minutes_services.publish_minutes(meeting, current_user),
