@@ -4,6 +4,8 @@ decision or action. Posted here exactly as a browser without JavaScript posts th
 tests/meetings/test_minutes_editor_js.py does the same in Chromium."""
 from __future__ import annotations
 
+import pytest
+
 from network_space.extensions import db
 from network_space.meetings.models import Meeting
 from tests.helpers import submit_as_browser
@@ -20,28 +22,19 @@ def _editor(app, make_user, login_as):
     return meeting_id, f"/meetings/{meeting_id}/minutes/edit"
 
 
-def test_adding_a_decision_saves_the_text_typed_above(app, client, make_user, login_as):
+@pytest.mark.parametrize("button, field, anchor", [
+    ("Ajouter la décision", "decision-text", "#decisions"), ("Ajouter l'action", "action-title", "#actions")])
+def test_adding_a_decision_or_an_action_saves_the_text_typed_above(app, client, make_user, login_as,
+                                                                    button, field, anchor):
     meeting_id, url = _editor(app, make_user, login_as)
-    response = submit_as_browser(client, url, "Ajouter la décision",
-                                 {"body": TEXT, "decision-text": "Adopter la charte"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("#decisions")
+    response = submit_as_browser(client, url, button, {"body": TEXT, field: "Relancer les bailleurs"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(anchor)
     with app.app_context():
         meeting = db.session.get(Meeting, meeting_id)
         assert meeting.minutes.body == TEXT
-        assert [d.text for d in meeting.decisions] == ["Adopter la charte"]
+        assert [d.text for d in meeting.decisions] + [a.title for a in meeting.actions] == ["Relancer les bailleurs"]
     page = client.get(url).get_data(as_text=True)
-    assert "Tour de table" in page and "Adopter la charte" in page
-
-
-def test_adding_an_action_saves_the_text_typed_above(app, client, make_user, login_as):
-    meeting_id, url = _editor(app, make_user, login_as)
-    response = submit_as_browser(client, url, "Ajouter l'action",
-                                 {"body": TEXT, "action-title": "Relancer les bailleurs"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("#actions")
-    with app.app_context():
-        meeting = db.session.get(Meeting, meeting_id)
-        assert meeting.minutes.body == TEXT
-        assert [a.title for a in meeting.actions] == ["Relancer les bailleurs"]
+    assert "Tour de table" in page and "Relancer les bailleurs" in page
 
 
 def test_saving_the_text_also_adds_a_decision_typed_but_not_added(app, client, make_user, login_as):
