@@ -2,7 +2,7 @@
 (the network's practical guide)
 
 Revision ID: 20261129_welcome
-Revises: 20261129_rgpd
+Revises: 20261129_coverage
 Create Date: 2026-11-29 20:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '20261129_welcome'
-down_revision = '20261129_rgpd'
+down_revision = '20261129_coverage'
 branch_labels = None
 depends_on = None
 

@@ -260,18 +260,23 @@ def _tell_password_changed(user: User) -> None:
 
 # --- Profile -------------------------------------------------------------------------------------
 
-PROFILE_FIELDS = ("full_name", "job_title", "phone", "bio", "language")
+PROFILE_FIELDS = ("full_name", "job_title", "phone", "bio", "language", "facilitation_fte")
 
 
 def update_profile(user: User, territories: list[Territory], **fields) -> None:
     for name in PROFILE_FIELDS:
         if name in fields:
             value = fields[name]
+<<<<<<< HEAD
             setattr(user, name, value if value or name == "full_name" else None)
     if {t.id for t in territories} != {t.id for t in user.territories}:
         user.territories = list(territories)
         db.session.flush()
         membership_changed(user)
+=======
+            setattr(user, name, value if value or name == "full_name" or value == 0 else None)
+    user.territories = list(territories)
+>>>>>>> main
 
 
 # --- Admin: members ------------------------------------------------------------------------------
@@ -335,7 +340,7 @@ def anonymise_account(user: User) -> None:
     db.session.execute(delete(Invitation).where(Invitation.email == email))
     user.full_name = str(ERASED_NAME)
     user.email = f"ancien-membre-{user.id}@anonyme.invalid"
-    user.job_title = user.phone = user.bio = None
+    user.job_title = user.phone = user.bio = user.facilitation_fte = None
     user.structure = None
     user.territories = []
     user.language = "fr"
@@ -407,6 +412,10 @@ def delete_structure(structure: Structure, actor: User) -> None:
 
 
 def save_territory(territory: Territory | None, actor: User, **fields) -> Territory:
+    if fields.get("siren"):
+        clash = db.session.scalar(select(Territory).where(Territory.siren == fields["siren"]))
+        if clash is not None and clash is not territory:
+            raise AccountError(_("Le territoire « %(name)s » porte déjà ce SIREN.", name=clash.name), "siren")
     return _save_named(Territory, territory, actor, _l("Un territoire porte déjà ce nom."), "territory", fields)
 
 

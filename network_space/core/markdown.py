@@ -16,6 +16,13 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
 
 MAX_MARKDOWN_LENGTH = 100_000
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def parse_markdown(text: str | None) -> list:
+    """The parser's tokens for the source, for writers of other formats (core/documents.py): the
+    same syntax and the same length limit as the HTML."""
+    return _md.parse((text or "")[:MAX_MARKDOWN_LENGTH])
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -26,7 +33,7 @@ def render_markdown(text: str | None) -> Markup:
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
+        url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)

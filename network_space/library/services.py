@@ -8,7 +8,7 @@ import unicodedata
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from network_space.accounts import welcome
 from network_space.accounts.models import User
@@ -21,7 +21,11 @@ from network_space.extensions import db
 from network_space.library.extract import extract_text
 from network_space.library.models import (
     DEFAULT_CATEGORIES, DEFAULT_SECTORS, KIND_FILE, KIND_LINK, KIND_NOTE, TEXT_FAILED, TEXT_NONE, TEXT_OK, Category, Resource,
+<<<<<<< HEAD
     VISIBILITY_MEMBERS, ResourceComment, ResourceVersion, Sector, Tag,
+=======
+    ResourceComment, ResourceDownload, ResourceVersion, Sector, Tag,
+>>>>>>> main
 )
 from network_space.library.permissions import may_view
 from network_space.library import queries
@@ -196,6 +200,7 @@ def record_download(version: ResourceVersion) -> None:
     db.session.execute(update(ResourceVersion).where(ResourceVersion.id == version.id)
                        .values(download_count=ResourceVersion.download_count + 1)
                        .execution_options(synchronize_session=False))
+    db.session.execute(insert(ResourceDownload).values(resource_id=version.resource_id, downloaded_at=utcnow()))
 
 
 # --- categories (admin) -----------------------------------------------------------------------

@@ -83,6 +83,15 @@ CATEGORIES: dict[str, Category] = {
 KINDS: dict[str, Kind] = {}
 
 
+def register_category(name: str, label, default_channel: str, description="") -> Category:
+    """Declare a category members set a channel for (a domain's own, from its ``init_app``).
+    Registering the same name again replaces it (create_app() may run several times in tests)."""
+    if default_channel not in CHANNELS:
+        raise ValueError(f"unknown notification channel {default_channel!r}")
+    CATEGORIES[name] = Category(name, label, default_channel, description)
+    return CATEGORIES[name]
+
+
 def register_kind(
     name: str,
     label,

@@ -29,6 +29,12 @@ REAL_VALUES = {
     frozenset({"meeting_id", "decision_id"}): ("meeting_decision", {"meeting_id": "meeting_id", "decision_id": "id"}),
     frozenset({"meeting_id", "action_id"}): ("action_item", {"meeting_id": "meeting_id", "action_id": "id"}),
     frozenset({"notification_id"}): ("notification", {"notification_id": "id"}),
+    frozenset({"year"}): ("report_campaign", {"year": "year"}),
+    frozenset({"year", "territory_id", "structure_id"}): (
+        "report_contribution", {"year": "report_campaign.year", "territory_id": "territory_id",
+                                "structure_id": "structure_id"}),
+    frozenset({"contribution_id"}): ("report_contribution", {"contribution_id": "id"}),
+    frozenset({"indicator_id"}): ("report_indicator", {"indicator_id": "id"}),
 }
 
 
