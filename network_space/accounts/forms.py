@@ -5,18 +5,11 @@ import re
 from flask_babel import lazy_gettext as _l
 from stdnum.fr import siren
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-<<<<<<< HEAD
-from wtforms.validators import DataRequired, Email, Optional, Regexp
-
-from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
-from network_space.core.forms import Form, choices, max_length, strip
-from network_space.core.http import int_value
-=======
-from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
 from network_space.core.forms import DecimalCommaField, Form, choices, max_length, strip
->>>>>>> main
+from network_space.core.http import int_value
 from network_space.core.permissions import ROLES
 
 

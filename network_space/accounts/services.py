@@ -267,16 +267,11 @@ def update_profile(user: User, territories: list[Territory], **fields) -> None:
     for name in PROFILE_FIELDS:
         if name in fields:
             value = fields[name]
-<<<<<<< HEAD
-            setattr(user, name, value if value or name == "full_name" else None)
+            setattr(user, name, value if value or name == "full_name" or value == 0 else None)
     if {t.id for t in territories} != {t.id for t in user.territories}:
         user.territories = list(territories)
         db.session.flush()
         membership_changed(user)
-=======
-            setattr(user, name, value if value or name == "full_name" or value == 0 else None)
-    user.territories = list(territories)
->>>>>>> main
 
 
 # --- Admin: members ------------------------------------------------------------------------------

@@ -21,11 +21,7 @@ from network_space.extensions import db
 from network_space.library.extract import extract_text
 from network_space.library.models import (
     DEFAULT_CATEGORIES, DEFAULT_SECTORS, KIND_FILE, KIND_LINK, KIND_NOTE, TEXT_FAILED, TEXT_NONE, TEXT_OK, Category, Resource,
-<<<<<<< HEAD
-    VISIBILITY_MEMBERS, ResourceComment, ResourceVersion, Sector, Tag,
-=======
-    ResourceComment, ResourceDownload, ResourceVersion, Sector, Tag,
->>>>>>> main
+    VISIBILITY_MEMBERS, ResourceComment, ResourceDownload, ResourceVersion, Sector, Tag,
 )
 from network_space.library.permissions import may_view
 from network_space.library import queries
