@@ -11,7 +11,9 @@ from network_space.extensions import db
 ROOT = Path(__file__).resolve().parents[2]
 # Codes built at run time: every value they can take.
 DYNAMIC = {"structure.created", "structure.updated", "territory.created", "territory.updated",
-           "library.category_enable", "library.category_disable", "member.deactivated", "admin.promoted"}
+           "library.category_enable", "library.category_disable", "member.deactivated", "admin.promoted",
+           "reports.campaign_close", "reports.campaign_reopen", "reports.indicator_add", "reports.indicator_update",
+           "reports.indicator_retire", "reports.indicator_restore"}
 
 
 def _codes_in_source() -> set[str]:
