@@ -86,6 +86,7 @@ DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "d
 
 def _register_domains(app: Flask) -> None:
     from network_space.core.audit import AuditEntry  # noqa: F401 - the audit table
+    from network_space.core.site_settings import SiteSetting  # noqa: F401 - the admins' settings table
     from network_space.core.views import bp as core_bp
 
     app.register_blueprint(core_bp)

@@ -66,3 +66,93 @@ def browser_log_in(page, email: str, password: str) -> None:
 
 def links_in(text: str) -> list[str]:
     return re.findall(r"https?://[^\s\"'<>]+", text)
+
+
+class _FormsAsBrowser:
+    """The forms of a page as a browser sees them: each control belongs to its enclosing form, or
+    to the form its ``form`` attribute names; a button may post elsewhere (``formaction``)."""
+
+    def __init__(self, html: str):
+        from html.parser import HTMLParser
+
+        self.forms: dict[int, dict] = {}
+        self.controls: list[dict] = []
+        forms, controls = self.forms, self.controls
+        stack: list[int] = []
+        state: dict = {"text": None, "select": None}
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                attrs = {k: (v if v is not None else "") for k, v in attrs}
+                if tag == "form":
+                    forms[len(forms)] = {"id": attrs.get("id"), "action": attrs.get("action", ""),
+                                         "method": attrs.get("method", "get").lower()}
+                    stack.append(len(forms) - 1)
+                elif tag in ("input", "textarea", "select", "button"):
+                    control = {"tag": tag, "attrs": attrs, "form": stack[-1] if stack else None,
+                               "value": attrs.get("value", ""), "text": "", "options": []}
+                    controls.append(control)
+                    if tag in ("textarea", "button"):
+                        state["text"] = control
+                    if tag == "select":
+                        state["select"] = control
+                elif tag == "option" and state["select"] is not None:
+                    state["select"]["options"].append(attrs)
+
+            def handle_data(self, data):
+                if state["text"] is not None:
+                    state["text"]["text"] += data
+
+            def handle_endtag(self, tag):
+                if tag == "form" and stack:
+                    stack.pop()
+                elif tag in ("textarea", "button"):
+                    state["text"] = None
+                elif tag == "select":
+                    state["select"] = None
+
+        Parser().feed(html)
+
+    def owner(self, control: dict) -> int | None:
+        named = control["attrs"].get("form")
+        if named:
+            return next((i for i, f in self.forms.items() if f["id"] == named), None)
+        return control["form"]
+
+    def submission(self, button_text: str, typed: dict[str, str]) -> tuple[str, dict[str, str]]:
+        """(url, data) a browser posts when ``button_text`` is clicked after ``typed`` was typed."""
+        import html as html_module
+
+        button = next(c for c in self.controls
+                      if c["tag"] == "button" and " ".join(c["text"].split()) == button_text)
+        form = self.owner(button)
+        data: dict[str, str] = {}
+        for control in self.controls:
+            name = control["attrs"].get("name")
+            if not name or self.owner(control) != form or "disabled" in control["attrs"]:
+                continue
+            kind = control["attrs"].get("type", "text").lower()
+            if control["tag"] == "button" or kind in ("submit", "button", "reset"):
+                continue
+            if kind in ("radio", "checkbox") and "checked" not in control["attrs"]:
+                continue
+            if control["tag"] == "textarea":
+                value = html_module.unescape(control["text"]).removeprefix("\n")
+            elif control["tag"] == "select":
+                chosen = [o for o in control["options"] if "selected" in o] or control["options"][:1]
+                value = chosen[0].get("value", "") if chosen else ""
+            else:
+                value = control["value"]
+            data[name] = typed.get(name, value)
+        assert set(typed) <= set(data), f"no such field in the form: {set(typed) - set(data)}"
+        if button["attrs"].get("name"):
+            data[button["attrs"]["name"]] = button["value"]
+        return button["attrs"].get("formaction") or self.forms[form]["action"], data
+
+
+def submit_as_browser(client, url: str, button_text: str, typed: dict[str, str]):
+    """Open ``url``, type ``typed`` into its fields and click the button labelled ``button_text``,
+    posting exactly what a browser without JavaScript would post."""
+    page = client.get(url)
+    action, data = _FormsAsBrowser(page.get_data(as_text=True)).submission(button_text, typed)
+    return client.post(action or url, data=data)

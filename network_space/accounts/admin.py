@@ -18,7 +18,7 @@ from network_space.accounts.models import (
     INVITATION_FILTER_LABELS, INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation,
     Structure, Territory, User, user_territory,
 )
-from network_space.core.audit import AuditEntry
+from network_space.core.audit import AuditEntry, audit_action_label
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import ROLES, require
@@ -124,6 +124,8 @@ def _invitation_form() -> InvitationForm:
     form.role.choices = choices((r, ROLE_LABELS[r]) for r in ROLES if services.may_invite_role(current_user, r))
     form.structure.choices = choices([(0, _("— Choisissez une structure —"))] +
                                      [(s.id, s.name) for s in queries.structures_for_select(active_only=True)])
+    form.new_structure_territory.choices = choices(
+        [(0, _("— Aucun —"))] + [(t.id, t.name) for t in queries.territories_for_select(active_only=True)])
     return form
 
 
@@ -132,8 +134,14 @@ def invitations():
     require("invitations.manage")
     form = _invitation_form()
     if form.validate_on_submit():
-        structure = db.session.get(Structure, form.structure.data)
-        if attempt(lambda: services.invite(form.email.data, form.role.data, structure, form.message.data, current_user),
+        def invite():
+            structure = db.session.get(Structure, form.structure.data) if form.structure.data else \
+                services.create_structure_for_invitation(current_user, form.new_structure_name.data,
+                                                         form.new_structure_kind.data,
+                                                         form.new_structure_territory.data or None)
+            return services.invite(form.email.data, form.role.data, structure, form.message.data, current_user)
+
+        if attempt(invite,
                    lambda invitation: _("Invitation envoyée à %(email)s (lien valable 7 jours).", email=invitation.email),
                    form=form):
             return redirect(url_for("admin.invitations"))
@@ -259,4 +267,6 @@ def audit_log():
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
-    return render_template("admin/audit.html", page=paginate(stmt, per_page=50), action=action, actions=actions)
+    return render_template("admin/audit.html", page=paginate(stmt, per_page=50), action=action,
+                           actions=sorted(actions, key=lambda a: audit_action_label(a).lower()),
+                           action_label=audit_action_label)

@@ -5,10 +5,11 @@ import re
 from flask_babel import lazy_gettext as _l
 from stdnum.fr import siren
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
 from network_space.core.forms import DecimalCommaField, Form, choices, max_length, strip
+from network_space.core.http import int_value
 from network_space.core.permissions import ROLES
 
 
@@ -94,9 +95,35 @@ class ProfileForm(Form):
 class InvitationForm(Form):
     email = _email_field()
     role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
-    structure = SelectField(_l("Structure"), coerce=int,
-                            validators=[NumberRange(min=1, message=_l("Choisissez une structure."))])
+    structure = SelectField(_l("Structure"), coerce=int)
+    # Or the structure, not there yet, created with the invitation: the employer of a newcomer is
+    # often new to the site too (a plain set of fields, so it works without JavaScript).
+    new_structure_name = StringField(_l("Nom de la nouvelle structure"), filters=[strip],
+                                     validators=[Optional(), max_length(200)])
+    # Checked in validate(), only when a new structure is typed: otherwise nothing is asked of them.
+    new_structure_kind = SelectField(_l("Type"), choices=choices(STRUCTURE_KIND_LABELS.items()), validate_choice=False)
+    new_structure_territory = SelectField(_l("Territoire"), coerce=int_value, validate_choice=False)
     message = TextAreaField(_l("Message personnel (facultatif)"), filters=[strip], validators=[Optional(), max_length(2000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        chosen, new = self.structure.data or 0, self.new_structure_name.data
+        if chosen and new:
+            self.new_structure_name.errors = [*self.new_structure_name.errors, _l(
+                "Choisissez une structure existante ou créez-en une, pas les deux.")]
+            return False
+        if not chosen and not new:
+            self.structure.errors = [*self.structure.errors, _l(
+                "Choisissez une structure, ou créez-la ci-dessous.")]
+            return False
+        if new and self.new_structure_kind.data not in STRUCTURE_KIND_LABELS:
+            self.new_structure_kind.errors = [*self.new_structure_kind.errors, _l("Choisissez un type.")]
+            return False
+        territories = {choice.value for choice in self.new_structure_territory.choices or ()}
+        if new and self.new_structure_territory.data and self.new_structure_territory.data not in territories:
+            self.new_structure_territory.errors = [*self.new_structure_territory.errors, _l("Territoire inconnu.")]
+            return False
+        return valid
 
 
 class RoleForm(Form):

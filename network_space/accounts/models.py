@@ -131,6 +131,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Set when the member's personal data was erased: the row stays, anonymised, so that their
     # contributions (resources, minutes, comments) keep an author shown as "Ancien membre".
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The welcome checklist of the dashboard (accounts/welcome.py): when the member hid it, and
+    # when they first opened the network's practical guide (the one step no other data records).
+    welcome_dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    guide_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Full-time equivalent the member gives to facilitating social clauses (0 to 1), declared on
     # the profile; None: not said. See reports/coverage.py for how it counts.
     facilitation_fte: Mapped[float | None] = mapped_column(Float)

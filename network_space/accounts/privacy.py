@@ -36,6 +36,8 @@ def export_account(user: User) -> dict:
             "compte_actif": user.active,
             "cree_le": user.created_at,
             "derniere_connexion": user.last_login_at,
+            "premiers_pas_masques_le": user.welcome_dismissed_at,
+            "guide_pratique_ouvert_le": user.guide_opened_at,
         },
         "invitations_recues": [
             {"envoyee_le": i.sent_at, "par": i.invited_by.full_name if i.invited_by else None,

@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
+from network_space.accounts.membership import membership_changed
 from network_space.accounts.models import (
     ROLE_LABELS, Invitation, LoginAttempt, Structure, Territory, User, normalize_email, user_territory,
 )
@@ -208,6 +209,7 @@ def accept_invitation(invitation: Invitation, full_name: str, password: str, con
     invitation.accepted_at = utcnow()
     invitation.accepted_user_id = user.id
     audit("invitation.accepted", target=user.email, actor=user)
+    membership_changed(user)
     return user
 
 
@@ -291,7 +293,10 @@ def update_profile(user: User, territories: list[Territory], **fields) -> None:
         if name in fields:
             value = fields[name]
             setattr(user, name, value if value or name == "full_name" or value == 0 else None)
-    user.territories = list(territories)
+    if {t.id for t in territories} != {t.id for t in user.territories}:
+        user.territories = list(territories)
+        db.session.flush()
+        membership_changed(user)
 
 
 # --- Admin: members ------------------------------------------------------------------------------
@@ -319,6 +324,8 @@ def set_active(user: User, active: bool, actor: User) -> None:
     if not active:
         user.session_token = secrets.token_hex(24)
     audit("member.reactivated" if active else "member.deactivated", target=user.email, actor=actor)
+    db.session.flush()
+    membership_changed(user)
 
 
 def erase_refusal(user: User, actor: User | None) -> str | None:
@@ -357,7 +364,7 @@ def anonymise_account(user: User) -> None:
     user.structure = None
     user.territories = []
     user.language = "fr"
-    user.last_login_at = None
+    user.last_login_at = user.welcome_dismissed_at = user.guide_opened_at = None
     user.active = False
     # No hash matches an empty string (check_password refuses it), and the reset links signed
     # with the old hash's fingerprint stop working; a new session token ends every session and
@@ -404,6 +411,15 @@ def _save_named(model, obj, actor: User, clash_message, audit_prefix: str, field
 
 def save_structure(structure: Structure | None, actor: User, **fields) -> Structure:
     return _save_named(Structure, structure, actor, _l("Une structure porte déjà ce nom."), "structure", fields)
+
+
+def create_structure_for_invitation(actor: User, name: str, kind: str, territory_id: int | None) -> Structure:
+    """The structure typed in the invitation form (a newcomer's employer not on the site yet),
+    created in the invitation's transaction; a name already taken is refused beside that field."""
+    try:
+        return save_structure(None, actor, name=name, kind=kind, territory_id=territory_id)
+    except AccountError as refusal:
+        raise AccountError(refusal.message, "new_structure_name") from refusal
 
 
 def delete_structure(structure: Structure, actor: User) -> None:

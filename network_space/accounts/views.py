@@ -6,8 +6,9 @@ import tempfile
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
-from network_space.accounts import queries, services
+from network_space.accounts import queries, services, welcome
 from network_space.accounts.forms import (
     AcceptInvitationForm, ChangePasswordForm, choices, ForgotPasswordForm, LoginForm, ProfileForm, ResetPasswordForm,
 )
@@ -143,6 +144,17 @@ def member(user_id: int):
     if user is None:
         abort(404)
     return render_template("accounts/profile.html", user=user, roles=ROLE_LABELS, sectors=SECTOR_LABELS)
+
+
+@bp.route("/welcome/dismiss", methods=["POST"])
+@login_required
+def dismiss_welcome():
+    """"Masquer" on the dashboard's first steps: hidden for good (any valid form post)."""
+    if FlaskForm().validate_on_submit():
+        user = current_user._get_current_object()
+        attempt(lambda: welcome.dismiss(user),
+                _("Premiers pas masqués. Vous retrouverez ces réglages dans votre profil et le menu."))
+    return redirect(url_for("core.dashboard"))
 
 
 @bp.route("/profile")

@@ -29,6 +29,27 @@ class AuditEntry(db.Model):
     actor = relationship("User", foreign_keys=[actor_id])
 
 
+# --- What each action code means, in French: one registry that domains fill in their init_app ---
+
+_action_labels: dict[str, object] = {}
+
+
+def register_audit_actions(labels: dict) -> None:
+    """Give the audit log page a French label for each action code a domain writes
+    (``{"login.success": _l("Connexion réussie")}``)."""
+    _action_labels.update(labels)
+
+
+def audit_action_label(code: str) -> str:
+    """The action's label; a code no domain registered shows as such, visibly, not as a blank."""
+    label = _action_labels.get(code)
+    return str(label) if label is not None else gettext("Action non décrite (%(code)s)", code=code)
+
+
+def registered_audit_actions() -> set[str]:
+    return set(_action_labels)
+
+
 def audit(action: str, target: str | None = None, detail: str | None = None, actor=None) -> AuditEntry:
     """Add an audit entry to the current transaction (the caller commits with its change)."""
     if actor is None and has_request_context() and current_user.is_authenticated:

@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from network_space.accounts.welcome import welcome_step
     from network_space.core.dashboard import dashboard_panel
+    from network_space.core.audit import register_audit_actions
     from network_space.core.navigation import add_nav_item
     from network_space.core.backlinks import backlink_provider
     from network_space.directory.models import Organisation
@@ -27,5 +29,15 @@ def init_app(app) -> None:
     # Events appear on the pages of their partner organisations in the directory.
     backlink_provider("events", Organisation, order=20)(queries.partner_backlinks)
     search.register()
+    register_audit_actions({
+        "event.create": _l("Événement créé"), "event.update": _l("Événement modifié"),
+        "event.cancel": _l("Événement annulé"), "event.email": _l("Message aux inscrits d'un événement"),
+        "events.kind_add": _l("Type d'événement ajouté"), "events.kind_rename": _l("Type d'événement renommé"),
+        "events.kind_delete": _l("Type d'événement supprimé"),
+        "calendar_feed.new": _l("Adresse d'abonnement à l'agenda créée"),
+        "calendar_feed.revoke": _l("Adresse d'abonnement à l'agenda supprimée"),
+    })
     privacy.register()
+    welcome_step("event_kinds", order=20)(queries.follow_kinds_step)
+    welcome_step("calendar", order=30)(queries.calendar_step)
     dashboard_panel("events_upcoming", "events/_panel_upcoming.html", order=25)(queries.upcoming_panel)

@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from network_space.accounts.welcome import Step
 from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.http import int_arg
 from network_space.core.models import utcnow
 from network_space.core.permissions import can
 from network_space.core.backlinks import Backlink
 from network_space.directory.models import Organisation
-from network_space.events.models import Event, EventKind, Registration, event_partner
+from network_space.events.models import CalendarFeed, Event, EventKind, Registration, event_partner
 from network_space.extensions import db
 from network_space.meetings.models import STATUS_CANCELLED as MEETING_CANCELLED
 from network_space.meetings.models import STATUS_DRAFT as MEETING_DRAFT
@@ -224,3 +225,19 @@ def partner_backlinks(organisation, user) -> list[Backlink]:
     )
     return [Backlink(_("Événement"), event.title, url_for("events.detail", event_id=event.id), event.starts_at)
             for event in events]
+
+
+# --- the welcome checklist's steps (accounts/welcome.py) ----------------------------------------
+
+def follow_kinds_step(user) -> Step:
+    follows = db.session.scalar(select(Follow.id).where(
+        Follow.user_id == user.id, Follow.target_type == EventKind.__notification_type__).limit(1)) is not None
+    return Step(_("Suivre des types d'événements"), url_for("events.my_calendar", _anchor="suivis"), follows,
+                _("Forums, visites de chantier, rencontres acheteurs… : soyez prévenu·e des nouveaux."))
+
+
+def calendar_step(user) -> Step:
+    read = db.session.scalar(select(CalendarFeed.id).where(
+        CalendarFeed.user_id == user.id, CalendarFeed.last_used_at.is_not(None))) is not None
+    return Step(_("Abonner votre agenda"), url_for("events.my_calendar", _anchor="abonnement"), read,
+                _("Coché dès que votre agenda (Outlook, Google Agenda, téléphone) a lu votre adresse d'abonnement."))

@@ -20,9 +20,12 @@ def accessibility_status() -> str:
 
 def init_app(app) -> None:
     from network_space.legal import models  # noqa: F401 - the legal_page table
+    from network_space.core.audit import register_audit_actions
     from network_space.legal.views import bp
 
     if app.config["ACCESSIBILITY_STATUS"] not in ACCESSIBILITY_STATUSES:
         raise RuntimeError("ACCESSIBILITY_STATUS must be one of: " + ", ".join(ACCESSIBILITY_STATUSES))
     app.register_blueprint(bp)
+    register_audit_actions({"legal_page.updated": _l("Page légale modifiée"),
+                            "legal_page.reset": _l("Page légale remise au texte par défaut")})
     app.jinja_env.globals["accessibility_status"] = accessibility_status

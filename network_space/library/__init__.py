@@ -5,7 +5,9 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from network_space.accounts.welcome import welcome_step
     from network_space.core.dashboard import dashboard_panel
+    from network_space.core.audit import register_audit_actions
     from network_space.core.navigation import add_nav_item
     from network_space.library import models, permissions, privacy, queries, search  # noqa: F401 - permissions: the rules
     from network_space.library.views import bp
@@ -16,7 +18,15 @@ def init_app(app) -> None:
     register_kind("library.new_version", _l("Nouvelle version d'une ressource suivie"), "library")
     register_kind("library.comment", _l("Commentaire sur une ressource"), "library", default_channel="immediate")
     search.register()
+    register_audit_actions({
+        "library.update": _l("Ressource modifiée"), "library.delete": _l("Ressource supprimée"),
+        "library.category_add": _l("Catégorie de la bibliothèque ajoutée"),
+        "library.category_rename": _l("Catégorie de la bibliothèque renommée"),
+        "library.category_enable": _l("Catégorie de la bibliothèque proposée à nouveau"),
+        "library.category_disable": _l("Catégorie de la bibliothèque retirée des choix"),
+    })
     privacy.register()
     app.register_blueprint(bp)
     add_nav_item("library.index", _l("Bibliothèque"), 30, prefix="/library")
+    welcome_step("guide", order=50)(queries.guide_step)
     dashboard_panel("library.new_resources", "library/_dashboard_panel.html", order=40)(queries.dashboard_panel)

@@ -144,3 +144,7 @@ def seed(demo) -> None:
             resource.review_by = date.today() + timedelta(days=30)
     db.session.flush()
     demo.data["library"] = list(db.session.scalars(select(Resource)))
+    # The guide new members are pointed to in their first steps (chosen by the first admin).
+    guide = next(r for r in demo.data["library"] if r.title == "Guide pratique des clauses sociales en Isère")
+    admin = next((u for u in users.values() if u.role == "admin"), None)
+    services.set_practical_guide(guide, admin)

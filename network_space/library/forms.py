@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from network_space.core.forms import Form, choices, max_length, strip
+from network_space.core.http import int_value
 from network_space.core.tags import check_tags, parse_tags
 from network_space.library.models import (
     BUYER_TYPES, CLAUSE_MECHANISMS, KIND_FILE, KIND_LABELS, KIND_LINK, KIND_NOTE, VISIBILITY_LABELS,
@@ -108,6 +109,10 @@ class CommentForm(Form):
     body = TextAreaField(_l("Votre retour d'expérience"), filters=[strip],
                          validators=[DataRequired(_l("Écrivez votre commentaire.")), max_length(10_000)],
                          description=_l("Markdown accepté."))
+
+
+class GuideForm(Form):
+    resource_id = SelectField(_l("Guide pratique du réseau"), coerce=int_value)
 
 
 class CategoryForm(Form):

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import request
+from flask import request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.accounts.models import Territory
+from network_space.accounts.welcome import Step
+from network_space.core.site_settings import get_setting
 from network_space.core.pagination import page_arg
 from network_space.core.permissions import ROLE_COANIMATOR, has_role
 from network_space.extensions import db
@@ -15,6 +18,7 @@ from network_space.library.search import SEARCH_KIND
 from network_space.library.models import (
     KIND_LABELS, VISIBILITY_MEMBERS, Category, Resource, ResourceComment, ResourceVersion, Sector, Tag, resource_tag,
 )
+from network_space.library.permissions import may_view
 from network_space.search.engine import SORT_DATE, SORT_RELEVANCE, search
 
 # Query-string name -> index facet field, in display order.
@@ -135,3 +139,27 @@ def popular_tags(limit: int = 30) -> list[str]:
 
 def all_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position)))
+
+
+# --- the network's practical guide (a resource admins choose; a first step of new members) -----
+
+GUIDE_SETTING = "library.guide_resource_id"
+
+
+def practical_guide() -> Resource | None:
+    value = get_setting(GUIDE_SETTING)
+    return db.session.get(Resource, int(value)) if value and value.isdigit() else None
+
+
+def guide_candidates() -> list[Resource]:
+    return list(db.session.scalars(select(Resource).where(Resource.visibility == VISIBILITY_MEMBERS)
+                                   .order_by(Resource.title)))
+
+
+def guide_step(user) -> Step | None:
+    """None (no step) while admins have not chosen the guide, or when this member may not see it."""
+    guide = practical_guide()
+    if guide is None or not may_view(user, guide):
+        return None
+    return Step(_("Lire le guide pratique du réseau"), url_for("library.detail", resource_id=guide.id),
+                user.guide_opened_at is not None, guide.title)

@@ -10,8 +10,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 
+from network_space.accounts import welcome
 from network_space.accounts.models import User
 from network_space.core.audit import audit
+from network_space.core.site_settings import set_setting
 from network_space.core.models import utcnow
 from network_space.core.storage import StoredFile, path_for, store_upload
 from network_space.core.tags import tags_named
@@ -20,9 +22,11 @@ from network_space.extensions import db
 from network_space.library.extract import extract_text
 from network_space.library.models import (
     DEFAULT_CATEGORIES, DEFAULT_SECTORS, KIND_FILE, KIND_LINK, KIND_NOTE, TEXT_FAILED, TEXT_NONE, TEXT_OK, Category, Resource,
-    ResourceComment, ResourceDownload, ResourceVersion, Sector, Tag,
+    VISIBILITY_MEMBERS, ResourceComment, ResourceDownload, ResourceVersion, Sector, Tag,
 )
 from network_space.library.permissions import may_view
+from network_space.library import queries
+from network_space.library.queries import GUIDE_SETTING
 from network_space.notifications import services as notifications
 from network_space.search import enqueue
 
@@ -154,7 +158,10 @@ def add_comment(resource: Resource, author, body: str) -> ResourceComment:
 
 
 
-def record_view(resource: Resource) -> None:
+def record_view(resource: Resource, user: User) -> None:
+    """Count a view; the network's practical guide opened ticks the member's welcome step."""
+    if queries.practical_guide() == resource:
+        welcome.guide_opened(user)
     # A plain UPDATE: counters are not search fields and must not race with each other.
     db.session.execute(update(Resource).where(Resource.id == resource.id)
                        .values(view_count=Resource.view_count + 1).execution_options(synchronize_session=False))
@@ -201,3 +208,12 @@ def rename_category(category: Category, name: str, actor) -> None:
 def set_category_active(category: Category, active: bool, actor) -> None:
     category.active = active
     audit("library.category_" + ("enable" if active else "disable"), target=category.name, actor=actor)
+
+
+# --- the network's practical guide --------------------------------------------------------------
+
+def set_practical_guide(resource: Resource | None, actor: User) -> None:
+    """Admins choose the resource new members are pointed to (their welcome checklist)."""
+    if resource is not None and resource.visibility != VISIBILITY_MEMBERS:
+        raise ResourceError(_("Le guide doit être visible de tous les membres."), "resource_id")
+    set_setting(GUIDE_SETTING, str(resource.id) if resource is not None else None, actor)

@@ -12,7 +12,7 @@ from network_space.core.storage import MissingFile, UploadError, max_upload_byte
 from network_space.core.transactions import attempt
 from network_space.extensions import db
 from network_space.library import queries, services
-from network_space.library.forms import CategoryForm, CommentForm, NewResourceForm, ResourceForm, VersionForm
+from network_space.library.forms import CategoryForm, CommentForm, GuideForm, NewResourceForm, ResourceForm, VersionForm
 from network_space.library.models import (
     BUYER_TYPES, CLAUSE_MECHANISMS, KIND_FILE, VISIBILITY_COANIMATORS, VISIBILITY_MEMBERS, Category, Resource,
     ResourceVersion,
@@ -83,7 +83,7 @@ def new():
 @login_required
 def detail(resource_id: int):
     resource = _load(resource_id)
-    attempt(lambda: services.record_view(resource))
+    attempt(lambda: services.record_view(resource, current_user._get_current_object()))
     return render_template("library/detail.html", resource=resource, comment_form=CommentForm(),
                            version_form=VersionForm(), clause_mechanisms=CLAUSE_MECHANISMS, buyer_types=BUYER_TYPES,
                            max_mb=max_upload_bytes() // (1024 * 1024))
@@ -132,7 +132,7 @@ def add_version(resource_id: int):
             if attempt(lambda: services.add_version(resource, stored, form.note.data, current_user),
                        _("Nouvelle version enregistrée."), form=form):
                 return redirect(url_for("library.detail", resource_id=resource.id) + "#versions")
-    attempt(lambda: services.record_view(resource))
+    attempt(lambda: services.record_view(resource, current_user._get_current_object()))
     return render_template("library/detail.html", resource=resource, comment_form=CommentForm(formdata=None),
                            version_form=form, clause_mechanisms=CLAUSE_MECHANISMS, buyer_types=BUYER_TYPES,
                            max_mb=max_upload_bytes() // (1024 * 1024)), 400
@@ -192,7 +192,31 @@ def categories():
     if form.validate_on_submit() and attempt(lambda: services.add_category(form.name.data, current_user),
                                              _("Catégorie ajoutée."), form=form):
         return redirect(url_for("library.categories"))
-    return render_template("library/categories.html", form=form, categories=queries.all_categories())
+    return render_template("library/categories.html", form=form, categories=queries.all_categories(),
+                           guide_form=_guide_form())
+
+
+def _guide_form(formdata=None) -> GuideForm:
+    """The choice of the practical guide: any resource every member sees."""
+    guide = queries.practical_guide()
+    form = GuideForm(formdata=formdata, data={"resource_id": guide.id if guide else None})
+    form.resource_id.choices = choices([("", _("— Aucun —"))] + [(r.id, r.title) for r in queries.guide_candidates()])
+    return form
+
+
+@bp.route("/guide", methods=["POST"])
+@login_required
+def choose_guide():
+    require("library.categories")
+    form = _guide_form(request.form)
+    if form.validate_on_submit():
+        chosen = db.session.get(Resource, form.resource_id.data) if form.resource_id.data else None
+        attempt(lambda: services.set_practical_guide(chosen, current_user),
+                _("Guide pratique : « %(title)s ».", title=chosen.title) if chosen
+                else _("Plus de guide pratique proposé aux nouveaux membres."), form=form)
+    else:
+        flash(" ".join(form.resource_id.errors) or _("Choix invalide."), "error")
+    return redirect(url_for("library.categories") + "#guide")
 
 
 @bp.route("/categories/<int:category_id>", methods=["POST"])

@@ -5,6 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from network_space.accounts.membership import on_membership_change
+    from network_space.accounts.welcome import welcome_step
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
     from network_space.meetings import models, notices, permissions, queries, search  # noqa: F401 - rules, job handlers
@@ -14,6 +16,8 @@ def init_app(app) -> None:
     from network_space.notifications.registry import register_kind, register_target
 
     app.register_blueprint(bp)
+    # Invitees chosen by a rule follow the members who join, leave or move (issue 13).
+    on_membership_change(services.refresh_rule_invitees)
     add_nav_item("meetings.index", _l("Réunions"), 20, prefix="/meetings")
 
     register_target(models.Meeting, permission="meetings.view")
@@ -40,6 +44,7 @@ def init_app(app) -> None:
 
     privacy.register()
 
+    welcome_step("plenary", order=60)(queries.plenary_step)
     dashboard_panel("meetings_polls", "meetings/_panel_polls.html", order=10)(queries.polls_panel)
     dashboard_panel("meetings_upcoming", "meetings/_panel_upcoming.html", order=20)(queries.upcoming_panel)
     dashboard_panel("meetings_actions", "meetings/_panel_actions.html", order=30)(queries.actions_panel)

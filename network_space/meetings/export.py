@@ -15,7 +15,7 @@ def minutes_outline(meeting) -> doc.Outline:
         doc.Title(meeting.title, " · ".join(x for x in (str(meeting.kind_label), when, meeting.place) if x))]
     invitees = sorted(meeting.invitees, key=lambda i: i.user.full_name.lower())
     blocks += [doc.Heading(_("Présences")), doc.Table([_("Membre"), _("Présence")], [
-        [i.user.full_name, str(ATTENDANCE.get(i.attendance, "")) if i.attendance else ""] for i in invitees])]
+        [i.user.full_name, str(ATTENDANCE[i.attendance_or_expected])] for i in invitees])]
     if meeting.agenda_items:
         blocks += [doc.Heading(_("Ordre du jour")),
                    doc.ItemList([doc.ListItem(item.title) for item in meeting.agenda_items], numbered=True)]

@@ -12,20 +12,18 @@ from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.meetings import notices, search, services
 from network_space.meetings.models import (
-    ACTION_DONE, ACTION_STATUSES, ATTENDANCE, RSVP_MAYBE, RSVP_NO, RSVP_YES, STATUS_HELD, STATUS_PUBLISHED,
+    ACTION_DONE, ACTION_STATUSES, ATTENDANCE, STATUS_HELD, STATUS_PUBLISHED,
     STATUS_SCHEDULED, ActionItem, Decision, Meeting, Minutes, MinutesRevision,
 )
 from network_space.meetings.services import MeetingError
 
 
 def start_minutes(meeting: Meeting) -> Minutes:
-    """The minutes, created on first use with attendance pre-filled from the RSVPs."""
+    """The minutes, created on first use. Attendance is not written here: until the editor saves
+    it, each invitee's is the one their RSVP announces (MeetingInvitee.attendance_or_expected), so
+    minutes started before the meeting still follow the answers that come in later."""
     if meeting.minutes is not None:
         return meeting.minutes
-    prefill = {RSVP_YES: "present", RSVP_NO: "excused", RSVP_MAYBE: "absent", None: "absent"}
-    for invitee in meeting.invitees:
-        if invitee.attendance is None:
-            invitee.attendance = prefill[invitee.rsvp]
     meeting.minutes = Minutes(body="")
     db.session.add(meeting.minutes)
     return meeting.minutes

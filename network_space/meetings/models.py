@@ -64,6 +64,7 @@ RSVP_MAYBE = "maybe"
 RSVPS = {RSVP_YES: _l("Je viens"), RSVP_NO: _l("Je ne viens pas"), RSVP_MAYBE: _l("Peut-être")}
 
 ATTENDANCE = {"present": _l("Présent·e"), "excused": _l("Excusé·e"), "absent": _l("Absent·e")}
+EXPECTED_ATTENDANCE = {RSVP_YES: "present", RSVP_NO: "excused"}
 
 ACTION_OPEN = "open"
 ACTION_IN_PROGRESS = "in_progress"
@@ -224,6 +225,12 @@ class MeetingInvitee(db.Model):
     @property
     def rsvp_label(self) -> str:
         return str(RSVPS[self.rsvp]) if self.rsvp else str(_l("Pas de réponse"))
+
+    @property
+    def attendance_or_expected(self) -> str:
+        """The attendance recorded in the minutes, or until then the one the RSVP announces:
+        "Je viens" → present, "Je ne viens pas" → excused, otherwise absent."""
+        return self.attendance or EXPECTED_ATTENDANCE.get(self.rsvp, "absent")
 
 
 class PollSlot(db.Model):

@@ -14,7 +14,7 @@ from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.meetings import notices, services
 from network_space.meetings.models import (
-    ANSWER_MAYBE, ANSWER_NO, ANSWER_YES, ANSWERS, STATUS_DRAFT, STATUS_POLL, Meeting, PollAnswer, PollResponse, PollSlot,
+    ANSWER_MAYBE, ANSWER_NO, ANSWER_YES, ANSWERS, RSVP_YES, STATUS_DRAFT, STATUS_POLL, Meeting, PollAnswer, PollResponse, PollSlot,
 )
 from network_space.meetings.services import MeetingError
 
@@ -137,4 +137,11 @@ def choose_slot(meeting: Meeting, slot: PollSlot, actor: User) -> None:
     if meeting.status != STATUS_POLL or slot.meeting_id != meeting.id:
         raise MeetingError(_("Ce créneau ne peut pas être retenu."))
     notices.cancel_poll_reminder(meeting)
+    # "Oui" to the slot chosen is "Je viens" (each may change it on the meeting page); the
+    # invitation's .ics then says so too (PARTSTAT=ACCEPTED).
+    said_yes = {r.user_id for r in meeting.responses for a in r.answers if a.slot_id == slot.id and a.value == ANSWER_YES}
+    now = utcnow()
+    for invitee in meeting.invitees:
+        if invitee.user_id in said_yes and invitee.rsvp is None:
+            invitee.rsvp, invitee.rsvp_at = RSVP_YES, now
     services.schedule(meeting, slot.starts_at, slot.ends_at, actor)

@@ -1,10 +1,14 @@
 """Reads for the meeting pages, with bounded queries (everything a page shows loaded up front)."""
 from __future__ import annotations
 
+from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from network_space.accounts.models import Territory, User
+from network_space.accounts.welcome import Step
+from network_space.core.dates import fmt_date
 from network_space.core.models import utcnow
 from network_space.core.permissions import ROLE_ADMIN, has_role
 from network_space.extensions import db
@@ -190,3 +194,16 @@ def upcoming_panel(user) -> dict:
 def actions_panel(user) -> dict | None:
     actions = my_open_actions(user)
     return {"actions": actions[:5], "total": len(actions)} if actions else None
+
+
+def plenary_step(user) -> Step | None:
+    """A welcome step (accounts/welcome.py): the next plenary the member is invited to, ticked
+    once they answered it (its poll, or "Je viens" / "Je ne viens pas"); none planned, no step."""
+    meeting = next(iter(upcoming(user, kind="pleniere", limit=1)), None)
+    invitee = next((i for i in meeting.invitees if i.user_id == user.id), None) if meeting else None
+    if invitee is None:
+        return None
+    answered = invitee.rsvp is not None or any(r.user_id == user.id for r in meeting.responses)
+    when = fmt_date(meeting.starts_at) if meeting.starts_at else _("date en cours de sondage")
+    return Step(_("Voir la prochaine plénière et y répondre"), url_for("meetings.show", meeting_id=meeting.id),
+                answered, f"{meeting.title} — {when}")

@@ -24,6 +24,7 @@ from network_space.meetings import notices, search
 from network_space.meetings.models import (
     RSVPS,
     SCOPE_ALL,
+    SCOPE_NONE,
     SCOPE_SECTOR,
     SCOPE_TERRITORIES,
     STATUS_CANCELLED,
@@ -130,19 +131,47 @@ def update_meeting(meeting: Meeting, actor: User, data: MeetingData) -> None:
     if meeting.status == STATUS_DRAFT:
         return
     added, removed = sync_invitees(meeting)
+    changed = before != (meeting.place, meeting.video_link, meeting.format, meeting.title)
+    if meeting.status == STATUS_SCHEDULED and changed:
+        meeting.ical_sequence += 1
+        notices.send_calendar(meeting, ics.METHOD_REQUEST, invitee_users(meeting), updated=True)
+        notices.tell_guests("calendar", meeting, method=ics.METHOD_REQUEST, updated=True)
+        notices.send_calendar(meeting, ics.METHOD_CANCEL, removed, uninvited=True)
+    else:
+        _announce_invitees(meeting, added, removed, actor)
+
+
+def _announce_invitees(meeting: Meeting, added: list[User], removed: list[User], actor: User | None) -> None:
+    """Tell those newly invited (the invitation with its .ics, or the poll) and those no longer
+    invited (the cancellation, so that the meeting leaves their calendar)."""
     if meeting.status == STATUS_SCHEDULED:
-        changed = before != (meeting.place, meeting.video_link, meeting.format, meeting.title)
-        if changed or removed:
+        if removed:
             meeting.ical_sequence += 1
-        if changed:
-            notices.send_calendar(meeting, ics.METHOD_REQUEST, invitee_users(meeting), updated=True)
-            notices.tell_guests("calendar", meeting, method=ics.METHOD_REQUEST, updated=True)
-        elif added:
-            notices.send_calendar(meeting, ics.METHOD_REQUEST, added)
-        # Those no longer invited get the cancellation, so the meeting leaves their calendar.
+        notices.send_calendar(meeting, ics.METHOD_REQUEST, added)
         notices.send_calendar(meeting, ics.METHOD_CANCEL, removed, uninvited=True)
     elif meeting.status == STATUS_POLL and added:
-        notices.poll_opened(meeting, added, actor)
+        notices.poll_opened(meeting, added, actor, meeting.poll_deadline)
+
+
+def refresh_rule_invitees(user: User) -> None:
+    """A member joined, was (de)activated or changed territories: every meeting not yet held (an
+    open poll, or a meeting scheduled to start later) follows its invitation rule again (all
+    members, a sector, territories; a member named by name stays while active), and whoever is
+    added or removed is told. Registered on accounts' membership hook (__init__.py)."""
+    now = utcnow()
+    meetings = db.session.scalars(
+        select(Meeting).where(
+            ((Meeting.status == STATUS_POLL) & ((Meeting.poll_deadline.is_(None)) | (Meeting.poll_deadline > now)))
+            | ((Meeting.status == STATUS_SCHEDULED) & (Meeting.starts_at > now)))
+        .order_by(Meeting.id)
+    )
+    for meeting in meetings:
+        if meeting.invite_scope == SCOPE_NONE and not any(i.user_id == user.id for i in meeting.invitees):
+            continue
+        added, removed = sync_invitees(meeting)
+        if added or removed:
+            db.session.flush()
+            _announce_invitees(meeting, added, removed, None)
 
 
 def resolve_invitee_ids(meeting: Meeting) -> set[int]:

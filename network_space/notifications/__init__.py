@@ -9,6 +9,11 @@ def init_app(app) -> None:
     from network_space.notifications.admin import bp as email_admin_bp
     from network_space.notifications.views import bp, init_templates
 
+    from flask_babel import lazy_gettext as _l
+
+    from network_space.core.audit import register_audit_actions
+
+    register_audit_actions({"email.retry": _l("Email renvoyé par un administrateur")})
     privacy.register()
     app.register_blueprint(bp)
     app.register_blueprint(email_admin_bp)

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from network_space.core.audit import register_audit_actions
     from network_space.core.navigation import add_nav_item
     from network_space.notifications.registry import register_category, register_kind, register_target
     from network_space.reports import models, notices, permissions, privacy  # noqa: F401 - the @rules, the reminder job
@@ -14,6 +15,18 @@ def init_app(app) -> None:
     from network_space.reports.views import bp
 
     app.register_blueprint(bp)
+    register_audit_actions({
+        "reports.campaign_open": _l("Campagne de bilan ouverte"),
+        "reports.campaign_update": _l("Campagne de bilan modifiée"),
+        "reports.campaign_close": _l("Campagne de bilan close"),
+        "reports.campaign_reopen": _l("Campagne de bilan rouverte"),
+        "reports.indicator_add": _l("Indicateur du bilan ajouté"),
+        "reports.indicator_update": _l("Indicateur du bilan modifié"),
+        "reports.indicator_retire": _l("Indicateur du bilan retiré"),
+        "reports.indicator_restore": _l("Indicateur du bilan rétabli"),
+        "reports.indicator_move": _l("Indicateur du bilan déplacé"),
+        "reports.publish": _l("Bilan départemental publié"),
+    })
     add_nav_item("reports.index", _l("Bilan"), order=70, prefix="/reports")
     privacy.register()
 

@@ -61,3 +61,29 @@ document.addEventListener("submit", function (event) {
     });
   }
 })();
+
+// A form marked data-warn-unsaved (the minutes editor): leaving the page with something typed in
+// it and not submitted asks first. Its own submit buttons save everything typed, so they do not ask.
+(function () {
+  var form = document.querySelector("form[data-warn-unsaved]");
+  if (!form) {
+    return;
+  }
+  var dirty = false;
+  function mark(event) {
+    var owner = event.target && event.target.form;
+    if (owner === form) {
+      dirty = true;
+    }
+  }
+  document.addEventListener("input", mark);
+  document.addEventListener("change", mark);
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = form.getAttribute("data-warn-unsaved");
+      return event.returnValue;
+    }
+  });
+})();

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from network_space.accounts.models import Invitation, Structure, User
+from network_space.accounts.models import Invitation, Structure, Territory, User
 from network_space.core.audit import AuditEntry
 from network_space.core.outbox import deliver_pending
 from network_space.extensions import db
@@ -172,3 +172,45 @@ def test_members_cannot_invite_and_there_is_no_signup(app, client, login_as):
     for path in ("/register", "/signup", "/inscription"):
         assert client.get(path).status_code in (302, 404)
     assert not re.search(r"inscri(re|ption)</a>", client.get("/login").get_data(as_text=True), re.I)
+
+
+def test_the_invitation_creates_the_newcomers_structure_inline(app, client, login_as, smtp):
+    with app.app_context():
+        territory = Territory(name="CC du Trièves", sector="sud")
+        db.session.add(territory)
+        db.session.commit()
+        territory_id = territory.id
+    login_as("coanimator")
+    page = client.get("/admin/invitations").get_data(as_text=True)
+    assert "Nom de la nouvelle structure" in page
+    response = client.post("/admin/invitations", data={
+        "csrf_token": csrf_token(page), "email": "nouvelle@example.org", "role": "member", "structure": "0",
+        "new_structure_name": "Mission locale du Trièves", "new_structure_kind": "association",
+        "new_structure_territory": str(territory_id), "message": "Bienvenue !"}, follow_redirects=True)
+    assert "Invitation envoyée à nouvelle@example.org" in response.get_data(as_text=True)
+    with app.app_context():
+        invitation = db.session.scalar(select(Invitation))
+        structure = invitation.structure
+        assert (structure.name, structure.kind, structure.territory_id) == ("Mission locale du Trièves", "association",
+                                                                              territory_id)
+
+
+def test_a_refused_inline_structure_keeps_everything_typed(app, client, login_as):
+    existing_id = _structure(app, "GIP Test")
+    login_as("coanimator")
+    page = client.get("/admin/invitations").get_data(as_text=True)
+    typed = {"csrf_token": csrf_token(page), "email": "nouvelle@example.org", "role": "member", "structure": "0",
+             "new_structure_name": "gip test", "new_structure_kind": "gip", "new_structure_territory": "0",
+             "message": "Un message soigné"}
+    response = client.post("/admin/invitations", data=typed)
+    body = response.get_data(as_text=True)
+    assert response.status_code in (200, 400) and "Une structure porte déjà ce nom" in body
+    assert 'value="nouvelle@example.org"' in body and 'value="gip test"' in body and "Un message soigné" in body
+    neither = client.post("/admin/invitations", data={**typed, "new_structure_name": ""}).get_data(as_text=True)
+    assert "Choisissez une structure, ou créez-la ci-dessous." in neither
+    both = client.post("/admin/invitations", data={**typed, "structure": str(existing_id),
+                                                    "new_structure_name": "Autre"}).get_data(as_text=True)
+    assert "pas les deux" in both
+    with app.app_context():
+        assert db.session.scalar(select(Invitation)) is None
+        assert [s.name for s in db.session.scalars(select(Structure))] == ["GIP Test"]

@@ -52,13 +52,18 @@ def _read_arg_names() -> set[str]:
 
 
 class FormParser(HTMLParser):
-    """The forms of a page: method, action, enctype and fields (name, kind, value)."""
+    """The forms of a page: method, action, enctype and fields (name, kind, value). As a browser
+    does, a control outside a form joins the one its ``form`` attribute names, and a button with a
+    ``formaction`` posts the same fields elsewhere: each such button counts as one more form."""
 
     def __init__(self):
         super().__init__()
         self.forms: list[dict] = []
         self._form = None
         self._textarea = None
+        self._by_id: dict[str, dict] = {}
+        self._elsewhere: list[tuple[str, dict]] = []  # (form id, field) of controls outside their form
+        self._formactions: list[tuple[dict | str, str]] = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -66,10 +71,20 @@ class FormParser(HTMLParser):
             self._form = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action") or "",
                           "multipart": "multipart" in (attrs.get("enctype") or ""), "fields": []}
             self.forms.append(self._form)
-        elif self._form is not None and tag in ("input", "textarea", "select", "button") and attrs.get("name"):
+            if attrs.get("id"):
+                self._by_id[attrs["id"]] = self._form
+        elif tag in ("input", "textarea", "select", "button"):
+            owner = attrs.get("form") or self._form
+            if owner is not None and tag == "button" and attrs.get("formaction"):
+                self._formactions.append((owner, attrs["formaction"]))
+            if owner is None or not attrs.get("name"):
+                return
             kind = attrs.get("type", "text").lower() if tag == "input" else tag
             field = {"name": attrs["name"], "kind": kind, "value": attrs.get("value") or ""}
-            self._form["fields"].append(field)
+            if isinstance(owner, str):
+                self._elsewhere.append((owner, field))
+            else:
+                owner["fields"].append(field)
             if tag == "textarea":
                 self._textarea = field
 
@@ -83,11 +98,21 @@ class FormParser(HTMLParser):
         elif tag == "textarea":
             self._textarea = None
 
+    def resolved(self) -> list[dict]:
+        for form_id, field in self._elsewhere:
+            if form_id in self._by_id:
+                self._by_id[form_id]["fields"].append(field)
+        for owner, action in self._formactions:
+            form = self._by_id.get(owner) if isinstance(owner, str) else owner
+            if form is not None:
+                self.forms.append(dict(form, action=action))
+        return self.forms
+
 
 def forms_in(html: str) -> list[dict]:
     parser = FormParser()
     parser.feed(html)
-    return parser.forms
+    return parser.resolved()
 
 
 TEXT_KINDS = {"text", "textarea", "email", "url", "search", "tel", "number", "date", "datetime-local", "time"}

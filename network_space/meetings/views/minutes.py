@@ -57,25 +57,11 @@ def minutes_pdf(meeting_id: int):
 @login_required
 def edit_minutes(meeting_id: int):
     meeting = meeting_or_404(meeting_id, "meetings.write_minutes")
-    minutes_obj = meeting.minutes
-    form = MinutesForm(obj=minutes_obj)
-    if form.validate_on_submit():
-        attendance = {}
-        for invitee in meeting.invitees:
-            value = request.form.get(f"attendance-{invitee.user_id}")
-            if value in ATTENDANCE:
-                attendance[invitee.user_id] = value
-        publish = request.form.get("publish") and meeting.status != "published"
-        # Two commits when publishing: the text is saved even if publishing is refused.
-        saved = attempt(lambda: minutes_services.save_minutes(meeting, current_user, form.body.data or "", attendance),
-                        None if publish else _("Compte-rendu enregistré."))
-        if saved and publish and attempt(lambda: minutes_services.publish_minutes(meeting, current_user),
-                               _("Compte-rendu publié : les invités sont prévenus.")):
-            return redirect(url_for("meetings.minutes", meeting_id=meeting.id))
-        return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id))
-    if minutes_obj is None and request.method == "GET":
+    if request.method == "POST":
+        return _save_editor(meeting, "minutes")
+    if meeting.minutes is None:
         attempt(lambda: minutes_services.start_minutes(meeting))
-    return _minutes_page(meeting, form)
+    return _minutes_page(meeting)
 
 
 def _minutes_page(meeting: Meeting, form=None, decision_form=None, action_form=None, status: int = 200):
@@ -91,15 +77,71 @@ def _minutes_page(meeting: Meeting, form=None, decision_form=None, action_form=N
     ), status
 
 
+def _posted_attendance(meeting: Meeting) -> dict[int, str]:
+    attendance = {}
+    for invitee in meeting.invitees:
+        value = request.form.get(f"attendance-{invitee.user_id}")
+        if value in ATTENDANCE:
+            attendance[invitee.user_id] = value
+    return attendance
+
+
+def _typed(name: str) -> bool:
+    return bool((request.form.get(name) or "").strip())
+
+
+def _save_editor(meeting: Meeting, button: str):
+    """One submit of the editor saves everything typed in it: the minutes text and attendance
+    (when the editor's form was posted), the decision and the action (when typed), whichever button
+    was pressed. ``button`` ("minutes", "decision" or "action") makes its own part required. So
+    "Ajouter la décision" clicked before "Enregistrer" no longer loses the text typed above it.
+
+    When a part is refused, the text is still saved, and the page comes back with every field as
+    typed and the reason beside the field: nothing is lost, nothing is added twice."""
+    form = MinutesForm()
+    decision_form = DecisionForm(prefix="decision")
+    action_form = ActionForm(prefix="action")
+    with_minutes = form.body.name in request.form
+    with_decision = button == "decision" or _typed(decision_form.text.name)
+    with_action = button == "action" or _typed(action_form.title.name)
+    minutes_ok = form.validate_on_submit() and with_minutes
+    decision_ok = with_decision and decision_form.validate_on_submit()
+    action_ok = with_action and _action_form_valid(action_form)
+    refused = (with_minutes and not minutes_ok) or (with_decision and not decision_ok) or (with_action and not action_ok)
+    attendance = _posted_attendance(meeting)
+    saved = []
+
+    def save() -> None:
+        if minutes_ok:
+            minutes_services.save_minutes(meeting, current_user, form.body.data or "", attendance)
+            saved.append(_("Compte-rendu enregistré."))
+        if refused:
+            return
+        if decision_ok:
+            minutes_services.add_decision(meeting, decision_form.text.data)
+            saved.append(_("Décision ajoutée."))
+        if action_ok:
+            minutes_services.add_action(meeting, current_user, action_form.title.data, action_form.assignee_id.data,
+                                        action_form.due_date.data)
+            saved.append(_("Action ajoutée."))
+
+    publish = button == "minutes" and bool(request.form.get("publish")) and meeting.status != "published"
+    outcome = attempt(save, None if publish else lambda _none: " ".join(saved)) \
+        if (minutes_ok or (not refused and (decision_ok or action_ok))) else None
+    if refused or (outcome is not None and not outcome):
+        return _minutes_page(meeting, form if with_minutes else None, decision_form, action_form, status=400)
+    # Two commits when publishing: the text is saved even if publishing is refused.
+    if publish and attempt(lambda: minutes_services.publish_minutes(meeting, current_user),
+                           _("Compte-rendu publié : les invités sont prévenus.")):
+        return redirect(url_for("meetings.minutes", meeting_id=meeting.id))
+    anchor = {"minutes": None, "decision": "decisions", "action": "actions"}[button]
+    return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor=anchor))
+
+
 @bp.route("/<int:meeting_id>/decisions", methods=["POST"])
 @login_required
 def add_decision(meeting_id: int):
-    meeting = meeting_or_404(meeting_id, "meetings.write_minutes")
-    form = DecisionForm(prefix="decision")
-    if not form.validate_on_submit():
-        return _minutes_page(meeting, decision_form=form, status=400)
-    attempt(lambda: minutes_services.add_decision(meeting, form.text.data), _("Décision ajoutée."))
-    return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="decisions"))
+    return _save_editor(meeting_or_404(meeting_id, "meetings.write_minutes"), "decision")
 
 
 @bp.route("/<int:meeting_id>/decisions/<int:decision_id>/delete", methods=["POST"])
@@ -140,13 +182,7 @@ def _action_form_valid(form: ActionForm) -> bool:
 @bp.route("/<int:meeting_id>/actions", methods=["POST"])
 @login_required
 def add_action(meeting_id: int):
-    meeting = meeting_or_404(meeting_id, "meetings.write_minutes")
-    form = ActionForm(prefix="action")
-    if not _action_form_valid(form):
-        return _minutes_page(meeting, action_form=form, status=400)
-    attempt(lambda: minutes_services.add_action(meeting, current_user, form.title.data, form.assignee_id.data,
-                                        form.due_date.data), _("Action ajoutée."))
-    return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="actions"))
+    return _save_editor(meeting_or_404(meeting_id, "meetings.write_minutes"), "action")
 
 
 @bp.route("/<int:meeting_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
