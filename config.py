@@ -41,6 +41,9 @@ class Config:
     # Storage of uploaded files and of the search index: outside static/.
     DATA_DIR = os.environ.get("DATA_DIR", str(INSTANCE_DIR / "data"))
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search_index"))
+    # The search engine: "whoosh" (an embedded index in SEARCH_INDEX_DIR, one application
+    # server) or "postgresql" (a table of the site's PostgreSQL database, several servers).
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh").strip().lower()
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 25)
 
     # Mail. With no MAIL_SERVER in development, messages are kept in the outbox and shown on

@@ -2,6 +2,9 @@ import pytest
 
 from network_space.search.analysis import french_analyzer
 
+# The Whoosh engine's own parts (tests/search/test_engines.py runs the same checks on both engines).
+pytestmark = pytest.mark.search_backends("whoosh")
+
 
 def terms(text):
     return [t.text for t in french_analyzer()(text)]
