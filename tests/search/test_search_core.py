@@ -224,7 +224,10 @@ def test_search_page_with_missing_or_corrupt_index(client, login_as, app):
 
 
 @pytest.mark.parametrize("q", ['"clauses sociales', "AND", "OR", "NOT", "*", "?", "a AND", "(((", ")",
-                               "title:x", "audience:coanimator", "l'assemblée", "x" * 1000, "ET OU"])
+                               "title:x", "audience:coanimator", "l'assemblée", "x" * 1000, "ET OU",
+                               # to_tsquery()'s own syntax, which the PostgreSQL engine must quote
+                               "a' | 'b", "paul:*", "paul:A", "!paul", "a <-> b", "a & b", "\\", "'", "''", "a\\' OR b",
+                               '"" paul', "NOT (a OU)", "(a) (b) SAUF", "é*", "**x", "-", "<2>", "\u00a0\u200b"])
 def test_malformed_queries_still_answer(client, login_as, q):
     login_as("member", full_name="Paul Garnier")
     response = client.get("/search", query_string={"q": q, "page": "abc", "type": "nope"})

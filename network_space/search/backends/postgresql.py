@@ -184,9 +184,9 @@ def setup(connection) -> list[str]:
         for statement in configuration_ddl(unaccent):
             connection.execute(text(statement))
     trgm = _extension_schema(connection, "pg_trgm")
-    if trgm is not None:
-        connection.execute(text(
-            f'CREATE INDEX IF NOT EXISTS ix_search_word_trigram ON search_word USING gin (word "{trgm}".gin_trgm_ops)'))
+    # Looked up first: CREATE INDEX IF NOT EXISTS would wait for every transaction adding words.
+    if trgm is not None and connection.scalar(text("SELECT to_regclass('ix_search_word_trigram')")) is None:
+        connection.execute(text(f'CREATE INDEX ix_search_word_trigram ON search_word USING gin (word "{trgm}".gin_trgm_ops)'))
     return missing
 
 
