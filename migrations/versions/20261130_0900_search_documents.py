@@ -50,6 +50,7 @@ def upgrade():
     sa.Column('date', sa.DateTime(timezone=True), nullable=True),
     sa.Column('audience', sa.String(length=12), nullable=False),
     sa.Column('tsv', TSVECTOR, nullable=False),
+    sa.Column('rank_tsv', TSVECTOR, nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_document')),
     sa.UniqueConstraint('kind', 'obj_id', name=op.f('uq_search_document_kind_obj_id'))
     )

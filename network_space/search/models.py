@@ -54,8 +54,13 @@ class SearchDocument(db.Model):
     date: Mapped[datetime | None] = mapped_column(UTCDateTime())
     audience: Mapped[str] = mapped_column(String(12), default="member")
     # Weighted lexemes: title (A) > keywords (B) > content (D), French analysis with accents
-    # folded before stemming (the ns_french text search configuration).
+    # folded before stemming (the ns_french text search configuration): what a query matches,
+    # through the GIN index.
     tsv: Mapped[str] = mapped_column(TSVECTOR_TYPE, default="")
+    # The same for the title, keywords and the beginning of the content only: what ranking reads
+    # for every match. Small enough to stay in the table's row, where reading it costs little,
+    # whereas the whole text's vector is stored apart (TOAST) and costly to read for each match.
+    rank_tsv: Mapped[str] = mapped_column(TSVECTOR_TYPE, default="")
 
     __table_args__ = (
         db.UniqueConstraint("kind", "obj_id"),

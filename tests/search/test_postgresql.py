@@ -152,9 +152,9 @@ def test_a_rebuild_removes_what_the_database_no_longer_holds(ctx, make_user):
     # Changes that bypass the ORM (as a script would): the table still has the old documents.
     db.session.execute(update(User).where(User.id == member.id).values(full_name="Paul Lagarde"))
     db.session.execute(text("INSERT INTO search_document (kind, obj_id, title, summary, content, tags, sectors, "
-                            "audience, tsv) VALUES ('gone.kind', 1, 'x', '', '', '{}', '{}', 'member', '')"))
+                            "audience, tsv, rank_tsv) VALUES ('gone.kind', 1, 'x', '', '', '{}', '{}', 'member', '', '')"))
     db.session.execute(text("INSERT INTO search_document (kind, obj_id, title, summary, content, tags, sectors, "
-                            "audience, tsv) VALUES ('accounts.member', 999999, 'x', '', '', '{}', '{}', 'member', '')"))
+                            "audience, tsv, rank_tsv) VALUES ('accounts.member', 999999, 'x', '', '', '{}', '{}', 'member', '', '')"))
     db.session.commit()
     counts = search_cli.rebuild()
     assert counts["accounts.member"] == 2

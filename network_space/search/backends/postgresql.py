@@ -18,6 +18,7 @@ import logging
 import re
 import threading
 import time
+from contextlib import contextmanager
 
 from markupsafe import escape
 from sqlalchemy import select, text
@@ -41,6 +42,11 @@ EXTENSIONS = ("unaccent", "pg_trgm")
 # long texts.
 RANK_WEIGHTS = "{0.25, 0.25, 0.5, 1.0}"
 RANK_NORMALISATION = 1
+
+# Ranking reads, for every match, a vector of the title, the keywords and the beginning of the
+# text (the summary first): reading each match's whole-text vector would cost a read apart per
+# match (see docs/performance.md).
+RANKED_CHARS = 600
 
 # A tsvector holds at most 1 MB: a text whose analysis would exceed it (a huge file of distinct
 # words) is indexed up to this many characters instead (stored whole all the same).
@@ -81,10 +87,11 @@ def _clean(value: str | None) -> str:
 
 def _row(document: documents.Document, indexed_chars: int | None = None) -> dict:
     content = _clean(document.content)
+    ranked = content if len(content) <= RANKED_CHARS else content[:RANKED_CHARS].rsplit(None, 1)[0]
     return {
         "kind": document.kind, "obj_id": document.obj_id, "title": _clean(document.title),
         "summary": _clean(document.summary), "content": content,
-        "indexed": content if indexed_chars is None else content[:indexed_chars],
+        "indexed": content if indexed_chars is None else content[:indexed_chars], "ranked": ranked,
         "keywords": _clean(document.keywords), "tags": [_clean(t) for t in document.tags],
         "sectors": [_clean(s) for s in document.sectors], "category": document.category,
         "subtype": document.subtype, "territory": document.territory, "year": document.year,
@@ -93,15 +100,17 @@ def _row(document: documents.Document, indexed_chars: int | None = None) -> dict
 
 
 _LOCK_ROWS = text("""
-    INSERT INTO search_document (kind, obj_id, title, summary, content, tags, sectors, audience, tsv)
-    VALUES (:kind, :obj_id, '', '', '', '{}', '{}', 'member', '')
+    INSERT INTO search_document (kind, obj_id, title, summary, content, tags, sectors, audience, tsv, rank_tsv)
+    VALUES (:kind, :obj_id, '', '', '', '{}', '{}', 'member', '', '')
     ON CONFLICT (kind, obj_id) DO UPDATE SET kind = EXCLUDED.kind""")
 _UPDATE = text(f"""
     UPDATE search_document SET title = :title, summary = :summary, content = :content,
         tags = CAST(:tags AS text[]), sectors = CAST(:sectors AS text[]), category = :category,
         subtype = :subtype, territory = :territory, year = :year, date = :date, audience = :audience,
-        tsv = setweight(to_tsvector('{CONFIG}', :title), 'A') || setweight(to_tsvector('{CONFIG}', :keywords), 'B')
-              || setweight(to_tsvector('{CONFIG}', :indexed), 'D')
+        tsv = labels.vector || setweight(to_tsvector('{CONFIG}', :indexed), 'D'),
+        rank_tsv = labels.vector || setweight(to_tsvector('{CONFIG}', :ranked), 'D')
+    FROM (SELECT setweight(to_tsvector('{CONFIG}', :title), 'A')
+                 || setweight(to_tsvector('{CONFIG}', :keywords), 'B') AS vector) labels
     WHERE kind = :kind AND obj_id = :obj_id""")
 _DELETE = text("DELETE FROM search_document WHERE kind = :kind AND obj_id = :obj_id")
 _ADD_WORDS = text(f"""
@@ -282,22 +291,15 @@ class Backend(SearchBackend):
         if results.sort == SORT_DATE or query is None:
             order, rank = "m.date DESC NULLS LAST, m.id DESC", ""
         else:
-            order, rank = "m.rank DESC, m.id", f", ts_rank(CAST('{RANK_WEIGHTS}' AS real[]), d.tsv, q.q, {RANK_NORMALISATION}) AS rank"
+            order = "m.rank DESC, m.id"
+            rank = f", ts_rank(CAST('{RANK_WEIGHTS}' AS real[]), d.rank_tsv, q.q, {RANK_NORMALISATION}) AS rank"
         facet_parts = []
         for name in facet_fields:
             column = _FACET_COLUMNS[name]
-            source = f"m, unnest(m.{column}) v" if name in _LIST_COLUMNS else "m"
             value = "v" if name in _LIST_COLUMNS else f"m.{column}"
+            source = f"m, unnest(m.{column}) v" if name in _LIST_COLUMNS else "m"
             facet_parts.append(f"SELECT 1, '{name}', {value}, count(*), NULL::int FROM {source} GROUP BY {value}")
-        snippet = "''"
-        if query is not None and query.wanted:
-            # Each wanted word is marked wherever it is (not only where all of them are close
-            # together), in the beginning of the text when it holds them all, further otherwise.
-            params.update(all_wanted=query.all_wanted, any_wanted=query.any_wanted, options=HEADLINE_OPTIONS)
-            first, scan = _beginning("d.content", SNIPPET_FIRST_CHARS), _beginning("d.content", SNIPPET_SCAN_CHARS)
-            snippet = (f"ts_headline('{CONFIG}', CASE WHEN to_tsvector('{CONFIG}', {first}) "
-                       f"@@ to_tsquery('{CONFIG}', :all_wanted) THEN {first} ELSE {scan} END, "
-                       f"to_tsquery('{CONFIG}', :any_wanted), :options)")
+        # One statement: the matches once (m), their number, each facet's counts, the page's ids.
         sql = f"""
             WITH q AS (SELECT {f"to_tsquery('{CONFIG}', :query)" if query is not None else "NULL::tsquery"} AS q),
             m AS MATERIALIZED (
@@ -311,39 +313,16 @@ class Backend(SearchBackend):
             SELECT 0 AS part, NULL AS name, NULL AS value, (SELECT total FROM n) AS n, NULL::int AS id
             {"".join(" UNION ALL " + part for part in facet_parts)}
             UNION ALL SELECT 2, NULL, NULL, page.position, page.id FROM page"""
-        rows = connection.execute(text(sql), params).all()
+        with _planner_settings(connection, query is not None):
+            rows = connection.execute(text(sql), params).all()
         results.total = next(row.n for row in rows if row.part == 0)
         results.page = min(results.page, max(1, results.pages))
         page_ids = [row.id for row in sorted((r for r in rows if r.part == 2), key=lambda r: r.n)]
         for name in facet_fields:
             results.facets[name] = [(row.value, row.n) for row in rows if row.part == 1 and row.name == name]
-        stored = self._stored(connection, page_ids, query, params, snippet)
+        stored = _stored(connection, page_ids, query)
         if query is not None:
             results.suggestion = suggest(connection, text_)
-        return stored
-
-    @staticmethod
-    def _stored(connection, ids, query, params, snippet) -> list[tuple[dict, str]]:
-        """The page's stored fields and snippets, in ``ids`` order."""
-        if not ids:
-            return []
-        rows = connection.execute(text(f"""
-            WITH q AS (SELECT {f"to_tsquery('{CONFIG}', :query)" if query is not None else "NULL::tsquery"} AS q)
-            SELECT d.id, d.kind, d.obj_id, d.title, d.summary, d.tags, d.sectors, d.category, d.subtype,
-                   d.territory, d.year, d.date, d.audience, {snippet} AS snippet
-            FROM search_document d, q WHERE d.id = ANY(:ids)"""), {**params, "ids": ids}).mappings().all()
-        by_id = {row["id"]: row for row in rows}
-        seen: dict[str, int] = {}  # one numbering of the marked words per page, as Whoosh's formatter
-        stored = []
-        for doc_id in ids:
-            row = by_id.get(doc_id)
-            if row is None:
-                continue
-            fields = {key: row[key] for key in ("kind", "obj_id", "title", "summary", "category", "subtype",
-                                                 "territory", "year", "date", "audience")}
-            fields.update(uid=f"{row['kind']}:{row['obj_id']}", tags=",".join(row["tags"]),
-                          sectors=",".join(row["sectors"]))
-            stored.append((fields, _snippet_html(row["snippet"] or "", seen)))
         return stored
 
     def rebuild(self, progress=None) -> dict[str, int]:
@@ -416,10 +395,71 @@ class Backend(SearchBackend):
             connection.execute(text("DELETE FROM search_word"))
 
 
+@contextmanager
+def _planner_settings(connection, matching: bool):
+    """For a query's statement, the planner reads the matches through the GIN index: it would
+    otherwise scan the table when most documents match, reading each one's whole-text vector
+    from its TOAST table (ten times slower). No JIT compilation for these short statements.
+    The settings are the transaction's (SET LOCAL) and put back afterwards."""
+    if not matching:
+        yield
+        return
+    previous = connection.execute(text("SELECT current_setting('enable_seqscan'), current_setting('jit')")).one()
+    connection.execute(text("SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"))
+    try:
+        yield
+    finally:
+        connection.execute(text("SELECT set_config('enable_seqscan', :scan, true), set_config('jit', :jit, true)"),
+                           {"scan": previous[0], "jit": previous[1]})
+
+
 def _beginning(column: str, chars: int) -> str:
     """The first ``chars`` characters of a text column, cut between words."""
     return (f"(CASE WHEN length({column}) <= {chars} THEN {column} "
             f"ELSE regexp_replace(left({column}, {chars}), '\\S+$', '') END)")
+
+
+# The page's documents, with a snippet when the query wants some words: ts_headline() on the
+# beginning of the text; again on more of it when the words marked there are not all the wanted
+# ones (a word only further down, as the Whoosh engine does).
+_STORED = text(f"""
+    WITH first AS (
+        SELECT d.id, CASE WHEN :any_wanted = '' THEN ''
+                     ELSE ts_headline('{CONFIG}', {{first}}, to_tsquery('{CONFIG}', :any_wanted), :options) END AS headline
+        FROM search_document d WHERE d.id = ANY(:ids))
+    SELECT d.id, d.kind, d.obj_id, d.title, d.summary, d.tags, d.sectors, d.category, d.subtype,
+           d.territory, d.year, d.date, d.audience,
+           CASE WHEN :any_wanted = '' OR length(d.content) <= {SNIPPET_FIRST_CHARS}
+                     OR to_tsvector('{CONFIG}', coalesce((SELECT string_agg(marked[1], ' ')
+                            FROM regexp_matches(first.headline, '{_START}([^{_STOP}]*){_STOP}', 'g') marked), ''))
+                        @@ to_tsquery('{CONFIG}', :all_wanted)
+                THEN first.headline
+                ELSE ts_headline('{CONFIG}', {{scan}}, to_tsquery('{CONFIG}', :any_wanted), :options) END AS snippet
+    FROM search_document d JOIN first ON first.id = d.id""".format(
+    first=_beginning("d.content", SNIPPET_FIRST_CHARS), scan=_beginning("d.content", SNIPPET_SCAN_CHARS)))
+
+
+def _stored(connection, ids, query) -> list[tuple[dict, str]]:
+    """The page's stored fields and snippets, in ``ids`` order."""
+    if not ids:
+        return []
+    wanted = query.wanted if query is not None else ()
+    rows = connection.execute(_STORED, {
+        "ids": ids, "any_wanted": " | ".join(wanted), "all_wanted": " & ".join(wanted),
+        "options": HEADLINE_OPTIONS}).mappings().all()
+    by_id = {row["id"]: row for row in rows}
+    seen: dict[str, int] = {}  # one numbering of the marked words per page, as Whoosh's formatter
+    stored = []
+    for doc_id in ids:
+        row = by_id.get(doc_id)
+        if row is None:
+            continue
+        fields = {key: row[key] for key in ("kind", "obj_id", "title", "summary", "category", "subtype",
+                                             "territory", "year", "date", "audience")}
+        fields.update(uid=f"{row['kind']}:{row['obj_id']}", tags=",".join(row["tags"]),
+                      sectors=",".join(row["sectors"]))
+        stored.append((fields, _snippet_html(row["snippet"] or "", seen)))
+    return stored
 
 
 def _snippet_html(headline: str, seen: dict[str, int]) -> str:
