@@ -316,9 +316,10 @@ def measure(app, engine: str, reader_id: int, mix, edited_ids) -> dict:
         with app.app_context():
             shutil.rmtree(index_path().resolve() / docsets.SHARED_DIR, ignore_errors=True)
     port = free_port()
+    server_log = open(Path(os.environ["NS_INSTANCE_DIR"]) / f"gunicorn-{engine}.log", "w+")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=str(ROOT), stdout=server_log, stderr=subprocess.STDOUT,
         env={**os.environ, "SEARCH_BACKEND": engine},
     )
     try:
@@ -360,9 +361,18 @@ def measure(app, engine: str, reader_id: int, mix, edited_ids) -> dict:
             fetch({"q": "insertion"})
             after_edit.append((time.perf_counter() - t0) * 1000)
         figures["after_edit"] = after_edit
+    except BaseException:
+        server_log.seek(0)
+        print("Journal de gunicorn :\n" + server_log.read()[-5000:], file=sys.stderr)
+        raise
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        server_log.close()
     figures["load_end"] = _load()
     return figures
 

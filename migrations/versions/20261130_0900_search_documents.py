@@ -55,7 +55,8 @@ def upgrade():
     sa.UniqueConstraint('kind', 'obj_id', name=op.f('uq_search_document_kind_obj_id'))
     )
     with op.batch_alter_table('search_document', schema=None) as batch_op:
-        batch_op.create_index('ix_search_document_tsv', ['tsv'], unique=False, postgresql_using='gin')
+        batch_op.create_index('ix_search_document_tsv', ['tsv'], unique=False, postgresql_using='gin',
+                              postgresql_with={'fastupdate': 'off'})
 
     op.create_table('search_word',
     sa.Column('word', sa.String(length=100), nullable=False),

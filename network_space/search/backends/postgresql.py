@@ -276,7 +276,9 @@ class Backend(SearchBackend):
         where = []
         if query is not None:
             params["query"] = query.text
-            where.append("d.tsv @@ q.q")
+            # The function in the condition itself: the planner then reads the matches through
+            # the GIN index (it estimates few of them, not knowing the query's words).
+            where.append(f"d.tsv @@ to_tsquery('{CONFIG}', :query)")
         if kinds:
             params["kinds"] = kinds
             where.append("d.kind = ANY(:kinds)")
@@ -292,7 +294,7 @@ class Backend(SearchBackend):
             order, rank = "m.date DESC NULLS LAST, m.id DESC", ""
         else:
             order = "m.rank DESC, m.id"
-            rank = f", ts_rank(CAST('{RANK_WEIGHTS}' AS real[]), d.rank_tsv, q.q, {RANK_NORMALISATION}) AS rank"
+            rank = f", ts_rank(CAST('{RANK_WEIGHTS}' AS real[]), d.rank_tsv, q, {RANK_NORMALISATION}) AS rank"
         facet_parts = []
         for name in facet_fields:
             column = _FACET_COLUMNS[name]
@@ -300,11 +302,12 @@ class Backend(SearchBackend):
             source = f"m, unnest(m.{column}) v" if name in _LIST_COLUMNS else "m"
             facet_parts.append(f"SELECT 1, '{name}', {value}, count(*), NULL::int FROM {source} GROUP BY {value}")
         # One statement: the matches once (m), their number, each facet's counts, the page's ids.
+        # Ranking reads the query once, from the FROM clause.
+        source = f"search_document d, to_tsquery('{CONFIG}', :query) q" if rank else "search_document d"
         sql = f"""
-            WITH q AS (SELECT {f"to_tsquery('{CONFIG}', :query)" if query is not None else "NULL::tsquery"} AS q),
-            m AS MATERIALIZED (
+            WITH m AS MATERIALIZED (
                 SELECT d.id, d.kind, d.category, d.subtype, d.territory, d.year, d.tags, d.sectors, d.date{rank}
-                FROM search_document d, q {"WHERE " + " AND ".join(where) if where else ""}),
+                FROM {source} {"WHERE " + " AND ".join(where) if where else ""}),
             n AS (SELECT count(*) AS total FROM m),
             page AS (
                 SELECT m.id, row_number() OVER (ORDER BY {order}) AS position FROM m ORDER BY {order}
@@ -400,17 +403,15 @@ def _planner_settings(connection, matching: bool):
     """For a query's statement, the planner reads the matches through the GIN index: it would
     otherwise scan the table when most documents match, reading each one's whole-text vector
     from its TOAST table (ten times slower). No JIT compilation for these short statements.
-    The settings are the transaction's (SET LOCAL) and put back afterwards."""
+    Set for the transaction (SET LOCAL), then back to the defaults: one round trip each."""
     if not matching:
         yield
         return
-    previous = connection.execute(text("SELECT current_setting('enable_seqscan'), current_setting('jit')")).one()
-    connection.execute(text("SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"))
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
     try:
         yield
     finally:
-        connection.execute(text("SELECT set_config('enable_seqscan', :scan, true), set_config('jit', :jit, true)"),
-                           {"scan": previous[0], "jit": previous[1]})
+        connection.exec_driver_sql("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL jit TO DEFAULT")
 
 
 def _beginning(column: str, chars: int) -> str:
@@ -423,7 +424,7 @@ def _beginning(column: str, chars: int) -> str:
 # beginning of the text; again on more of it when the words marked there are not all the wanted
 # ones (a word only further down, as the Whoosh engine does).
 _STORED = text(f"""
-    WITH first AS (
+    WITH first AS MATERIALIZED (
         SELECT d.id, CASE WHEN :any_wanted = '' THEN ''
                      ELSE ts_headline('{CONFIG}', {{first}}, to_tsquery('{CONFIG}', :any_wanted), :options) END AS headline
         FROM search_document d WHERE d.id = ANY(:ids))
