@@ -184,6 +184,26 @@ def test_the_engine_refuses_a_database_other_than_postgresql(tmp_path):
                    DATA_DIR=str(tmp_path / "d"), SEARCH_INDEX_DIR=str(tmp_path / "i"))
 
 
+@pytest.mark.parametrize("dropped", [
+    ["ns_french", "ns_spell"],  # an earlier setup stopped after the stop words dictionary
+    ["ns_spell"],  # one configuration dropped by hand: the other is kept as it is
+])
+def test_the_setup_makes_each_missing_text_search_object(ctx, dropped):
+    from network_space.search.backends.postgresql import setup
+
+    # DDL is transactional in PostgreSQL: the objects come back when the test rolls back.
+    with db.engine.connect() as connection, connection.begin() as transaction:
+        for name in dropped:
+            connection.execute(text(f"DROP TEXT SEARCH CONFIGURATION {name}"))
+        assert setup(connection) == []
+        assert connection.execute(text(
+            "SELECT to_tsvector('ns_french', 'À Grenoble, des réunions'), "
+            "to_tsvector('ns_spell', 'À Grenoble, des réunions')")).one() == (
+            "'grenobl':2 'reunion':4", "'grenoble':2 'reunions':4")
+        assert setup(connection) == []  # a second run finds everything and changes nothing
+        transaction.rollback()
+
+
 @pytest.fixture
 def database_without_extensions(tmp_path):
     """A new database and a role that may create tables in it but not extensions (as on a managed

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 CONFIG = "ns_french"  # documents and queries
 SPELL_CONFIG = "ns_spell"  # the vocabulary: whole words, accents folded, not stemmed
+STOP_DICTIONARY = "ns_french_stop"
 EXTENSIONS = ("unaccent", "pg_trgm")
 # The same weights as the Whoosh engine's field boosts (title 4, keywords 2, text 1), in
 # ts_rank()'s order {D, C, B, A}; normalisation 1 divides by 1 + log(length), as BM25 damps
@@ -184,14 +185,16 @@ def create_extensions(connection) -> list[str]:
 
 def setup(connection) -> list[str]:
     """Create what the engine needs and is missing (idempotent): the extensions when the role
-    may, the text search configurations, the vocabulary's trigram index. Returns the extensions
-    still missing (a DBA must create them)."""
+    may, the text search dictionary and configurations, the vocabulary's trigram index. Returns
+    the extensions still missing (a DBA must create them)."""
     connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('network_space search setup'))"))
     missing = create_extensions(connection)
     unaccent = _extension_schema(connection, "unaccent")
-    if unaccent is not None and not _has_config(connection, CONFIG):
-        for statement in configuration_ddl(unaccent):
-            connection.execute(text(statement))
+    if unaccent is not None:
+        for name, statements in configuration_ddl(unaccent):
+            if not _exists(connection, name):
+                for statement in statements:
+                    connection.execute(text(statement))
     trgm = _extension_schema(connection, "pg_trgm")
     # Looked up first: CREATE INDEX IF NOT EXISTS would wait for every transaction adding words.
     if trgm is not None and connection.scalar(text("SELECT to_regclass('ix_search_word_trigram')")) is None:
@@ -199,19 +202,29 @@ def setup(connection) -> list[str]:
     return missing
 
 
-def configuration_ddl(unaccent_schema: str) -> list[str]:
-    """The text search configurations: French (documents, queries) and spelling (vocabulary).
+def configuration_ddl(unaccent_schema: str) -> list[tuple[str, list[str]]]:
+    """The text search objects, each with the statements that make it: the stop words
+    dictionary, then the configurations: French (documents, queries) and spelling (vocabulary).
     Stop words are dropped before accents are folded: PostgreSQL's list has "à", "été"."""
     mapping = "asciiword, asciihword, hword_asciipart, word, hword, hword_part"
     return [
-        "CREATE TEXT SEARCH DICTIONARY ns_french_stop (TEMPLATE = simple, STOPWORDS = french, ACCEPT = false)",
-        f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = french)",
-        f'ALTER TEXT SEARCH CONFIGURATION {CONFIG} ALTER MAPPING FOR {mapping} '
-        f'WITH ns_french_stop, "{unaccent_schema}".unaccent, french_stem',
-        f"CREATE TEXT SEARCH CONFIGURATION {SPELL_CONFIG} (COPY = simple)",
-        f'ALTER TEXT SEARCH CONFIGURATION {SPELL_CONFIG} ALTER MAPPING FOR {mapping} '
-        f'WITH ns_french_stop, "{unaccent_schema}".unaccent, simple',
+        (STOP_DICTIONARY, [f"CREATE TEXT SEARCH DICTIONARY {STOP_DICTIONARY} "
+                           "(TEMPLATE = simple, STOPWORDS = french, ACCEPT = false)"]),
+        (CONFIG, [f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = french)",
+                  f'ALTER TEXT SEARCH CONFIGURATION {CONFIG} ALTER MAPPING FOR {mapping} '
+                  f'WITH {STOP_DICTIONARY}, "{unaccent_schema}".unaccent, french_stem']),
+        (SPELL_CONFIG, [f"CREATE TEXT SEARCH CONFIGURATION {SPELL_CONFIG} (COPY = simple)",
+                        f'ALTER TEXT SEARCH CONFIGURATION {SPELL_CONFIG} ALTER MAPPING FOR {mapping} '
+                        f'WITH {STOP_DICTIONARY}, "{unaccent_schema}".unaccent, simple']),
     ]
+
+
+def _exists(connection, name: str) -> bool:
+    """Whether the text search dictionary or configuration ``name`` is on the search path."""
+    if name == STOP_DICTIONARY:
+        return bool(connection.scalar(text(
+            "SELECT count(*) FROM pg_ts_dict WHERE dictname = :name AND pg_ts_dict_is_visible(oid)"), {"name": name}))
+    return _has_config(connection, name)
 
 
 def _extension_schema(connection, name: str) -> str | None:
