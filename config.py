@@ -1,4 +1,5 @@
-"""Configuration classes, read from the environment.
+"""Configuration classes, read from the environment: every setting of the site is here, and only
+here (tests/core/test_config.py checks that each key the code reads is defined below).
 
 Select one with FLASK_ENV-like variable NS_CONFIG (development, testing, production);
 every setting can be overridden by the environment variable of the same name.
@@ -27,6 +28,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SITE_NAME = os.environ.get("SITE_NAME", "Réseau des facilitateurs clauses sociales de l'Isère")
@@ -45,6 +51,22 @@ class Config:
     # server) or "postgresql" (a table of the site's PostgreSQL database, several servers).
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh").strip().lower()
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 25)
+    # A whole request above this is refused before it is read (the 413 page, typed fields lost);
+    # a file over MAX_UPLOAD_MB in a smaller request is refused by its form, fields kept.
+    # 0: four times MAX_UPLOAD_MB. The proxy's own limit (nginx client_max_body_size) must allow it.
+    MAX_REQUEST_MB = env_int("MAX_REQUEST_MB", 0)
+
+    # Search (Whoosh). Seconds a request waits for the index's writer lock before leaving its
+    # changes to the worker; reindex processes (0: one per core) and memory per process (MB);
+    # postings of recent query words kept per process (12 bytes each, see search/docsets.py).
+    SEARCH_LOCK_TIMEOUT = env_float("SEARCH_LOCK_TIMEOUT", 2.0)
+    SEARCH_REINDEX_PROCS = env_int("SEARCH_REINDEX_PROCS", 0)
+    SEARCH_REINDEX_LIMITMB = env_int("SEARCH_REINDEX_LIMITMB", 64)
+    SEARCH_CACHE_POSTINGS = env_int("SEARCH_CACHE_POSTINGS", 4_000_000)
+    # Seconds the extraction of a file's text may take (in a child process) before it is given up.
+    LIBRARY_EXTRACT_TIMEOUT = env_float("LIBRARY_EXTRACT_TIMEOUT", 20.0)
+    # Largest spreadsheet accepted by the directory's import, in KB.
+    DIRECTORY_IMPORT_MAX_KB = env_int("DIRECTORY_IMPORT_MAX_KB", 2048)
 
     # Mail. With no MAIL_SERVER in development, messages are kept in the outbox and shown on
     # the admin "Emails" page instead of being sent.
@@ -64,6 +86,9 @@ class Config:
     WORKER_INTERVAL = env_int("WORKER_INTERVAL", 5)
 
     # Sessions and cookies.
+    # Strict-Transport-Security max-age (s); 0: not sent. On by default in production (HTTPS).
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
@@ -85,6 +110,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # Login and password-reset posts per client address (flask-limiter syntax).
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
     # Per-account lock-out: so many failed logins within the window lock the account for it.
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
@@ -100,6 +127,9 @@ class Config:
 
     TESTING = False
     DEBUG = False
+    # With TESTING, an unexpected exception reaches the test instead of the 500 page; a test of
+    # the 500 page turns this off.
+    PROPAGATE_TEST_ERRORS = True
 
     @classmethod
     def check(cls) -> None:
@@ -130,6 +160,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
     @classmethod
     def check(cls) -> None:
@@ -147,3 +178,8 @@ CONFIGS = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def selected(name: str | None = None) -> type[Config]:
+    """The configuration named, or the one NS_CONFIG names (development by default)."""
+    return CONFIGS[name or os.environ.get("NS_CONFIG", "development")]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import email
 import email.policy
-import importlib.util
 import os
 import threading
 from itertools import count
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,6 +16,7 @@ from sqlalchemy import text
 from network_space import create_app
 from network_space.extensions import db
 from tests.helpers import free_port
+from tests.postgres_cluster import private_postgres  # noqa: F401 - the fixture, for tests that restart PostgreSQL
 
 PASSWORD = "mot-de-passe-solide-2026"
 _seq = count(1)
@@ -74,13 +73,9 @@ REFERENCE_TABLES = {"event_kind"}
 
 def _seed_reference_data():
     from network_space.events.models import EventKind
+    from network_space.events.reference import ensure_event_kinds
 
-    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / "0008_event_kinds.py"
-    spec = importlib.util.spec_from_file_location("migration_0008", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    db.session.add_all(EventKind(code=code, label=label, position=position)
-                       for position, (code, label) in enumerate(migration.EVENT_KINDS, start=1))
+    ensure_event_kinds()
     db.session.commit()
     _reference_rows[:] = [(k.id, k.code, k.label, k.position) for k in db.session.scalars(db.select(EventKind))]
 

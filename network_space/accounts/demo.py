@@ -9,6 +9,7 @@ from network_space.accounts.reference import ensure_territories
 from network_space.core.demo import DemoContext
 from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLE_MEMBER
 from network_space.extensions import db
+from network_space.notifications.services import set_preference
 
 DEMO_DOMAIN = "demo.example"
 
@@ -111,6 +112,8 @@ def seed(demo: DemoContext) -> None:
     demo.data["facilitators"] = [users[h] for h in PEOPLE if h.startswith("facilitator_")]
     for label, handle in LOGIN_HANDLES:
         demo.logins.append((label, users[handle].email, users[handle].full_name))
+    # One facilitator reads library news once a day instead of weekly.
+    set_preference(demo.data["facilitators"][0], "library", "daily")
 
 
 def existing_logins() -> list[tuple[str, str, str]]:

@@ -1,18 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp
 
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
-from network_space.core.forms import max_length, strip
+from network_space.core.forms import Form, choices, max_length, strip
 from network_space.core.permissions import ROLES
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _email_field(label=_l("Adresse email"), **kw):
@@ -38,7 +32,7 @@ def _new_password_fields(label=_l("Nouveau mot de passe")):
     return password, confirm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field(render_kw={"autocomplete": "username"})
     password = PasswordField(
         _l("Mot de passe"),
@@ -48,15 +42,15 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Se souvenir de moi sur cet appareil"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = _email_field(render_kw={"autocomplete": "username"})
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, confirm = _new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     full_name = StringField(
         _l("Prénom et nom"),
         filters=[strip],
@@ -66,7 +60,7 @@ class AcceptInvitationForm(FlaskForm):
     password, confirm = _new_password_fields(_l("Mot de passe"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Mot de passe actuel"),
         validators=[DataRequired(_l("Indiquez votre mot de passe actuel.")), max_length(200)],
@@ -75,7 +69,7 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     full_name = StringField(_l("Prénom et nom"), filters=[strip],
                             validators=[DataRequired(_l("Indiquez votre nom.")), max_length(120)],
                             render_kw={"autocomplete": "name"})
@@ -92,7 +86,7 @@ class ProfileForm(FlaskForm):
     language = SelectField(_l("Langue de l'interface"), choices=choices([("fr", "Français"), ("en", "English")]))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     email = _email_field()
     role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
     structure = SelectField(_l("Structure"), coerce=int,
@@ -100,11 +94,11 @@ class InvitationForm(FlaskForm):
     message = TextAreaField(_l("Message personnel (facultatif)"), filters=[strip], validators=[Optional(), max_length(2000)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
 
 
-class StructureForm(FlaskForm):
+class StructureForm(Form):
     name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(200)])
     kind = SelectField(_l("Type"), choices=choices(STRUCTURE_KIND_LABELS.items()))
     territory = SelectField(_l("Territoire"), coerce=int)
@@ -114,7 +108,7 @@ class StructureForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class TerritoryForm(FlaskForm):
+class TerritoryForm(Form):
     name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(150)])
     short_name = StringField(_l("Nom court"), filters=[strip], validators=[Optional(), max_length(60)])
     sector = SelectField(_l("Secteur"), choices=choices(SECTOR_LABELS.items()))

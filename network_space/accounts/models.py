@@ -38,6 +38,13 @@ INVITATION_STATUS_LABELS = {
     "expired": _l("Expirée"),
     "revoked": _l("Révoquée"),
 }
+# The same states as filters of the list: several invitations each.
+INVITATION_FILTER_LABELS = {
+    "pending": _l("En attente"),
+    "accepted": _l("Acceptées"),
+    "expired": _l("Expirées"),
+    "revoked": _l("Révoquées"),
+}
 
 
 def fold(text: str | None) -> str:

@@ -1,4 +1,5 @@
-"""Every write and rule about accounts: what views, CLI commands and tests call."""
+"""Every write and rule about accounts: what views, CLI commands and tests call. Writes flush;
+the view commits (core/transactions.py)."""
 from __future__ import annotations
 
 import secrets
@@ -7,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
@@ -18,9 +20,11 @@ from network_space.accounts.tokens import (
 )
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
-from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLES, has_role
+from network_space.core.outbox import queue_email
+from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, has_role
+from network_space.core.transactions import Refusal
 from network_space.extensions import db
-from network_space.notifications.outbox import queue_email
+from network_space.notifications.services import notify
 
 
 PASSWORD_CHANGED = "account.password_changed"
@@ -61,7 +65,6 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
     if is_locked(email, ip_address):
         db.session.add(LoginAttempt(email=email, ip_address=ip_address, success=False))
         audit("login.locked", target=email)
-        db.session.commit()
         return LoginResult(locked=True)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
@@ -76,7 +79,6 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
         audit("login.success", target=email, actor=user)
     else:
         audit("login.failure", target=email)
-    db.session.commit()
     return LoginResult(user=user if ok else None)
 
 
@@ -84,7 +86,8 @@ LOGIN_ATTEMPT_RETENTION_DAYS = 30
 
 
 def purge_login_attempts() -> int:
-    """Login attempts only matter for the lock-out window; keep a month for investigations."""
+    """Login attempts only matter for the lock-out window; keep a month for investigations.
+    A worker task: commits."""
     cutoff = utcnow() - timedelta(days=LOGIN_ATTEMPT_RETENTION_DAYS)
     deleted = db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < cutoff)).rowcount
     db.session.commit()
@@ -97,13 +100,8 @@ def load_user_by_session_token(token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
 
 
-class AccountError(Exception):
+class AccountError(Refusal):
     """A refusal the user can understand: the message is shown as is (French, translated)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -146,6 +144,7 @@ def _send_invitation(invitation: Invitation) -> None:
         link=link,
         role_label=ROLE_LABELS.get(invitation.role, invitation.role),
         expires_at=invitation.expires_at,
+        kind="account.invitation",
     )
 
 
@@ -229,7 +228,7 @@ def request_password_reset(email: str) -> None:
         _("Réinitialisation de votre mot de passe"),
         user=user,
         link=absolute_url("accounts.reset_password", token=make_reset_token(user)),
-        kind="password_reset",
+        kind="account.password_reset",
     )
     audit("password.reset_requested", target=user.email, actor=user)
 
@@ -262,8 +261,6 @@ def change_password(user: User, current: str, password: str, confirm: str) -> No
 
 def _tell_password_changed(user: User) -> None:
     """A security notice, always emailed: the owner learns at once if someone else did it."""
-    from network_space.notifications.services import notify
-
     notify(PASSWORD_CHANGED, [user], title=_("Le mot de passe de votre compte a été modifié"),
            message=_("Si vous n'êtes pas à l'origine de ce changement, demandez tout de suite un nouveau "
                      "mot de passe avec ce lien et prévenez un administrateur du site."),
@@ -349,7 +346,8 @@ def save_structure(structure: Structure | None, actor: User, **fields) -> Struct
 def delete_structure(structure: Structure, actor: User) -> None:
     in_use = db.session.scalar(select(func.count(User.id)).where(User.structure_id == structure.id)) or 0
     if in_use:
-        raise AccountError(_("Cette structure emploie encore %(n)d membre(s) : elle ne peut pas être supprimée.", n=in_use))
+        raise AccountError(ngettext("Cette structure emploie encore %(num)d membre : elle ne peut pas être supprimée.",
+                                   "Cette structure emploie encore %(num)d membres : elle ne peut pas être supprimée.", in_use))
     audit("structure.deleted", target=structure.name, actor=actor)
     db.session.delete(structure)
 

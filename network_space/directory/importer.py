@@ -24,20 +24,21 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from network_space.accounts.models import Territory
+from network_space.core.storage import write_failure
+from network_space.core.transactions import Refusal
 from network_space.directory import services
 from network_space.directory.models import SERVICE_TYPES, Organisation, OrganisationKind
 from network_space.directory.siret import InvalidSiret, format_siret, normalize_siret
 from network_space.extensions import db
 from network_space.library.models import Sector
 
-DEFAULT_MAX_IMPORT_KB = 2048  # DIRECTORY_IMPORT_MAX_KB overrides it
 MAX_IMPORT_ROWS = 2000
 MAX_COLUMNS = 60
 UPLOAD_MAX_AGE = 24 * 3600
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
-class ImportError_(ValueError):
+class ImportError_(Refusal):
     """A file that cannot be read at all; the message is French."""
 
 
@@ -99,7 +100,7 @@ class ParsedFile:
 
 
 def max_import_bytes() -> int:
-    return int(current_app.config.get("DIRECTORY_IMPORT_MAX_KB", DEFAULT_MAX_IMPORT_KB)) * 1024
+    return int(current_app.config["DIRECTORY_IMPORT_MAX_KB"]) * 1024
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -193,6 +194,7 @@ def _imports_dir() -> Path:
 
 
 def save_upload(raw: bytes, filename: str, user) -> str:
+    """Keep the file for the next steps; raises ImportError_ when it cannot be written."""
     folder = _imports_dir()
     now = time.time()
     for old in folder.glob("*.json"):  # forget abandoned imports
@@ -200,8 +202,12 @@ def save_upload(raw: bytes, filename: str, user) -> str:
             old.with_suffix(".csv").unlink(missing_ok=True)
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(32)
-    (folder / f"{token}.csv").write_bytes(raw)
-    (folder / f"{token}.json").write_text(json.dumps({"user_id": user.id, "filename": filename[:200]}))
+    try:
+        (folder / f"{token}.csv").write_bytes(raw)
+        (folder / f"{token}.json").write_text(json.dumps({"user_id": user.id, "filename": filename[:200]}))
+    except OSError as error:
+        (folder / f"{token}.csv").unlink(missing_ok=True)
+        raise ImportError_(str(write_failure(error))) from error
     return token
 
 
@@ -441,10 +447,18 @@ def describe_existing(row: RowResult) -> str:
 # --- the import ----------------------------------------------------------------------------
 
 def run_import(report: ImportReport, actor) -> dict[str, int]:
-    """Write every row in the caller's transaction (the caller commits, or rolls back on error):
-    nothing is half-imported. Refuses a report with problems."""
+    """Write every row in the caller's transaction (the caller commits, or rolls back on a
+    refusal): nothing is half-imported. Refuses a report with problems."""
     if report.errors:
         raise ImportError_(_("Le fichier contient des erreurs : corrigez-les avant d'importer."))
+    try:
+        return _write_rows(report, actor)
+    except services.DirectoryError as error:
+        raise ImportError_(_("L'import a échoué (un SIRET vient d'être ajouté par quelqu'un d'autre ?) : "
+                             "rien n'a été importé.")) from error
+
+
+def _write_rows(report: ImportReport, actor) -> dict[str, int]:
     done = {"create": 0, "update": 0, "skip": 0}
     for row in report.rows:
         if row.action == "create":

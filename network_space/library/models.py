@@ -29,6 +29,7 @@ CLAUSE_MECHANISMS = {
     "execution": _l("Condition d'exécution (art. L2112-2)"),
     "reserve_l2113_12": _l("Marché réservé (art. L2113-12)"),
     "reserve_l2113_13": _l("Marché réservé (art. L2113-13)"),
+    "insertion_r2123_1": _l("Marché d'insertion et de qualification professionnelle (art. R2123-1)"),
     "attribution": _l("Critère d'attribution"),
     "autre": _l("Autre"),
 }

@@ -54,7 +54,7 @@ def _markdown_blocks(text: str) -> list[Block]:
 
 def outline(meeting) -> list[Block]:
     """What the exported minutes hold, in order."""
-    when = f"{fmt_datetime(meeting.starts_at)} – {fmt_time(meeting.ends_at)}" if meeting.starts_at else ""
+    when = f"{fmt_datetime(meeting.starts_at, year=True)} – {fmt_time(meeting.ends_at)}" if meeting.starts_at else ""
     blocks = [Block(TITLE, meeting.title),
               Block(PARAGRAPH, " · ".join(x for x in (meeting.kind_label, when, meeting.place) if x))]
     invitees = sorted(meeting.invitees, key=lambda i: i.user.full_name.lower())
@@ -70,7 +70,7 @@ def outline(meeting) -> list[Block]:
         blocks += [Block(BULLET, decision.text) for decision in meeting.decisions]
     if meeting.actions:
         blocks += [Block(HEADING, "Actions"), Block(TABLE, rows=[["Action", "Qui", "Échéance", "Statut"]] + [
-            [a.title, a.assignee.full_name if a.assignee else "", fmt_date(a.due_date) if a.due_date else "",
+            [a.title, a.assignee.full_name if a.assignee else "", fmt_date(a.due_date, year=True) if a.due_date else "",
              str(a.status_label)] for a in meeting.actions])]
     return blocks
 

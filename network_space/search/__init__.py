@@ -29,7 +29,7 @@ Keeping the index current — call in the same transaction as the change, then c
     enqueue("library.resource", resource.id)   # create, update AND delete alike
 
 With Whoosh, the pair is written to the search_queue table; after commit it is applied to the
-index (writer lock timeout SEARCH_LOCK_TIMEOUT seconds, default 2); whatever could not be applied
+index (writer lock timeout SEARCH_LOCK_TIMEOUT seconds, see config.py); whatever could not be applied
 is drained by the worker task "search". With PostgreSQL, the document itself is written to the
 search_document table just before the commit, in the same transaction. Results never show a
 deleted object or one the user may not see: each hit is re-loaded from the database and passed
@@ -56,8 +56,6 @@ PostgreSQL: rewrite the documents batch by batch; the site keeps answering eithe
 """
 from __future__ import annotations
 
-import os
-
 from network_space.search.backends import get_backend
 from network_space.search.engine import SearchResults, search  # noqa: F401
 from network_space.search.queue import enqueue  # noqa: F401
@@ -65,23 +63,11 @@ from network_space.search.registry import register_search_type  # noqa: F401
 
 
 def init_app(app) -> None:
-    from network_space.notifications.worker import worker_task
-    from network_space.search import accounts, models, queue  # noqa: F401
+    from network_space.search import models, queue  # noqa: F401 - models: the queue table
     from network_space.search.cli import search_cli
     from network_space.search.views import bp
 
-    # Settings of this part, from the environment like config.py's (seconds; processes; MB).
-    app.config.setdefault("SEARCH_LOCK_TIMEOUT", float(os.environ.get("SEARCH_LOCK_TIMEOUT", "2")))
-    app.config.setdefault("SEARCH_REINDEX_PROCS", int(os.environ.get("SEARCH_REINDEX_PROCS", "0")))
-    app.config.setdefault("SEARCH_REINDEX_LIMITMB", int(os.environ.get("SEARCH_REINDEX_LIMITMB", "64")))
-    # Postings of recent query words kept per process (12 bytes each; see docsets.py).
-    app.config.setdefault("SEARCH_CACHE_POSTINGS", int(os.environ.get("SEARCH_CACHE_POSTINGS", "4000000")))
     get_backend(app.config["SEARCH_BACKEND"]).check_app(app)
     queue.install_hooks()
-    accounts.register()
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)
-
-    @worker_task("search")
-    def _search_in_background():
-        return get_backend().worker_round()

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from network_space.core.worker import worker_task
 from network_space.extensions import db
 from network_space.search.backends import get_backend
 from network_space.search.registry import all_types
@@ -57,3 +58,10 @@ def status_command() -> None:
         click.echo(line)
     click.echo("(La base compte tous les objets ; l'index omet ceux qui ne sont pas indexables, "
                "par exemple les comptes désactivés.)")
+
+
+@worker_task("search")
+def background_round() -> int:
+    """The worker task: what the engine does in the background (Whoosh: apply the queued
+    changes, rebuild a missing or damaged index; PostgreSQL: fill an empty table)."""
+    return get_backend().worker_round()

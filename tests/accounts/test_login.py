@@ -125,7 +125,7 @@ def test_old_login_attempts_are_purged_by_the_worker(app):
     from datetime import timedelta
 
     from network_space.core.models import utcnow
-    from network_space.notifications.worker import run_once
+    from network_space.core.worker import run_once
 
     with app.app_context():
         db.session.add_all([

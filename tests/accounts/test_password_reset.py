@@ -11,8 +11,8 @@ from sqlalchemy import select
 from network_space.accounts.models import User
 from network_space.accounts.tokens import RESET_SALT, password_fingerprint
 from network_space.core.audit import AuditEntry
+from network_space.core.outbox import OutboxMessage, deliver_pending
 from network_space.extensions import db
-from network_space.notifications.outbox import OutboxMessage, deliver_pending
 from tests.conftest import PASSWORD
 from tests.helpers import csrf_token, links_in
 

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from network_space.announcements.models import Announcement
 from network_space.core.models import utcnow
 from network_space.extensions import db
-from network_space.notifications.models import Announcement, Notification, NotificationPreference
+from network_space.notifications.models import Notification, NotificationPreference
 from network_space.notifications.services import notify, purge_read
 from tests.helpers import count_queries, csrf_token
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timezone
 
+from network_space.core.worker import run_once
 from network_space.extensions import db
 from network_space.notifications.digests import send_digests
 from network_space.notifications.models import Notification
-from network_space.notifications.worker import run_once
 
 
 def test_worker_runs_every_notification_task(app):

@@ -167,7 +167,7 @@ def test_a_rebuild_removes_what_the_database_no_longer_holds(ctx, make_user):
 
 
 def test_the_worker_fills_an_empty_table(ctx, make_user):
-    from network_space.notifications.worker import run_once
+    from network_space.core.worker import run_once
 
     viewer = make_user("member")
     make_user("member", full_name="Yasmine Roussel")
