@@ -89,6 +89,6 @@ def _create_extensions(table, connection, **kw) -> None:
     """The trigram index needs pg_trgm: created with the schema when the role may (as the
     migration does), so that create_all() works on a new PostgreSQL database."""
     if connection.dialect.name == "postgresql":
-        from network_space.search.backends.postgresql import create_extensions
+        from network_space.search.backends.postgresql import create_extensions  # local import: only on PostgreSQL
 
         create_extensions(connection)
