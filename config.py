@@ -123,7 +123,27 @@ class Config:
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's scrypt: memory-hard KDF
 
-    NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 90)
+    # Retention of personal data, applied by the worker (core/privacy.py) and listed on the
+    # "Données personnelles" page; 0 keeps without limit.
+    NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 90)  # read notifications
+    LOGIN_ATTEMPT_RETENTION_DAYS = env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 30)
+    INVITATION_RETENTION_DAYS = env_int("INVITATION_RETENTION_DAYS", 90)  # after expiry, never accepted
+    AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)  # CNIL: 6 months to 1 year for logs
+    EMAIL_BODY_RETENTION_DAYS = env_int("EMAIL_BODY_RETENTION_DAYS", 30)  # text of sent emails emptied
+    EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 365)  # sent or failed emails deleted
+    # Deactivated accounts are erased after this many months: long enough for a member back from
+    # leave or a new post to be reactivated, and a defined period as the RGPD requires.
+    DEACTIVATED_ACCOUNT_RETENTION_MONTHS = env_int("DEACTIVATED_ACCOUNT_RETENTION_MONTHS", 24)
+    # How often a looping worker applies them (seconds).
+    RETENTION_INTERVAL_SECONDS = env_int("RETENTION_INTERVAL_SECONDS", 3600)
+
+    # `flask backup` / `flask restore` on PostgreSQL: the folder of pg_dump and pg_restore, of the
+    # server's major version or newer (default: /usr/lib/postgresql/<server major>/bin, then PATH).
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+
+    # RGAA conformity status shown in every page's footer ("Accessibilité : non conforme"):
+    # "non", "partiel" or "total", set after an accessibility audit (see the accessibility page).
+    ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non")
 
     TESTING = False
     DEBUG = False
@@ -152,6 +172,7 @@ class TestingConfig(Config):
     MAIL_DEFAULT_SENDER = "Réseau clauses sociales <no-reply@example.org>"
     RATELIMIT_ENABLED = False
     WORKER_INTERVAL = 0
+    RETENTION_INTERVAL_SECONDS = 0  # every run_once() applies them
     # Test speed only: scrypt's cost would dominate the suite. Production keeps scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

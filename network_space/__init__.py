@@ -48,11 +48,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Paris")
     limiter.init_app(app)
 
-    from network_space.core import (  # noqa: F401 - outbox and scheduler: their tables and worker tasks
-        dates, devserver, errors, http, markdown, navigation, outbox, permissions, scheduler, security, worker,
+    from network_space.core import (  # noqa: F401 - outbox, scheduler, privacy: tables and worker tasks
+        audit, backup, dates, devserver, errors, http, markdown, navigation, outbox, permissions, privacy, scheduler,
+        security, worker,
     )
 
-    for module in (http, dates, markdown, permissions, navigation, security, errors, worker, devserver):
+    for module in (http, dates, markdown, permissions, navigation, security, errors, worker, audit, outbox, backup,
+                   devserver):
         module.init_app(app)
 
     _register_domains(app)
@@ -78,7 +80,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 # The domains, in dependency order. Each package's __init__ has init_app(app), which imports its
 # models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
 # tasks and search documents. Adding a domain is one line here.
-DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events")
+DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events", "legal")
 
 
 def _register_domains(app: Flask) -> None:

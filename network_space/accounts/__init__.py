@@ -6,21 +6,20 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
-    from network_space.accounts import permissions, search  # noqa: F401 - permissions: the rules
+    from network_space.accounts import permissions, privacy, search  # noqa: F401 - permissions: the rules
     from network_space.accounts.admin import bp as admin_bp
     from network_space.accounts.cli import create_admin_command
     from network_space.accounts.models import Territory, User
-    from network_space.accounts.services import PASSWORD_CHANGED, purge_login_attempts
+    from network_space.accounts.services import PASSWORD_CHANGED
     from network_space.accounts.views import bp
     from network_space.core.navigation import add_nav_item
-    from network_space.core.worker import worker_task
     from network_space.notifications.registry import register_kind, register_member_model, register_target
 
     search.register()
+    privacy.register()
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.cli.add_command(create_admin_command)
-    worker_task("login_attempts_purge")(purge_login_attempts)
     register_member_model(User)
     # Members follow a territory (its news: resources, events, partners tagged with it); its page
     # is the member directory filtered on it.

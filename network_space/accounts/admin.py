@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from network_space.accounts import queries, services
-from network_space.accounts.forms import InvitationForm, RoleForm, StructureForm, TerritoryForm
+from network_space.accounts.forms import EraseForm, InvitationForm, RoleForm, StructureForm, TerritoryForm
 from network_space.core.forms import choices
 from network_space.accounts.models import (
     INVITATION_FILTER_LABELS, INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation,
@@ -97,6 +97,24 @@ def member_active(user_id: int):
             else _("Compte de %(name)s désactivé : ses sessions sont fermées, ses contributions restent.",
                    name=user.full_name))
     return redirect(url_for("admin.members", state=None if activate else "inactive"))
+
+
+@bp.route("/members/<int:user_id>/erase", methods=["GET", "POST"])
+def member_erase(user_id: int):
+    """Erase a former member's personal data, after a confirmation step (RGPD article 17)."""
+    require("admin")
+    user = _get_or_404(User, user_id)
+    refusal = services.erase_refusal(user, current_user)
+    form = EraseForm()
+    if refusal is None and form.validate_on_submit():
+        if form.confirm_email.data.lower() != user.email:
+            form.confirm_email.errors = list(form.confirm_email.errors) + [
+                _("Ce n'est pas l'adresse de ce compte : rien n'a été effacé.")]
+        elif attempt(lambda: services.erase_member(user, current_user),
+                     _("Les données personnelles de ce membre ont été effacées ; ses contributions restent, "
+                       "signées « Ancien membre »."), form=form):
+            return redirect(url_for("admin.members", state="inactive"))
+    return render_template("admin/member_erase.html", user=user, form=form, refusal=refusal)
 
 
 # --- Invitations (co-animators too) --------------------------------------------------------------

@@ -113,3 +113,11 @@ class TerritoryForm(Form):
     short_name = StringField(_l("Nom court"), filters=[strip], validators=[Optional(), max_length(60)])
     sector = SelectField(_l("Secteur"), choices=choices(SECTOR_LABELS.items()))
     active = BooleanField(_l("Actif"), default=True)
+
+
+class EraseForm(Form):
+    """Erasure cannot be undone: the admin types the account's address to confirm."""
+
+    confirm_email = StringField(_l("Pour confirmer, saisissez l'adresse email du compte"), filters=[strip],
+                                validators=[DataRequired(_l("Saisissez l'adresse email du compte.")), max_length(254)],
+                                render_kw={"autocomplete": "off", "spellcheck": "false"})

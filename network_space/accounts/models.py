@@ -120,6 +120,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     # every session and invalidates every "remember me" cookie of the account.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_hex(24))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the account was last deactivated: deactivated accounts are erased after
+    # DEACTIVATED_ACCOUNT_RETENTION_MONTHS (see accounts/privacy.py).
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Set when the member's personal data was erased: the row stays, anonymised, so that their
+    # contributions (resources, minutes, comments) keep an author shown as "Ancien membre".
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     structure: Mapped[Structure | None] = relationship(back_populates="members")
     territories: Mapped[list[Territory]] = relationship(secondary=user_territory, order_by=Territory.name)
@@ -142,6 +148,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_coanimator(self) -> bool:

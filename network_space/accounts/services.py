@@ -18,10 +18,11 @@ from network_space.accounts.models import (
 from network_space.accounts.tokens import (
     INVITATION_SALT, RESET_SALT, make_invitation_token, make_reset_token, password_fingerprint, read_token,
 )
-from network_space.core.audit import audit
+from network_space.core.audit import audit, erased_label
 from network_space.core.models import utcnow
 from network_space.core.outbox import queue_email
 from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, has_role
+from network_space.core.privacy import ERASED_NAME, erase_personal_data
 from network_space.core.transactions import Refusal
 from network_space.extensions import db
 from network_space.notifications.services import notify
@@ -80,18 +81,6 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
     else:
         audit("login.failure", target=email)
     return LoginResult(user=user if ok else None)
-
-
-LOGIN_ATTEMPT_RETENTION_DAYS = 30
-
-
-def purge_login_attempts() -> int:
-    """Login attempts only matter for the lock-out window; keep a month for investigations.
-    A worker task: commits."""
-    cutoff = utcnow() - timedelta(days=LOGIN_ATTEMPT_RETENTION_DAYS)
-    deleted = db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < cutoff)).rowcount
-    db.session.commit()
-    return deleted
 
 
 def load_user_by_session_token(token: str) -> User | None:
@@ -296,12 +285,61 @@ def set_active(user: User, active: bool, actor: User) -> None:
     """Deactivation logs the account out everywhere; its content stays."""
     if user.id == actor.id:
         raise AccountError(_("Vous ne pouvez pas désactiver votre propre compte."))
+    if user.is_erased:
+        raise AccountError(_("Les données de ce compte ont été effacées : il ne peut plus être réactivé."))
     if user.active == active:
         return
     user.active = active
+    user.deactivated_at = None if active else utcnow()
     if not active:
         user.session_token = secrets.token_hex(24)
     audit("member.reactivated" if active else "member.deactivated", target=user.email, actor=actor)
+
+
+def erase_refusal(user: User, actor: User | None) -> str | None:
+    """Why this account's data cannot be erased now (None: it can)."""
+    if user.is_erased:
+        return _("Les données de ce compte ont déjà été effacées.")
+    if actor is not None and user.id == actor.id:
+        return _("Vous ne pouvez pas effacer votre propre compte.")
+    if user.active:
+        return _("Désactivez d'abord ce compte : seules les données d'un ancien membre peuvent être effacées.")
+    return None
+
+
+def erase_member(user: User, actor: User | None) -> None:
+    """Erase a former member's personal data (RGPD article 17): every domain removes or
+    anonymises what it keeps about them (core/privacy.py), accounts last; their contributions
+    stay, signed "Ancien membre". Only a deactivated account can be erased, and not twice.
+    ``actor`` is None when the retention period does it (worker)."""
+    refusal = erase_refusal(user, actor)
+    if refusal:
+        raise AccountError(refusal)
+    erase_personal_data(user)
+    audit("member.erased", target=erased_label(user.id),
+          detail=None if actor is not None else "durée de conservation des comptes désactivés", actor=actor)
+
+
+def anonymise_account(user: User) -> None:
+    """The accounts part of an erasure: the row keeps only its id, role and dates; no password,
+    session or link of the account works any more."""
+    email = user.email
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    db.session.execute(delete(Invitation).where(Invitation.email == email))
+    user.full_name = str(ERASED_NAME)
+    user.email = f"ancien-membre-{user.id}@anonyme.invalid"
+    user.job_title = user.phone = user.bio = None
+    user.structure = None
+    user.territories = []
+    user.language = "fr"
+    user.last_login_at = None
+    user.active = False
+    # No hash matches an empty string (check_password refuses it), and the reset links signed
+    # with the old hash's fingerprint stop working; a new session token ends every session and
+    # "remember me" cookie.
+    user.password_hash = ""
+    user.session_token = secrets.token_hex(24)
+    user.erased_at = utcnow()
 
 
 def create_admin(email: str, full_name: str, password: str) -> tuple[User, bool]:

@@ -1,7 +1,9 @@
 """Login, password reset, invitation acceptance, the member directory and one's own profile."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import tempfile
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,6 +13,8 @@ from network_space.accounts.forms import (
 )
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS
 from network_space.core.audit import audit
+from network_space.core.models import utcnow
+from network_space.core.privacy import write_export
 from network_space.core.pagination import paginate
 from network_space.core.permissions import require
 from network_space.core.transactions import attempt
@@ -167,6 +171,26 @@ def edit_profile():
                    _("Votre profil a été mis à jour."), form=form):
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/edit_profile.html", form=form)
+
+
+@bp.route("/profile/export", methods=["POST"])
+@login_required
+def export_data():
+    """All the member's personal data as a ZIP (RGPD articles 15 and 20), written to a temporary
+    file: it may hold every file they uploaded."""
+    user = current_user._get_current_object()
+    archive = tempfile.TemporaryFile()
+    try:
+        write_export(user, archive)
+    except BaseException:
+        archive.close()
+        raise
+    attempt(lambda: audit("personal_data.exported", target=user.email, actor=user))
+    archive.seek(0)
+    response = send_file(archive, mimetype="application/zip", as_attachment=True,
+                         download_name=f"mes-donnees-{utcnow():%Y-%m-%d}.zip", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])

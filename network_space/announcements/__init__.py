@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
-    from network_space.announcements import permissions, queries  # noqa: F401 - permissions: the rules
+    from network_space.announcements import permissions, privacy, queries  # noqa: F401 - permissions: the rules
     from network_space.announcements.models import Announcement
     from network_space.announcements.views import bp
     from network_space.core.dashboard import dashboard_panel
@@ -16,6 +16,7 @@ def init_app(app) -> None:
     register_target(Announcement, permission="member")
     register_kind("announcement.published", _l("Annonce du réseau"), "announcements",
                   email_template="notification_announcement")
+    privacy.register()
     app.register_blueprint(bp)
     add_nav_item("announcements.index", _l("Annonces"), 80, prefix="/annonces")
     dashboard_panel("announcements", "announcements/_dashboard_panel.html", order=20)(queries.dashboard_panel)

@@ -22,12 +22,14 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 from flask_mail import Message
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, bindparam, or_, select, update
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.core.models import UTCDateTime, utcnow
+from network_space.core.privacy import BASIS_PUBLIC_TASK, Retention, register_personal_data
 from network_space.core.worker import worker_task
 from network_space.extensions import db
 
@@ -416,3 +418,62 @@ def backlog() -> int:
     return db.session.scalar(
         select(db.func.count(OutboxMessage.id)).where(OutboxMessage.status == STATUS_PENDING)
     ) or 0
+
+
+# --- Personal data (core/privacy.py) -------------------------------------------------------------
+
+def _to(user):
+    return or_(OutboxMessage.user_id == user.id, OutboxMessage.recipient == user.email)
+
+
+def export_emails(user) -> dict:
+    messages = db.session.scalars(select(OutboxMessage).where(_to(user)).order_by(OutboxMessage.id))
+    return {"emails": [
+        {"cree_le": m.created_at, "envoye_le": m.sent_at, "etat": m.status, "objet": m.subject, "texte": m.text_body}
+        for m in messages
+    ]}
+
+
+def erase_emails(user) -> None:
+    """Every message to them goes, those still waiting too: none is sent after the erasure."""
+    ids = select(OutboxMessage.id).where(_to(user))
+    db.session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(ids)))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+
+
+def empty_sent_bodies(cutoff: datetime) -> int:
+    """Sent messages keep who, when and the subject (delivery follow-up), not their text."""
+    sent = select(OutboxMessage.id).where(OutboxMessage.status == STATUS_SENT, OutboxMessage.sent_at < cutoff)
+    db.session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(sent)))
+    return db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(sent), or_(OutboxMessage.text_body != "",
+                                                                    OutboxMessage.html_body != ""))
+        .values(text_body="", html_body="").execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def purge_emails(cutoff: datetime) -> int:
+    """Sent and failed messages; those still to send stay whatever their age."""
+    done = select(OutboxMessage.id).where(OutboxMessage.status != STATUS_PENDING,
+                                          func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff)
+    db.session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(done)))
+    return db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(done))
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+def init_app(app) -> None:
+    register_personal_data(
+        "emails", _l("Emails envoyés par le site"), order=25,
+        data=_l("Adresse du destinataire, objet, texte et date des emails envoyés (invitations, notifications, "
+                "résumés, réinitialisation du mot de passe), état de l'envoi."),
+        purpose=_l("Envoyer les emails sans en perdre ni en doubler, et permettre aux administrateurs de vérifier "
+                   "qu'un message est bien parti."),
+        legal_basis=(BASIS_PUBLIC_TASK,),
+        kept=_l("Le texte jusqu'à l'échéance ci-dessous, puis seuls le destinataire, l'objet et la date, jusqu'à "
+                "la suppression du message. Les emails d'un compte effacé sont supprimés, y compris ceux en attente."),
+        export=export_emails, erase=erase_emails,
+        retentions=(
+            Retention(_l("Texte des emails envoyés"), "EMAIL_BODY_RETENTION_DAYS", empty_sent_bodies),
+            Retention(_l("Emails envoyés ou en échec"), "EMAIL_RETENTION_DAYS", purge_emails),
+        ),
+    )

@@ -9,7 +9,7 @@ def init_app(app) -> None:
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
     from network_space.directory.backlinks import backlink_provider
-    from network_space.events import models, notices, permissions, queries, search  # noqa: F401 - notices: the reminder job
+    from network_space.events import models, notices, permissions, privacy, queries, search  # noqa: F401 - notices: the reminder job
     from network_space.events.views import bp, feeds, kinds  # noqa: F401 - feeds, kinds: their routes
     from network_space.notifications.registry import register_kind, register_target
 
@@ -26,4 +26,5 @@ def init_app(app) -> None:
     # Events appear on the pages of their partner organisations in the directory.
     backlink_provider("events", order=20)(queries.partner_backlinks)
     search.register()
+    privacy.register()
     dashboard_panel("events_upcoming", "events/_panel_upcoming.html", order=25)(queries.upcoming_panel)

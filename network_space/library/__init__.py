@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
-    from network_space.library import models, permissions, queries, search  # noqa: F401 - permissions: the rules
+    from network_space.library import models, permissions, privacy, queries, search  # noqa: F401 - permissions: the rules
     from network_space.library.views import bp
     from network_space.notifications.registry import register_kind, register_target
 
@@ -16,6 +16,7 @@ def init_app(app) -> None:
     register_kind("library.new_version", _l("Nouvelle version d'une ressource suivie"), "library")
     register_kind("library.comment", _l("Commentaire sur une ressource"), "library", default_channel="immediate")
     search.register()
+    privacy.register()
     app.register_blueprint(bp)
     add_nav_item("library.index", _l("Bibliothèque"), 30, prefix="/library")
     dashboard_panel("library.new_resources", "library/_dashboard_panel.html", order=40)(queries.dashboard_panel)

@@ -36,6 +36,9 @@ def init_app(app) -> None:
     register_kind("action.assigned", _l("Action confiée"), "actions")
     register_kind("action.reminder", _l("Échéance d'action"), "actions")
     search.register()
+    from network_space.meetings import privacy
+
+    privacy.register()
 
     dashboard_panel("meetings_polls", "meetings/_panel_polls.html", order=10)(queries.polls_panel)
     dashboard_panel("meetings_upcoming", "meetings/_panel_upcoming.html", order=20)(queries.upcoming_panel)

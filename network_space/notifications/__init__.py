@@ -5,10 +5,11 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from network_space.notifications import models, tasks  # noqa: F401 - tasks: the worker tasks
+    from network_space.notifications import models, privacy, tasks  # noqa: F401 - tasks: the worker tasks
     from network_space.notifications.admin import bp as email_admin_bp
     from network_space.notifications.views import bp, init_templates
 
+    privacy.register()
     app.register_blueprint(bp)
     app.register_blueprint(email_admin_bp)
     init_templates(app)

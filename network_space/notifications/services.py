@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from datetime import timedelta
 from typing import Iterable
 
 from flask import current_app, has_request_context, url_for
@@ -264,17 +263,6 @@ def mark_all_read(user) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
-
-
-def purge_read(now=None) -> int:
-    """Delete read notifications older than NOTIFICATION_RETENTION_DAYS. A worker task: commits."""
-    now = now or utcnow()
-    cutoff = now - timedelta(days=current_app.config["NOTIFICATION_RETENTION_DAYS"])
-    result = db.session.execute(
-        delete(Notification).where(Notification.read_at.is_not(None), Notification.created_at < cutoff)
-    )
-    db.session.commit()
     return result.rowcount
 
 

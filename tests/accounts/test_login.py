@@ -134,5 +134,5 @@ def test_old_login_attempts_are_purged_by_the_worker(app):
         ])
         db.session.commit()
         results = run_once()
-        assert results["login_attempts_purge"] == 1
+        assert results["retention"]["LOGIN_ATTEMPT_RETENTION_DAYS"] == 1
         assert list(db.session.scalars(select(LoginAttempt.email))) == ["new@example.org"]

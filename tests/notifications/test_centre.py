@@ -10,7 +10,7 @@ from network_space.announcements.models import Announcement
 from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.notifications.models import Notification, NotificationPreference
-from network_space.notifications.services import notify, purge_read
+from network_space.notifications.services import notify
 from tests.helpers import count_queries, csrf_token
 
 
@@ -131,7 +131,9 @@ def test_retention_purges_old_read_items_only(app, ctx, make_user):
         db.session.add(Notification(user_id=user.id, kind="test.meeting", category="meetings", channel="site",
                                     title=title, context_json="{}", created_at=created, read_at=read))
     db.session.commit()
-    assert purge_read() == 1
+    from network_space.core.privacy import apply_retention
+
+    assert apply_retention()["NOTIFICATION_RETENTION_DAYS"] == 1
     assert sorted(db.session.scalars(select(Notification.title))) == ["old unread", "recent read"]
 
 

@@ -13,7 +13,7 @@ from network_space.notifications.models import Notification
 def test_worker_runs_every_notification_task(app):
     with app.app_context():
         results = run_once()
-    for name in ("outbox", "scheduled_jobs", "digest_daily", "digest_weekly", "notification_retention"):
+    for name in ("outbox", "scheduled_jobs", "digest_daily", "digest_weekly", "retention"):
         assert name in results and not isinstance(results[name], Exception), results
 
 
