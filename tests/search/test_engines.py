@@ -10,6 +10,7 @@ from network_space.search import cli as search_cli
 from network_space.search.backends import get_backend
 from network_space.search.engine import search
 from tests.conftest import ON_POSTGRESQL
+from tests.search.test_analysis import FRENCH_PAIRS
 
 
 def _viewer_search(viewer, text, **kwargs):
@@ -18,21 +19,9 @@ def _viewer_search(viewer, text, **kwargs):
     return search(text, db.session.get(User, viewer.id), **kwargs)
 
 
-# (query, text): the query finds a member whose presentation is the text (from the Whoosh
-# analyser's own tests, tests/search/test_analysis.py).
-FRENCH = [
-    ("facilitateur", "Les facilitateurs du réseau"),
-    ("facilitateurs", "un facilitateur"),
-    ("evenement", "Événements à venir"),
-    ("Événements", "un evenement"),
-    ("Isere", "le département de l'Isère"),
-    ("isère", "ISERE"),
-    ("assemblee", "l'assemblée générale"),
-    ("assemblée", "assemblee generale"),
-    ("marches reserves", "les marchés réservés"),
-    ("clause sociale", "Clauses sociales d'insertion"),
-    ("bailleurs", "le bailleur social"),
-]
+# (query, text): the query finds a member whose presentation is the text (the Whoosh analyser's
+# own cases, tests/search/test_analysis.py, and one more).
+FRENCH = FRENCH_PAIRS + [("bailleurs", "le bailleur social")]
 
 
 @pytest.mark.parametrize("query, text", FRENCH)
