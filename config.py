@@ -115,8 +115,14 @@ class Config:
     # Per-account lock-out: so many failed logins within the window lock the account for it.
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
-    # Per client address (all accounts together), same window: slows password spraying.
+    # Per client address, same window: so many different accounts failing from one address lock
+    # it out (password spraying); one colleague's typos lock only their own account.
     LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto (ProxyFix); 0 = none,
+    # the client address is the connection's. Wrong here, every member shares the proxy's address.
+    PROXY_HOPS = env_int("PROXY_HOPS", 0)
+    # One password reset email per account per so many minutes, whatever the requests (in the database).
+    PASSWORD_RESET_INTERVAL_MINUTES = env_int("PASSWORD_RESET_INTERVAL_MINUTES", 5)
 
     INVITATION_MAX_AGE = 7 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 3600

@@ -49,12 +49,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     limiter.init_app(app)
 
     from network_space.core import (  # noqa: F401 - outbox, scheduler, privacy: tables and worker tasks
-        audit, backup, dates, devserver, errors, http, markdown, navigation, outbox, permissions, privacy, scheduler,
-        security, worker,
+        audit, backlinks, backup, dates, devserver, errors, http, markdown, navigation, numbers, outbox, permissions,
+        privacy, scheduler, security, worker,
     )
 
-    for module in (http, dates, markdown, permissions, navigation, security, errors, worker, audit, outbox, backup,
-                   devserver):
+    for module in (http, dates, numbers, markdown, permissions, navigation, backlinks, security, errors, worker, audit,
+                   outbox, backup, devserver):
         module.init_app(app)
 
     _register_domains(app)
@@ -80,7 +80,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 # The domains, in dependency order. Each package's __init__ has init_app(app), which imports its
 # models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
 # tasks and search documents. Adding a domain is one line here.
-DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events", "legal")
+DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events",
+           "discussions", "reports", "legal")
 
 
 def _register_domains(app: Flask) -> None:

@@ -70,6 +70,9 @@ SHOTS = [
     Shot("agenda-mois-mobile", MEMBER, "/events/", PHONE, scroll_to=".calendar-month"),
     Shot("evenement", MEMBER, "/events/{full_event}", DESKTOP),
     Shot("mon-agenda", MEMBER, "/events/mon-agenda", DESKTOP),
+    Shot("discussions", MEMBER, "/discussions/", DESKTOP),
+    Shot("discussion", MEMBER, "/discussions/{writeup_thread}", DESKTOP),
+    Shot("fiches", MEMBER, "/discussions/fiches", DESKTOP),
     Shot("membres", MEMBER, "/members/", DESKTOP),
     Shot("profil", MEMBER, "/profile", DESKTOP),
     Shot("admin-emails", ADMIN, "/admin/emails", DESKTOP),
@@ -89,6 +92,8 @@ IDS_SQL = {
     "minutes_meeting": "SELECT id FROM meeting WHERE status = 'published' ORDER BY id DESC LIMIT 1",
     # The demo's full job dating, with its waiting list.
     "full_event": "SELECT id FROM event WHERE title LIKE '%Tilleuls%' ORDER BY id LIMIT 1",
+    # The write-up of the cleaning contract reserved to an ESAT, with its replies.
+    "writeup_thread": "SELECT id FROM discussion_thread WHERE kind = 'writeup' AND title LIKE '%ESAT%' LIMIT 1",
 }
 
 

@@ -235,7 +235,7 @@ def territory_edit(territory_id: int | None = None):
     if form.validate_on_submit():
         done = _saved_or_refused(form, lambda: services.save_territory(
             territory, current_user, name=form.name.data, short_name=form.short_name.data or None,
-            sector=form.sector.data, active=form.active.data),
+            sector=form.sector.data, siren=form.siren.data or None, active=form.active.data),
             lambda name: _("Territoire « %(name)s » enregistré.", name=name), "admin.territories")
         if done:
             return done

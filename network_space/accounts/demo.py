@@ -72,6 +72,15 @@ PEOPLE = {
                        ("Trièves", "Matheysine", "Oisans", "SMVIC")),
 }
 
+# The time each facilitator gives to facilitation (full-time equivalent, on their profile); the
+# coverage page adds it up by territory.
+FACILITATION_FTE = {
+    "facilitator_01": 1.0, "facilitator_02": 0.8, "facilitator_03": 1.0, "facilitator_04": 1.0,
+    "facilitator_05": 0.5, "facilitator_06": 0.8, "facilitator_07": 0.6, "facilitator_08": 1.0,
+    "facilitator_09": 1.0, "facilitator_10": 0.5, "facilitator_11": 1.0, "facilitator_12": 1.0,
+    "facilitator_13": 0.8, "facilitator_14": 1.0,
+}
+
 LOGIN_HANDLES = (
     ("Administrateur", "admin"),
     ("Co-animatrice Nord", "coanimator_nord"),
@@ -97,6 +106,7 @@ def seed(demo: DemoContext) -> None:
             job_title=job_title,
             phone="04 76 00 %02d %02d" % (len(users) + 10, 20 + len(users)),
             territories=[territories[short] for short in covered],
+            facilitation_fte=FACILITATION_FTE.get(handle),
         )
         if password_hash is None:
             user.set_password(demo.password)

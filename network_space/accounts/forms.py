@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
+from stdnum.fr import siren
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp, ValidationError
 
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
-from network_space.core.forms import Form, choices, max_length, strip
+from network_space.core.forms import DecimalCommaField, Form, choices, max_length, strip
 from network_space.core.permissions import ROLES
 
 
@@ -83,6 +86,8 @@ class ProfileForm(Form):
     )
     bio = TextAreaField(_l("Présentation"), filters=[strip], validators=[Optional(), max_length(5000)])
     territories = SelectMultipleField(_l("Territoires couverts"), coerce=int, validate_choice=True)
+    facilitation_fte = DecimalCommaField(_l("Temps consacré à la facilitation des clauses sociales (ETP)"),
+                                         [Optional()], minimum=0, maximum=1)
     language = SelectField(_l("Langue de l'interface"), choices=choices([("fr", "Français"), ("en", "English")]))
 
 
@@ -108,10 +113,22 @@ class StructureForm(Form):
     active = BooleanField(_l("Active"), default=True)
 
 
+def _compact_digits(value):
+    return re.sub(r"[\s.]", "", value) if isinstance(value, str) else value
+
+
+def _valid_siren(form, field) -> None:
+    if field.data and not siren.is_valid(field.data):
+        raise ValidationError(_l("Ce SIREN n'est pas valide (clé de contrôle) : vérifiez les chiffres."))
+
+
 class TerritoryForm(Form):
     name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(150)])
     short_name = StringField(_l("Nom court"), filters=[strip], validators=[Optional(), max_length(60)])
     sector = SelectField(_l("Secteur"), choices=choices(SECTOR_LABELS.items()))
+    siren = StringField(_l("SIREN de l'EPCI"), filters=[strip, _compact_digits],
+                        validators=[Optional(), Regexp(r"^\d{9}$", message=_l("Un SIREN compte 9 chiffres.")),
+                                    _valid_siren], render_kw={"inputmode": "numeric"})
     active = BooleanField(_l("Actif"), default=True)
 
 

@@ -30,6 +30,7 @@ def export_account(user: User) -> dict:
             "presentation": user.bio,
             "structure": user.structure.name if user.structure else None,
             "territoires": [territory.name for territory in user.territories],
+            "temps_de_facilitation_etp": user.facilitation_fte,
             "role": str(ROLE_LABELS.get(user.role, user.role)),
             "langue": user.language,
             "compte_actif": user.active,

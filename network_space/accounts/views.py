@@ -167,7 +167,8 @@ def edit_profile():
         chosen = [t for t in territories if t.id in set(form.territories.data)]
         if attempt(lambda: services.update_profile(user, chosen, full_name=form.full_name.data,
                                                    job_title=form.job_title.data, phone=form.phone.data,
-                                                   bio=form.bio.data, language=form.language.data),
+                                                   bio=form.bio.data, language=form.language.data,
+                                                   facilitation_fte=form.facilitation_fte.data),
                    _("Votre profil a été mis à jour."), form=form):
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/edit_profile.html", form=form)

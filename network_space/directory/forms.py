@@ -84,7 +84,8 @@ class KindForm(Form):
 
 
 class ImportUploadForm(Form):
-    file = FileField(_l("Fichier CSV"), description=_l("Export Excel « CSV (séparateur : point-virgule) » ou CSV UTF-8."))
+    file = FileField(_l("Fichier CSV ou XLSX"),
+                     description=_l("Classeur Excel (.xlsx), export « CSV (séparateur : point-virgule) » ou CSV UTF-8."))
 
 
 class ImportMappingForm(Form):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from network_space.accounts.models import Territory
+from network_space.core import spreadsheet
 from network_space.core.dates import fmt_datetime, to_paris
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
@@ -15,7 +16,6 @@ from network_space.core.permissions import can, require
 from network_space.core.storage import UploadError, check_spooled
 from network_space.core.transactions import attempt
 from network_space.directory import export, importer, queries, services
-from network_space.directory.backlinks import backlinks_for
 from network_space.directory.forms import MAX_CONTACTS, ImportMappingForm, ImportUploadForm, KindForm, OrganisationForm
 from network_space.directory.models import KIND_GROUPS, Organisation, OrganisationKind, OrganisationRevision
 from network_space.directory.services import FIELD_LABELS
@@ -176,7 +176,7 @@ def edit(organisation_id: int):
 def show(organisation_id: int):
     org = _organisation(organisation_id)
     require("directory.view", org)
-    return render_template("directory/show.html", org=org, backlinks=backlinks_for(org, current_user))
+    return render_template("directory/show.html", org=org)
 
 
 @bp.route("/<int:organisation_id>/check", methods=["POST"])
@@ -236,7 +236,7 @@ def import_upload():
     if form.validate_on_submit():
         upload = form.file.data
         if not upload or not getattr(upload, "filename", ""):
-            form.file.errors.append(_("Choisissez un fichier CSV."))
+            form.file.errors.append(_("Choisissez un fichier CSV ou XLSX."))
         else:
             # Large uploads are spooled to a temporary file: close it as soon as it is read.
             with upload.stream:
@@ -265,8 +265,7 @@ def _mapping_page(token, parsed, form, mapping, mapping_problems=(), report=None
     return render_template(
         "directory/import_mapping.html", token=token, parsed=parsed, form=form, mapping=mapping,
         mapping_problems=mapping_problems, report=report, fields=importer.IMPORT_FIELDS,
-        examples=[[cells[i] for _line, cells in parsed.rows[:5] if i < len(cells) and cells[i]]
-                  for i in range(len(parsed.header))],
+        examples=spreadsheet.column_examples(parsed),
         describe_existing=importer.describe_existing,
     )
 

@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
-    from network_space.directory.backlinks import backlink_provider
+    from network_space.core.backlinks import backlink_provider
+    from network_space.directory.models import Organisation
     from network_space.events import models, notices, permissions, privacy, queries, search  # noqa: F401 - notices: the reminder job
     from network_space.events.views import bp, feeds, kinds  # noqa: F401 - feeds, kinds: their routes
     from network_space.notifications.registry import register_kind, register_target
@@ -24,7 +25,7 @@ def init_app(app) -> None:
                         ("event.reminder", _l("Rappel d'événement"))):
         register_kind(name, label, "events", email_template=name.replace(".", "_"), default_channel="immediate")
     # Events appear on the pages of their partner organisations in the directory.
-    backlink_provider("events", order=20)(queries.partner_backlinks)
+    backlink_provider("events", Organisation, order=20)(queries.partner_backlinks)
     search.register()
     privacy.register()
     dashboard_panel("events_upcoming", "events/_panel_upcoming.html", order=25)(queries.upcoming_panel)

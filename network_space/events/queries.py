@@ -16,7 +16,7 @@ from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.http import int_arg
 from network_space.core.models import utcnow
 from network_space.core.permissions import can
-from network_space.directory.backlinks import Backlink
+from network_space.core.backlinks import Backlink
 from network_space.directory.models import Organisation
 from network_space.events.models import Event, EventKind, Registration, event_partner
 from network_space.extensions import db

@@ -10,11 +10,11 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from network_space.core.forms import Form, choices, max_length, strip
+from network_space.core.tags import check_tags, parse_tags
 from network_space.library.models import (
     BUYER_TYPES, CLAUSE_MECHANISMS, KIND_FILE, KIND_LABELS, KIND_LINK, KIND_NOTE, VISIBILITY_LABELS,
     VISIBILITY_MEMBERS,
 )
-from network_space.library.services import MAX_TAG_LENGTH, MAX_TAGS, parse_tags
 
 
 class CheckboxesField(SelectMultipleField):
@@ -42,7 +42,7 @@ class ResourceForm(Form):
     summary = TextAreaField(_l("Résumé"), filters=[strip], validators=[max_length(5000)],
                             description=_l("Markdown accepté : **gras**, listes, liens."))
     category_id = SelectField(_l("Catégorie"), coerce=int, validators=[InputRequired(_l("Choisissez une catégorie."))])
-    tags = StringField(_l("Mots-clés"), filters=[strip], validators=[max_length(600)],
+    tags = StringField(_l("Mots-clés"), filters=[strip], validators=[max_length(600), check_tags],
                        description=_l("Séparés par des virgules, par exemple : bailleurs, BTP, insertion."))
     sector_ids = CheckboxesField(_l("Secteurs d'activité"), coerce=int, validators=[Optional()])
     clause_mechanism = SelectField(_l("Mécanisme de clause"),
@@ -55,13 +55,6 @@ class ResourceForm(Form):
     url = StringField(_l("Adresse du lien"), filters=[strip], validators=[max_length(500), _http_url])
     body = TextAreaField(_l("Texte de la note"), filters=[strip], validators=[max_length(100_000)],
                          description=_l("Markdown accepté."))
-
-    def validate_tags(self, field):
-        raw = [p for p in (field.data or "").split(",") if p.strip()]
-        if len(raw) > MAX_TAGS:
-            raise ValidationError(_l("%(n)d mots-clés au maximum.", n=MAX_TAGS))
-        if any(len(" ".join(p.split())) > MAX_TAG_LENGTH for p in raw):
-            raise ValidationError(_l("Un mot-clé fait %(n)d caractères au maximum.", n=MAX_TAG_LENGTH))
 
     def chosen_kind(self) -> str | None:
         return self.resource_kind

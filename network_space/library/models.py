@@ -203,6 +203,17 @@ class ResourceVersion(db.Model):
     author = relationship("User", foreign_keys=[author_id])
 
 
+class ResourceDownload(db.Model):
+    """One download, dated, so that a period's downloads can be counted (the co-animation's
+    activity report); who downloaded is not kept."""
+
+    __tablename__ = "library_download"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("library_resource.id", ondelete="CASCADE"), index=True)
+    downloaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
 class ResourceComment(db.Model):
     """A "retour d'expérience" on a resource (Markdown, sanitized on display)."""
 

@@ -8,26 +8,25 @@ import unicodedata
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from network_space.accounts.models import User
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
 from network_space.core.storage import StoredFile, path_for, store_upload
+from network_space.core.tags import tags_named
 from network_space.core.transactions import Refusal
 from network_space.extensions import db
 from network_space.library.extract import extract_text
 from network_space.library.models import (
     DEFAULT_CATEGORIES, DEFAULT_SECTORS, KIND_FILE, KIND_LINK, KIND_NOTE, TEXT_FAILED, TEXT_NONE, TEXT_OK, Category, Resource,
-    ResourceComment, ResourceVersion, Sector, Tag,
+    ResourceComment, ResourceDownload, ResourceVersion, Sector, Tag,
 )
 from network_space.library.permissions import may_view
 from network_space.notifications import services as notifications
 from network_space.search import enqueue
 
 SEARCH_KIND = "library.resource"
-MAX_TAGS = 12
-MAX_TAG_LENGTH = 40
 
 
 def slugify(text: str) -> str:
@@ -45,28 +44,6 @@ def ensure_defaults() -> None:
     db.session.flush()
 
 
-def parse_tags(raw: str | None) -> list[str]:
-    """"Bailleurs, BTP ,  bailleurs" -> ["bailleurs", "btp"]: trimmed, lower-case, no duplicates."""
-    names: list[str] = []
-    for part in (raw or "").split(","):
-        name = " ".join(part.split()).lower()[:MAX_TAG_LENGTH]
-        if name and name not in names:
-            names.append(name)
-    return names[:MAX_TAGS]
-
-
-def tags_named(names: list[str]) -> list[Tag]:
-    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))} if names else {}
-    tags = []
-    for name in names:
-        tag = existing.get(name)
-        if tag is None:
-            tag = Tag(name=name)
-            db.session.add(tag)
-        tags.append(tag)
-    return tags
-
-
 def _apply_metadata(resource: Resource, data: dict) -> None:
     for field in ("title", "visibility"):
         if field in data:
@@ -76,7 +53,7 @@ def _apply_metadata(resource: Resource, data: dict) -> None:
         if field in data:
             setattr(resource, field, data[field] or None)  # "" from a form means "none"
     if "tags" in data:
-        resource.tags = tags_named(data["tags"])
+        resource.tags = tags_named(Tag, data["tags"])
     if "sector_ids" in data:
         ids = list(data["sector_ids"] or [])
         resource.sectors = list(db.session.scalars(select(Sector).where(Sector.id.in_(ids)))) if ids else []
@@ -189,6 +166,7 @@ def record_download(version: ResourceVersion) -> None:
     db.session.execute(update(ResourceVersion).where(ResourceVersion.id == version.id)
                        .values(download_count=ResourceVersion.download_count + 1)
                        .execution_options(synchronize_session=False))
+    db.session.execute(insert(ResourceDownload).values(resource_id=version.resource_id, downloaded_at=utcnow()))
 
 
 # --- categories (admin) -----------------------------------------------------------------------

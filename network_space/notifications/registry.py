@@ -75,12 +75,23 @@ CATEGORIES: dict[str, Category] = {
         Category("library", _l("Bibliothèque"), CHANNEL_WEEKLY, _l("Nouvelles ressources et nouvelles versions")),
         Category("directory", _l("Annuaire"), CHANNEL_WEEKLY, _l("Nouvelles structures partenaires et mises à jour suivies")),
         Category("announcements", _l("Annonces du réseau"), CHANNEL_IMMEDIATE, _l("Annonces des co-animateurs")),
+        Category("discussions", _l("Discussions"), CHANNEL_IMMEDIATE,
+                 _l("Réponses dans les discussions suivies, mentions, nouvelles discussions des catégories suivies")),
         Category("security", _l("Sécurité du compte"), CHANNEL_IMMEDIATE,
                  _l("Invitation, réinitialisation du mot de passe : toujours envoyés par email"), mandatory=True),
     )
 }
 
 KINDS: dict[str, Kind] = {}
+
+
+def register_category(name: str, label, default_channel: str, description="") -> Category:
+    """Declare a category members set a channel for (a domain's own, from its ``init_app``).
+    Registering the same name again replaces it (create_app() may run several times in tests)."""
+    if default_channel not in CHANNELS:
+        raise ValueError(f"unknown notification channel {default_channel!r}")
+    CATEGORIES[name] = Category(name, label, default_channel, description)
+    return CATEGORIES[name]
 
 
 def register_kind(

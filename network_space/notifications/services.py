@@ -10,7 +10,8 @@ Cross-domain API (all writes happen in the caller's session; the caller commits,
   optionally ``url=`` in context. Reserved context keys: ``title``, ``url`` (override the
   target's), ``subject`` (email subject), ``message`` (a short text shown in the notification
   and the generic email), ``attachments`` (list of (filename, content_type, bytes) for the
-  immediate email only, e.g. an .ics). Context is stored as JSON (non-JSON values are stringified) and passed
+  immediate email only, e.g. an .ics), ``headers`` (extra email headers, e.g. References to group
+  a conversation in mail clients). Context is stored as JSON (non-JSON values are stringified) and passed
   as is to the kind's email template.
 - ``notify_followers(kind, obj, *, actor=None, followed=None, **context)``: notify the followers
   of ``followed`` (default ``obj``) about ``obj``.
@@ -118,6 +119,7 @@ def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) 
         url = context.pop("url", None) or (obj.notification_url() if obj is not None else None)
     # Files (e.g. an .ics) go with the immediate email only, never into the stored context.
     attachments = context.pop("attachments", None)
+    extra_headers = context.pop("headers", None) or {}
     context_json = json.dumps(context, default=str, ensure_ascii=False)
     channels = channels_for(users, spec)
     created = []
@@ -141,18 +143,18 @@ def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) 
         db.session.add(notification)
         created.append(notification)
         if channel == CHANNEL_IMMEDIATE:
-            _queue_notification_email(spec, user, notification, obj, actor, context, attachments)
+            _queue_notification_email(spec, user, notification, obj, actor, context, attachments, extra_headers)
     return created
 
 
 def _queue_notification_email(spec: Kind, user, notification: Notification, obj, actor, context: dict,
-                              attachments) -> None:
+                              attachments, extra_headers: dict) -> None:
     subject = str(context.get("subject") or f"{spec.label} : {notification.title}")[:300]
-    headers = {}
+    headers = dict(extra_headers)
     unsubscribe = None
     if not spec.mandatory:
         unsubscribe = unsubscribe_url(user.id, spec.category)
-        headers = unsubscribe_headers(unsubscribe)
+        headers.update(unsubscribe_headers(unsubscribe))
     extra = {k: v for k, v in context.items() if k not in _RESERVED}
     with site_context():
         queue_email(

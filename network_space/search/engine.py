@@ -137,7 +137,8 @@ def _checked_hits(stored: list[tuple[dict, str]], user) -> list[Hit]:
         if obj is None or search_type is None or not search_type.can_view(user, obj):
             continue
         hits.append(Hit(
-            kind=kind, label=search_type.label, obj=obj, title=fields.get("title", ""),
+            kind=kind, label=search_type.label, obj=obj,
+            title=search_type.hit_title(obj) if search_type.hit_title else fields.get("title", ""),
             url=search_type.url(obj), snippet=Markup(snippet), date=_aware(fields.get("date")), fields=fields,
         ))
     return hits

@@ -34,6 +34,7 @@ class SearchType:
     watch: tuple[str, ...] = field(default=())
     load_options: tuple = field(default=())
     hit_options: tuple = field(default=())
+    hit_title: Callable[[Any], str] | None = None
 
 
 _types: dict[str, SearchType] = {}
@@ -50,6 +51,7 @@ def register_search_type(
     watch: Iterable[str] = (),
     load_options: Iterable = (),
     hit_options: Iterable = (),
+    hit_title: Callable[[Any], str] | None = None,
 ) -> SearchType:
     """Declare a searchable kind. Idempotent per kind (create_app() may run several times).
 
@@ -59,9 +61,12 @@ def register_search_type(
     ``load_options``: SQLAlchemy loader options (selectinload…) used when documents are built in
     bulk; ``hit_options``: those used when result objects are re-loaded for display (a results
     template reading relationships should list them here, to keep its query count fixed).
+    ``hit_title``: obj -> the title a result shows, when it is not the document's (indexed) title:
+    e.g. a reply shows its thread's title, which its document does not index (else every reply
+    of a thread would match the thread's title words).
     """
     search_type = SearchType(kind, label, model, to_document, can_view, url, tuple(watch), tuple(load_options),
-                             tuple(hit_options))
+                             tuple(hit_options), hit_title)
     _types[kind] = search_type
     return search_type
 

@@ -29,6 +29,15 @@ REAL_VALUES = {
     frozenset({"meeting_id", "decision_id"}): ("meeting_decision", {"meeting_id": "meeting_id", "decision_id": "id"}),
     frozenset({"meeting_id", "action_id"}): ("action_item", {"meeting_id": "meeting_id", "action_id": "id"}),
     frozenset({"notification_id"}): ("notification", {"notification_id": "id"}),
+    frozenset({"thread_id"}): ("discussion_thread", {"thread_id": "id"}),
+    frozenset({"thread_id", "number"}): ("discussion_reply", {"thread_id": "thread_id", "number": "number"}),
+    frozenset({"discussion_category_id"}): ("discussion_category", {"discussion_category_id": "id"}),
+    frozenset({"year"}): ("report_campaign", {"year": "year"}),
+    frozenset({"year", "territory_id", "structure_id"}): (
+        "report_contribution", {"year": "report_campaign.year", "territory_id": "territory_id",
+                                "structure_id": "structure_id"}),
+    frozenset({"contribution_id"}): ("report_contribution", {"contribution_id": "id"}),
+    frozenset({"indicator_id"}): ("report_indicator", {"indicator_id": "id"}),
 }
 
 

@@ -386,6 +386,9 @@ def test_every_table_pointing_at_a_member_is_covered(app):
         "event": "evenements", "event_organiser": "evenements", "event_registration": "evenements",
         "calendar_feed": "evenements",
         "legal_page": "the admin who last edited a legal page: a contribution, kept",
+        "discussion_thread": "discussions", "discussion_reply": "discussions", "discussion_revision": "discussions",
+        "discussion_read": "discussions", "discussion_read_mark": "discussions",
+        "report_campaign": "bilan", "report_contribution": "bilan", "report_change": "bilan",
     }
     pointing = {table.name for table in db.metadata.sorted_tables
                 for fk in table.foreign_keys if fk.column.table.name == "user"}

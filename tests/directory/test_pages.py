@@ -290,11 +290,12 @@ def test_notifications_to_followers_and_territory_members(app, client, login_as,
 
 
 def test_backlink_providers_are_listed(app, client, login_as, reference, make_org):
-    from network_space.directory.backlinks import Backlink, _providers, backlink_provider
+    from network_space.core.backlinks import Backlink, _providers, backlink_provider
+    from network_space.directory.models import Organisation
 
     org_id = make_org(name="Liée")
 
-    @backlink_provider("test-events")
+    @backlink_provider("test-events", Organisation)
     def _events(organisation, user):
         return [Backlink("Événement", f"Visite de {organisation.name}", "/events/1")]
 

@@ -1,11 +1,12 @@
-"""The minutes exported for Word and for LibreOffice: the same content, in the same order, in
-files the real libraries read back."""
+"""The minutes exported for Word, LibreOffice and as PDF: the same content, in the same order, in
+files the real libraries read back (the writers themselves: tests/core/test_documents.py)."""
 from __future__ import annotations
 
 import io
 
 from docx import Document
 from odf import opendocument, table as odf_table, teletype, text as odf_text
+from pypdf import PdfReader
 
 from network_space.accounts.models import User
 from network_space.extensions import db
@@ -37,7 +38,7 @@ def _in_order(text: str, expected: list[str]) -> bool:
     return -1 not in positions and positions == sorted(positions)
 
 
-def test_word_and_libreoffice_files_hold_the_minutes(client, login_as, make_user, app):
+def test_word_libreoffice_and_pdf_files_hold_the_minutes(client, login_as, make_user, app):
     organiser, meeting_id = _published(app, make_user)
     login_as(organiser)
 
@@ -58,15 +59,24 @@ def test_word_and_libreoffice_files_hold_the_minutes(client, login_as, make_user
     assert _in_order("\n".join(blocks), EXPECTED)
     headings = {teletype.extractText(h): h.getAttribute("outlinelevel") for h in odt.getElementsByType(odf_text.H)}
     assert headings["Tour de table"] == "3" and headings["Décisions"] == "1"
-    assert "• Bailleurs : 570 heures" in blocks
+    lists = [[teletype.extractText(i) for i in e.childNodes] for e in odt.text.childNodes if e.qname == (odf_text.TEXTNS, "list")]
+    assert lists == [["Bailleurs : 570 heures", "Voirie : 120 heures"], ["Adopter la charte"]]  # minutes, decisions
     assert len(odt.getElementsByType(odf_table.Table)) == 2  # attendance, actions
     assert odt.getElementsByType(odf_text.LineBreak)  # the soft line break of the Markdown is kept
+
+    response = client.get(f"/meetings/{meeting_id}/minutes.pdf")
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="compte-rendu-{meeting_id}.pdf"'
+    reader = PdfReader(io.BytesIO(response.data))
+    assert reader.metadata.title.startswith("Compte-rendu — ")
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert _in_order(text, EXPECTED) and "• Bailleurs : 570 heures" in " ".join(text.split())
 
 
 def test_draft_minutes_are_not_downloaded_by_members(client, login_as, make_user, app):
     organiser, meeting_id = _published(app, make_user, publish=False)
     login_as(make_user("member"))
-    for extension in ("docx", "odt"):
+    for extension in ("docx", "odt", "pdf"):
         assert client.get(f"/meetings/{meeting_id}/minutes.{extension}").status_code == 403
     login_as(organiser)
     assert client.get(f"/meetings/{meeting_id}/minutes.odt").status_code == 200

@@ -1,4 +1,4 @@
-"""Minutes pages: the minutes and their DOCX / ODT files, the editor with attendance, decisions and
+"""Minutes pages: the minutes and their DOCX / ODT / PDF files, the editor with attendance, decisions and
 actions, an action's status, the revisions."""
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from network_space.core import documents
 from network_space.core.permissions import can, require
 from network_space.core.transactions import attempt
 from network_space.extensions import db
@@ -28,18 +29,10 @@ def minutes(meeting_id: int):
                            form=FlaskForm())
 
 
-MINUTES_FILES = {
-    "docx": (export.minutes_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "odt": (export.minutes_odt, "application/vnd.oasis.opendocument.text"),
-}
-
-
 def _minutes_file(meeting_id: int, extension: str) -> Response:
     meeting = meeting_or_404(meeting_id)
     require("meetings.view_minutes", meeting)
-    write, mimetype = MINUTES_FILES[extension]
-    return Response(write(meeting), mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="compte-rendu-{meeting.id}.{extension}"'})
+    return documents.download(export.minutes_outline(meeting), extension, f"compte-rendu-{meeting.id}")
 
 
 @bp.route("/<int:meeting_id>/minutes.docx")
@@ -52,6 +45,12 @@ def minutes_docx(meeting_id: int):
 @login_required
 def minutes_odt(meeting_id: int):
     return _minutes_file(meeting_id, "odt")
+
+
+@bp.route("/<int:meeting_id>/minutes.pdf")
+@login_required
+def minutes_pdf(meeting_id: int):
+    return _minutes_file(meeting_id, "pdf")
 
 
 @bp.route("/<int:meeting_id>/minutes/edit", methods=["GET", "POST"])

@@ -1,0 +1,329 @@
+"""Reads the discussion pages share: the list of threads with its filters and unread markers, a
+thread's page of replies, the write-up cards, the dashboard panel. Each runs a fixed number of
+queries whatever the number of threads or replies (tests/discussions/test_queries.py counts them)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import MultiDict
+
+from network_space.accounts.models import Territory, User
+from network_space.core.backlinks import Backlink, BacklinkAction
+from network_space.core.http import int_value
+from network_space.core.pagination import paginate
+from network_space.core.permissions import ROLE_COANIMATOR, can, has_role
+from network_space.directory.models import Organisation
+from network_space.discussions.models import (
+    KIND_LABELS, KIND_QUESTION, KIND_WRITEUP, DiscussionCategory, DiscussionTag, ReadMark, ReadState, Reply,
+    Revision, Thread, ThreadLink, WriteUp, thread_tag,
+)
+from network_space.extensions import db
+from network_space.library.models import CLAUSE_MECHANISMS
+from network_space.notifications.registry import target_type_of
+
+THREADS_PER_PAGE = 30
+REPLIES_PER_PAGE = 50
+WRITEUPS_PER_PAGE = 24
+
+# ?statut= values of the list, with their labels (views.py shows them).
+STATUSES = ("ouvertes", "fermees", "questions-resolues", "questions-non-resolues")
+SORTS = ("activite", "recentes")
+WHOLE_DEPARTEMENT = "departement"
+
+
+@dataclass
+class ThreadFilters:
+    """The list's filters, read defensively from the query string (anything unknown is ignored)."""
+
+    category_id: int | None = None
+    tag: str = ""
+    territory: int | str | None = None  # a territory id, or WHOLE_DEPARTEMENT
+    status: str = ""
+    kind: str = ""
+    unread: bool = False
+    sort: str = "activite"
+    # Write-up fields ("fiches"): buyer organisation, clause mechanism, sector, at least so many hours.
+    buyer_id: int | None = None
+    mechanism: str = ""
+    sector_id: int | None = None
+    min_hours: int | None = None
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> "ThreadFilters":
+        territory = args.get("territoire", "")
+        return cls(
+            category_id=int_value(args.get("categorie")),
+            tag=" ".join(args.get("etiquette", "").split()).lower()[:60],
+            territory=WHOLE_DEPARTEMENT if territory == WHOLE_DEPARTEMENT else int_value(territory),
+            status=args.get("statut", "") if args.get("statut") in STATUSES else "",
+            kind=args.get("type", "") if args.get("type") in KIND_LABELS else "",
+            unread=args.get("non_lus") == "1",
+            sort=args.get("tri") if args.get("tri") in SORTS else "activite",
+            buyer_id=int_value(args.get("acheteur")),
+            mechanism=args.get("mecanisme", "") if args.get("mecanisme") in CLAUSE_MECHANISMS else "",
+            sector_id=int_value(args.get("secteur")),
+            min_hours=int_value(args.get("heures_min"), minimum=0, maximum=10_000_000),
+        )
+
+    def to_args(self, **changes) -> dict:
+        """The query string of these filters (with ``changes``), without empty values."""
+        f = replace(self, **changes)
+        args = {"categorie": f.category_id, "etiquette": f.tag, "territoire": f.territory, "statut": f.status,
+                "type": f.kind, "non_lus": "1" if f.unread else None, "tri": None if f.sort == "activite" else f.sort,
+                "acheteur": f.buyer_id, "mecanisme": f.mechanism, "secteur": f.sector_id, "heures_min": f.min_hours}
+        return {key: value for key, value in args.items() if value not in (None, "")}
+
+    @property
+    def writeup_filters(self) -> bool:
+        return bool(self.buyer_id or self.mechanism or self.sector_id or self.min_hours is not None)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.category_id or self.tag or self.territory or self.status or self.kind or self.unread
+                    or self.writeup_filters)
+
+
+def read_cutoff(user) -> datetime:
+    """Threads without activity after this moment are read for ``user``: their last "marquer tout
+    comme lu", or the day they joined (what came before is not news to them)."""
+    mark = db.session.scalar(select(ReadMark.read_all_at).where(ReadMark.user_id == user.id))
+    return mark or user.created_at
+
+
+def visible_threads(user) -> Select:
+    """Threads ``user`` may see (same rule as permissions.may_view, in SQL)."""
+    stmt = select(Thread).join(Thread.category)
+    if not has_role(user, ROLE_COANIMATOR):
+        stmt = stmt.where(DiscussionCategory.coanimators_only.is_(False),
+                          or_(Thread.hidden.is_(False), Thread.author_id == user.id))
+    return stmt
+
+
+def _unread_condition(user, cutoff: datetime):
+    read = select(ReadState.last_number).where(ReadState.user_id == user.id,
+                                               ReadState.thread_id == Thread.id).scalar_subquery()
+    return and_(Thread.last_activity_at > cutoff, or_(read.is_(None), read < Thread.last_number))
+
+
+def filtered_threads(filters: ThreadFilters, user, cutoff: datetime) -> Select:
+    stmt = visible_threads(user)
+    if filters.category_id:
+        stmt = stmt.where(Thread.category_id == filters.category_id)
+    if filters.tag:
+        stmt = stmt.where(Thread.id.in_(select(thread_tag.c.thread_id).join(DiscussionTag).where(
+            DiscussionTag.name == filters.tag)))
+    if filters.territory == WHOLE_DEPARTEMENT:
+        stmt = stmt.where(Thread.territory_id.is_(None))
+    elif filters.territory:
+        stmt = stmt.where(Thread.territory_id == filters.territory)
+    if filters.kind:
+        stmt = stmt.where(Thread.kind == filters.kind)
+    if filters.status == "ouvertes":
+        stmt = stmt.where(Thread.closed.is_(False))
+    elif filters.status == "fermees":
+        stmt = stmt.where(Thread.closed.is_(True))
+    elif filters.status == "questions-resolues":
+        stmt = stmt.where(Thread.kind == KIND_QUESTION, Thread.answer_number.is_not(None))
+    elif filters.status == "questions-non-resolues":
+        stmt = stmt.where(Thread.kind == KIND_QUESTION, Thread.answer_number.is_(None))
+    if filters.writeup_filters:
+        stmt = stmt.join(WriteUp, WriteUp.thread_id == Thread.id)
+        if filters.buyer_id:
+            stmt = stmt.where(WriteUp.buyer_id == filters.buyer_id)
+        if filters.mechanism:
+            stmt = stmt.where(WriteUp.clause_mechanism == filters.mechanism)
+        if filters.sector_id:
+            stmt = stmt.where(WriteUp.sector_id == filters.sector_id)
+        if filters.min_hours is not None:
+            stmt = stmt.where(WriteUp.insertion_hours >= filters.min_hours)
+    if filters.unread:
+        stmt = stmt.where(_unread_condition(user, cutoff))
+    if filters.sort == "recentes":
+        return stmt.order_by(Thread.pinned.desc(), Thread.created_at.desc(), Thread.id.desc())
+    return stmt.order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+
+
+@dataclass(frozen=True)
+class Unread:
+    """What a member has not read of a thread: all of it (new), some replies, or nothing."""
+
+    new_thread: bool = False
+    new_replies: int | None = None  # None: unknown count (replies since the cutoff, thread never opened)
+    first_unread: int = 0  # the first reply number to read
+
+    @property
+    def any(self) -> bool:
+        return self.new_thread or self.new_replies is None or self.new_replies > 0
+
+
+READ = Unread(new_replies=0)
+
+
+def unread_of(threads: list[Thread], user, cutoff: datetime) -> dict[int, Unread]:
+    """Each thread's unread state for ``user``, in one query."""
+    ids = [t.id for t in threads]
+    states = dict(db.session.execute(select(ReadState.thread_id, ReadState.last_number).where(
+        ReadState.user_id == user.id, ReadState.thread_id.in_(ids))).all()) if ids else {}
+    result = {}
+    for thread in threads:
+        seen = states.get(thread.id)
+        if thread.last_activity_at <= cutoff:
+            result[thread.id] = READ
+        elif seen is None and thread.created_at > cutoff:
+            result[thread.id] = Unread(new_thread=True, first_unread=1)
+        elif seen is None:
+            result[thread.id] = Unread(new_replies=None, first_unread=1)
+        elif seen < thread.last_number:
+            result[thread.id] = Unread(new_replies=thread.last_number - seen, first_unread=seen + 1)
+        else:
+            result[thread.id] = READ
+    return result
+
+
+LIST_OPTIONS = (
+    joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.last_author),
+    joinedload(Thread.territory), selectinload(Thread.tags),
+    selectinload(Thread.writeup).options(joinedload(WriteUp.buyer), joinedload(WriteUp.sector)),
+)
+
+
+@dataclass
+class ThreadList:
+    page: object  # core.pagination's page: items, pages, has_next…
+    unread: dict[int, Unread] = field(default_factory=dict)
+
+
+def thread_list(filters: ThreadFilters, user, per_page: int = THREADS_PER_PAGE) -> ThreadList:
+    cutoff = read_cutoff(user)
+    page = paginate(filtered_threads(filters, user, cutoff).options(*LIST_OPTIONS), per_page=per_page)
+    return ThreadList(page, unread_of(page.items, user, cutoff))
+
+
+def recent_threads(user, limit: int = 5) -> ThreadList | None:
+    """The dashboard panel: the threads with the latest activity, with their unread markers."""
+    cutoff = read_cutoff(user)
+    threads = list(db.session.scalars(visible_threads(user).options(*LIST_OPTIONS)
+                                      .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)))
+    return ThreadList(threads, unread_of(threads, user, cutoff)) if threads else None
+
+
+def categories_for(user, *, writable: bool = False) -> list[DiscussionCategory]:
+    """The categories ``user`` may see (or write a new thread in), in order."""
+    stmt = select(DiscussionCategory).order_by(DiscussionCategory.position, DiscussionCategory.id)
+    if not has_role(user, ROLE_COANIMATOR):
+        stmt = stmt.where(DiscussionCategory.coanimators_only.is_(False))
+    if writable:
+        stmt = stmt.where(DiscussionCategory.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def popular_tags(limit: int = 30) -> list[str]:
+    count = func.count(thread_tag.c.thread_id)
+    return list(db.session.scalars(select(DiscussionTag.name).join(thread_tag).group_by(DiscussionTag.name)
+                                   .order_by(count.desc(), DiscussionTag.name).limit(limit)))
+
+
+def territories() -> list[Territory]:
+    return list(db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)))
+
+
+# --- a thread's page ---------------------------------------------------------------------------
+
+def thread_for_page(thread_id: int) -> Thread | None:
+    return db.session.scalar(select(Thread).where(Thread.id == thread_id).options(
+        joinedload(Thread.category), joinedload(Thread.author).joinedload(User.structure), joinedload(Thread.territory),
+        selectinload(Thread.tags), selectinload(Thread.links),
+        selectinload(Thread.writeup).options(joinedload(WriteUp.buyer), joinedload(WriteUp.sector)),
+    ))
+
+
+def reply_pages(thread: Thread, per_page: int = REPLIES_PER_PAGE) -> int:
+    return max(1, math.ceil(thread.last_number / per_page))
+
+
+def page_of(number: int, per_page: int = REPLIES_PER_PAGE) -> int:
+    return max(1, math.ceil(number / per_page))
+
+
+def replies_page(thread: Thread, page: int, per_page: int = REPLIES_PER_PAGE) -> list[Reply]:
+    """Replies ``(page-1)*per_page+1`` to ``page*per_page`` by number (numbers are never reused, so
+    a page is a range of the unique (thread, number) index: no OFFSET, no COUNT)."""
+    first = (page - 1) * per_page + 1
+    return list(db.session.scalars(select(Reply).where(
+        Reply.thread_id == thread.id, Reply.number.between(first, first + per_page - 1))
+        .options(joinedload(Reply.author).joinedload(User.structure)).order_by(Reply.number)))
+
+
+def reply_by_number(thread_id: int, number: int) -> Reply | None:
+    return db.session.scalar(select(Reply).where(Reply.thread_id == thread_id, Reply.number == number)
+                             .options(joinedload(Reply.author), joinedload(Reply.thread)))
+
+
+def revised_numbers(thread: Thread, replies: list[Reply]) -> set[int]:
+    """Numbers (0: the opening message) of the shown messages that have a history, in one query."""
+    ids = {reply.id: reply.number for reply in replies}
+    rows = db.session.execute(select(Revision.reply_id).where(
+        Revision.thread_id == thread.id, or_(Revision.reply_id.is_(None), Revision.reply_id.in_(ids))).distinct())
+    return {0 if reply_id is None else ids[reply_id] for (reply_id,) in rows}
+
+
+def history(thread: Thread, reply: Reply | None) -> list[Revision]:
+    """The previous texts of a message, newest first."""
+    condition = Revision.reply_id == reply.id if reply is not None else Revision.reply_id.is_(None)
+    return list(db.session.scalars(select(Revision).where(Revision.thread_id == thread.id, condition)
+                                   .options(joinedload(Revision.editor))
+                                   .order_by(Revision.created_at.desc(), Revision.id.desc())))
+
+
+def threads_linked_to(target_type: str, target_id: int, user, limit: int = 20) -> list[Thread]:
+    return list(db.session.scalars(
+        visible_threads(user).join(ThreadLink, ThreadLink.thread_id == Thread.id)
+        .where(ThreadLink.target_type == target_type, ThreadLink.target_id == target_id)
+        .order_by(Thread.last_activity_at.desc()).limit(limit)))
+
+
+# --- write-ups ----------------------------------------------------------------------------------
+
+def writeup_cards(filters: ThreadFilters, user, per_page: int = WRITEUPS_PER_PAGE):
+    cutoff = read_cutoff(user)
+    stmt = filtered_threads(replace(filters, kind=KIND_WRITEUP), user, cutoff)
+    if not filters.writeup_filters:
+        stmt = stmt.join(WriteUp, WriteUp.thread_id == Thread.id)  # a deleted write-up has no fields left
+    return paginate(stmt.options(*LIST_OPTIONS), per_page=per_page)
+
+
+def writeup_buyers() -> list:
+    """Organisations that are the buyer of at least one write-up, for the filter."""
+    return list(db.session.scalars(select(Organisation).where(Organisation.id.in_(
+        select(WriteUp.buyer_id).where(WriteUp.buyer_id.is_not(None)))).order_by(Organisation.name)))
+
+
+# --- on other pages -----------------------------------------------------------------------------
+
+def recent_panel(user) -> dict | None:
+    """"Discussions récentes" on the dashboard: the five threads with the latest activity, unread
+    ones marked."""
+    if not can("discussions.create", None, user):
+        return None
+    recent = recent_threads(user)
+    return {"threads": recent.page, "unread": recent.unread} if recent else None
+
+
+def linked_threads(obj, user) -> list[Backlink]:
+    """The threads linked to a resource, an event, a meeting or an organisation, on its page."""
+    return [Backlink(_("Discussion"), thread.title, url_for("discussions.show", thread_id=thread.id),
+                     thread.last_activity_at)
+            for thread in threads_linked_to(target_type_of(obj), obj.id, user)]
+
+
+def discuss_action(obj, user) -> BacklinkAction | None:
+    """"Discuter" on the page of what a thread may link to: opens a new thread linked to it."""
+    if not can("discussions.create", None, user):
+        return None
+    return BacklinkAction(_("Discuter"), url_for("discussions.new", lien=obj.notification_url()))
