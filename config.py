@@ -47,6 +47,9 @@ class Config:
     # Storage of uploaded files and of the search index: outside static/.
     DATA_DIR = os.environ.get("DATA_DIR", str(INSTANCE_DIR / "data"))
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search_index"))
+    # The search engine: "whoosh" (an embedded index in SEARCH_INDEX_DIR, one application
+    # server) or "postgresql" (a table of the site's PostgreSQL database, several servers).
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh").strip().lower()
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 25)
     # A whole request above this is refused before it is read (the 413 page, typed fields lost);
     # a file over MAX_UPLOAD_MB in a smaller request is refused by its form, fields kept.

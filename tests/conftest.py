@@ -23,6 +23,19 @@ from tests.postgres_cluster import private_postgres  # noqa: F401 - the fixture,
 PASSWORD = "mot-de-passe-solide-2026"
 _seq = count(1)
 
+# The search engines each search test runs against: PostgreSQL's needs a PostgreSQL database.
+ON_POSTGRESQL = (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
+SEARCH_BACKENDS = ("whoosh", "postgresql") if ON_POSTGRESQL else ("whoosh",)
+
+
+def pytest_generate_tests(metafunc):
+    """A test using the ``search_backend`` fixture runs once per engine (all of them, or those
+    its ``search_backends`` marker names): the engines cannot drift apart unnoticed."""
+    if "search_backend" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("search_backends")
+        names = [name for name in SEARCH_BACKENDS if marker is None or name in marker.args]
+        metafunc.parametrize("search_backend", names, indirect=True)
+
 
 class IsolatedClient(FlaskClient):
     """Each request runs in its own app context, hence its own database session, as in
@@ -131,6 +144,18 @@ def _clean_database(request):
                 db.session.execute(table.delete())
         db.session.commit()
         _restore_reference_data()
+
+
+@pytest.fixture
+def search_backend(request, app):
+    """SEARCH_BACKEND for this test (see pytest_generate_tests), starting with no document."""
+    from network_space.search.backends import get_backend
+
+    app.config["SEARCH_BACKEND"] = request.param
+    with app.app_context():
+        get_backend().clear()
+    yield request.param
+    app.config["SEARCH_BACKEND"] = "whoosh"
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Full-text search: the only code that imports Whoosh.
+"""Full-text search: the registry domains plug into, and the engines behind it (backends/:
+Whoosh embedded by default, or PostgreSQL, chosen by SEARCH_BACKEND).
 
 A domain makes its objects searchable in its init_app()::
 
@@ -27,10 +28,12 @@ Keeping the index current — call in the same transaction as the change, then c
     from network_space.search import enqueue
     enqueue("library.resource", resource.id)   # create, update AND delete alike
 
-The pair is written to the search_queue table; after commit it is applied to the index (writer
-lock timeout SEARCH_LOCK_TIMEOUT seconds, see config.py); whatever could not be applied is drained
-by the worker task "search". Results never show a deleted object or one the user may not see:
-each hit is re-loaded from the database and passed through can_view().
+With Whoosh, the pair is written to the search_queue table; after commit it is applied to the
+index (writer lock timeout SEARCH_LOCK_TIMEOUT seconds, see config.py); whatever could not be applied
+is drained by the worker task "search". With PostgreSQL, the document itself is written to the
+search_document table just before the commit, in the same transaction. Results never show a
+deleted object or one the user may not see: each hit is re-loaded from the database and passed
+through can_view().
 
 Querying::
 
@@ -39,7 +42,7 @@ Querying::
                      facets={"category": ["Guides et méthodes"], "tags": ["bailleurs"]},
                      facet_fields=("category", "subtype", "tags", "sectors", "territory", "year"),
                      page=2, per_page=20, sort="relevance" | "date")
-    results.available   # False: index missing or damaged ("index en cours de reconstruction")
+    results.available   # False: index missing or damaged, engine not set up ("index en cours de reconstruction")
     results.total, results.pages, results.hits  # Hit(kind, label, obj, title, url, snippet, date, fields)
     results.facets      # {"category": [(value, count), ...], ...}
     results.suggestion  # "did you mean" text, or None
@@ -47,11 +50,13 @@ Querying::
 An empty query lists everything the user may see, newest first. Any user text is accepted
 (unbalanced quotes, lone operators, ``*``): parsing never raises. ET/OU/SAUF work like AND/OR/NOT.
 
-Operators: ``flask search reindex`` (rebuild into a new directory and swap atomically; the site
-keeps answering), ``flask search status`` (index vs database counts, queue length).
+Operators: ``flask search reindex`` (Whoosh: rebuild into a new directory and swap atomically;
+PostgreSQL: rewrite the documents batch by batch; the site keeps answering either way),
+``flask search status`` (index vs database counts, queue length or table size).
 """
 from __future__ import annotations
 
+from network_space.search.backends import get_backend
 from network_space.search.engine import SearchResults, search  # noqa: F401
 from network_space.search.queue import enqueue  # noqa: F401
 from network_space.search.registry import register_search_type  # noqa: F401
@@ -62,6 +67,7 @@ def init_app(app) -> None:
     from network_space.search.cli import search_cli
     from network_space.search.views import bp
 
+    get_backend(app.config["SEARCH_BACKEND"]).check_app(app)
     queue.install_hooks()
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)

@@ -69,7 +69,6 @@ def make_schema() -> Schema:
 # The full-text fields a user query searches; snippets come from SNIPPET_FIELD.
 TEXT_FIELDS = ("title", "keywords", "content")
 SNIPPET_FIELD = "content"
-FACET_FIELDS = ("category", "subtype", "tags", "sectors", "territory", "year", "kind")
 
 
 def index_path() -> Path:
@@ -301,37 +300,24 @@ def index_size_bytes() -> int:
     return sum(f.stat().st_size for f in path.resolve().iterdir() if f.is_file())
 
 
-def to_fields(kind: str, obj_id: int, document: dict) -> dict:
-    """A to_document() dict as the Whoosh fields of one document."""
-    date = document.get("date")
-    tags = [t.strip().replace(",", " ") for t in document.get("tags") or () if t and t.strip()]
-    sectors = [s.strip().replace(",", " ") for s in document.get("sectors") or () if s and s.strip()]
-    title = document.get("title") or ""
-    summary = document.get("summary") or ""
-    body = document.get("body") or ""
-    author = document.get("author") or ""
+def to_fields(document) -> dict:
+    """A documents.Document as the Whoosh fields of one document."""
     fields = {
-        "uid": f"{kind}:{obj_id}",
-        "kind": kind,
-        "obj_id": obj_id,
-        "title": title,
-        "summary": summary,
-        "content": "\n\n".join(part for part in (summary, body) if part),
-        "keywords": " ".join(tags + sectors + [document.get("category") or "", document.get("territory") or "", author]),
-        "tags": ",".join(tags),
-        "sectors": ",".join(sectors),
-        "audience": document.get("audience") or "member",
-        # The spelling vocabulary comes from titles, summaries and tags: words people remember.
-        "spell": " ".join([title, summary, " ".join(tags)]),
+        "uid": document.uid,
+        "kind": document.kind,
+        "obj_id": document.obj_id,
+        "title": document.title,
+        "summary": document.summary,
+        "content": document.content,
+        "keywords": document.keywords,
+        "tags": ",".join(document.tags),
+        "sectors": ",".join(document.sectors),
+        "audience": document.audience,
+        "spell": document.spell,
     }
-    for key in ("category", "subtype", "territory"):
-        if document.get(key):
-            fields[key] = str(document[key])
-    if date is not None:
-        if not isinstance(date, datetime):  # a plain date
-            date = datetime(date.year, date.month, date.day)
-        if date.tzinfo is not None:
-            date = date.astimezone(timezone.utc).replace(tzinfo=None)  # Whoosh wants naive UTC
-        fields["date"] = date
-        fields["year"] = str(date.year)
+    for key in ("category", "subtype", "territory", "year"):
+        if getattr(document, key):
+            fields[key] = getattr(document, key)
+    if document.date is not None:
+        fields["date"] = document.date.replace(tzinfo=None)  # Whoosh wants naive UTC
     return fields

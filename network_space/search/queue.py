@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import logging
-from collections import defaultdict
 from typing import Iterable
 
 from flask import current_app, has_app_context
@@ -20,6 +19,8 @@ from sqlalchemy.orm import Session
 from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.search import index as search_index
+from network_space.search.backends import get_backend
+from network_space.search.documents import load_documents
 from network_space.search.models import SearchQueue
 from network_space.search.registry import all_types, get_type
 
@@ -42,7 +43,8 @@ def enqueue(kind: str, obj_id) -> None:
         if obj_id.id is None:
             db.session.flush()
         obj_id = obj_id.id
-    db.session.add(SearchQueue(kind=kind, obj_id=obj_id))
+    if get_backend().queued:
+        db.session.add(SearchQueue(kind=kind, obj_id=obj_id))
     db.session.info.setdefault(_PENDING, set()).add((kind, obj_id))
 
 
@@ -63,13 +65,24 @@ def _after_flush(session: Session, flush_context) -> None:
             obj_id = obj.id
             if obj_id is not None:
                 pairs.add((search_type.kind, obj_id))
-    if pairs:
+    if pairs and (not has_app_context() or get_backend().queued):
         # Core insert: the unit of work is running, so no ORM objects may be added here.
         session.connection().execute(
             SearchQueue.__table__.insert(),
             [{"kind": kind, "obj_id": obj_id, "created_at": utcnow()} for kind, obj_id in pairs],
         )
+    if pairs:
         session.info.setdefault(_PENDING, set()).update(pairs)
+
+
+def _before_commit(session: Session) -> None:
+    """An engine that is not queued writes the changes in the transaction itself."""
+    if not has_app_context() or get_backend().queued:
+        return
+    session.flush()  # the last changes: their pairs are known once flushed
+    pairs = session.info.pop(_PENDING, None)
+    if pairs:
+        get_backend().write_in_transaction(session, pairs)
 
 
 def _after_commit(session: Session) -> None:
@@ -89,6 +102,7 @@ def _after_rollback(session: Session) -> None:
 def install_hooks() -> None:
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", lambda s, t: _after_rollback(s) if t.parent is None else None)
 
@@ -181,26 +195,5 @@ def _apply(session: Session, pairs: set[tuple[str, int]], row_ids: list[int], ti
 
 def build_documents(session: Session, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], dict | None]:
     """The index fields for each pair, or None when the object is gone or not indexable."""
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for kind, obj_id in pairs:
-        by_kind[kind].append(obj_id)
-    documents: dict[tuple[str, int], dict | None] = {}
-    for kind, ids in by_kind.items():
-        search_type = get_type(kind)
-        if search_type is None:
-            for obj_id in ids:
-                documents[(kind, obj_id)] = None
-            continue
-        objects = {
-            obj.id: obj
-            for obj in session.scalars(
-                select(search_type.model).where(search_type.model.id.in_(ids)).options(*search_type.load_options)
-            )
-        }
-        for obj_id in ids:
-            obj = objects.get(obj_id)
-            document = search_type.to_document(obj) if obj is not None else None
-            documents[(kind, obj_id)] = (
-                search_index.to_fields(kind, obj_id, document) if document is not None else None
-            )
-    return documents
+    return {pair: search_index.to_fields(document) if document is not None else None
+            for pair, document in load_documents(session, pairs).items()}

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from network_space.core.permissions import ROLE_COANIMATOR, has_role
+
 # Keys a to_document() dict may hold (anything else is ignored):
 DOCUMENT_KEYS = (
     "title", "summary", "body", "tags", "category", "subtype", "sectors", "territory", "author",
@@ -11,6 +13,14 @@ DOCUMENT_KEYS = (
 )
 AUDIENCE_MEMBERS = "member"
 AUDIENCE_COANIMATORS = "coanimator"
+# The fields search() filters and counts by (facets); "year" comes from "date".
+FACET_FIELDS = ("category", "subtype", "tags", "sectors", "territory", "year", "kind")
+
+
+def sees_every_audience(user) -> bool:
+    """Co-animators get the documents of every audience, members those of AUDIENCE_MEMBERS only
+    (can_view() still decides for each hit)."""
+    return has_role(user, ROLE_COANIMATOR)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from network_space.extensions import db
+
+# Every test here runs against each search engine.
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 
 def _names(html: str) -> list[str]:
@@ -37,6 +42,7 @@ def test_edits_reach_the_index(app, client, login_as, reference, make_org):
     assert _names(client.get("/directory/?q=zèbre").get_data(as_text=True)) == []
 
 
+@pytest.mark.search_backends("whoosh")
 def test_without_index_the_list_falls_back_to_names(app, client, login_as, reference, make_org):
     from network_space.search.index import remove_index
 

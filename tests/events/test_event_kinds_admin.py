@@ -14,7 +14,6 @@ from network_space.extensions import db
 from network_space.notifications.models import Follow
 from network_space.notifications.services import follow
 from network_space.search.engine import search
-from network_space.search.index import remove_index
 from tests.helpers import csrf_token
 
 
@@ -125,9 +124,8 @@ def test_empty_or_too_long_name_refused_in_french(client, login_as, app, label, 
         assert db.session.scalar(select(db.func.count(EventKind.id))) == 8
 
 
-def test_admin_renames_a_kind_events_follows_and_filters_kept(client, login_as, make_user, make_event, app):
-    with app.app_context():
-        remove_index()
+def test_admin_renames_a_kind_events_follows_and_filters_kept(client, login_as, make_user, make_event, app,
+                                                             search_backend):
     follower = make_user()
     event_id = make_event(kind="site_visit", title="Visite du chantier Bouchayer-Viallet")
     with app.app_context():

@@ -11,13 +11,8 @@ from network_space.extensions import db
 from network_space.search.engine import search
 
 
-@pytest.fixture(autouse=True)
-def fresh_index(app):
-    from network_space.search.index import remove_index
-
-    with app.app_context():
-        remove_index()
-    yield
+# Every test here runs against each search engine.
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 
 def _titles(user, text):

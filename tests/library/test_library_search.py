@@ -6,6 +6,9 @@ from network_space.extensions import db
 from network_space.library import samples
 from tests.helpers import count_queries, csrf_token
 
+# Every test here runs against each search engine.
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 
 def titles(html, candidates):
     return [t for t in candidates if t in html]
@@ -141,6 +144,7 @@ def test_library_page_query_count_is_bounded(client, login_as, make_user, add_re
     assert many.count == few.count, many
 
 
+@pytest.mark.search_backends("whoosh")
 def test_index_missing_the_library_still_lists(client, login_as, make_user, add_resource, app):
     from network_space.search.index import remove_index
 

@@ -45,7 +45,7 @@ def stored_files(app):
     return sorted(os.path.join(d, f) for d, _, files in os.walk(root) for f in files)
 
 
-def test_upload_docx_then_download_and_search_inside(client, login_as, app):
+def test_upload_docx_then_download_and_search_inside(client, login_as, app, search_backend):
     from network_space.library.models import Resource
     from network_space.search.engine import search
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
+import pytest
+
 from network_space.accounts.models import User
 from network_space.core.dates import paris_to_utc
 from network_space.extensions import db
@@ -11,6 +13,9 @@ from network_space.meetings import minutes as minutes_services
 from network_space.meetings.models import Meeting
 from network_space.search import search
 from tests.meetings.conftest import make_meeting
+
+# Every test here runs against each search engine.
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 
 def _held_meeting(organiser_id, invitee_id, **fields):

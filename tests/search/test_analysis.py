@@ -2,12 +2,17 @@ import pytest
 
 from network_space.search.analysis import french_analyzer
 
+# The Whoosh engine's own parts (tests/search/test_engines.py runs the same checks on both engines).
+pytestmark = pytest.mark.search_backends("whoosh")
+
 
 def terms(text):
     return [t.text for t in french_analyzer()(text)]
 
 
-@pytest.mark.parametrize("query, text", [
+# (query, text): the query's terms are among the text's. Also run end to end on both engines
+# (tests/search/test_engines.py).
+FRENCH_PAIRS = [
     ("facilitateur", "Les facilitateurs du réseau"),
     ("facilitateurs", "un facilitateur"),
     ("evenement", "Événements à venir"),
@@ -18,9 +23,10 @@ def terms(text):
     ("assemblée", "assemblee generale"),
     ("marches reserves", "les marchés réservés"),
     ("clause sociale", "Clauses sociales d'insertion"),
-    ("bailleur", "BAILLEURS SOCIAUX"),
-    ("insertion", "Insertion"),
-])
+]
+
+
+@pytest.mark.parametrize("query, text", FRENCH_PAIRS + [("bailleur", "BAILLEURS SOCIAUX"), ("insertion", "Insertion")])
 def test_query_terms_found_in_text(query, text):
     assert set(terms(query)) <= set(terms(text))
 

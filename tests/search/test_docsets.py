@@ -10,8 +10,12 @@ from whoosh.writing import NO_MERGE
 
 from network_space.search import docsets
 from network_space.search.analysis import french_analyzer
-from network_space.search.engine import clean_query, parse_query
+from network_space.search.backends.whoosh import parse_query
+from network_space.search.engine import clean_query
 from network_space.search.index import make_schema, writer_options
+
+# The Whoosh engine's own parts (tests/search/test_engines.py runs the same checks on both engines).
+pytestmark = pytest.mark.search_backends("whoosh")
 
 WORDS = ("clause sociale insertion facilitateur marché réservé bailleur social heures cahier des charges "
          "assemblée générale Isère événement ESAT handicap jeunes qualification propreté voirie").split()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from network_space.search.analysis import index_term
-from network_space.search.engine import _snippet, new_highlighter
+from network_space.search.backends.whoosh import _snippet, new_highlighter
+
+pytestmark = pytest.mark.search_backends("whoosh")  # the PostgreSQL engine's extracts are ts_headline()'s
 
 LONG = ("Le bailleur a lancé la consultation en mars pour la résidence des Tilleuls, avec un volume "
         "d'heures calculé sur le montant des travaux et un accompagnement renforcé des entreprises. "
