@@ -6,7 +6,7 @@ every database, so that models and migrations agree; they stay empty unless
 SEARCH_BACKEND=postgresql.
 
 Revision ID: 20261130_search_documents
-Revises: 20261129_reset_interval
+Revises: 20261129_welcome
 Create Date: 2026-11-30 09:00:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '20261130_search_documents'
-down_revision = '20261129_reset_interval'
+down_revision = '20261129_welcome'
 branch_labels = None
 depends_on = None
 
