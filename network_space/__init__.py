@@ -82,6 +82,7 @@ DOMAINS = ("accounts", "notifications", "search", "library", "directory", "meeti
 
 def _register_domains(app: Flask) -> None:
     from network_space.core.audit import AuditEntry  # noqa: F401 - the audit table
+    from network_space.core.inbound import InboundMail  # noqa: F401 - replies by email
     from network_space.core.views import bp as core_bp
 
     app.register_blueprint(core_bp)

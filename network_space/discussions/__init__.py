@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
-    from network_space.discussions import models, notices, permissions, search  # noqa: F401
+    from network_space.discussions import inbound, models, notices, permissions, search  # noqa: F401
     from network_space.discussions.mentions import render_message
     from network_space.discussions.views import bp
     from network_space.notifications.registry import register_target
@@ -18,6 +18,7 @@ def init_app(app) -> None:
     register_target(models.DiscussionCategory, permission="discussions.view_category")
     notices.register()
     search.register()
+    inbound.register()
     # A member's message, with its @mentions as links (cached per process: see mentions.py).
     app.jinja_env.filters["message"] = render_message
     app.register_blueprint(bp)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from network_space.discussions.inbound import reply_to_headers
 from network_space.discussions.mentions import mentioned_ids
 from network_space.discussions.permissions import may_view
 from network_space.notifications import services as notifications
@@ -75,7 +76,8 @@ def _send(kind: str, recipients, message, actor, *, reply: bool) -> None:
     if not recipients:
         return
     notifications.notify(kind, recipients, message, actor=actor, subject=thread_subject(thread, reply=reply),
-                         headers=thread_headers(thread), message=_excerpt(message.body),
+                         headers=thread_headers(thread), headers_for=reply_to_headers(thread),
+                         reply_by_email=bool(current_app.config["REPLY_DOMAIN"]), message=_excerpt(message.body),
                          category_name=thread.category.name)
 
 

@@ -13,6 +13,7 @@ def init_app(app) -> None:
     from network_space.notifications.models import Announcement
     from network_space.notifications.registry import register_kind, register_target
     from network_space.notifications.views import announcements_bp, bp, init_templates
+    from network_space.notifications.mail_ingest import mail_ingest_command
     from network_space.notifications.worker import worker_command
 
     register_target(Announcement)
@@ -26,9 +27,12 @@ def init_app(app) -> None:
     # registry lists every kind of message a member can receive.
     register_kind("account.invitation", _l("Invitation à rejoindre le réseau"), "security", mandatory=True)
     register_kind("account.password_reset", _l("Réinitialisation du mot de passe"), "security", mandatory=True)
+    register_kind("inbound.notice", _l("Réponse par email refusée ou publiée sans pièces jointes"), "security",
+                  mandatory=True)
 
     app.register_blueprint(bp)
     app.register_blueprint(announcements_bp)
     init_templates(app)
     add_nav_item("announcements.index", _l("Annonces"), 80, prefix="/annonces")
     app.cli.add_command(worker_command)
+    app.cli.add_command(mail_ingest_command)
