@@ -185,7 +185,7 @@ def _walk(element, chunks: list[str]) -> None:
         href = (element.get("href") or "").strip()
         if href.startswith(("http://", "https://")) and href.rstrip("/") != element.text_content().strip().rstrip("/"):
             chunks.append(f" ({href})")
-    if tag in _BLOCKS and tag != "br":
+    if tag in _BLOCKS and tag not in ("br", "li"):
         chunks.append("\n")
 
 
