@@ -23,20 +23,21 @@ for the 64 characters of an address's local part. A domain registers what a purp
 
 Every outcome is a row of ``inbound_mail`` (its Message-ID unique: a message delivered twice
 at once posts once), a log line, and, when it concerns a member, an audit entry. ``ingest``
-flushes; the caller (``flask mail-ingest``) sends the notice and commits.
+flushes; the caller (``flask mail-ingest``) sends the notice and commits. ``forget_old()`` deletes
+the rows once no reply address of their time is valid any more (plus a margin for MTA retries).
 """
 from __future__ import annotations
 
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network_space.core.audit import audit
@@ -220,3 +221,16 @@ def _decide(mail: ParsedMail, too_large: bool, recipients: list[str]) -> Outcome
     except Refusal as refusal:
         return refused("refused by the site", refusal.message)
     return Outcome(POSTED, "posted", mail, member=member, url=handler.url(token), target=target)
+
+
+RETENTION_MARGIN_DAYS = 30
+
+
+def forget_old(now: datetime | None = None) -> int:
+    """Delete the records of messages received more than REPLY_TOKEN_MAX_AGE_DAYS + 30 days ago
+    (a message that old would be refused as expired anyway). Commits; returns how many."""
+    days = current_app.config["REPLY_TOKEN_MAX_AGE_DAYS"] + RETENTION_MARGIN_DAYS
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    result = db.session.execute(delete(InboundMail).where(InboundMail.received_at < cutoff))
+    db.session.commit()
+    return result.rowcount

@@ -30,3 +30,10 @@ def _retention():
     from network_space.notifications.services import purge_read
 
     return purge_read()
+
+
+@worker_task("inbound_retention")
+def _inbound_retention():
+    from network_space.core.inbound import forget_old
+
+    return forget_old()

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from network_space.accounts.models import User
 from network_space.core.audit import AuditEntry
 from network_space.core.inbound import InboundMail, read_token, reply_address
+from network_space.core.models import utcnow
 from network_space.discussions import services
 from network_space.discussions.models import Reply, Thread
 from network_space.extensions import db
@@ -124,12 +125,12 @@ def test_every_email_about_a_thread_carries_the_recipients_own_reply_address(app
         addresses.setdefault(recipient, set()).add(line.decode())
         assert "Vous pouvez aussi répondre à cet email" in \
             next(m for m in smtp.messages if m["Reply-To"] == line.decode()).get_body(("plain",)).get_content()
-    assert len(addresses[sophie.email]) == 1 and len(addresses[julien.email]) == 1  # stable per member and thread
     with app.app_context():
-        sophie_token = read_token(addresses[sophie.email])
-        julien_token = read_token(addresses[julien.email])
-    assert (sophie_token.purpose, sophie_token.user_id, sophie_token.object_id) == ("d", sophie.id, thread_id)
-    assert (julien_token.user_id, julien_token.object_id) == (julien.id, thread_id)
+        named = {recipient: {(t.purpose, t.user_id, t.object_id, t.expired) for t in map(read_token, ([a] for a in found))}
+                 for recipient, found in addresses.items()}
+    # Each address names its recipient and the thread (the signing second may differ between two emails).
+    assert named == {sophie.email: {("d", sophie.id, thread_id, False)},
+                     julien.email: {("d", julien.id, thread_id, False)}}
 
 
 def test_no_reply_address_when_replying_by_email_is_off(app, smtp, people, make_reply):
@@ -417,3 +418,36 @@ def test_several_replies_by_email_post_in_order(app, people):
     assert [body for _, body, _ in _replies(app, thread_id)] == ["Précision 0.", "Précision 1.", "Précision 2."]
     with app.app_context():
         assert db.session.scalar(select(func.count(InboundMail.id))) == 3
+
+
+def test_the_same_message_ingested_by_two_processes_at_once_posts_once(app, people, monkeypatch):
+    """The other process commits the same Message-ID while this one is deciding: the unique
+    constraint refuses this one's row, everything it wrote is rolled back, and it exits 0."""
+    import network_space.core.inbound as inbound
+
+    sophie, julien, thread_id = people
+    raw = _text("Envoyé deux fois.", to=_address(app, sophie, thread_id), message_id="<race@mail.example.org>")
+    real_read_token = inbound.read_token
+
+    def the_other_process_was_faster(addresses):
+        with db.engine.begin() as other:
+            other.execute(InboundMail.__table__.insert().values(
+                message_id="<race@mail.example.org>", received_at=utcnow(), sender=sophie.email, status="posted",
+                reason="posted"))
+        return real_read_token(addresses)
+
+    monkeypatch.setattr(inbound, "read_token", the_other_process_was_faster)
+    assert _ingest(app, raw) == (EX_OK, "duplicate (ingested concurrently)")
+    assert _replies(app, thread_id) == []  # this process's reply was rolled back
+
+
+def test_old_records_are_forgotten(app, people):
+    from datetime import timedelta
+
+    from network_space.core.inbound import forget_old
+
+    sophie, julien, thread_id = people
+    _ingest(app, _text("Ancien.", to=_address(app, sophie, thread_id)))
+    with app.app_context():
+        assert forget_old(utcnow() + timedelta(days=119)) == 0
+        assert forget_old(utcnow() + timedelta(days=121)) == 1
