@@ -201,9 +201,14 @@ _SENT_FROM = re.compile(r"^\s*(envoyé de mon|envoyé depuis mon|sent from my|ge
 _RULE = re.compile(r"^\s*_{10,}\s*$")
 
 
+# Control characters but tab and line feed: nothing a person types, and PostgreSQL refuses NUL in text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def new_text(text: str) -> str:
     """The text above the quoted history and the signature, without "> " lines."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.split("\n")
     kept: list[str] = []
     for index, line in enumerate(lines):
         if _history_starts(lines, index):

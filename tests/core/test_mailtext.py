@@ -155,3 +155,16 @@ def test_a_delivery_report_is_a_bounce():
     report = MIMEMultipart("report", report_type="delivery-status")
     report.attach(MIMEText("Delivery to the following recipient failed permanently.", "plain", "utf-8"))
     assert parse(_message(report)).automatic == "bounce"
+
+
+@pytest.mark.parametrize("raw", [
+    b"",
+    bytes(range(256)) * 20,
+    b"From: \xff\xfe <<<@@>>>\r\nSubject: =?utf-8?q?=ZZ?=\r\nContent-Type: multipart/alternative; boundary=\r\n\r\n--\r\n",
+    b"Content-Type: text/plain; charset=\"\"\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!pas du base64",
+    b"Content-Type: text/html\r\n\r\n" + b"<div>" * 5000 + b"profond",
+])
+def test_garbage_is_read_without_error_and_without_control_characters(raw):
+    mail = parse(raw)
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in mail.text)
+    assert mail.message_id.startswith("sha256:")
