@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
+# `PORT=5001 make run` when 5000 is taken (AirPlay on macOS); links in emails follow it.
+PORT ?= 5000
 
 .PHONY: run test install db demo worker clean
 
@@ -24,13 +26,13 @@ db: install
 demo: db
 	$(BIN)/flask seed-demo --if-empty > /dev/null
 
-# Starts the site on http://127.0.0.1:5000 and the worker beside it; Ctrl-C stops both.
+# Starts the site on http://127.0.0.1:$(PORT) and the worker beside it; Ctrl-C stops both
+# (network_space/core/devserver.py says how), exit status 0.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: demo
 	@$(BIN)/flask demo-logins
-	@echo "Site : http://127.0.0.1:5000  (Ctrl-C pour arrêter le site et le worker)"
-	@trap 'kill 0' INT TERM EXIT; \
-	 $(BIN)/flask worker & \
-	 $(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "Site : http://127.0.0.1:$(PORT)  (Ctrl-C pour arrêter le site et le worker)"
+	@$(BIN)/flask serve --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -69,7 +69,7 @@ def main() -> None:
         )
         with app.app_context():
             from network_space.accounts.models import User
-            from network_space.notifications.outbox import deliver_pending
+            from network_space.core.outbox import deliver_pending
             from network_space.notifications.registry import register_kind
             from network_space.notifications.services import notify
 

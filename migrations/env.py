@@ -6,7 +6,9 @@ from flask import current_app
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging_config"):
-    fileConfig(config.config_file_name)
+    # Leaves the application's loggers on: migrating in a running process (tests) must not
+    # silence them.
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 # Flask-SQLAlchemy 3: db.engine (the generated db.get_engine() is deprecated).

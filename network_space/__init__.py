@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
-from config import CONFIGS, INSTANCE_DIR
+from config import INSTANCE_DIR, selected
 from network_space.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,8 +21,7 @@ def select_locale() -> str:
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
-    config_name = config_name or os.environ.get("NS_CONFIG", "development")
-    config_class = CONFIGS[config_name]
+    config_class = selected(config_name)
     config_class.check()
 
     app = Flask(
@@ -34,7 +32,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
-    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    request_mb = app.config["MAX_REQUEST_MB"] or 4 * app.config["MAX_UPLOAD_MB"]
+    app.config["MAX_CONTENT_LENGTH"] = max(request_mb, app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -49,9 +48,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Paris")
     limiter.init_app(app)
 
-    from network_space.core import backlinks, dates, errors, http, markdown, navigation, permissions, security
+    from network_space.core import (  # noqa: F401 - outbox, scheduler, privacy: tables and worker tasks
+        audit, backlinks, backup, dates, devserver, errors, http, inbound, markdown, navigation, numbers, outbox,
+        permissions, privacy, scheduler, security, worker,
+    )
 
-    for module in (http, dates, markdown, permissions, navigation, backlinks, security, errors):
+    for module in (http, dates, numbers, markdown, permissions, navigation, backlinks, security, errors, worker, audit,
+                   outbox, inbound, backup, devserver):
         module.init_app(app)
 
     _register_domains(app)
@@ -77,18 +80,17 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 # The domains, in dependency order. Each package's __init__ has init_app(app), which imports its
 # models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
 # tasks and search documents. Adding a domain is one line here.
-DOMAINS = ("accounts", "notifications", "search", "library", "directory", "meetings", "events", "discussions")
+DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events",
+           "discussions", "reports", "legal")
 
 
 def _register_domains(app: Flask) -> None:
     from network_space.core.audit import AuditEntry  # noqa: F401 - the audit table
-    from network_space.core.inbound import InboundMail  # noqa: F401 - replies by email
     from network_space.core.views import bp as core_bp
 
     app.register_blueprint(core_bp)
     for name in DOMAINS:
         importlib.import_module(f"network_space.{name}").init_app(app)
-    from network_space.core.demo import demo_logins_command, seed_demo_command
+    from network_space import demo
 
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(demo_logins_command)
+    demo.init_app(app, DOMAINS)

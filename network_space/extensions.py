@@ -35,7 +35,7 @@ db = SQLAlchemy(model_class=Base)
 def _sqlite_write_ahead_log(dbapi_connection, connection_record) -> None:
     """SQLite files run in WAL mode with synchronous=NORMAL: readers no longer wait for a writer,
     and a commit costs no disk flush, so the worker can commit each email as sent the moment the
-    SMTP server accepted it (notifications/outbox.py). A commit survives any crash of the
+    SMTP server accepted it (core/outbox.py). A commit survives any crash of the
     application; only a power loss or an OS crash may undo the last ones, never corrupt the file."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from network_space import create_app
 from network_space.extensions import db
 from tests.helpers import free_port
+from tests.postgres_cluster import private_postgres  # noqa: F401 - the fixture, for tests that restart PostgreSQL
 
 PASSWORD = "mot-de-passe-solide-2026"
 _seq = count(1)
@@ -55,42 +56,62 @@ def app(tmp_path_factory):
 
 
 # Rows the migrations seed, which the application expects as after `flask db upgrade`: created
-# once with the schema and kept between tests.
-REFERENCE_TABLES = {"event_kind"}
+# once with the schema and kept between tests (admins add, rename, retire and delete them).
+REFERENCE_TABLES = {"event_kind", "report_indicator"}
+
+
+def _migration(filename: str):
+    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / filename
+    spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    return migration
+
+
+def _reference_models():
+    """(model, columns kept, rows the migration inserts) for each reference table."""
+    from network_space.events.models import EventKind
+    from network_space.events.reference import EVENT_KINDS as kinds
+    from network_space.reports.models import Indicator
+
+    indicators = _migration("20261129_1800_reports.py").INDICATORS
+    return (
+        (EventKind, ("code", "label", "position"),
+         [dict(code=code, label=label, position=i) for i, (code, label) in enumerate(kinds, start=1)]),
+        (Indicator, ("code", "label", "definition", "group", "kind", "position", "active"),
+         [dict(code=code, group=group, kind=kind, label=label, definition=definition, position=i * 10, active=True)
+          for i, (code, group, kind, label, definition) in enumerate(indicators, start=1)]),
+    )
 
 
 def _seed_reference_data():
-    from network_space.events.models import EventKind
-
-    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / "0008_event_kinds.py"
-    spec = importlib.util.spec_from_file_location("migration_0008", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    db.session.add_all(EventKind(code=code, label=label, position=position)
-                       for position, (code, label) in enumerate(migration.EVENT_KINDS, start=1))
-    db.session.commit()
-    _reference_rows[:] = [(k.id, k.code, k.label, k.position) for k in db.session.scalars(db.select(EventKind))]
+    for model, columns, rows in _reference_models():
+        db.session.add_all(model(**row) for row in rows)
+        db.session.commit()
+        _reference_rows[model] = {item.id: tuple(getattr(item, c) for c in columns)
+                                  for item in db.session.scalars(db.select(model))}
 
 
-_reference_rows: list[tuple] = []
+_reference_rows: dict[type, dict[int, tuple]] = {}
 
 
 def _restore_reference_data():
-    """Put the seeded rows back as they were when a test changed them (admins add, rename and
-    delete event kinds): every test starts from the state `flask db upgrade` leaves."""
-    from network_space.events.models import EventKind
-
-    current = {k.id: k for k in db.session.scalars(db.select(EventKind))}
-    if {(k.id, k.code, k.label, k.position) for k in current.values()} == set(_reference_rows):
-        return
-    db.session.execute(db.delete(EventKind).where(EventKind.id.not_in([row[0] for row in _reference_rows])))
-    for kind_id, code, label, position in _reference_rows:
-        kind = current.get(kind_id)
-        if kind is None:  # its id is below the sequence's next value: no clash later
-            db.session.add(EventKind(id=kind_id, code=code, label=label, position=position))
-        else:
-            kind.code, kind.label, kind.position = code, label, position
-    db.session.commit()
+    """Put the seeded rows back as they were when a test changed them: every test starts from
+    the state `flask db upgrade` leaves."""
+    for model, columns, _rows in _reference_models():
+        saved = _reference_rows[model]
+        current = {item.id: item for item in db.session.scalars(db.select(model))}
+        if {i: tuple(getattr(item, c) for c in columns) for i, item in current.items()} == saved:
+            continue
+        db.session.execute(db.delete(model).where(model.id.not_in(list(saved))))
+        for item_id, values in saved.items():
+            item = current.get(item_id)
+            if item is None:  # its id is below the sequence's next value: no clash later
+                db.session.add(model(id=item_id, **dict(zip(columns, values))))
+            else:
+                for column, value in zip(columns, values):
+                    setattr(item, column, value)
+        db.session.commit()
 
 
 @pytest.fixture(autouse=True)

@@ -55,5 +55,14 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def browser_log_in(page, email: str, password: str) -> None:
+    """Log in through the login form of the site a Playwright page is on, as a person would."""
+    page.goto("/login")
+    page.fill('input[name="email"]', email)
+    page.fill('input[name="password"]', password)
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
 def links_in(text: str) -> list[str]:
     return re.findall(r"https?://[^\s\"'<>]+", text)

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.helpers import free_port  # noqa: E402 - as bench/ does
+from tests.helpers import browser_log_in, free_port  # noqa: E402 - as bench/ does
 
 IMAGES = Path(__file__).resolve().parent / "images"
 FLASK = str(Path(sys.executable).with_name("flask"))
@@ -188,11 +188,7 @@ def take(base_url: str, shots: list[Shot], ids: dict[str, int]) -> None:
 
 
 def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill('input[name="email"]', email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+    browser_log_in(page, email, PASSWORD)
 
 
 def main() -> None:

@@ -1,26 +1,29 @@
-"""Administration pages (/admin/…): members, invitations, structures, territories, emails, audit log.
+"""Administration pages (/admin/…): members, invitations, structures, territories, audit log
+(the emails pages are notifications' admin.py).
 
 Everything here is for admins, except the invitations pages, which co-animators use too.
 Every write goes through accounts.services and leaves an audit entry."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from network_space.accounts import queries, services
-from network_space.accounts.forms import InvitationForm, choices, RoleForm, StructureForm, TerritoryForm
+from network_space.accounts.forms import EraseForm, InvitationForm, RoleForm, StructureForm, TerritoryForm
+from network_space.core.forms import choices
 from network_space.accounts.models import (
-    INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation, Structure, Territory, User,
+    INVITATION_FILTER_LABELS, INVITATION_STATUS_LABELS, ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS, Invitation,
+    Structure, Territory, User, user_territory,
 )
-from network_space.core.audit import AuditEntry, audit
+from network_space.core.audit import AuditEntry
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import ROLES, require
+from network_space.core.transactions import attempt
 from network_space.extensions import db
-from network_space.notifications.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, OutboxMessage, retry_now
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -38,35 +41,17 @@ def _get_or_404(model, object_id: int):
     return obj
 
 
-def _refusal(error: services.AccountError) -> None:
-    db.session.rollback()
-    flash(error.message, "error")
-
-
 def _saved_or_refused(form, save, message, endpoint: str):
     """save(); then the list with ``message`` (given the saved object's name), or None with the
-    refusal under the form's name field, the form coming back as typed."""
-    try:
-        saved = save()
-    except services.AccountError as error:
-        db.session.rollback()
-        form.name.errors = list(form.name.errors) + [error.message]
-        return None
-    db.session.commit()
-    flash(message(saved.name), "success")
-    return redirect(url_for(endpoint))
+    refusal under the form's field, the form coming back as typed."""
+    if attempt(save, lambda obj: message(obj.name), form=form):
+        return redirect(url_for(endpoint))
+    return None
 
 
 def _deleted_or_refused(obj, delete, message, endpoint: str):
     """delete(obj, actor); then back to the list with ``message`` (given the name) or the refusal."""
-    name = obj.name
-    try:
-        delete(obj, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(message(name), "success")
+    attempt(lambda: delete(obj, current_user), message(obj.name))
     return redirect(url_for(endpoint))
 
 
@@ -97,13 +82,8 @@ def member_role(user_id: int):
     if not form.validate_on_submit():
         flash(_("Rôle invalide."), "error")
         return redirect(url_for("admin.members"))
-    try:
-        services.change_role(user, form.role.data, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(_("Rôle de %(name)s : %(role)s.", name=user.full_name, role=ROLE_LABELS[user.role]), "success")
+    attempt(lambda: services.change_role(user, form.role.data, current_user),
+            lambda _none: _("Rôle de %(name)s : %(role)s.", name=user.full_name, role=ROLE_LABELS[user.role]))
     return redirect(url_for("admin.members"))
 
 
@@ -112,16 +92,29 @@ def member_active(user_id: int):
     require("admin")
     user = _get_or_404(User, user_id)
     activate = request.form.get("active") == "1"
-    try:
-        services.set_active(user, activate, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(_("Compte de %(name)s réactivé.", name=user.full_name) if activate
-              else _("Compte de %(name)s désactivé : ses sessions sont fermées, ses contributions restent.", name=user.full_name),
-              "success")
+    attempt(lambda: services.set_active(user, activate, current_user),
+            _("Compte de %(name)s réactivé.", name=user.full_name) if activate
+            else _("Compte de %(name)s désactivé : ses sessions sont fermées, ses contributions restent.",
+                   name=user.full_name))
     return redirect(url_for("admin.members", state=None if activate else "inactive"))
+
+
+@bp.route("/members/<int:user_id>/erase", methods=["GET", "POST"])
+def member_erase(user_id: int):
+    """Erase a former member's personal data, after a confirmation step (RGPD article 17)."""
+    require("admin")
+    user = _get_or_404(User, user_id)
+    refusal = services.erase_refusal(user, current_user)
+    form = EraseForm()
+    if refusal is None and form.validate_on_submit():
+        if form.confirm_email.data.lower() != user.email:
+            form.confirm_email.errors = list(form.confirm_email.errors) + [
+                _("Ce n'est pas l'adresse de ce compte : rien n'a été effacé.")]
+        elif attempt(lambda: services.erase_member(user, current_user),
+                     _("Les données personnelles de ce membre ont été effacées ; ses contributions restent, "
+                       "signées « Ancien membre »."), form=form):
+            return redirect(url_for("admin.members", state="inactive"))
+    return render_template("admin/member_erase.html", user=user, form=form, refusal=refusal)
 
 
 # --- Invitations (co-animators too) --------------------------------------------------------------
@@ -140,18 +133,9 @@ def invitations():
     form = _invitation_form()
     if form.validate_on_submit():
         structure = db.session.get(Structure, form.structure.data)
-        try:
-            invitation = services.invite(form.email.data, form.role.data, structure, form.message.data, current_user)
-        except services.AccountError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is not None:
-                field.errors = list(field.errors) + [error.message]
-            else:
-                flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Invitation envoyée à %(email)s (lien valable 7 jours).", email=invitation.email), "success")
+        if attempt(lambda: services.invite(form.email.data, form.role.data, structure, form.message.data, current_user),
+                   lambda invitation: _("Invitation envoyée à %(email)s (lien valable 7 jours).", email=invitation.email),
+                   form=form):
             return redirect(url_for("admin.invitations"))
     status = request.args.get("status")
     stmt = select(Invitation).options(selectinload(Invitation.structure), selectinload(Invitation.invited_by))
@@ -168,20 +152,16 @@ def invitations():
         status = None
     page = paginate(stmt.order_by(Invitation.sent_at.desc(), Invitation.id.desc()), per_page=50)
     return render_template("admin/invitations.html", form=form, page=page, status=status,
-                           statuses=INVITATION_STATUS_LABELS, roles=ROLE_LABELS)
+                           statuses=INVITATION_STATUS_LABELS,
+                           filters=INVITATION_FILTER_LABELS, roles=ROLE_LABELS)
 
 
 @bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
 def invitation_resend(invitation_id: int):
     require("invitations.manage")
     invitation = _get_or_404(Invitation, invitation_id)
-    try:
-        services.resend_invitation(invitation, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(_("Invitation renvoyée à %(email)s : l'ancien lien ne fonctionne plus.", email=invitation.email), "success")
+    attempt(lambda: services.resend_invitation(invitation, current_user),
+            lambda _none: _("Invitation renvoyée à %(email)s : l'ancien lien ne fonctionne plus.", email=invitation.email))
     return redirect(url_for("admin.invitations"))
 
 
@@ -191,13 +171,8 @@ def invitation_revoke(invitation_id: int):
     invitation = _get_or_404(Invitation, invitation_id)
     if not services.may_invite_role(current_user, invitation.role):
         abort(403)
-    try:
-        services.revoke_invitation(invitation, current_user)
-    except services.AccountError as error:
-        _refusal(error)
-    else:
-        db.session.commit()
-        flash(_("Invitation de %(email)s révoquée.", email=invitation.email), "success")
+    attempt(lambda: services.revoke_invitation(invitation, current_user),
+            lambda _none: _("Invitation de %(email)s révoquée.", email=invitation.email))
     return redirect(url_for("admin.invitations"))
 
 
@@ -245,8 +220,6 @@ def structure_delete(structure_id: int):
 @bp.route("/territories")
 def territories():
     require("admin")
-    from network_space.accounts.models import user_territory
-
     counts = dict(db.session.execute(
         select(user_territory.c.territory_id, func.count()).group_by(user_territory.c.territory_id)).all())
     items = db.session.scalars(select(Territory).order_by(Territory.sector, Territory.name)).all()
@@ -262,7 +235,7 @@ def territory_edit(territory_id: int | None = None):
     if form.validate_on_submit():
         done = _saved_or_refused(form, lambda: services.save_territory(
             territory, current_user, name=form.name.data, short_name=form.short_name.data or None,
-            sector=form.sector.data, active=form.active.data),
+            sector=form.sector.data, siren=form.siren.data or None, active=form.active.data),
             lambda name: _("Territoire « %(name)s » enregistré.", name=name), "admin.territories")
         if done:
             return done
@@ -274,58 +247,6 @@ def territory_delete(territory_id: int):
     require("admin")
     return _deleted_or_refused(_get_or_404(Territory, territory_id), services.delete_territory,
                                lambda name: _("Territoire « %(name)s » supprimé.", name=name), "admin.territories")
-
-
-# --- Emails (the outbox) -------------------------------------------------------------------------
-
-@bp.route("/emails")
-def emails():
-    require("admin")
-    status = request.args.get("status")
-    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in (STATUS_PENDING, STATUS_SENT, STATUS_FAILED):
-        stmt = stmt.where(OutboxMessage.status == status)
-    else:
-        status = None
-    counts = dict(db.session.execute(select(OutboxMessage.status, func.count(OutboxMessage.id))
-                                     .group_by(OutboxMessage.status)).all())
-    return render_template("admin/emails.html", page=paginate(stmt, per_page=50), status=status, counts=counts)
-
-
-@bp.route("/emails/<int:message_id>")
-def email(message_id: int):
-    require("admin")
-    return render_template("admin/email.html", message=_get_or_404(OutboxMessage, message_id))
-
-
-# The HTML body is shown in a sandboxed frame served by this route alone: no script can run,
-# nothing is loaded from outside, and only this site may frame it.
-EMAIL_FRAME_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
-
-
-@bp.route("/emails/<int:message_id>/html")
-def email_html(message_id: int):
-    require("admin")
-    message = _get_or_404(OutboxMessage, message_id)
-    response = make_response(message.html_body)
-    response.headers["Content-Type"] = "text/html; charset=utf-8"
-    response.headers["Content-Security-Policy"] = EMAIL_FRAME_CSP
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
-
-
-@bp.route("/emails/<int:message_id>/retry", methods=["POST"])
-def email_retry(message_id: int):
-    require("admin")
-    message = _get_or_404(OutboxMessage, message_id)
-    if message.status != STATUS_FAILED:
-        flash(_("Seuls les messages en échec peuvent être renvoyés."), "error")
-    else:
-        retry_now(message)
-        audit("email.retry", target=f"{message.recipient} — {message.subject}"[:200])
-        db.session.commit()
-        flash(_("Le message sera renvoyé au prochain passage du worker."), "success")
-    return redirect(url_for("admin.email", message_id=message.id))
 
 
 # --- Audit log -----------------------------------------------------------------------------------

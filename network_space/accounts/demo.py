@@ -9,6 +9,7 @@ from network_space.accounts.reference import ensure_territories
 from network_space.core.demo import DemoContext
 from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLE_MEMBER
 from network_space.extensions import db
+from network_space.notifications.services import set_preference
 
 DEMO_DOMAIN = "demo.example"
 
@@ -71,6 +72,15 @@ PEOPLE = {
                        ("Trièves", "Matheysine", "Oisans", "SMVIC")),
 }
 
+# The time each facilitator gives to facilitation (full-time equivalent, on their profile); the
+# coverage page adds it up by territory.
+FACILITATION_FTE = {
+    "facilitator_01": 1.0, "facilitator_02": 0.8, "facilitator_03": 1.0, "facilitator_04": 1.0,
+    "facilitator_05": 0.5, "facilitator_06": 0.8, "facilitator_07": 0.6, "facilitator_08": 1.0,
+    "facilitator_09": 1.0, "facilitator_10": 0.5, "facilitator_11": 1.0, "facilitator_12": 1.0,
+    "facilitator_13": 0.8, "facilitator_14": 1.0,
+}
+
 LOGIN_HANDLES = (
     ("Administrateur", "admin"),
     ("Co-animatrice Nord", "coanimator_nord"),
@@ -96,6 +106,7 @@ def seed(demo: DemoContext) -> None:
             job_title=job_title,
             phone="04 76 00 %02d %02d" % (len(users) + 10, 20 + len(users)),
             territories=[territories[short] for short in covered],
+            facilitation_fte=FACILITATION_FTE.get(handle),
         )
         if password_hash is None:
             user.set_password(demo.password)
@@ -111,6 +122,8 @@ def seed(demo: DemoContext) -> None:
     demo.data["facilitators"] = [users[h] for h in PEOPLE if h.startswith("facilitator_")]
     for label, handle in LOGIN_HANDLES:
         demo.logins.append((label, users[handle].email, users[handle].full_name))
+    # One facilitator reads library news once a day instead of weekly.
+    set_preference(demo.data["facilitators"][0], "library", "daily")
 
 
 def existing_logins() -> list[tuple[str, str, str]]:

@@ -1,18 +1,15 @@
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
+from stdnum.fr import siren
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp, ValidationError
 
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
-from network_space.core.forms import max_length, strip
+from network_space.core.forms import DecimalCommaField, Form, choices, max_length, strip
 from network_space.core.permissions import ROLES
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _email_field(label=_l("Adresse email"), **kw):
@@ -38,7 +35,7 @@ def _new_password_fields(label=_l("Nouveau mot de passe")):
     return password, confirm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field(render_kw={"autocomplete": "username"})
     password = PasswordField(
         _l("Mot de passe"),
@@ -48,15 +45,15 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Se souvenir de moi sur cet appareil"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = _email_field(render_kw={"autocomplete": "username"})
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, confirm = _new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     full_name = StringField(
         _l("Prénom et nom"),
         filters=[strip],
@@ -66,7 +63,7 @@ class AcceptInvitationForm(FlaskForm):
     password, confirm = _new_password_fields(_l("Mot de passe"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Mot de passe actuel"),
         validators=[DataRequired(_l("Indiquez votre mot de passe actuel.")), max_length(200)],
@@ -75,7 +72,7 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     full_name = StringField(_l("Prénom et nom"), filters=[strip],
                             validators=[DataRequired(_l("Indiquez votre nom.")), max_length(120)],
                             render_kw={"autocomplete": "name"})
@@ -89,10 +86,12 @@ class ProfileForm(FlaskForm):
     )
     bio = TextAreaField(_l("Présentation"), filters=[strip], validators=[Optional(), max_length(5000)])
     territories = SelectMultipleField(_l("Territoires couverts"), coerce=int, validate_choice=True)
+    facilitation_fte = DecimalCommaField(_l("Temps consacré à la facilitation des clauses sociales (ETP)"),
+                                         [Optional()], minimum=0, maximum=1)
     language = SelectField(_l("Langue de l'interface"), choices=choices([("fr", "Français"), ("en", "English")]))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     email = _email_field()
     role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
     structure = SelectField(_l("Structure"), coerce=int,
@@ -100,11 +99,11 @@ class InvitationForm(FlaskForm):
     message = TextAreaField(_l("Message personnel (facultatif)"), filters=[strip], validators=[Optional(), max_length(2000)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Rôle"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
 
 
-class StructureForm(FlaskForm):
+class StructureForm(Form):
     name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(200)])
     kind = SelectField(_l("Type"), choices=choices(STRUCTURE_KIND_LABELS.items()))
     territory = SelectField(_l("Territoire"), coerce=int)
@@ -114,8 +113,28 @@ class StructureForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class TerritoryForm(FlaskForm):
+def _compact_digits(value):
+    return re.sub(r"[\s.]", "", value) if isinstance(value, str) else value
+
+
+def _valid_siren(form, field) -> None:
+    if field.data and not siren.is_valid(field.data):
+        raise ValidationError(_l("Ce SIREN n'est pas valide (clé de contrôle) : vérifiez les chiffres."))
+
+
+class TerritoryForm(Form):
     name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(150)])
     short_name = StringField(_l("Nom court"), filters=[strip], validators=[Optional(), max_length(60)])
     sector = SelectField(_l("Secteur"), choices=choices(SECTOR_LABELS.items()))
+    siren = StringField(_l("SIREN de l'EPCI"), filters=[strip, _compact_digits],
+                        validators=[Optional(), Regexp(r"^\d{9}$", message=_l("Un SIREN compte 9 chiffres.")),
+                                    _valid_siren], render_kw={"inputmode": "numeric"})
     active = BooleanField(_l("Actif"), default=True)
+
+
+class EraseForm(Form):
+    """Erasure cannot be undone: the admin types the account's address to confirm."""
+
+    confirm_email = StringField(_l("Pour confirmer, saisissez l'adresse email du compte"), filters=[strip],
+                                validators=[DataRequired(_l("Saisissez l'adresse email du compte.")), max_length(254)],
+                                render_kw={"autocomplete": "off", "spellcheck": "false"})

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -38,6 +38,13 @@ INVITATION_STATUS_LABELS = {
     "expired": _l("Expirée"),
     "revoked": _l("Révoquée"),
 }
+# The same states as filters of the list: several invitations each.
+INVITATION_FILTER_LABELS = {
+    "pending": _l("En attente"),
+    "accepted": _l("Acceptées"),
+    "expired": _l("Expirées"),
+    "revoked": _l("Révoquées"),
+}
 
 
 def fold(text: str | None) -> str:
@@ -63,6 +70,9 @@ class Territory(db.Model):
     short_name: Mapped[str | None] = mapped_column(String(60))
     sector: Mapped[str] = mapped_column(String(8), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The EPCI's SIREN: ties the row to the official division data (reports/coverage.py) whatever
+    # its name on the site.
+    siren: Mapped[str | None] = mapped_column(String(9), unique=True)
 
     @property
     def label(self) -> str:
@@ -113,6 +123,17 @@ class User(UserMixin, TimestampMixin, db.Model):
     # every session and invalidates every "remember me" cookie of the account.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_hex(24))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last password reset email sent: at most one per PASSWORD_RESET_INTERVAL_MINUTES.
+    password_reset_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the account was last deactivated: deactivated accounts are erased after
+    # DEACTIVATED_ACCOUNT_RETENTION_MONTHS (see accounts/privacy.py).
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Set when the member's personal data was erased: the row stays, anonymised, so that their
+    # contributions (resources, minutes, comments) keep an author shown as "Ancien membre".
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Full-time equivalent the member gives to facilitating social clauses (0 to 1), declared on
+    # the profile; None: not said. See reports/coverage.py for how it counts.
+    facilitation_fte: Mapped[float | None] = mapped_column(Float)
 
     structure: Mapped[Structure | None] = relationship(back_populates="members")
     territories: Mapped[list[Territory]] = relationship(secondary=user_territory, order_by=Territory.name)
@@ -135,6 +156,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_coanimator(self) -> bool:

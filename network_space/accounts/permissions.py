@@ -1,6 +1,7 @@
 """Who may do what with accounts: the directory, invitations, profiles, administration."""
 from __future__ import annotations
 
+from network_space.accounts.services import may_invite_role
 from network_space.core.permissions import ROLE_COANIMATOR, ROLE_MEMBER, has_role, rule
 
 
@@ -16,8 +17,6 @@ def _manage_invitations(user, obj) -> bool:
 
 @rule("invitations.invite_role")
 def _invite_role(user, role) -> bool:
-    from network_space.accounts.services import may_invite_role
-
     return may_invite_role(user, role)
 
 

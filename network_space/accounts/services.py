@@ -1,4 +1,5 @@
-"""Every write and rule about accounts: what views, CLI commands and tests call."""
+"""Every write and rule about accounts: what views, CLI commands and tests call. Writes flush;
+the view commits (core/transactions.py)."""
 from __future__ import annotations
 
 import secrets
@@ -7,8 +8,9 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 
 from network_space.accounts.models import (
     ROLE_LABELS, Invitation, LoginAttempt, Structure, Territory, User, normalize_email, user_territory,
@@ -16,11 +18,14 @@ from network_space.accounts.models import (
 from network_space.accounts.tokens import (
     INVITATION_SALT, RESET_SALT, make_invitation_token, make_reset_token, password_fingerprint, read_token,
 )
-from network_space.core.audit import audit
+from network_space.core.audit import audit, erased_label
 from network_space.core.models import utcnow
-from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLES, has_role
+from network_space.core.outbox import queue_email
+from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, has_role
+from network_space.core.privacy import ERASED_NAME, erase_personal_data
+from network_space.core.transactions import Refusal
 from network_space.extensions import db
-from network_space.notifications.outbox import queue_email
+from network_space.notifications.services import notify
 
 
 PASSWORD_CHANGED = "account.password_changed"
@@ -32,26 +37,35 @@ class LoginResult:
     locked: bool = False
 
 
-def recent_failures(email: str | None = None, ip_address: str | None = None) -> int:
-    """Failed logins in the lock-out window, for an address typed or for a client address."""
+def _failures_since():
     window_start = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-    who = LoginAttempt.email == email if email is not None else LoginAttempt.ip_address == ip_address
+    return LoginAttempt.success.is_(False), LoginAttempt.created_at >= window_start
+
+
+def recent_failures(email: str) -> int:
+    """Failed logins in the lock-out window for an address typed (an account, or not)."""
     return db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            who,
-            LoginAttempt.success.is_(False),
-            LoginAttempt.created_at >= window_start,
-        )
-    ) or 0
+        select(func.count(LoginAttempt.id)).where(LoginAttempt.email == email, *_failures_since())) or 0
+
+
+def accounts_failed_from(ip_address: str) -> int:
+    """How many different addresses typed failed from one client address in the window.
+
+    Counting accounts rather than failures: a whole office behind one address is not locked out
+    because a colleague keeps mistyping their own password (their account locks, no one else's),
+    while trying many accounts from one place (password spraying) is stopped."""
+    return db.session.scalar(
+        select(func.count(func.distinct(LoginAttempt.email))).where(
+            LoginAttempt.ip_address == ip_address, *_failures_since())) or 0
 
 
 def is_locked(email: str, ip_address: str | None) -> bool:
-    """Per account, and per client address: the database is shared by every gunicorn worker,
-    so the cap holds across processes where an in-memory rate limit would not."""
+    """Per account, and per client address: the database is shared by every gunicorn worker
+    and every server, so both caps hold across processes where an in-memory rate limit would not."""
     config = current_app.config
-    if recent_failures(email=email) >= config["LOGIN_MAX_FAILURES"]:
+    if recent_failures(email) >= config["LOGIN_MAX_FAILURES"]:
         return True
-    return ip_address is not None and recent_failures(ip_address=ip_address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    return ip_address is not None and accounts_failed_from(ip_address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
 
 
 def authenticate(email: str, password: str, ip_address: str | None) -> LoginResult:
@@ -61,7 +75,6 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
     if is_locked(email, ip_address):
         db.session.add(LoginAttempt(email=email, ip_address=ip_address, success=False))
         audit("login.locked", target=email)
-        db.session.commit()
         return LoginResult(locked=True)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
@@ -76,19 +89,7 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
         audit("login.success", target=email, actor=user)
     else:
         audit("login.failure", target=email)
-    db.session.commit()
     return LoginResult(user=user if ok else None)
-
-
-LOGIN_ATTEMPT_RETENTION_DAYS = 30
-
-
-def purge_login_attempts() -> int:
-    """Login attempts only matter for the lock-out window; keep a month for investigations."""
-    cutoff = utcnow() - timedelta(days=LOGIN_ATTEMPT_RETENTION_DAYS)
-    deleted = db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < cutoff)).rowcount
-    db.session.commit()
-    return deleted
 
 
 def load_user_by_session_token(token: str) -> User | None:
@@ -97,13 +98,8 @@ def load_user_by_session_token(token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
 
 
-class AccountError(Exception):
+class AccountError(Refusal):
     """A refusal the user can understand: the message is shown as is (French, translated)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -146,6 +142,7 @@ def _send_invitation(invitation: Invitation) -> None:
         link=link,
         role_label=ROLE_LABELS.get(invitation.role, invitation.role),
         expires_at=invitation.expires_at,
+        kind="account.invitation",
     )
 
 
@@ -223,15 +220,31 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         audit("password.reset_requested_unknown", target=email[:200])
         return
+    if not _claim_reset_slot(user):
+        audit("password.reset_throttled", target=user.email, actor=user)
+        return
     queue_email(
         "password_reset",
         user.email,
         _("Réinitialisation de votre mot de passe"),
         user=user,
         link=absolute_url("accounts.reset_password", token=make_reset_token(user)),
-        kind="password_reset",
+        kind="account.password_reset",
     )
     audit("password.reset_requested", target=user.email, actor=user)
+
+
+def _claim_reset_slot(user: User) -> bool:
+    """At most one reset email per account per PASSWORD_RESET_INTERVAL_MINUTES, whatever the
+    number of requests, processes or servers: one conditional UPDATE in the database decides
+    (two requests at once cannot both see the slot free)."""
+    now = utcnow()
+    since = now - timedelta(minutes=current_app.config["PASSWORD_RESET_INTERVAL_MINUTES"])
+    claimed = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.password_reset_requested_at.is_(None),
+                                                   User.password_reset_requested_at <= since))
+        .values(password_reset_requested_at=now).execution_options(synchronize_session=False))
+    return claimed.rowcount == 1
 
 
 def user_from_reset_token(token: str) -> User | None:
@@ -262,8 +275,6 @@ def change_password(user: User, current: str, password: str, confirm: str) -> No
 
 def _tell_password_changed(user: User) -> None:
     """A security notice, always emailed: the owner learns at once if someone else did it."""
-    from network_space.notifications.services import notify
-
     notify(PASSWORD_CHANGED, [user], title=_("Le mot de passe de votre compte a été modifié"),
            message=_("Si vous n'êtes pas à l'origine de ce changement, demandez tout de suite un nouveau "
                      "mot de passe avec ce lien et prévenez un administrateur du site."),
@@ -272,14 +283,14 @@ def _tell_password_changed(user: User) -> None:
 
 # --- Profile -------------------------------------------------------------------------------------
 
-PROFILE_FIELDS = ("full_name", "job_title", "phone", "bio", "language")
+PROFILE_FIELDS = ("full_name", "job_title", "phone", "bio", "language", "facilitation_fte")
 
 
 def update_profile(user: User, territories: list[Territory], **fields) -> None:
     for name in PROFILE_FIELDS:
         if name in fields:
             value = fields[name]
-            setattr(user, name, value if value or name == "full_name" else None)
+            setattr(user, name, value if value or name == "full_name" or value == 0 else None)
     user.territories = list(territories)
 
 
@@ -299,12 +310,61 @@ def set_active(user: User, active: bool, actor: User) -> None:
     """Deactivation logs the account out everywhere; its content stays."""
     if user.id == actor.id:
         raise AccountError(_("Vous ne pouvez pas désactiver votre propre compte."))
+    if user.is_erased:
+        raise AccountError(_("Les données de ce compte ont été effacées : il ne peut plus être réactivé."))
     if user.active == active:
         return
     user.active = active
+    user.deactivated_at = None if active else utcnow()
     if not active:
         user.session_token = secrets.token_hex(24)
     audit("member.reactivated" if active else "member.deactivated", target=user.email, actor=actor)
+
+
+def erase_refusal(user: User, actor: User | None) -> str | None:
+    """Why this account's data cannot be erased now (None: it can)."""
+    if user.is_erased:
+        return _("Les données de ce compte ont déjà été effacées.")
+    if actor is not None and user.id == actor.id:
+        return _("Vous ne pouvez pas effacer votre propre compte.")
+    if user.active:
+        return _("Désactivez d'abord ce compte : seules les données d'un ancien membre peuvent être effacées.")
+    return None
+
+
+def erase_member(user: User, actor: User | None) -> None:
+    """Erase a former member's personal data (RGPD article 17): every domain removes or
+    anonymises what it keeps about them (core/privacy.py), accounts last; their contributions
+    stay, signed "Ancien membre". Only a deactivated account can be erased, and not twice.
+    ``actor`` is None when the retention period does it (worker)."""
+    refusal = erase_refusal(user, actor)
+    if refusal:
+        raise AccountError(refusal)
+    erase_personal_data(user)
+    audit("member.erased", target=erased_label(user.id),
+          detail=None if actor is not None else "durée de conservation des comptes désactivés", actor=actor)
+
+
+def anonymise_account(user: User) -> None:
+    """The accounts part of an erasure: the row keeps only its id, role and dates; no password,
+    session or link of the account works any more."""
+    email = user.email
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    db.session.execute(delete(Invitation).where(Invitation.email == email))
+    user.full_name = str(ERASED_NAME)
+    user.email = f"ancien-membre-{user.id}@anonyme.invalid"
+    user.job_title = user.phone = user.bio = user.facilitation_fte = None
+    user.structure = None
+    user.territories = []
+    user.language = "fr"
+    user.last_login_at = None
+    user.active = False
+    # No hash matches an empty string (check_password refuses it), and the reset links signed
+    # with the old hash's fingerprint stop working; a new session token ends every session and
+    # "remember me" cookie.
+    user.password_hash = ""
+    user.session_token = secrets.token_hex(24)
+    user.erased_at = utcnow()
 
 
 def create_admin(email: str, full_name: str, password: str) -> tuple[User, bool]:
@@ -349,12 +409,17 @@ def save_structure(structure: Structure | None, actor: User, **fields) -> Struct
 def delete_structure(structure: Structure, actor: User) -> None:
     in_use = db.session.scalar(select(func.count(User.id)).where(User.structure_id == structure.id)) or 0
     if in_use:
-        raise AccountError(_("Cette structure emploie encore %(n)d membre(s) : elle ne peut pas être supprimée.", n=in_use))
+        raise AccountError(ngettext("Cette structure emploie encore %(num)d membre : elle ne peut pas être supprimée.",
+                                   "Cette structure emploie encore %(num)d membres : elle ne peut pas être supprimée.", in_use))
     audit("structure.deleted", target=structure.name, actor=actor)
     db.session.delete(structure)
 
 
 def save_territory(territory: Territory | None, actor: User, **fields) -> Territory:
+    if fields.get("siren"):
+        clash = db.session.scalar(select(Territory).where(Territory.siren == fields["siren"]))
+        if clash is not None and clash is not territory:
+            raise AccountError(_("Le territoire « %(name)s » porte déjà ce SIREN.", name=clash.name), "siren")
     return _save_named(Territory, territory, actor, _l("Un territoire porte déjà ce nom."), "territory", fields)
 
 

@@ -1,7 +1,9 @@
 """Login, password reset, invitation acceptance, the member directory and one's own profile."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import tempfile
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,24 +13,18 @@ from network_space.accounts.forms import (
 )
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS
 from network_space.core.audit import audit
+from network_space.core.models import utcnow
+from network_space.core.privacy import write_export
 from network_space.core.pagination import paginate
 from network_space.core.permissions import require
+from network_space.core.transactions import attempt
 from network_space.core.urls import is_safe_next
-from network_space.extensions import client_address, db, limiter
+from network_space.extensions import client_address, limiter
 
 bp = Blueprint("accounts", __name__)
 
 def _login_rate() -> str:
-    return current_app.config.get("LOGIN_RATE_LIMIT", "20 per minute")
-
-
-def _form_error(form, error: services.AccountError) -> None:
-    """Attach a service refusal to its field when there is one, else flash it."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
+    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,7 +35,7 @@ def login():
         return redirect(next_url if is_safe_next(next_url) else url_for("core.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = services.authenticate(form.email.data, form.password.data, client_address())
+        result = attempt(lambda: services.authenticate(form.email.data, form.password.data, client_address())).value
         if result.locked:
             flash(_("Trop de tentatives de connexion. Réessayez dans quelques minutes ou réinitialisez votre mot de passe."), "error")
         elif result.user is None:
@@ -54,8 +50,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    audit("logout", target=current_user.email)
-    db.session.commit()
+    attempt(lambda: audit("logout", target=current_user.email))
     logout_user()
     flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("accounts.login"))
@@ -68,11 +63,10 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
         # The same answer whether or not the address is a member's.
-        flash(_("Si cette adresse correspond à un compte actif, un email avec un lien de réinitialisation "
-                "vient d'être envoyé. Le lien est valable une heure."), "info")
+        attempt(lambda: services.request_password_reset(form.email.data),
+                _("Si cette adresse correspond à un compte actif, un email avec un lien de réinitialisation "
+                  "vient d'être envoyé. Le lien est valable une heure."), category="info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -90,16 +84,11 @@ def reset_password(token: str):
             _("Ce lien a expiré, a déjà servi ou n'est pas valide. Demandez un nouveau lien : il est valable une heure."),
         )
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(user, form.password.data, form.confirm.data)
-        except services.AccountError as error:
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Votre mot de passe a été modifié. Connectez-vous avec le nouveau mot de passe."), "success")
-            return redirect(url_for("accounts.login"))
+    if form.validate_on_submit() and attempt(
+            lambda: services.reset_password(user, form.password.data, form.confirm.data),
+            _("Votre mot de passe a été modifié. Connectez-vous avec le nouveau mot de passe."), form=form):
+        logout_user()
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form, user=user)
 
 
@@ -121,14 +110,11 @@ def accept_invitation(token: str):
         return _invalid_link(str(title), str(message), 410 if status in ("expired", "revoked", "accepted") else 400)
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        try:
-            user = services.accept_invitation(invitation, form.full_name.data, form.password.data, form.confirm.data)
-        except services.AccountError as error:
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Bienvenue dans l'espace du réseau, %(name)s !", name=user.full_name), "success")
+        accepted = attempt(
+            lambda: services.accept_invitation(invitation, form.full_name.data, form.password.data, form.confirm.data),
+            lambda user: _("Bienvenue dans l'espace du réseau, %(name)s !", name=user.full_name), form=form)
+        if accepted:
+            login_user(accepted.value)
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation,
                            role_label=ROLE_LABELS.get(invitation.role))
@@ -179,12 +165,33 @@ def edit_profile():
         form.territories.data = [t.id for t in user.territories]
     if form.validate_on_submit():
         chosen = [t for t in territories if t.id in set(form.territories.data)]
-        services.update_profile(user, chosen, full_name=form.full_name.data, job_title=form.job_title.data,
-                                phone=form.phone.data, bio=form.bio.data, language=form.language.data)
-        db.session.commit()
-        flash(_("Votre profil a été mis à jour."), "success")
-        return redirect(url_for("accounts.profile"))
+        if attempt(lambda: services.update_profile(user, chosen, full_name=form.full_name.data,
+                                                   job_title=form.job_title.data, phone=form.phone.data,
+                                                   bio=form.bio.data, language=form.language.data,
+                                                   facilitation_fte=form.facilitation_fte.data),
+                   _("Votre profil a été mis à jour."), form=form):
+            return redirect(url_for("accounts.profile"))
     return render_template("accounts/edit_profile.html", form=form)
+
+
+@bp.route("/profile/export", methods=["POST"])
+@login_required
+def export_data():
+    """All the member's personal data as a ZIP (RGPD articles 15 and 20), written to a temporary
+    file: it may hold every file they uploaded."""
+    user = current_user._get_current_object()
+    archive = tempfile.TemporaryFile()
+    try:
+        write_export(user, archive)
+    except BaseException:
+        archive.close()
+        raise
+    attempt(lambda: audit("personal_data.exported", target=user.email, actor=user))
+    archive.seek(0)
+    response = send_file(archive, mimetype="application/zip", as_attachment=True,
+                         download_name=f"mes-donnees-{utcnow():%Y-%m-%d}.zip", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
@@ -193,14 +200,10 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
-            services.change_password(user, form.current_password.data, form.password.data, form.confirm.data)
-        except services.AccountError as error:
-            _form_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: services.change_password(user, form.current_password.data, form.password.data,
+                                                    form.confirm.data),
+                   _("Votre mot de passe a été modifié. Vos autres sessions ont été déconnectées."), form=form):
             # The new session token logged out every other session; keep this one.
             login_user(user)
-            flash(_("Votre mot de passe a été modifié. Vos autres sessions ont été déconnectées."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)

@@ -4,11 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import has_request_context
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, delete, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.core.models import UTCDateTime, utcnow
+from network_space.core.privacy import BASIS_SECURITY, Retention, register_personal_data
 from network_space.extensions import client_address, db
 
 
@@ -39,3 +42,61 @@ def audit(action: str, target: str | None = None, detail: str | None = None, act
     )
     db.session.add(entry)
     return entry
+
+
+# --- Personal data (core/privacy.py) -------------------------------------------------------------
+
+def erased_label(user_id: int) -> str:
+    """How the log names an erased member: the fact stays, without who it was."""
+    return gettext("Ancien membre n°%(id)d", id=user_id)
+
+
+def _about(user):
+    """Entries the member did, or that name them: their address (logins, account changes), an
+    email sent to them ("address — subject") or their id."""
+    return or_(
+        AuditEntry.actor_id == user.id,
+        AuditEntry.target == user.email,
+        AuditEntry.target.startswith(f"{user.email} — ", autoescape=True),
+        AuditEntry.target == f"user:{user.id}",
+    )
+
+
+def export_entries(user) -> dict:
+    entries = db.session.scalars(select(AuditEntry).where(_about(user)).order_by(AuditEntry.id))
+    return {"journal": [
+        {"date": e.created_at, "action": e.action, "objet": e.target, "detail": e.detail,
+         "par_vous": e.actor_id == user.id, "adresse_ip": e.ip_address}
+        for e in entries
+    ]}
+
+
+def forget_member(user) -> None:
+    """The log keeps the facts (what was done, when) but no longer who: the member's address
+    becomes "Ancien membre n°id" and the IP addresses of those entries are dropped. The entries
+    they made keep their actor id, whose row is anonymised."""
+    label = erased_label(user.id)
+    for entry in db.session.scalars(select(AuditEntry).where(_about(user))):
+        entry.ip_address = None
+        if entry.target and entry.target.startswith(user.email):
+            entry.target = (label + entry.target[len(user.email):])[:200]
+        if entry.detail:
+            entry.detail = entry.detail.replace(user.email, label)
+
+
+def purge_entries(cutoff: datetime) -> int:
+    return db.session.execute(delete(AuditEntry).where(AuditEntry.created_at < cutoff)).rowcount
+
+
+def init_app(app) -> None:
+    register_personal_data(
+        "journal_audit", _l("Journal de sécurité et d'administration"), order=15,
+        data=_l("Connexions et déconnexions, changements de mot de passe et de compte, actions "
+                "d'administration : date, action, personne concernée, adresse IP."),
+        purpose=_l("Détecter les intrusions et les abus, retracer qui a fait quoi dans l'administration du site."),
+        legal_basis=(BASIS_SECURITY,),
+        kept=_l("Les entrées sont supprimées à l'échéance ci-dessous ; à l'effacement d'un compte, elles sont "
+                "conservées sans l'adresse ni l'adresse IP du membre."),
+        export=export_entries, erase=forget_member,
+        retentions=(Retention(_l("Entrées du journal"), "AUDIT_RETENTION_DAYS", purge_entries),),
+    )

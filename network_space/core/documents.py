@@ -290,17 +290,18 @@ def to_docx(outline: Outline) -> bytes:
         _clean(value)[:255] for value in (outline.title, outline.subject, outline.author))
     properties.language = outline.language
     _docx_language(document, outline.language)
+    styles = _DocxStyles(document)
     for block in outline.blocks:
         if isinstance(block, Title):
-            document.add_heading(_clean(block.text), level=0)
+            styles.paragraph("Title", _clean(block.text))
             if block.subtitle:
-                document.add_paragraph(_clean(block.subtitle), style="Subtitle")
+                styles.paragraph("Subtitle", _clean(block.subtitle))
         elif isinstance(block, Heading):
-            _docx_runs(document.add_heading("", level=min(max(block.level, 1), 9)), block.text)
+            _docx_runs(styles.paragraph(f"Heading {min(max(block.level, 1), 9)}"), block.text)
         elif isinstance(block, Paragraph):
             _docx_runs(document.add_paragraph(), block.text)
         elif isinstance(block, ItemList):
-            _docx_list(document, block)
+            _docx_list(document, styles, block)
         elif isinstance(block, Fields):
             for label, value in block.pairs:
                 paragraph = document.add_paragraph()
@@ -308,7 +309,7 @@ def to_docx(outline: Outline) -> bytes:
                 _docx_runs(paragraph, value)
         elif isinstance(block, Table):
             if block.caption:
-                document.add_paragraph(_clean(block.caption), style="Caption")
+                styles.paragraph("Caption", _clean(block.caption))
             width = len(block.header)
             table = document.add_table(rows=0, cols=width)
             table.style = "Table Grid"
@@ -327,12 +328,30 @@ def to_docx(outline: Outline) -> bytes:
             # python-docx has no API for the text alternative: it is the drawing's "descr".
             picture._inline.docPr.set("descr", _clean(block.alt))
             if block.caption:
-                document.add_paragraph(_clean(block.caption), style="Caption")
+                styles.paragraph("Caption", _clean(block.caption))
         elif isinstance(block, PageBreak):
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+class _DocxStyles:
+    """Paragraphs with a style, the style found once per document. python-docx looks a style up
+    by its name among all the document's styles, and compares it with the default style, on
+    every paragraph: on a report of a few hundred paragraphs that was most of the time. Here
+    the name is resolved once and the paragraph gets the style's id (w:pStyle) directly."""
+
+    def __init__(self, document):
+        self.document = document
+        self.ids: dict[str, str] = {}
+
+    def paragraph(self, style: str, text: str = ""):
+        paragraph = self.document.add_paragraph(text)
+        if style not in self.ids:
+            self.ids[style] = self.document.styles[style].style_id
+        paragraph._p.style = self.ids[style]
+        return paragraph
 
 
 def _docx_runs(paragraph, value: Inline) -> None:
@@ -364,12 +383,12 @@ def _docx_link(paragraph, href: str):
     return element
 
 
-def _docx_list(document, block: ItemList) -> None:
+def _docx_list(document, styles: _DocxStyles, block: ItemList) -> None:
     restart_id = _docx_restarted_numbering(document, "List Number") if block.numbered else None
     for item in block.items:
         kind = "List Number" if _is_numbered(block, item) else "List Bullet"
         style = kind if item.level == 0 else f"{kind} {min(item.level, 2) + 1}"
-        paragraph = document.add_paragraph(style=style)
+        paragraph = styles.paragraph(style)
         if restart_id is not None and item.level == 0:
             paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = restart_id
         _docx_runs(paragraph, item.text)
@@ -732,17 +751,13 @@ def to_pdf(outline: Outline) -> bytes:
                 story.append(platypus.Paragraph(_pdf_markup([Run(f"{label} : ", bold=True), *runs(value)]), styles["body"]))
         elif isinstance(block, Table):
             width = len(block.header)
-            weights = [4.0] * width
-            for values in [block.header, *block.rows]:
-                for column, value in enumerate(list(values)[:width]):
-                    weights[column] = max(weights[column], min(len(_clean(value)), 40))
             data = []
             for index, values in enumerate([block.header, *block.rows]):
                 cells = list(values)[:width] + [""] * (width - len(values))
                 data.append([platypus.Paragraph(_pdf_markup(str(value)), styles[
                     ("header" if index == 0 else "cell") + ("_right" if block.align[c:c + 1] == "r" else "")])
                              for c, value in enumerate(cells)])
-            table = platypus.Table(data, colWidths=[available * w / sum(weights) for w in weights], repeatRows=1)
+            table = platypus.Table(data, colWidths=_pdf_column_widths(block, available), repeatRows=1)
             table.setStyle(platypus.TableStyle([
                 ("FONT", (0, 0), (-1, -1), _PDF_FONT),  # else the table sets Helvetica, a font not embedded
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -769,6 +784,35 @@ def to_pdf(outline: Outline) -> bytes:
         story.append(platypus.Spacer(1, 1))
     document.build(story, onFirstPage=document.footer, onLaterPages=document.footer)
     return buffer.getvalue()
+
+
+def _pdf_column_widths(block: Table, available: float) -> list[float]:
+    """Each column at least as wide as its longest word (no word cut in two while the page has
+    room), the rest of the width shared in proportion to the text each column holds; and, when
+    there are too many columns for that, none narrower than a short word (ReportLab refuses a
+    table whose column has no room at all)."""
+    padding = 13  # ReportLab's cell padding, left and right, and a point to spare
+    width = len(block.header)
+    least, wanted = [padding] * width, [padding] * width
+    for index, values in enumerate([block.header, *block.rows]):
+        font = f"{_PDF_FONT}-Bold" if index == 0 else _PDF_FONT
+        for column, value in enumerate(list(values)[:width]):
+            text = _pdf_text(_clean(value))
+            words = [pdfmetrics.stringWidth(word, font, 9) for word in text.split()] or [0]
+            least[column] = max(least[column], max(words) + padding)
+            # Past 40 characters a text wraps anyway: it asks for no more than that.
+            wanted[column] = max(wanted[column], min(pdfmetrics.stringWidth(text, font, 9), 40 * 5.5) + padding)
+    if sum(least) >= available:
+        floor = min(1.6 * cm, available / width)
+        narrow = [w < floor for w in least]
+        rest = sum(w for w, small in zip(least, narrow) if not small)
+        room = available - floor * sum(narrow)
+        return [floor if small else room * w / rest for w, small in zip(least, narrow)]
+    spare = available - sum(least)
+    extra = [w - m for w, m in zip(wanted, least)]
+    if sum(extra) <= spare:  # everything fits on one line: share what is left by the wanted widths
+        return [available * w / sum(wanted) for w in wanted]
+    return [m + spare * e / sum(extra) for m, e in zip(least, extra)]
 
 
 class _PdfDocument(platypus.SimpleDocTemplate):

@@ -1,12 +1,20 @@
-"""French error pages (HTML) and JSON errors for JSON clients."""
+"""French error pages, and what a failure must never do: lose a saved change, or fail itself.
+
+- An unexpected exception in a request that already committed its change (a POST whose redirect
+  needs the database again while it restarts, say) is answered with "your change is saved",
+  not an error page: the member would post it again.
+- The 500 page renders without the database: when the usual layout cannot be rendered, the page
+  comes without what needs it (the member's menu and notifications), in French.
+"""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import g, has_app_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 
-from network_space.extensions import db
+from network_space.extensions import db, login_manager
 
 MESSAGES = {
     400: (_l("Requête invalide"), _l("La demande n'a pas pu être comprise.")),
@@ -51,7 +59,24 @@ def _same_site_referrer() -> str | None:
     return referrer if referrer.startswith(request.host_url) else None
 
 
+def _note_commit(session) -> None:
+    if has_app_context():
+        g.change_committed = True
+
+
+def _render_without_database(template: str, status: int, **context):
+    """Render a page that needs nothing from the database: rendered as for a visitor, so the
+    layout leaves out the member's menu and notifications (Flask-Login loads the member for
+    every template, from the database; setting its per-request user, g._login_user, is the one
+    way to say "no member here" without logging them out)."""
+    g._login_user = login_manager.anonymous_user()
+    return render_template(template, **context), status
+
+
 def init_app(app) -> None:
+    if not event.contains(db.session, "after_commit", _note_commit):
+        event.listen(db.session, "after_commit", _note_commit)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         # Nothing was done with the form; what the person typed is shown back for copying, so
@@ -72,7 +97,18 @@ def init_app(app) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled exception")
-        db.session.rollback()
-        if app.config.get("TESTING") and app.config.get("PROPAGATE_TEST_ERRORS", True):
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the database may be what failed; the page is still due
+            app.logger.exception("rollback after the error failed")
+        if app.config["TESTING"] and app.config["PROPAGATE_TEST_ERRORS"]:
             raise error
-        return render_error(500)
+        if g.get("change_committed") and request.method != "GET":
+            # The change is in the database; only what came after (the next page) failed.
+            return _render_without_database("errors/saved.html", 200, back=_same_site_referrer())
+        try:
+            return render_error(500)
+        except Exception:  # noqa: BLE001 - the layout needs the database, which may be down
+            app.logger.exception("the error page failed; rendered without the database")
+            title, message = MESSAGES[500]
+            return _render_without_database("errors/error.html", 500, code=500, title=title, message=message)

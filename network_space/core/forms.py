@@ -1,8 +1,27 @@
-"""Form helpers shared by every domain: stripped text with a French length message."""
+"""Form helpers shared by every domain: the base form classes, stripped text with a French length
+message, select choices, decimal numbers typed with a comma.
+
+Every form of the site derives from ``Form`` (a page form, with its CSRF token) or ``SubForm`` (a
+row inside another form's FieldList). Both give each one-line text field (a StringField that is
+not a TextAreaField: titles, subjects, names, addresses, passwords…) a last validator refusing
+line breaks and other control characters: such a title would become an email subject or an
+iCalendar line, where a line break starts a new header (tests/core/test_one_line_fields.py checks
+every field of every form).
+"""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from wtforms.validators import Length, ValidationError
+import re
+
+from flask_babel import format_decimal, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Form as _WTForm
+from wtforms import StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, StopValidation, ValidationError
+
+# C0 and C1 control characters (line feed, carriage return, tab, NUL…) and the Unicode line and
+# paragraph separators, which some mail and calendar software also read as line ends.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def strip(value):
@@ -13,9 +32,80 @@ def max_length(n: int) -> Length:
     return Length(max=n, message=_l("%(max)d caractères au maximum.", max=n))
 
 
-def one_line(form, field) -> None:
-    """WTForms validator: a one-line field (title, name…) refuses control characters and line
-    breaks, which would break the page, an email header or a file name made from it."""
-    if isinstance(field.data, str) and any(ord(c) < 32 or 127 <= ord(c) < 160 for c in field.data):
-        raise ValidationError(_l("Ce champ tient sur une ligne : retirez les retours à la ligne et caractères de "
-                                 "contrôle."))
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as a select's choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def single_line(form, field) -> None:
+    # What was typed, before the field's filters (which may have squeezed the line break out of
+    # a SIREN): a line break is refused, not silently rewritten.
+    typed = field.raw_data[0] if field.raw_data else field.data
+    if isinstance(typed, str) and CONTROL_CHARACTERS.search(typed):
+        raise ValidationError(_l("Ce champ tient sur une ligne : retirez les retours à la ligne et les "
+                                 "caractères invisibles (tabulations…)."))
+
+
+def is_one_line(field) -> bool:
+    """A text field whose text is kept as typed on one line. A DecimalCommaField is not: it keeps
+    a number and refuses anything else, line breaks included, with its own message."""
+    return isinstance(field, StringField) and not isinstance(field, (TextAreaField, DecimalCommaField))
+
+
+class _OneLineFields:
+    """Form Meta: adds single_line to every one-line field as it is bound to a form instance
+    (a new list: the declaration's validators are shared by all instances)."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        if is_one_line(field):
+            field.validators = [*field.validators, single_line]
+        return field
+
+
+class Form(FlaskForm):
+    """The base of every form of the site."""
+
+    class Meta(_OneLineFields):
+        pass
+
+
+class SubForm(_WTForm):
+    """The base of a row repeated inside a form (FieldList of FormField): no CSRF token of its own."""
+
+    class Meta(_OneLineFields):
+        pass
+
+
+class DecimalCommaField(StringField):
+    """A decimal number typed the French way ("0,8") or with a point ("0.8"). ``data`` is a float,
+    or None when left empty; a refused value comes back as typed, with a French message."""
+
+    _NUMBER = re.compile(r"^\d{1,9}(?:[.,]\d{1,6})?$")
+
+    def __init__(self, label=None, validators=None, *, minimum: float | None = None,
+                 maximum: float | None = None, **kwargs):
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        super().__init__(label, validators, filters=[strip], **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def process_formdata(self, valuelist):
+        self.typed = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if self.typed:
+            compact = self.typed.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+            if not self._NUMBER.match(compact):
+                raise ValueError(_l("Indiquez un nombre, par exemple 0,8."))
+            self.data = float(compact.replace(",", "."))
+
+    def pre_validate(self, form):
+        if self.data is None or self.process_errors:
+            return
+        if (self.minimum is not None and self.data < self.minimum) or (self.maximum is not None and self.data > self.maximum):
+            raise StopValidation(_l("Indiquez un nombre entre %(min)s et %(max)s.",
+                                    min=format_decimal(self.minimum), max=format_decimal(self.maximum)))
+
+    def _value(self) -> str:
+        if getattr(self, "typed", None) is not None:
+            return self.typed
+        return format_decimal(self.data) if self.data is not None else ""

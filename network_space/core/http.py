@@ -6,6 +6,9 @@
 - NUL characters: PostgreSQL refuses them in text, and no legitimate form or link carries one.
   They are stripped from query strings and form fields as the request is parsed, so no view,
   form or query ever sees them (nothing the user meant to type is lost).
+- Uploads: each file part is spooled by core.storage.UploadSpool, so a file over the limit is
+  refused by the form with the other fields kept (see core/storage.py).
+- Behind a reverse proxy, PROXY_HOPS trusted proxies give the client's address (ProxyFix).
 - ``int_arg()`` reads an optional id or number from the query string the same defensive way;
   ``int_value()`` is the same parser for a value from elsewhere (a form field's ``coerce``, a
   MultiDict handed to a query object).
@@ -14,8 +17,11 @@ from __future__ import annotations
 
 from flask import Request, request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
+
+from network_space.core.storage import UploadSpool, max_upload_bytes
 
 DB_INT_MAX = 2**31 - 1
 
@@ -38,6 +44,9 @@ class CleanRequest(Request):
     @cached_property
     def args(self):
         return _without_nul(super().args)
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        return UploadSpool(max_upload_bytes())
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
@@ -63,3 +72,8 @@ def init_app(app) -> None:
     # Must run before any blueprint is registered: rules pick their converters when added.
     app.url_map.converters["int"] = DatabaseIntConverter
     app.request_class = CleanRequest
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        # The client's address (login lock-out, rate limits, audit log) and scheme from the
+        # headers the trusted proxies set; only as many hops as configured are believed.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)

@@ -23,15 +23,15 @@ for the 64 characters of an address's local part. A domain registers what a purp
 
 Every outcome is a row of ``inbound_mail`` (its Message-ID unique: a message delivered twice
 at once posts once), a log line, and, when it concerns a member, an audit entry. ``ingest``
-flushes; the caller (``flask mail-ingest``) sends the notice and commits. ``forget_old()`` deletes
-the rows once no reply address of their time is valid any more (plus a margin for MTA retries).
+flushes; the caller (``flask mail-ingest``, mail_ingest.py) sends the notice and commits. The rows
+are kept INBOUND_RETENTION_DAYS (core/privacy.py).
 """
 from __future__ import annotations
 
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Callable
 
 from flask import current_app
@@ -223,14 +223,30 @@ def _decide(mail: ParsedMail, too_large: bool, recipients: list[str]) -> Outcome
     return Outcome(POSTED, "posted", mail, member=member, url=handler.url(token), target=target)
 
 
-RETENTION_MARGIN_DAYS = 30
+def purge_records(cutoff: datetime) -> int:
+    """The records of messages received before ``cutoff`` (INBOUND_RETENTION_DAYS, longer than
+    the reply addresses live: a message that old would be refused as expired anyway)."""
+    return db.session.execute(delete(InboundMail).where(InboundMail.received_at < cutoff)).rowcount
 
 
-def forget_old(now: datetime | None = None) -> int:
-    """Delete the records of messages received more than REPLY_TOKEN_MAX_AGE_DAYS + 30 days ago
-    (a message that old would be refused as expired anyway). Commits; returns how many."""
-    days = current_app.config["REPLY_TOKEN_MAX_AGE_DAYS"] + RETENTION_MARGIN_DAYS
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    result = db.session.execute(delete(InboundMail).where(InboundMail.received_at < cutoff))
-    db.session.commit()
-    return result.rowcount
+def _erase(user) -> None:
+    db.session.execute(delete(InboundMail).where((InboundMail.user_id == user.id) | (InboundMail.sender == user.email)))
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from network_space.core.mail_ingest import mail_ingest_command
+    from network_space.core.privacy import BASIS_PUBLIC_TASK, Retention, register_personal_data
+
+    app.cli.add_command(mail_ingest_command)
+    register_personal_data(
+        "emails_recus", _l("Réponses reçues par email"), order=26,
+        data=_l("Pour chaque email reçu en réponse à un email du site : son identifiant (Message-ID), l'adresse de "
+                "l'expéditeur, la date, le membre concerné et ce qu'il en est advenu (publié, refusé, ignoré). Le "
+                "texte publié est une réponse de la discussion, comme une réponse écrite sur le site."),
+        purpose=_l("Publier une réponse une seule fois, expliquer un refus, retrouver l'origine d'une réponse."),
+        legal_basis=(BASIS_PUBLIC_TASK,),
+        kept=_l("Jusqu'à l'échéance ci-dessous ; à l'effacement d'un compte, ses lignes sont supprimées."),
+        erase=_erase, retentions=(Retention(_l("Emails reçus"), "INBOUND_RETENTION_DAYS", purge_records),),
+    )

@@ -122,6 +122,19 @@ def render_markdown(text: str | None, mentions: Resolver | None = None) -> Marku
     return Markup(clean)
 
 
+def markdown_text(text: str | None) -> str:
+    """The words of a Markdown text without its marks, for a one-paragraph extract in a list."""
+    if not text:
+        return ""
+    paragraphs = []
+    for token in _md.parse(text[:MAX_MARKDOWN_LENGTH]):
+        if token.type == "inline":
+            paragraphs.append("".join(child.content if child.type in ("text", "code_inline")
+                                      else " " if child.type in ("softbreak", "hardbreak") else ""
+                                      for child in token.children or ()))
+    return " ".join(p.strip() for p in paragraphs if p.strip())
+
+
 def mentions_in(text: str | None, resolve: Resolver) -> list[Mention]:
     """The mentions a reader sees in ``text``, in order, without those inside quotes (a quoted
     message's mentions were the quoted author's) nor in code."""
@@ -134,3 +147,4 @@ def mentions_in(text: str | None, resolve: Resolver) -> list[Mention]:
 
 def init_app(app) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["markdown_text"] = markdown_text

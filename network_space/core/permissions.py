@@ -38,6 +38,10 @@ def has_role(user, role: str) -> bool:
     return _RANK.get(user.role, 0) >= _RANK[role]
 
 
+def has_rule(action: str) -> bool:
+    return action in _rules
+
+
 def can(action: str, obj: Any = None, user: Any = None) -> bool:
     user = current_user if user is None else user
     check = _rules.get(action)

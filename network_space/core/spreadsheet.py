@@ -1,4 +1,5 @@
-"""Tables exported for spreadsheets: CSV as French Excel opens it, and XLSX.
+"""Spreadsheets: tables exported as CSV (as French Excel opens it) and XLSX, and the one import
+mechanism (read a CSV or XLSX file, keep it between steps, map its columns, check each line).
 
 Spreadsheets execute a cell that starts with = + - @ (and tab or CR, which some strip first).
 Exported cells come from what members typed, so every such text cell gets a leading apostrophe
@@ -7,12 +8,26 @@ and stays text. Numbers pass through as numbers.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
-from typing import Iterable, Sequence
+import json
+import re
+import secrets
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from openpyxl import Workbook
+from flask import current_app
+from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from network_space.core.archives import archive_problem
+from network_space.core.storage import write_failure
+from network_space.core.transactions import Refusal
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,11 +39,18 @@ def neutralise(value):
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def _csv_cell(value):
+    # Excel in French reads "12,5" as a number and "12.5" as text.
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    return neutralise(value)
+
+
 def to_csv(rows: Iterable[Sequence]) -> bytes:
     """UTF-8 with a BOM and semicolons: what Excel in French expects when the file is opened."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -50,3 +72,257 @@ def to_xlsx(rows: Iterable[Sequence], sheet_title: str, *, widths: Sequence[int]
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- import ----------------------------------------------------------------------------------
+#
+# Every import (the directory's partners, a report contribution) goes the same way: the file is
+# read here (CSV in any encoding and delimiter a French spreadsheet writes, or the first sheet of
+# an XLSX workbook), kept server-side under a random token bound to its uploader, mapped column
+# by column, checked line by line in a dry run, and written only when the user confirms. Only the
+# mapping fields and the checks of a line belong to the importing domain.
+
+MAX_IMPORT_ROWS = 2000
+MAX_COLUMNS = 60
+UPLOAD_MAX_AGE = 24 * 3600
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+class SpreadsheetError(Refusal):
+    """A file that cannot be read at all, or an import refused; the message is French."""
+
+
+@dataclass
+class ParsedFile:
+    filename: str
+    encoding: str  # "UTF-8", "Windows-1252", or "XLSX" for a workbook
+    delimiter: str  # "" for a workbook
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
+
+    @property
+    def is_workbook(self) -> bool:
+        return self.encoding == "XLSX"
+
+
+def normalise(text: str) -> str:
+    """Lower-case, no accents, single spaces: how headers and reference names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = re.sub(r"[^a-z0-9@+-]+", " ", plain.replace("’", "'").replace("'", " "))
+    return " ".join(plain.split())
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    if b"\x00" in raw:
+        raise SpreadsheetError(_("Ce fichier n'est pas un fichier texte CSV ni un classeur XLSX."))
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), "UTF-8"
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "Windows-1252"
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = text[:20_000]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;").delimiter
+    except csv.Error:
+        first_line = sample.split("\n", 1)[0]
+        return ";" if first_line.count(";") >= first_line.count(",") else ","
+
+
+def read_table(raw: bytes, filename: str, *, max_bytes: int, max_rows: int = MAX_IMPORT_ROWS) -> ParsedFile:
+    """The header and the non-empty lines of a CSV file or of an XLSX workbook's first sheet,
+    every cell as stripped text. Raises SpreadsheetError with a French message."""
+    if not raw.strip():
+        raise SpreadsheetError(_("Le fichier est vide."))
+    if len(raw) > max_bytes:
+        raise SpreadsheetError(_("Le fichier dépasse %(n)d Ko.", n=max_bytes // 1024))
+    if raw.startswith(b"PK\x03\x04"):
+        encoding, delimiter, lines = "XLSX", "", _workbook_lines(raw)
+    else:
+        text, encoding = decode(raw)
+        delimiter = sniff_delimiter(text)
+        lines = _csv_lines(text, delimiter)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for line, cells in lines:
+        if not any(cells):
+            continue
+        if header is None:
+            if len(cells) > MAX_COLUMNS:
+                raise SpreadsheetError(_("Le fichier a plus de %(n)d colonnes.", n=MAX_COLUMNS))
+            header = cells
+            continue
+        if len(rows) >= max_rows:
+            raise SpreadsheetError(_("Le fichier dépasse %(n)d lignes : découpez-le.", n=max_rows))
+        rows.append((line, cells))
+    if header is None or not rows:
+        raise SpreadsheetError(_("Le fichier ne contient aucune ligne de données sous l'en-tête."))
+    return ParsedFile(filename, encoding, delimiter, header, rows)
+
+
+def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for cells in reader:
+            yield reader.line_num, [cell.strip() for cell in cells]
+    except csv.Error:
+        raise SpreadsheetError(_("Le fichier CSV est mal formé (guillemets non fermés ?).")) from None
+
+
+def _workbook_lines(raw: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows, values as displayed (formulas' cached results, never evaluated).
+    The zip is checked for a decompression bomb before openpyxl reads it; cells past the column
+    limit are not read at all."""
+    unreadable = SpreadsheetError(_("Ce classeur n'a pas pu être lu : enregistrez-le à nouveau au format XLSX "
+                                    "ou en CSV."))
+    problem = archive_problem(io.BytesIO(raw))
+    if problem == "unreadable":
+        raise unreadable
+    if problem is not None:
+        raise SpreadsheetError(_("Le classeur est refusé : son contenu décompressé serait anormalement volumineux."))
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises anything from KeyError to XML errors on a damaged file
+        raise unreadable from None
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
+            cells = [_cell_text(value) for value in values]
+            while cells and not cells[-1]:
+                cells.pop()
+            yield number, cells
+    except SpreadsheetError:
+        raise
+    except Exception:
+        raise unreadable from None
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    """A workbook cell as a member would type it in a CSV file."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == datetime.time() else value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+# Importable fields of one importer: key → (label, other French headers that mean it).
+Fields = Mapping[str, tuple[Any, Sequence[str]]]
+
+
+def guess_mapping(header: Sequence[str], fields: Fields) -> list[str]:
+    """For each column, the field its header names ('' when none); a field is used once."""
+    aliases = {normalise(str(label)): key for key, (label, _names) in fields.items()}
+    for key, (_label, names) in fields.items():
+        for name in names:
+            aliases.setdefault(normalise(name), key)
+    used: set[str] = set()
+    mapping = []
+    for column in header:
+        key = aliases.get(normalise(column), "")
+        if key in used:
+            key = ""
+        used.add(key)
+        mapping.append(key)
+    return mapping
+
+
+def read_mapping(form, header: Sequence[str], fields: Fields, required: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """The mapping posted as ``map-<column>`` fields, and the French problems with it: a field
+    chosen twice, or a required field (key → message) chosen for no column."""
+    mapping = []
+    for i in range(len(header)):
+        value = form.get(f"map-{i}", "")
+        mapping.append(value if value in fields else "")
+    problems = []
+    chosen = [key for key in mapping if key]
+    for key in sorted(set(chosen)):
+        if chosen.count(key) > 1:
+            problems.append(_("Le champ « %(field)s » est choisi pour plusieurs colonnes.", field=fields[key][0]))
+    problems += [message for key, message in required.items() if key not in chosen]
+    return mapping, problems
+
+
+def column_examples(parsed: ParsedFile, limit: int = 5) -> list[list[str]]:
+    """For each column, its first non-empty values: what the mapping step shows."""
+    return [[cells[i] for _line, cells in parsed.rows[:limit] if i < len(cells) and cells[i]]
+            for i in range(len(parsed.header))]
+
+
+@dataclass(frozen=True)
+class UploadStore:
+    """Uploaded files kept between the steps of an import, under DATA_DIR/imports/<purpose>/.
+
+    The browser only ever holds the random token; the owner and original name are in a JSON
+    sidecar, re-checked on every step. Abandoned uploads are forgotten after a day."""
+
+    purpose: str
+
+    def _dir(self) -> Path:
+        path = Path(current_app.config["DATA_DIR"]) / "imports" / self.purpose
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def save(self, raw: bytes, filename: str, user, **meta) -> str:
+        """Keep the file for the next steps; raises SpreadsheetError when it cannot be written
+        (a full disk: the form is shown again with what was typed)."""
+        folder = self._dir()
+        now = time.time()
+        for old in folder.glob("*.json"):
+            if now - old.stat().st_mtime > UPLOAD_MAX_AGE:
+                old.with_suffix(".data").unlink(missing_ok=True)
+                old.unlink(missing_ok=True)
+        token = secrets.token_urlsafe(32)
+        try:
+            (folder / f"{token}.data").write_bytes(raw)
+            (folder / f"{token}.json").write_text(json.dumps({**meta, "user_id": user.id, "filename": filename[:200]}))
+        except OSError as error:
+            (folder / f"{token}.data").unlink(missing_ok=True)
+            raise SpreadsheetError(str(write_failure(error))) from error
+        return token
+
+    def load(self, token: str, user) -> tuple[bytes, dict] | None:
+        """The file behind a token and its metadata, if it is the user's and not expired."""
+        if not TOKEN_RE.match(token or ""):
+            return None
+        folder = self._dir()
+        meta_path = folder / f"{token}.json"
+        try:
+            meta = json.loads(meta_path.read_text())
+            if meta.get("user_id") != user.id or time.time() - meta_path.stat().st_mtime > UPLOAD_MAX_AGE:
+                return None
+            return (folder / f"{token}.data").read_bytes(), meta
+        except (OSError, ValueError):
+            return None
+
+    def discard(self, token: str) -> None:
+        if TOKEN_RE.match(token or ""):
+            folder = self._dir()
+            (folder / f"{token}.data").unlink(missing_ok=True)
+            (folder / f"{token}.json").unlink(missing_ok=True)
+
+
+@dataclass
+class ImportLine:
+    """One line of a dry run: what it would do, or why it cannot."""
+
+    line: int
+    data: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    action: str = "create"  # the importer's own actions, and "error"
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

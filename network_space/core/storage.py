@@ -5,10 +5,21 @@ allowed, whose content does not match its extension (sniffed with ``filetype`` a
 formats, by their archive structure), that is larger than MAX_UPLOAD_MB, or that is a
 decompression bomb. The original name is kept for display only: the file is stored as
 ``DATA_DIR/files/<2 first hex>/<sha256>`` and never under a user-chosen name.
+
+A full disk (or any other failure to write) refuses the upload with its own French message and
+logs the incident; the form keeps what was typed, as for any refused file. A stored file that has
+gone missing is logged and reported by ``send_stored`` as ``MissingFile``.
+
+An upload over the limit is refused like any other bad file, the typed fields kept: while the
+request is parsed, each file part is spooled by ``UploadSpool``, which keeps one byte more than
+the limit (so ``store_upload`` sees it is too large) and drops the rest. Only a whole request over
+MAX_REQUEST_MB is refused before it is read (the 413 page).
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -24,6 +35,7 @@ from flask_babel import gettext as _
 from network_space.core.archives import archive_problem
 
 CHUNK = 1024 * 1024
+log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -62,6 +74,49 @@ _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<script|<svg
 
 class UploadError(ValueError):
     """A refused upload; str(error) is the French message for the user."""
+
+
+class MissingFile(LookupError):
+    """A stored file that should be there is not (lost disk, restored without DATA_DIR…)."""
+
+
+def write_failure(error: OSError) -> UploadError:
+    """The French refusal for an uploaded file the server could not write (a full disk…); the
+    incident is logged."""
+    log.error("upload: the file could not be written (%s)", error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return UploadError(_("Le serveur manque d'espace disque : le fichier n'a pas pu être enregistré. "
+                             "L'incident a été signalé ; réessayez plus tard."))
+    return UploadError(_("Le fichier n'a pas pu être enregistré sur le serveur. L'incident a été signalé ; "
+                         "réessayez plus tard."))
+
+
+class UploadSpool(tempfile.SpooledTemporaryFile):
+    """Where the request parser puts a file part (see the module docstring): at most ``limit`` + 1
+    bytes are kept. A failure to write (the temporary directory's disk is full) is kept in
+    ``error`` rather than raised, so the form is still read and refused with its fields."""
+
+    def __init__(self, limit: int):
+        super().__init__(max_size=500 * 1024, mode="rb+")
+        self.room = limit + 1
+        self.error: OSError | None = None
+
+    def write(self, data) -> int:
+        kept = bytes(data[:max(self.room, 0)])
+        self.room -= len(kept)
+        if kept and self.error is None:
+            try:
+                super().write(kept)
+            except OSError as error:
+                self.error = error
+        return len(data)
+
+
+def check_spooled(file) -> None:
+    """Raise the French UploadError when the request parser could not keep the uploaded file."""
+    error = getattr(file.stream, "error", None)
+    if error is not None:
+        raise write_failure(error)
 
 
 @dataclass(frozen=True)
@@ -162,14 +217,16 @@ def store_upload(file) -> StoredFile:
     if extension not in CONTENT_TYPES:
         raise UploadError(_("Format non accepté. Formats possibles : %(list)s.",
                             list=", ".join(e.upper() for e in ALLOWED_EXTENSIONS if e != "jpeg")))
+    check_spooled(file)
     limit = max_upload_bytes()
     tmp_dir = Path(current_app.config["DATA_DIR"]) / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir)
-    tmp = Path(tmp_name)
+    tmp = None
     try:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir)
+        tmp = Path(tmp_name)
         with os.fdopen(fd, "wb") as out:
             while chunk := file.stream.read(CHUNK):
                 size += len(chunk)
@@ -188,18 +245,26 @@ def store_upload(file) -> StoredFile:
             tmp.unlink()  # same content already stored
         else:
             os.replace(tmp, target)
+    except OSError as error:
+        raise write_failure(error) from error
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     return StoredFile(key=key, size=size, original_name=original, extension=extension,
                       content_type=CONTENT_TYPES[extension])
 
 
 def send_stored(key: str, download_name: str, extension: str, *, inline: bool = False):
-    """The response for a stored file: right type, attachment (or inline for safe formats)."""
+    """The response for a stored file: right type, attachment (or inline for safe formats).
+    Raises MissingFile, logged, when the file is not on disk."""
     path = path_for(key)
+    if not path.is_file():
+        log.error("storage: stored file %s (%s) is missing from %s", key, download_name, files_dir())
+        raise MissingFile(key)
     as_attachment = not (inline and extension in INLINE_EXTENSIONS)
-    response = send_file(path, mimetype=CONTENT_TYPES.get(extension, "application/octet-stream"),
-                         as_attachment=as_attachment, download_name=download_name, max_age=0, conditional=True)
+    response = send_file(path, as_attachment=as_attachment, download_name=download_name, max_age=0,
+                         conditional=True)
+    # Set whole: given as send_file's mimetype, a type with its charset gets werkzeug's again.
+    response.headers["Content-Type"] = CONTENT_TYPES.get(extension, "application/octet-stream")
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
     return response

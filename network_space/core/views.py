@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from network_space.core.dashboard import panels_for
+from network_space.core.outbox import STATUS_FAILED, OutboxMessage, backlog
 from network_space.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -19,8 +20,6 @@ def dashboard():
 @bp.route("/healthz")
 def healthz():
     """For monitoring: database reachable and outbox backlog. Public on purpose, no secrets."""
-    from network_space.notifications.outbox import STATUS_FAILED, OutboxMessage, backlog
-
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"

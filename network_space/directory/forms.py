@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, \
+from wtforms import BooleanField, EmailField, FieldList, FormField, IntegerField, RadioField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp, URL
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from network_space.core.forms import max_length, strip
+from network_space.core.forms import Form, SubForm, max_length, strip
 from network_space.directory.models import KIND_GROUPS, SERVICE_TYPES
 from network_space.directory.siret import siret_validator
 
@@ -29,7 +28,7 @@ def _optional_text(label, length, **kwargs):
     return StringField(label, filters=[strip, _none_if_empty], validators=[Optional(), max_length(length)], **kwargs)
 
 
-class ContactForm(Form):
+class ContactForm(SubForm):
     """One contact person; a row left empty is ignored."""
 
     name = _optional_text(_l("Nom"), 120)
@@ -39,7 +38,7 @@ class ContactForm(Form):
     phone = _optional_text(_l("Téléphone"), 30)
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Nom"), filters=[strip],
                        validators=[DataRequired(_l("Indiquez le nom de l'organisation.")), max_length(200)])
     trade_name = _optional_text(_l("Nom commercial"), 200)
@@ -74,7 +73,7 @@ class OrganisationForm(FlaskForm):
     mark_checked = BooleanField(_l("J'ai vérifié ces informations aujourd'hui"))
 
 
-class KindForm(FlaskForm):
+class KindForm(Form):
     name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Indiquez un nom.")), max_length(120)])
     # Lower-cased when saved, not here: a refused form shows the identifier as it was typed.
     slug = StringField(_l("Identifiant"), filters=[strip],
@@ -84,11 +83,12 @@ class KindForm(FlaskForm):
     active = BooleanField(_l("Proposé dans les formulaires"), default=True)
 
 
-class ImportUploadForm(FlaskForm):
-    file = FileField(_l("Fichier CSV"), description=_l("Export Excel « CSV (séparateur : point-virgule) » ou CSV UTF-8."))
+class ImportUploadForm(Form):
+    file = FileField(_l("Fichier CSV ou XLSX"),
+                     description=_l("Classeur Excel (.xlsx), export « CSV (séparateur : point-virgule) » ou CSV UTF-8."))
 
 
-class ImportMappingForm(FlaskForm):
+class ImportMappingForm(Form):
     """The column → field mapping; its choices are set per file by the view."""
 
     on_duplicate = RadioField(

@@ -1,22 +1,14 @@
-"""CSV import for co-animators: upload, mapping preview, dry run, then one all-or-nothing write.
+"""Partners imported from a CSV or XLSX file by co-animators: upload, mapping preview, dry run,
+then one all-or-nothing write.
 
-The uploaded file is kept server-side between the steps (DATA_DIR/imports/<token>.csv with a
-.json sidecar naming its owner); the browser only ever holds the random token and the column
-mapping, both re-checked on every step. Excel in French writes Windows-1252 with semicolons;
-other tools write UTF-8 (with or without BOM) with commas: both are read.
+Reading the file, keeping it between the steps and the column mapping are the site's one
+import mechanism (core/spreadsheet.py); this module holds what is the directory's own: its
+fields, the checks of a line against the directory, and the write.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-import secrets
-import time
-import unicodedata
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -24,6 +16,8 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from network_space.accounts.models import Territory
+from network_space.core import spreadsheet
+from network_space.core.spreadsheet import ImportLine, ParsedFile, normalise
 from network_space.directory import services
 from network_space.directory.models import SERVICE_TYPES, Organisation, OrganisationKind
 from network_space.directory.siret import InvalidSiret, format_siret, normalize_siret
@@ -31,22 +25,9 @@ from network_space.extensions import db
 from network_space.library.models import Sector
 
 DEFAULT_MAX_IMPORT_KB = 2048  # DIRECTORY_IMPORT_MAX_KB overrides it
-MAX_IMPORT_ROWS = 2000
-MAX_COLUMNS = 60
-UPLOAD_MAX_AGE = 24 * 3600
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-
-
-class ImportError_(ValueError):
-    """A file that cannot be read at all; the message is French."""
-
-
-def normalise(text: str) -> str:
-    """Lower-case, no accents, single spaces: how headers and reference names are compared."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = re.sub(r"[^a-z0-9@+-]+", " ", plain.replace("’", "'").replace("'", " "))
-    return " ".join(plain.split())
+MAX_IMPORT_ROWS = spreadsheet.MAX_IMPORT_ROWS
+ImportError_ = spreadsheet.SpreadsheetError
+_uploads = spreadsheet.UploadStore("directory")
 
 
 # Importable fields: label (also the header the export writes) and French headers that mean it.
@@ -87,160 +68,52 @@ TRUE_WORDS = {"oui", "o", "x", "1", "vrai", "yes", "y", "true"}
 FALSE_WORDS = {"non", "n", "0", "faux", "no", "false", ""}
 
 
-# --- reading the file ----------------------------------------------------------------------
-
-@dataclass
-class ParsedFile:
-    filename: str
-    encoding: str
-    delimiter: str
-    header: list[str]
-    rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
-
+# --- reading the file and keeping it between steps ----------------------------------------
 
 def max_import_bytes() -> int:
-    return int(current_app.config.get("DIRECTORY_IMPORT_MAX_KB", DEFAULT_MAX_IMPORT_KB)) * 1024
-
-
-def decode(raw: bytes) -> tuple[str, str]:
-    if b"\x00" in raw:
-        raise ImportError_(_("Ce fichier n'est pas un fichier texte CSV."))
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "UTF-8"
-    try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "Windows-1252"
-
-
-def sniff_delimiter(text: str) -> str:
-    sample = text[:20_000]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;").delimiter
-    except csv.Error:
-        first_line = sample.split("\n", 1)[0]
-        return ";" if first_line.count(";") >= first_line.count(",") else ","
+    return int(current_app.config["DIRECTORY_IMPORT_MAX_KB"]) * 1024
 
 
 def parse(raw: bytes, filename: str) -> ParsedFile:
-    if not raw.strip():
-        raise ImportError_(_("Le fichier est vide."))
-    if len(raw) > max_import_bytes():
-        raise ImportError_(_("Le fichier dépasse %(n)d Ko.", n=max_import_bytes() // 1024))
-    text, encoding = decode(raw)
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if header is None:
-                header = [cell.strip() for cell in cells]
-                if len(header) > MAX_COLUMNS:
-                    raise ImportError_(_("Le fichier a plus de %(n)d colonnes.", n=MAX_COLUMNS))
-                continue
-            if len(rows) >= MAX_IMPORT_ROWS:
-                raise ImportError_(_("Le fichier dépasse %(n)d lignes : découpez-le.", n=MAX_IMPORT_ROWS))
-            rows.append((reader.line_num, [cell.strip() for cell in cells]))
-    except csv.Error:
-        raise ImportError_(_("Le fichier CSV est mal formé (guillemets non fermés ?).")) from None
-    if header is None or not rows:
-        raise ImportError_(_("Le fichier ne contient aucune ligne de données sous l'en-tête."))
-    return ParsedFile(filename, encoding, delimiter, header, rows)
+    return spreadsheet.read_table(raw, filename, max_bytes=max_import_bytes())
 
 
 def guess_mapping(header: list[str]) -> list[str]:
-    """For each column, the field its header names ('' when none); a field is used once."""
-    aliases = {normalise(str(label)): key for key, (label, _names) in IMPORT_FIELDS.items()}
-    for key, (_label, names) in IMPORT_FIELDS.items():
-        for name in names:
-            aliases.setdefault(normalise(name), key)
-    used: set[str] = set()
-    mapping = []
-    for column in header:
-        key = aliases.get(normalise(column), "")
-        if key in used:
-            key = ""
-        used.add(key)
-        mapping.append(key)
-    return mapping
+    return spreadsheet.guess_mapping(header, IMPORT_FIELDS)
 
 
 def read_mapping(form, header: list[str]) -> tuple[list[str], list[str]]:
     """The mapping posted by the form, and the French problems with it."""
-    mapping = []
-    for i in range(len(header)):
-        value = form.get(f"map-{i}", "")
-        mapping.append(value if value in IMPORT_FIELDS else "")
-    problems = []
-    chosen = [key for key in mapping if key]
-    for key in sorted(set(chosen)):
-        if chosen.count(key) > 1:
-            problems.append(_("Le champ « %(field)s » est choisi pour plusieurs colonnes.", field=IMPORT_FIELDS[key][0]))
-    if "name" not in chosen:
-        problems.append(_("Indiquez la colonne qui contient le nom."))
-    return mapping, problems
-
-
-# --- keeping the upload between steps ------------------------------------------------------
-
-def _imports_dir() -> Path:
-    path = Path(current_app.config["DATA_DIR"]) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return spreadsheet.read_mapping(form, header, IMPORT_FIELDS,
+                                    required={"name": _("Indiquez la colonne qui contient le nom.")})
 
 
 def save_upload(raw: bytes, filename: str, user) -> str:
-    folder = _imports_dir()
-    now = time.time()
-    for old in folder.glob("*.json"):  # forget abandoned imports
-        if now - old.stat().st_mtime > UPLOAD_MAX_AGE:
-            old.with_suffix(".csv").unlink(missing_ok=True)
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(32)
-    (folder / f"{token}.csv").write_bytes(raw)
-    (folder / f"{token}.json").write_text(json.dumps({"user_id": user.id, "filename": filename[:200]}))
-    return token
+    return _uploads.save(raw, filename, user)
 
 
 def load_upload(token: str, user) -> ParsedFile | None:
     """The file behind a token, if it is the user's and not expired; None otherwise."""
-    if not TOKEN_RE.match(token or ""):
+    upload = _uploads.load(token, user)
+    if upload is None:
         return None
-    folder = _imports_dir()
-    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.csv"
+    raw, meta = upload
     try:
-        meta = json.loads(meta_path.read_text())
-        if meta.get("user_id") != user.id or time.time() - meta_path.stat().st_mtime > UPLOAD_MAX_AGE:
-            return None
-        return parse(data_path.read_bytes(), meta.get("filename") or "import.csv")
-    except (OSError, ValueError):
+        return parse(raw, meta.get("filename") or "import.csv")
+    except ImportError_:
         return None
 
 
 def discard_upload(token: str) -> None:
-    if TOKEN_RE.match(token or ""):
-        folder = _imports_dir()
-        (folder / f"{token}.csv").unlink(missing_ok=True)
-        (folder / f"{token}.json").unlink(missing_ok=True)
+    _uploads.discard(token)
 
 
 # --- dry run -------------------------------------------------------------------------------
 
 @dataclass
-class RowResult:
-    line: int
-    name: str
-    data: dict = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    existing: Organisation | None = None
-    action: str = "create"  # create, update, skip, error
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+class RowResult(ImportLine):
+    name: str = ""
+    existing: Organisation | None = None  # action: create, update, skip or error
 
 
 @dataclass
@@ -441,10 +314,18 @@ def describe_existing(row: RowResult) -> str:
 # --- the import ----------------------------------------------------------------------------
 
 def run_import(report: ImportReport, actor) -> dict[str, int]:
-    """Write every row in the caller's transaction (the caller commits, or rolls back on error):
-    nothing is half-imported. Refuses a report with problems."""
+    """Write every row in the caller's transaction (the caller commits, or rolls back on a
+    refusal): nothing is half-imported. Refuses a report with problems."""
     if report.errors:
         raise ImportError_(_("Le fichier contient des erreurs : corrigez-les avant d'importer."))
+    try:
+        return _write_rows(report, actor)
+    except services.DirectoryError as error:
+        raise ImportError_(_("L'import a échoué (un SIRET vient d'être ajouté par quelqu'un d'autre ?) : "
+                             "rien n'a été importé.")) from error
+
+
+def _write_rows(report: ImportReport, actor) -> dict[str, int]:
     done = {"create": 0, "update": 0, "skip": 0}
     for row in report.rows:
         if row.action == "create":

@@ -21,6 +21,7 @@ from network_space.directory.models import (
     organisation_sector,
     organisation_territory,
 )
+from network_space.directory.search import matching_ids
 from network_space.extensions import db
 from network_space.library.models import Sector
 
@@ -67,8 +68,6 @@ class DirectoryFilters:
         """Resolve ``q`` through the site-wide search index (stemmed French, contacts, sectors…)."""
         if not self.q:
             return self
-        from network_space.directory.indexing import matching_ids
-
         ids = matching_ids(self.q, user)
         return replace(self, text_ids=None if ids is None else tuple(ids))
 

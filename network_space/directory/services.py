@@ -2,7 +2,8 @@
 
 Each write records an OrganisationRevision with the field-by-field diff (human-readable values,
 so the history stays readable after a kind or territory is renamed or deleted) and the raw
-snapshot of the new state (what a revert restores).
+snapshot of the new state (what a revert restores). Writes flush; the view commits
+(core/transactions.py).
 """
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from typing import Any
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from network_space.accounts.models import Territory, User, user_territory
-from network_space.directory.indexing import enqueue_organisation
+from network_space.directory.search import enqueue_organisation
 from network_space.directory.models import (
     SERVICE_TYPES,
     Organisation,
@@ -23,6 +25,9 @@ from network_space.directory.models import (
     OrganisationRevision,
     OrganisationService,
 )
+from network_space.core.dates import to_paris
+from network_space.core.models import utcnow
+from network_space.core.transactions import Refusal
 from network_space.directory.siret import format_siret
 from network_space.extensions import db
 from network_space.library.models import Sector
@@ -63,7 +68,7 @@ SCALAR_FIELDS = (
 CONTACT_FIELDS = ("name", "role", "email", "phone")
 
 
-class DirectoryError(ValueError):
+class DirectoryError(Refusal):
     """A write refused for a reason the user can fix; the message is French."""
 
 
@@ -112,7 +117,12 @@ def display_values(org: Organisation) -> dict[str, str]:
 
 def _record(org: Organisation, actor: User | None, action: str, before: tuple[dict, dict] | None,
             reverted_from: OrganisationRevision | None = None) -> OrganisationRevision | None:
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        # A concurrent save took the same SIRET between check_siret_free() and this write.
+        db.session.rollback()
+        raise DirectoryError(_("Ce SIRET est déjà dans l'annuaire."), field="siret") from error
     raw_after, shown_after = snapshot(org), display_values(org)
     if before is None:
         changes = {k: ["", shown_after[k]] for k in FIELD_LABELS if shown_after.get(k) not in ("", _("non"))}
@@ -144,7 +154,7 @@ def check_siret_free(siret: str | None, org: Organisation | None = None) -> None
     other = db.session.execute(query).first()
     if other:
         raise DirectoryError(_("Le SIRET %(siret)s est déjà celui de « %(name)s ».",
-                               siret=format_siret(siret), name=other.name))
+                               siret=format_siret(siret), name=other.name), field="siret")
 
 
 def _apply(org: Organisation, data: dict) -> None:
@@ -246,9 +256,6 @@ def update_organisation(org: Organisation, data: dict, actor: User | None, actio
 
 
 def mark_checked(org: Organisation, actor: User, today: date | None = None) -> OrganisationRevision | None:
-    from network_space.core.dates import to_paris
-    from network_space.core.models import utcnow
-
     return update_organisation(org, {"last_checked_on": today or to_paris(utcnow()).date(),
                                      "last_checked_by": actor}, actor)
 
@@ -260,6 +267,13 @@ def set_active(org: Organisation, active: bool, actor: User) -> OrganisationRevi
 def revert_to(org: Organisation, revision: OrganisationRevision, actor: User) -> OrganisationRevision | None:
     """Restore the state saved in ``revision``; itself a new revision. Related rows deleted since
     (a kind, a territory, a member) are left as they are now."""
+    try:
+        return _revert_to(org, revision, actor)
+    except DirectoryError as error:
+        raise DirectoryError(_("Retour impossible : %(reason)s", reason=error.message)) from error
+
+
+def _revert_to(org: Organisation, revision: OrganisationRevision, actor: User) -> OrganisationRevision | None:
     if revision.organisation_id != org.id:
         raise DirectoryError(_("Cette version n'appartient pas à cette organisation."))
     state = revision.snapshot
@@ -297,7 +311,7 @@ def save_kind(kind: OrganisationKind | None, name: str, group: str, slug: str, a
         select(OrganisationKind).where((OrganisationKind.name == name) | (OrganisationKind.slug == slug))
     )
     if duplicate is not None and duplicate is not kind:
-        raise DirectoryError(_("Un type porte déjà ce nom ou cet identifiant."))
+        raise DirectoryError(_("Un type porte déjà ce nom ou cet identifiant."), field="name")
     if kind is None:
         kind = OrganisationKind(position=1000)
         db.session.add(kind)

@@ -2,20 +2,23 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from network_space.accounts.models import Territory
-from network_space.core.dates import to_paris
+from network_space.core import spreadsheet
+from network_space.core.dates import fmt_datetime, to_paris
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
+from network_space.core.storage import UploadError, check_spooled
+from network_space.core.transactions import attempt
 from network_space.directory import export, importer, queries, services
 from network_space.directory.forms import MAX_CONTACTS, ImportMappingForm, ImportUploadForm, KindForm, OrganisationForm
 from network_space.directory.models import KIND_GROUPS, Organisation, OrganisationKind, OrganisationRevision
-from network_space.directory.services import FIELD_LABELS, DirectoryError
+from network_space.directory.services import FIELD_LABELS
 from network_space.extensions import db
 from network_space.library.models import Sector
 
@@ -50,7 +53,7 @@ def export_list(fmt: str):
     include_notes = can("directory.notes")
     stamp = to_paris(utcnow()).strftime("%Y-%m-%d")
     if fmt == "csv":
-        body, mimetype = export.to_csv(organisations, include_notes), "text/csv; charset=utf-8"
+        body, mimetype = export.to_csv(organisations, include_notes), "text/csv"  # werkzeug adds the charset
     else:
         body = export.to_xlsx(organisations, include_notes)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,23 +111,16 @@ def _form_data(form: OrganisationForm, org: Organisation | None) -> dict:
 
 
 def _save(form: OrganisationForm, org: Organisation | None):
-    try:
+    """The saved organisation, or None with the refusal shown in the form."""
+    def save():
         data = _form_data(form, org)
         if org is None:
-            org = services.create_organisation(data, current_user)
-        else:
-            services.update_organisation(org, data, current_user)
-        db.session.commit()
-    except DirectoryError as error:
-        db.session.rollback()
-        form.siret.errors = list(form.siret.errors) + [str(error)]
-        return None
-    except IntegrityError:
-        # A concurrent save took the same SIRET between our check and our write.
-        db.session.rollback()
-        form.siret.errors = list(form.siret.errors) + [_("Ce SIRET est déjà dans l'annuaire.")]
-        return None
-    return org
+            return services.create_organisation(data, current_user)
+        services.update_organisation(org, data, current_user)
+        return org
+
+    return attempt(save, lambda saved: _("« %(name)s » est ajoutée à l'annuaire.", name=saved.name) if org is None
+                   else _("Les modifications sont enregistrées."), form=form).value
 
 
 def _pad_contacts(form: OrganisationForm) -> None:
@@ -141,7 +137,6 @@ def create():
     if form.validate_on_submit():
         org = _save(form, None)
         if org is not None:
-            flash(_("« %(name)s » est ajoutée à l'annuaire.", name=org.name), "success")
             return redirect(url_for("directory.show", organisation_id=org.id))
     _pad_contacts(form)
     return render_template("directory/form.html", form=form, org=None)
@@ -171,7 +166,6 @@ def edit(organisation_id: int):
     _form_choices(form, org)
     if form.validate_on_submit():
         if _save(form, org) is not None:
-            flash(_("Les modifications sont enregistrées."), "success")
             return redirect(url_for("directory.show", organisation_id=org.id))
     _pad_contacts(form)
     return render_template("directory/form.html", form=form, org=org)
@@ -190,9 +184,7 @@ def show(organisation_id: int):
 def check(organisation_id: int):
     org = _organisation(organisation_id)
     require("directory.edit", org)
-    services.mark_checked(org, current_user)
-    db.session.commit()
-    flash(_("Fiche marquée comme vérifiée aujourd'hui."), "success")
+    attempt(lambda: services.mark_checked(org, current_user), _("Fiche marquée comme vérifiée aujourd'hui."))
     return redirect(url_for("directory.show", organisation_id=org.id))
 
 
@@ -201,9 +193,8 @@ def check(organisation_id: int):
 def archive(organisation_id: int, action: str):
     org = _organisation(organisation_id)
     require("directory.archive", org)
-    services.set_active(org, action == "restore", current_user)
-    db.session.commit()
-    flash(_("Organisation réactivée.") if action == "restore" else _("Organisation archivée."), "success")
+    attempt(lambda: services.set_active(org, action == "restore", current_user),
+            _("Organisation réactivée.") if action == "restore" else _("Organisation archivée."))
     return redirect(url_for("directory.show", organisation_id=org.id))
 
 
@@ -227,18 +218,11 @@ def revert(organisation_id: int, revision_id: int):
     revision = db.session.get(OrganisationRevision, revision_id)
     if revision is None or revision.organisation_id != org.id:
         abort(404)
-    try:
-        result = services.revert_to(org, revision, current_user)
-        db.session.commit()
-    except (DirectoryError, IntegrityError) as error:
-        db.session.rollback()
-        message = str(error) if isinstance(error, DirectoryError) else _("Ce SIRET est déjà dans l'annuaire.")
-        flash(_("Retour impossible : %(reason)s", reason=message), "error")
-        return redirect(url_for("directory.history", organisation_id=org.id))
-    if result is None:
+    reverted = attempt(lambda: services.revert_to(org, revision, current_user))
+    if reverted and reverted.value is None:
         flash(_("La fiche est déjà dans cet état."), "info")
-    else:
-        flash(_("La fiche est revenue à la version du %(date)s.", date=to_paris(revision.created_at).strftime("%d/%m/%Y %H:%M")), "success")
+    elif reverted:
+        flash(_("La fiche est revenue à la version du %(date)s.", date=fmt_datetime(revision.created_at)), "success")
     return redirect(url_for("directory.history", organisation_id=org.id))
 
 
@@ -252,17 +236,18 @@ def import_upload():
     if form.validate_on_submit():
         upload = form.file.data
         if not upload or not getattr(upload, "filename", ""):
-            form.file.errors.append(_("Choisissez un fichier CSV."))
+            form.file.errors.append(_("Choisissez un fichier CSV ou XLSX."))
         else:
             # Large uploads are spooled to a temporary file: close it as soon as it is read.
             with upload.stream:
                 raw = upload.stream.read(importer.max_import_bytes() + 1)
             try:
+                check_spooled(upload)
                 importer.parse(raw, upload.filename)
-            except importer.ImportError_ as error:
+                token = importer.save_upload(raw, upload.filename, current_user)
+            except (UploadError, importer.ImportError_) as error:
                 form.file.errors.append(str(error))
             else:
-                token = importer.save_upload(raw, upload.filename, current_user)
                 return redirect(url_for("directory.import_mapping", token=token))
     return render_template("directory/import_upload.html", form=form,
                            max_kb=importer.max_import_bytes() // 1024, max_rows=importer.MAX_IMPORT_ROWS,
@@ -280,8 +265,7 @@ def _mapping_page(token, parsed, form, mapping, mapping_problems=(), report=None
     return render_template(
         "directory/import_mapping.html", token=token, parsed=parsed, form=form, mapping=mapping,
         mapping_problems=mapping_problems, report=report, fields=importer.IMPORT_FIELDS,
-        examples=[[cells[i] for _line, cells in parsed.rows[:5] if i < len(cells) and cells[i]]
-                  for i in range(len(parsed.header))],
+        examples=spreadsheet.column_examples(parsed),
         describe_existing=importer.describe_existing,
     )
 
@@ -319,16 +303,14 @@ def import_run(token: str):
     if report.errors:
         flash(_("Le fichier contient des erreurs : rien n'a été importé."), "error")
         return _mapping_page(token, parsed, form, mapping, report=report)
-    try:
-        done = importer.run_import(report, current_user)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        flash(_("L'import a échoué (un SIRET vient d'être ajouté par quelqu'un d'autre ?) : rien n'a été importé."), "error")
+    done = attempt(lambda: importer.run_import(report, current_user), lambda done: _(
+        "Import terminé : %(created)s, %(updated)s, %(skipped)s.",
+        created=ngettext("%(num)d organisation créée", "%(num)d organisations créées", done["create"]),
+        updated=ngettext("%(num)d mise à jour", "%(num)d mises à jour", done["update"]),
+        skipped=ngettext("%(num)d ligne ignorée", "%(num)d lignes ignorées", done["skip"])))
+    if not done:
         return _mapping_page(token, parsed, form, mapping, report=importer.analyse(parsed, mapping, form.on_duplicate.data))
     importer.discard_upload(token)
-    flash(_("Import terminé : %(c)d créée(s), %(u)d mise(s) à jour, %(s)d ignorée(s).",
-            c=done["create"], u=done["update"], s=done["skip"]), "success")
     return redirect(url_for("directory.index", status="all"))
 
 
@@ -343,16 +325,10 @@ def kinds(kind_id: int | None = None):
     if kind_id and kind is None:
         abort(404)
     form = KindForm(obj=kind)
-    if form.validate_on_submit():
-        try:
-            services.save_kind(kind, form.name.data, form.group.data, form.slug.data, form.active.data)
-            db.session.commit()
-        except DirectoryError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Type enregistré."), "success")
-            return redirect(url_for("directory.kinds"))
+    if form.validate_on_submit() and attempt(
+            lambda: services.save_kind(kind, form.name.data, form.group.data, form.slug.data, form.active.data),
+            _("Type enregistré."), form=form):
+        return redirect(url_for("directory.kinds"))
     all_kinds = db.session.scalars(select(OrganisationKind).order_by(OrganisationKind.group, OrganisationKind.position,
                                                                     OrganisationKind.name)).all()
     return render_template("directory/kinds.html", form=form, kind=kind, kinds=all_kinds, groups=KIND_GROUPS)

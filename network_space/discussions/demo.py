@@ -16,7 +16,7 @@ from network_space.discussions import services
 from network_space.discussions.models import ReadMark, Reply
 from network_space.discussions.reference import ensure_default_categories
 from network_space.extensions import db
-from network_space.library.models import Sector
+from network_space.library.models import Resource, Sector
 
 QUESTIONS = "Questions et entraide"
 WRITEUPS = "Retours d'expérience"
@@ -203,8 +203,6 @@ def _find(items, name: str):
 
 
 def _link(kind: str, key: str, demo: DemoContext) -> tuple[str, int] | None:
-    from network_space.library.models import Resource
-
     if kind == "resource":
         obj = db.session.scalar(select(Resource).where(Resource.title == key))
         return ("library_resource", obj.id) if obj else None

@@ -3,12 +3,10 @@ refused form comes back with everything typed (WTForms re-renders what was poste
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from network_space.accounts.forms import choices
-from network_space.core.forms import max_length, one_line, strip
+from network_space.core.forms import Form, choices, max_length, strip
 from network_space.core.tags import check_tags, parse_tags
 from network_space.discussions.links import LinkError, parse_links
 from network_space.discussions.models import KIND_LABELS, KIND_WRITEUP
@@ -31,17 +29,17 @@ def _count(label):
         "Indiquez un nombre entier entre 0 et 10 000 000."))])
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(Form):
     parsed_links: list = []  # set by validate_links
     category_id = SelectField(_l("Catégorie"), coerce=int, validators=[
         InputRequired(_l("Choisissez une catégorie.")), _in_choices(_l("Choisissez une catégorie."))])
     kind = RadioField(_l("Type"), choices=choices(KIND_LABELS.items()), default="discussion",
                       validators=[InputRequired(_l("Choisissez le type de discussion."))])
     title = StringField(_l("Titre"), filters=[strip], validators=[
-        DataRequired(_l("Indiquez un titre.")), max_length(MAX_TITLE), one_line])
+        DataRequired(_l("Indiquez un titre.")), max_length(MAX_TITLE)])
     body = TextAreaField(_l("Message"), filters=[strip], validators=[
         DataRequired(_l("Écrivez votre message.")), max_length(MAX_BODY)], description=MARKDOWN_HINT)
-    tags = StringField(_l("Mots-clés"), filters=[strip], validators=[max_length(600), one_line, check_tags],
+    tags = StringField(_l("Mots-clés"), filters=[strip], validators=[max_length(600), check_tags],
                        description=_l("Séparés par des virgules, par exemple : bailleurs, BTP, ESAT."))
     territory_id = SelectField(_l("Territoire"), coerce=int, default=0,
                                validators=[_in_choices(_l("Choisissez un territoire de la liste."))])
@@ -63,7 +61,7 @@ class ThreadForm(FlaskForm):
     what_worked = TextAreaField(_l("Ce qui a fonctionné"), filters=[strip], validators=[max_length(20_000)])
     difficulties = TextAreaField(_l("Difficultés rencontrées"), filters=[strip], validators=[max_length(20_000)])
     advice = TextAreaField(_l("Conseils pour reproduire"), filters=[strip], validators=[max_length(20_000)])
-    contact = StringField(_l("Contact"), filters=[strip], validators=[max_length(300), one_line],
+    contact = StringField(_l("Contact"), filters=[strip], validators=[max_length(300)],
                           description=_l("Qui joindre pour en savoir plus (nom, structure, téléphone ou email)."))
 
     def validate_links(self, field):
@@ -89,20 +87,20 @@ class ThreadForm(FlaskForm):
         return parse_tags(self.tags.data)
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Votre réponse"), filters=[strip], validators=[
         DataRequired(_l("Écrivez votre réponse.")), max_length(MAX_BODY)], description=MARKDOWN_HINT)
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     category_id = SelectField(_l("Nouvelle catégorie"), coerce=int, validators=[
         InputRequired(_l("Choisissez une catégorie.")), _in_choices(_l("Choisissez une catégorie."))])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField(_l("Nom"), filters=[strip], validators=[
-        DataRequired(_l("Indiquez un nom.")), max_length(120), one_line])
-    description = StringField(_l("Description"), filters=[strip], validators=[max_length(300), one_line])
+        DataRequired(_l("Indiquez un nom.")), max_length(120)])
+    description = StringField(_l("Description"), filters=[strip], validators=[max_length(300)])
     coanimators_only = BooleanField(_l("Réservée aux co-animateurs et co-animatrices"))
     writeups = BooleanField(_l("Accepte les fiches retour d'expérience"))
     active = BooleanField(_l("Ouverte aux nouvelles discussions"), default=True)

@@ -17,11 +17,15 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from network_space.accounts.models import User
 from network_space.discussions.inbound import reply_to_headers
 from network_space.discussions.mentions import mentioned_ids
 from network_space.discussions.permissions import may_view
+from network_space.extensions import db
 from network_space.notifications import services as notifications
+from network_space.notifications.registry import register_kind
 
 KIND_REPLY = "discussions.reply"
 KIND_NEW_THREAD = "discussions.new_thread"
@@ -31,8 +35,6 @@ EMAIL_TEMPLATE = "discussion_message"
 
 
 def register() -> None:
-    from network_space.notifications.registry import register_kind
-
     register_kind(KIND_REPLY, _l("Réponse dans une discussion suivie"), "discussions", email_template=EMAIL_TEMPLATE)
     register_kind(KIND_MENTION, _l("Vous êtes mentionné·e"), "discussions", email_template=EMAIL_TEMPLATE)
     register_kind(KIND_NEW_THREAD, _l("Nouvelle discussion dans une catégorie suivie"), "discussions",
@@ -60,11 +62,6 @@ def _readers(users, thread, *, exclude=()) -> list:
 
 
 def _users(ids) -> list:
-    from sqlalchemy import select
-
-    from network_space.accounts.models import User
-    from network_space.extensions import db
-
     ids = list(ids)
     if not ids:
         return []

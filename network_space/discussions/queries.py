@@ -7,20 +7,25 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from network_space.accounts.models import Territory, User
+from network_space.core.backlinks import Backlink, BacklinkAction
 from network_space.core.http import int_value
 from network_space.core.pagination import paginate
-from network_space.core.permissions import ROLE_COANIMATOR, has_role
+from network_space.core.permissions import ROLE_COANIMATOR, can, has_role
+from network_space.directory.models import Organisation
 from network_space.discussions.models import (
     KIND_LABELS, KIND_QUESTION, KIND_WRITEUP, DiscussionCategory, DiscussionTag, ReadMark, ReadState, Reply,
-    Revision, Thread, WriteUp, thread_tag,
+    Revision, Thread, ThreadLink, WriteUp, thread_tag,
 )
 from network_space.extensions import db
 from network_space.library.models import CLAUSE_MECHANISMS
+from network_space.notifications.registry import target_type_of
 
 THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
@@ -277,8 +282,6 @@ def history(thread: Thread, reply: Reply | None) -> list[Revision]:
 
 
 def threads_linked_to(target_type: str, target_id: int, user, limit: int = 20) -> list[Thread]:
-    from network_space.discussions.models import ThreadLink
-
     return list(db.session.scalars(
         visible_threads(user).join(ThreadLink, ThreadLink.thread_id == Thread.id)
         .where(ThreadLink.target_type == target_type, ThreadLink.target_id == target_id)
@@ -297,7 +300,30 @@ def writeup_cards(filters: ThreadFilters, user, per_page: int = WRITEUPS_PER_PAG
 
 def writeup_buyers() -> list:
     """Organisations that are the buyer of at least one write-up, for the filter."""
-    from network_space.directory.models import Organisation
-
     return list(db.session.scalars(select(Organisation).where(Organisation.id.in_(
         select(WriteUp.buyer_id).where(WriteUp.buyer_id.is_not(None)))).order_by(Organisation.name)))
+
+
+# --- on other pages -----------------------------------------------------------------------------
+
+def recent_panel(user) -> dict | None:
+    """"Discussions récentes" on the dashboard: the five threads with the latest activity, unread
+    ones marked."""
+    if not can("discussions.create", None, user):
+        return None
+    recent = recent_threads(user)
+    return {"threads": recent.page, "unread": recent.unread} if recent else None
+
+
+def linked_threads(obj, user) -> list[Backlink]:
+    """The threads linked to a resource, an event, a meeting or an organisation, on its page."""
+    return [Backlink(_("Discussion"), thread.title, url_for("discussions.show", thread_id=thread.id),
+                     thread.last_activity_at)
+            for thread in threads_linked_to(target_type_of(obj), obj.id, user)]
+
+
+def discuss_action(obj, user) -> BacklinkAction | None:
+    """"Discuter" on the page of what a thread may link to: opens a new thread linked to it."""
+    if not can("discussions.create", None, user):
+        return None
+    return BacklinkAction(_("Discuter"), url_for("discussions.new", lien=obj.notification_url()))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.discussions.models import Reply, Thread, WriteUp
 from network_space.discussions.permissions import may_view
+from network_space.search import register_search_type
 from network_space.search.registry import AUDIENCE_COANIMATORS, AUDIENCE_MEMBERS
 
 THREAD_KIND = "discussions.thread"
@@ -80,8 +81,6 @@ def reply_url(reply: Reply) -> str:
 
 
 def register() -> None:
-    from network_space.search import register_search_type
-
     register_search_type(
         THREAD_KIND, _l("Discussion"), Thread, thread_document, may_view, thread_url,
         load_options=(joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.territory),

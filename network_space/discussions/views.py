@@ -12,12 +12,13 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from network_space.accounts.forms import choices
+from network_space.core.forms import choices
 from network_space.core import documents
 from network_space.core.http import int_arg
 from network_space.core.pagination import page_arg
 from network_space.core.permissions import can, require
 from network_space.core.transactions import attempt
+from network_space.directory.models import GROUP_BUYER, Organisation, OrganisationKind
 from network_space.discussions import export, links, mentions, queries, services
 from network_space.discussions.forms import CategoryForm, MoveForm, ReplyForm, ThreadForm
 from network_space.discussions.models import (
@@ -25,7 +26,7 @@ from network_space.discussions.models import (
 )
 from network_space.discussions.permissions import may_view
 from network_space.extensions import db
-from network_space.library.models import CLAUSE_MECHANISMS
+from network_space.library.models import CLAUSE_MECHANISMS, Sector
 
 bp = Blueprint("discussions", __name__, url_prefix="/discussions")
 
@@ -76,8 +77,6 @@ def writeups():
     require("member")
     filters = queries.ThreadFilters.from_args(request.args)
     page = queries.writeup_cards(filters, current_user)
-    from network_space.library.models import Sector
-
     sectors = list(db.session.scalars(db.select(Sector).order_by(Sector.position, Sector.name)))
     return render_template(
         "discussions/writeups.html", filters=filters, page=page, buyers=queries.writeup_buyers(), sectors=sectors,
@@ -97,9 +96,6 @@ def mark_all_read():
 # --- writing a thread ---------------------------------------------------------------------------
 
 def _prepare(form: ThreadForm, thread: Thread | None = None) -> None:
-    from network_space.directory.models import GROUP_BUYER, Organisation, OrganisationKind
-    from network_space.library.models import Sector
-
     if thread is None:
         form.category_id.choices = choices([(c.id, c.name) for c in queries.categories_for(current_user, writable=True)])
     form.territory_id.choices = choices([(0, _("Tout le département"))]

@@ -6,13 +6,14 @@ Built on the models (no notification to the fictional addresses); reminders are 
 for real events."""
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.demo import DemoContext
 from network_space.core.models import utcnow
 from network_space.events import notices
 from network_space.events.models import REG_REGISTERED, REG_WAITING, STATUS_CANCELLED, Event, Registration
+from network_space.events.queries import french_holidays
 from network_space.extensions import db
 
 # (days from today, start, end or None for all day, extra days, title, kind, territory short name,
@@ -83,6 +84,17 @@ EVENTS = (
 )
 
 
+def working_day(day: date, extra_days: int = 0) -> date:
+    """The first day from `day` on which an event of 1 + extra_days days falls on working days
+    only: no Saturday, Sunday or French public holiday (the network does not meet then)."""
+    while True:
+        span = [day + timedelta(days=n) for n in range(extra_days + 1)]
+        closed = french_holidays(span[0], span[-1])
+        if all(d.weekday() < 5 and d not in closed for d in span):
+            return day
+        day += timedelta(days=1)
+
+
 def seed(demo: DemoContext) -> None:
     users = demo.data.get("users", {})
     facilitators = demo.data.get("facilitators", [])
@@ -92,7 +104,7 @@ def seed(demo: DemoContext) -> None:
     today = to_paris(utcnow()).date()
     events = []
     for n, (days, start, end, extra, title, kind, territory, place, partners, capacity, text) in enumerate(EVENTS):
-        day = today + timedelta(days=days)
+        day = working_day(today + timedelta(days=days), extra)
         if start is None:
             starts_at = paris_to_utc(day, time(0))
             ends_at = paris_to_utc(day + timedelta(days=extra + 1), time(0))

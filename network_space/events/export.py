@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from network_space.core import spreadsheet
-from network_space.core.dates import fmt_datetime
+from network_space.core.dates import fmt_pattern
 from network_space.events.models import REG_WAITING, Registration
 
 
@@ -19,7 +19,7 @@ def rows(registrations: list[Registration]) -> list[list[str]]:
             user.structure.name if user.structure else "",
             user.phone or "",
             _("Liste d'attente") if registration.status == REG_WAITING else _("Inscrit·e"),
-            fmt_datetime(registration.created_at, "dd/MM/yyyy HH:mm"),
+            fmt_pattern(registration.created_at, "dd/MM/yyyy HH:mm"),
         ])
     return [header] + body
 

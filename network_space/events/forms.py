@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,14 +20,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from network_space.core.dates import local_naive_to_utc, paris_to_utc
-from network_space.core.forms import max_length, strip
+from network_space.core.forms import Form, max_length, strip
 from network_space.events.models import FEED_SCOPES
 from network_space.events.services import EventInput
 
 REQUIRED = _l("Ce champ est obligatoire.")
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     kind = SelectField(_l("Type d'événement"), validators=[InputRequired(REQUIRED)])
     description = TextAreaField(_l("Description"), validators=[Optional(), max_length(20000)], filters=[strip])
@@ -109,18 +108,18 @@ class EventForm(FlaskForm):
         )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(_l("Motif de l'annulation"), validators=[DataRequired(REQUIRED), max_length(2000)],
                            filters=[strip])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     subject = StringField(_l("Objet"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     body = TextAreaField(_l("Message"), validators=[DataRequired(REQUIRED), max_length(10000)], filters=[strip])
     include_waiting = BooleanField(_l("Écrire aussi aux personnes en liste d'attente"))
 
 
-class FeedForm(FlaskForm):
+class FeedForm(Form):
     scope = SelectField(_l("Contenu de l'agenda"), choices=[SelectChoice(k, v) for k, v in FEED_SCOPES.items()],
                         validators=[InputRequired(REQUIRED)])
 
@@ -130,7 +129,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class FollowForm(FlaskForm):
+class FollowForm(Form):
     """The event kinds and territories a member follows, to hear about new events."""
 
     all_kinds = BooleanField(_l("Tous les types d'événements"))
@@ -149,7 +148,7 @@ class FollowForm(FlaskForm):
         return list(self.kind_ids.data or [])
 
 
-class KindForm(FlaskForm):
+class KindForm(Form):
     """The name of an event kind (admin), as the calendar filters and the follow choices show it."""
 
     label = StringField(_l("Nom du type"), filters=[strip],

@@ -12,8 +12,8 @@ from network_space.core import ics
 from network_space.core.models import utcnow
 from network_space.events.models import FEED_ALL, REG_REGISTERED, Event, Registration
 from network_space.extensions import db
+from network_space.meetings import ical as meeting_ical
 from network_space.meetings import queries as meeting_queries
-from network_space.meetings import services as meeting_services
 
 # How far back a feed goes: calendar apps keep what they already have.
 FEED_HISTORY_DAYS = 90
@@ -67,5 +67,5 @@ def feed_calendar(user, scope: str) -> bytes:
     """The events, then the member's meetings as the meetings part writes them in invitations."""
     since = utcnow() - timedelta(days=FEED_HISTORY_DAYS)
     items = [to_ics_event(e) for e in feed_events(user, scope)]
-    items += [meeting_services.ics_event(m) for m in meeting_queries.dated_meetings_of(user, since)]
+    items += [meeting_ical.ics_event(m) for m in meeting_queries.dated_meetings_of(user, since)]
     return ics.build_calendar(items, name="Réseau clauses sociales — agenda de " + user.full_name)

@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from network_space.accounts.models import User
-from network_space.core.dates import fmt_datetime
+from network_space.core.dates import fmt_date, fmt_datetime
 from network_space.core.models import utcnow
+from network_space.events import ical
 from network_space.events.models import REG_REGISTERED, Event, Registration
 from network_space.extensions import db
 from network_space.notifications.services import cancel_job, cancel_jobs, followers_of, job_handler, notify, schedule_job
@@ -27,9 +28,7 @@ def _registrants(event: Event, *, waiting_too: bool = True) -> list[User]:
 
 
 def _when(event: Event) -> str:
-    if event.all_day:
-        return fmt_datetime(event.starts_at, "EEEE d MMMM y")
-    return fmt_datetime(event.starts_at, "EEEE d MMMM y 'à' HH:mm")
+    return fmt_date(event.starts_at) if event.all_day else fmt_datetime(event.starts_at)
 
 
 def event_created(event: Event, actor) -> None:
@@ -60,8 +59,6 @@ def promoted(registration: Registration) -> None:
 def _calendar_attachment(event: Event) -> dict:
     """The updated .ics (same UID, higher SEQUENCE, STATUS:CANCELLED once cancelled), so that
     calendar applications move or cancel their copy when it is opened."""
-    from network_space.events import ical
-
     content = ical.event_calendar(event)
     return {"attachments": [(f"evenement-{event.id}.ics", "text/calendar; method=PUBLISH; charset=UTF-8", content)]}
 

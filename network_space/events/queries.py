@@ -8,15 +8,23 @@ from datetime import date, datetime, time, timedelta
 
 import holidays
 from flask import request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.http import int_arg
 from network_space.core.models import utcnow
+from network_space.core.permissions import can
+from network_space.core.backlinks import Backlink
 from network_space.directory.models import Organisation
-from network_space.events.models import Event, EventKind, event_partner
+from network_space.events.models import Event, EventKind, Registration, event_partner
 from network_space.extensions import db
+from network_space.meetings.models import STATUS_CANCELLED as MEETING_CANCELLED
+from network_space.meetings.models import STATUS_DRAFT as MEETING_DRAFT
+from network_space.meetings.models import STATUS_POLL as MEETING_POLL
+from network_space.meetings.models import Meeting
+from network_space.meetings.queries import visible_clause
 from network_space.notifications.models import Follow
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -176,14 +184,11 @@ def partner_organisations() -> list[Organisation]:
 
 def meetings_between(first_day: date, last_day: date, user) -> list[CalendarEntry]:
     """The network's meetings with a date in the range that the member may see (meetings part)."""
-    from network_space.meetings.models import STATUS_CANCELLED, STATUS_DRAFT, STATUS_POLL, Meeting
-    from network_space.meetings.queries import visible_clause
-
     start = paris_to_utc(first_day, time(0))
     end = paris_to_utc(last_day + timedelta(days=1), time(0))
     meetings = db.session.scalars(
         select(Meeting).where(
-            visible_clause(user), Meeting.status.not_in((STATUS_DRAFT, STATUS_POLL)),
+            visible_clause(user), Meeting.status.not_in((MEETING_DRAFT, MEETING_POLL)),
             Meeting.starts_at.is_not(None), Meeting.ends_at.is_not(None),
             Meeting.starts_at < end, Meeting.ends_at > start,
         ).order_by(Meeting.starts_at, Meeting.id)
@@ -191,6 +196,31 @@ def meetings_between(first_day: date, last_day: date, user) -> list[CalendarEntr
     return [
         CalendarEntry(title=m.title, url=url_for("meetings.show", meeting_id=m.id), starts_at=m.starts_at,
                       ends_at=m.ends_at, all_day=False, kind_label=m.kind_label, is_meeting=True,
-                      cancelled=m.status == STATUS_CANCELLED, place=m.place)
+                      cancelled=m.status == MEETING_CANCELLED, place=m.place)
         for m in meetings
     ]
+
+
+def upcoming_panel(user) -> dict | None:
+    """The dashboard's panel: the next five events, the member's registrations flagged; hidden
+    when nothing is planned."""
+    if not can("events.view", None, user):
+        return None
+    events = list(db.session.scalars(upcoming_query(Filters()).limit(5)))
+    if not events:
+        return None
+    mine = set(db.session.scalars(select(Registration.event_id).where(
+        Registration.user_id == user.id, Registration.event_id.in_([e.id for e in events]))))
+    return {"events": events, "mine": mine}
+
+
+def partner_backlinks(organisation, user) -> list[Backlink]:
+    """The events an organisation is a partner of, for its page in the directory."""
+    if not can("events.view", None, user):
+        return []
+    events = db.session.scalars(
+        select(Event).join(event_partner, event_partner.c.event_id == Event.id)
+        .where(event_partner.c.organisation_id == organisation.id).order_by(Event.starts_at.desc()).limit(50)
+    )
+    return [Backlink(_("Événement"), event.title, url_for("events.detail", event_id=event.id), event.starts_at)
+            for event in events]

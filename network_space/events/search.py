@@ -7,15 +7,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from network_space.core.dates import fmt_datetime
+from network_space.core.dates import fmt_date, fmt_datetime
 from network_space.core.permissions import can
 from network_space.events.models import Event
+from network_space.search import register_search_type
 
 KIND = "events.event"
 
 
 def to_document(event: Event) -> dict:
-    when = fmt_datetime(event.starts_at, "EEEE d MMMM y" if event.all_day else "EEEE d MMMM y 'à' HH:mm")
+    # The year always: the indexed text must not depend on the year it was indexed in.
+    when = fmt_date(event.starts_at, year=True) if event.all_day else fmt_datetime(event.starts_at, year=True)
     summary = [event.kind_label, when]
     if event.place:
         summary.append(event.place)
@@ -41,8 +43,6 @@ def url(event: Event) -> str:
 
 
 def register() -> None:
-    from network_space.search import register_search_type
-
     register_search_type(
         KIND, _l("Événement"), Event, to_document, can_view, url,
         watch=("title", "description", "kind", "place", "territory_id", "starts_at", "all_day", "status", "partners"),

@@ -1,51 +1,45 @@
 """Every write and rule about events: creation, changes, cancellation, registrations with a
-waiting list, emails to registrants, personal calendar-feed tokens.
+waiting list, emails to registrants, the kinds and territories a member follows. Calendar feeds
+are feeds.py, the kinds' administration kinds.py.
 
-Registrations never exceed capacity, even when two members take the last place at the same
-moment: ``register``, ``unregister`` and capacity changes run in a transaction that first locks
-the event (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite, which takes the
-database's write lock before anything is read), then count. These functions commit.
+Writes flush; the view commits (core/transactions.py). Registrations never exceed capacity, even
+when two members take the last place at the same moment: ``register``, ``unregister`` and
+capacity changes run in a transaction that first locks the event (``SELECT … FOR UPDATE`` on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite, which takes the database's write lock before anything
+is read), then count. ``register`` and ``unregister`` commit themselves, to release the lock at
+once; ``update_event`` keeps it until the view commits.
 """
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from network_space.accounts.models import Territory, User
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
+from network_space.core.outbox import queue_email
+from network_space.core.transactions import Refusal
 from network_space.directory.models import Organisation
 from network_space.library.models import Resource
 from network_space.events.models import (
-    FEED_SCOPES,
     REG_REGISTERED,
     REG_WAITING,
     STATUS_CANCELLED,
     STATUS_PLANNED,
-    CalendarFeed,
     Event,
     EventKind,
     Registration,
 )
-from network_space.events.search import KIND as SEARCH_KIND
+from network_space.events import notices
 from network_space.extensions import db
-from network_space.notifications.models import Follow
-from network_space.notifications.services import follow, followed_ids, forget_target, unfollow
-from network_space.search import enqueue
+from network_space.notifications.services import follow, followed_ids, unfollow
 
 
-class RegistrationError(Exception):
+class RegistrationError(Refusal):
     """Registration refused; str(error) is the French message for the member."""
 
 
@@ -104,16 +98,14 @@ def create_event(data: EventInput, actor: User) -> Event:
     db.session.add(event)
     db.session.flush()
     audit("event.create", target=f"event:{event.id}", actor=actor)
-    from network_space.events import notices
-
     notices.event_created(event, actor)
-    db.session.commit()
     return event
 
 
 def update_event(event_id: int, data: EventInput, actor: User) -> set[str]:
     """Apply an edit; returns the names of the fields that changed. A larger capacity promotes
-    people from the waiting list."""
+    people from the waiting list. Takes the event's lock (lock_event), which the caller's
+    commit releases."""
     event = lock_event(event_id)
     changed = _apply(event, data)
     schedule_changed = bool(changed & set(SCHEDULE_FIELDS))
@@ -122,14 +114,11 @@ def update_event(event_id: int, data: EventInput, actor: User) -> set[str]:
     promoted = _fill_from_waiting_list(event)
     if changed:
         audit("event.update", target=f"event:{event.id}", detail=", ".join(sorted(changed)), actor=actor)
-    from network_space.events import notices
-
     if schedule_changed and not event.is_cancelled:
         notices.event_changed(event, actor, changed & set(SCHEDULE_FIELDS))
     for registration in promoted:
         notices.promoted(registration)
     notices.reschedule_reminders(event)
-    db.session.commit()
     return changed
 
 
@@ -140,17 +129,15 @@ def cancel_event(event: Event, reason: str, actor: User) -> None:
     event.cancel_reason = reason
     event.sequence += 1
     audit("event.cancel", target=f"event:{event.id}", detail=reason[:500], actor=actor)
-    from network_space.events import notices
-
     notices.event_cancelled(event, actor)
     notices.reschedule_reminders(event)
-    db.session.commit()
 
 
 # --- Registrations ---------------------------------------------------------------------------
 
 def lock_event(event_id: int) -> Event:
-    """Start the registration transaction holding the event's lock, and return it fresh."""
+    """Start the registration transaction holding the event's lock, and return it fresh. On
+    SQLite this commits what the session holds first (SQLite cannot nest transactions)."""
     session = db.session
     if session.get_bind().dialect.name == "sqlite":
         # pysqlite begins transactions lazily, before the first write: an explicit BEGIN
@@ -227,7 +214,8 @@ def waiting_position(registration: Registration) -> int | None:
 
 
 def register(event_id: int, user: User) -> Registration:
-    """Register the member, or put them on the waiting list when the event is full."""
+    """Register the member, or put them on the waiting list when the event is full. Commits, to
+    release the event's lock as soon as the place is taken."""
     event = lock_event(event_id)
     try:
         existing = registration_of(event, user)
@@ -248,7 +236,8 @@ def register(event_id: int, user: User) -> Registration:
 
 
 def unregister(event_id: int, user: User) -> Registration | None:
-    """Remove the member's registration or waiting-list place; returns whoever was promoted."""
+    """Remove the member's registration or waiting-list place; returns whoever was promoted.
+    Commits, to release the event's lock as soon as the place is freed."""
     event = lock_event(event_id)
     try:
         registration = registration_of(event, user)
@@ -258,8 +247,6 @@ def unregister(event_id: int, user: User) -> Registration | None:
         was_registered = registration.status == REG_REGISTERED
         db.session.delete(registration)
         db.session.flush()
-        from network_space.events import notices
-
         promoted = _fill_from_waiting_list(event) if was_registered else []
         for other in promoted:
             notices.promoted(other)
@@ -302,8 +289,6 @@ def registrations(event: Event, status: str | None = None) -> list[Registration]
 
 def email_registrants(event: Event, subject: str, body: str, actor: User, include_waiting: bool) -> int:
     """Queue a message from an organiser to the registrants (and the waiting list if asked)."""
-    from network_space.notifications.outbox import queue_email
-
     sent = 0
     for registration in registrations(event):
         if registration.status == REG_WAITING and not include_waiting:
@@ -315,68 +300,7 @@ def email_registrants(event: Event, subject: str, body: str, actor: User, includ
                     body=body, sender=actor, headers={"Reply-To": actor.email})
         sent += 1
     audit("event.email", target=f"event:{event.id}", detail=f"{sent} destinataires : {subject}"[:500], actor=actor)
-    db.session.commit()
     return sent
-
-
-# --- Personal calendar feed --------------------------------------------------------------------
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def feed_of(user: User) -> CalendarFeed | None:
-    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
-
-
-def new_feed_token(user: User, scope: str) -> str:
-    """Create or replace the member's feed address; the old one stops working. Returns the
-    token, which is shown once and never stored in clear."""
-    if scope not in FEED_SCOPES:
-        raise ValueError(scope)
-    token = secrets.token_urlsafe(32)
-    feed = feed_of(user) or CalendarFeed(user_id=user.id)
-    feed.token_hash = _hash_token(token)
-    feed.scope = scope
-    feed.last_used_at = None
-    db.session.add(feed)
-    audit("calendar_feed.new", target=f"user:{user.id}", actor=user)
-    db.session.commit()
-    return token
-
-
-def set_feed_scope(user: User, scope: str) -> None:
-    feed = feed_of(user)
-    if feed is None or scope not in FEED_SCOPES:
-        return
-    feed.scope = scope
-    db.session.commit()
-
-
-def revoke_feed(user: User) -> None:
-    feed = feed_of(user)
-    if feed is not None:
-        db.session.delete(feed)
-        audit("calendar_feed.revoke", target=f"user:{user.id}", actor=user)
-        db.session.commit()
-
-
-def feed_for_token(token: str) -> CalendarFeed | None:
-    if not token or len(token) > 100:
-        return None
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash_token(token)))
-    if feed is None or not feed.user.active:
-        return None
-    return feed
-
-
-def mark_feed_used(feed: CalendarFeed) -> None:
-    """Shown on "Mon agenda" so members see whether their subscription works; written at most
-    hourly since calendar applications poll often."""
-    now = utcnow()
-    if feed.last_used_at is None or now - feed.last_used_at > timedelta(hours=1):
-        feed.last_used_at = now
-        db.session.commit()
 
 
 # --- Which new events a member hears about: the kinds and territories they follow --------------
@@ -393,80 +317,3 @@ def set_followed_kinds_and_territories(user: User, kind_ids, territory_ids) -> N
     for objects, chosen in ((kinds, set(kind_ids)), (territories, set(territory_ids))):
         for obj in objects:
             (follow if obj.id in chosen else unfollow)(user, obj)
-    db.session.commit()
-
-
-# --- event kinds (admin). Callers commit. ------------------------------------------------------
-# A kind's code is what events reference (event.kind) and what the calendar filter links carry:
-# it is made once from the first name and never changes, so a rename keeps events, follows
-# (by id) and bookmarked filters.
-
-class KindError(Exception):
-    """A kind change refused; str(error) is the French message for the admin."""
-
-
-def _check_label_free(label: str, kind: EventKind | None = None) -> None:
-    # Compared in Python: SQLite's lower() leaves accented capitals as they are ("É" ≠ "é").
-    wanted = label.casefold()
-    if any(other.label.casefold() == wanted for other in db.session.scalars(select(EventKind)) if other is not kind):
-        raise KindError(_("Ce type d'événement existe déjà."))
-
-
-def _new_code(label: str) -> str:
-    ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
-    # 24 characters leave room for a "_<n>" suffix within the column's 30.
-    base = re.sub(r"[^a-z0-9]+", "_", ascii_label).strip("_")[:24].rstrip("_") or "type"
-    taken = set(db.session.scalars(select(EventKind.code)))
-    code, n = base, 1
-    while code in taken:
-        n += 1
-        code = f"{base}_{n}"
-    return code
-
-
-def add_kind(label: str, actor) -> EventKind:
-    """A new kind, last in the list. Members who follow every kind ("Tous les types") follow it
-    too, so that they keep hearing about every new event."""
-    _check_label_free(label)
-    kind_count = db.session.scalar(select(func.count(EventKind.id)))
-    following_all = list(db.session.scalars(
-        select(User).join(Follow, Follow.user_id == User.id)
-        .where(Follow.target_type == EventKind.__notification_type__)
-        .group_by(User.id).having(func.count(Follow.id) == kind_count)
-    )) if kind_count else []
-    kind = EventKind(code=_new_code(label), label=label,
-                     position=(db.session.scalar(select(func.max(EventKind.position))) or 0) + 1)
-    db.session.add(kind)
-    try:
-        db.session.flush()
-    except IntegrityError as error:  # another admin added the same kind at the same moment
-        db.session.rollback()  # (the message is translated for a user read from the database)
-        raise KindError(_("Ce type vient d'être ajouté par quelqu'un d'autre : rechargez la page.")) from error
-    for user in following_all:
-        follow(user, kind)
-    audit("events.kind_add", target=label, actor=actor)
-    return kind
-
-
-def rename_kind(kind: EventKind, label: str, actor) -> None:
-    _check_label_free(label, kind)
-    old = kind.label
-    kind.label = label
-    # Events keep their kind by code; their search documents carry the name.
-    for event_id in db.session.scalars(select(Event.id).where(Event.kind == kind.code)):
-        enqueue(SEARCH_KIND, event_id)
-    audit("events.kind_rename", target=label, detail=old, actor=actor)
-
-
-def delete_kind(kind: EventKind, actor) -> None:
-    """Only a kind no event uses: events are never left without a kind. Its follows go with it."""
-    used = db.session.scalar(select(func.count(Event.id)).where(Event.kind == kind.code))
-    if used:
-        raise KindError(ngettext(
-            "« %(label)s » est le type d'un événement : il ne peut pas être supprimé. "
-            "Renommez-le, ou changez d'abord le type de cet événement.",
-            "« %(label)s » est le type de %(num)d événements : il ne peut pas être supprimé. "
-            "Renommez-le, ou changez d'abord le type de ces événements.", used, label=kind.label))
-    forget_target(kind)
-    db.session.delete(kind)
-    audit("events.kind_delete", target=kind.label, actor=actor)

@@ -1,30 +1,22 @@
 """The resource library: files, links and notes shared by the network, searchable inside files."""
 from __future__ import annotations
 
-import os
-
 from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
-    from network_space.library import indexing, models, permissions  # noqa: F401
+    from network_space.library import models, permissions, privacy, queries, search  # noqa: F401 - permissions: the rules
     from network_space.library.views import bp
     from network_space.notifications.registry import register_kind, register_target
 
-    app.config.setdefault("LIBRARY_EXTRACT_TIMEOUT", float(os.environ.get("LIBRARY_EXTRACT_TIMEOUT", "20")))
-    register_target(models.Resource)
+    register_target(models.Resource, permission="library.view")
     register_kind("library.new_resource", _l("Nouvelle ressource"), "library")
     register_kind("library.new_version", _l("Nouvelle version d'une ressource suivie"), "library")
     register_kind("library.comment", _l("Commentaire sur une ressource"), "library", default_channel="immediate")
-    indexing.register()
+    search.register()
+    privacy.register()
     app.register_blueprint(bp)
     add_nav_item("library.index", _l("Bibliothèque"), 30, prefix="/library")
-
-    @dashboard_panel("library.new_resources", "library/_dashboard_panel.html", order=40)
-    def _new_resources(user):
-        from network_space.library.queries import newest_resources
-
-        resources = newest_resources(user, limit=5)
-        return {"resources": resources} if resources else None
+    dashboard_panel("library.new_resources", "library/_dashboard_panel.html", order=40)(queries.dashboard_panel)

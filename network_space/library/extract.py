@@ -73,14 +73,17 @@ def _docx(path: str, out: _Collector) -> None:
 def _xlsx(path: str, out: _Collector) -> None:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        for sheet in workbook.worksheets:
-            out.add(sheet.title)
-            for row in sheet.iter_rows(values_only=True):
-                out.add(" ".join(str(v) for v in row if v is not None))
-    finally:
-        workbook.close()
+    # As a file object: openpyxl refuses a path without an .xlsx/.xlsm extension, and stored
+    # files are named by their content hash.
+    with open(path, "rb") as stream:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+        try:
+            for sheet in workbook.worksheets:
+                out.add(sheet.title)
+                for row in sheet.iter_rows(values_only=True):
+                    out.add(" ".join(str(v) for v in row if v is not None))
+        finally:
+            workbook.close()
 
 
 def _pptx(path: str, out: _Collector) -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from network_space.accounts.forms import choices
-from network_space.core.forms import max_length, strip
+from network_space.core.forms import Form, choices, max_length, strip
 from network_space.core.tags import check_tags, parse_tags
 from network_space.library.models import (
     BUYER_TYPES, CLAUSE_MECHANISMS, KIND_FILE, KIND_LABELS, KIND_LINK, KIND_NOTE, VISIBILITY_LABELS,
@@ -32,7 +30,7 @@ def _http_url(form, field):
         raise ValidationError(_l("Indiquez une adresse complète commençant par https:// ou http://."))
 
 
-class ResourceForm(FlaskForm):
+class ResourceForm(Form):
     """Metadata of a resource; the new-resource page adds the kind and the file. ``kind`` is the
     kind of the resource being edited: a link keeps its address, a note its text."""
 
@@ -101,17 +99,17 @@ class NewResourceForm(ResourceForm):
         return self.kind.data
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     file = FileField(_l("Nouveau fichier"))
     note = StringField(_l("Ce qui change"), filters=[strip], validators=[max_length(500)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(_l("Votre retour d'expérience"), filters=[strip],
                          validators=[DataRequired(_l("Écrivez votre commentaire.")), max_length(10_000)],
                          description=_l("Markdown accepté."))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField(_l("Nom de la catégorie"), filters=[strip],
                        validators=[DataRequired(_l("Indiquez un nom.")), max_length(120)])

@@ -29,6 +29,7 @@ CLAUSE_MECHANISMS = {
     "execution": _l("Condition d'exécution (art. L2112-2)"),
     "reserve_l2113_12": _l("Marché réservé (art. L2113-12)"),
     "reserve_l2113_13": _l("Marché réservé (art. L2113-13)"),
+    "insertion_r2123_1": _l("Marché d'insertion et de qualification professionnelle (art. R2123-1)"),
     "attribution": _l("Critère d'attribution"),
     "autre": _l("Autre"),
 }
@@ -200,6 +201,17 @@ class ResourceVersion(db.Model):
 
     resource: Mapped[Resource] = relationship(back_populates="versions")
     author = relationship("User", foreign_keys=[author_id])
+
+
+class ResourceDownload(db.Model):
+    """One download, dated, so that a period's downloads can be counted (the co-animation's
+    activity report); who downloaded is not kept."""
+
+    __tablename__ = "library_download"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("library_resource.id", ondelete="CASCADE"), index=True)
+    downloaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class ResourceComment(db.Model):

@@ -11,7 +11,7 @@ from network_space.accounts.models import Territory
 from network_space.core.pagination import page_arg
 from network_space.core.permissions import ROLE_COANIMATOR, has_role
 from network_space.extensions import db
-from network_space.library.indexing import SEARCH_KIND
+from network_space.library.search import SEARCH_KIND
 from network_space.library.models import (
     KIND_LABELS, VISIBILITY_MEMBERS, Category, Resource, ResourceComment, ResourceVersion, Sector, Tag, resource_tag,
 )
@@ -89,6 +89,12 @@ def newest_resources(user, limit: int = 20, offset: int = 0) -> list[Resource]:
     if not has_role(user, ROLE_COANIMATOR):
         stmt = stmt.where(Resource.visibility == VISIBILITY_MEMBERS)
     return list(db.session.scalars(stmt))
+
+
+def dashboard_panel(user) -> dict | None:
+    """The dashboard's panel: the five newest resources the member may see."""
+    resources = newest_resources(user, limit=5)
+    return {"resources": resources} if resources else None
 
 
 def resource_for_page(resource_id: int) -> Resource | None:

@@ -1,5 +1,5 @@
 """Every write of the library: resources, versions (with text extraction), comments, counts,
-categories. Callers commit; each write queues the resource for the search index in the same
+categories. They flush, the view commits (core/transactions.py); each write queues the resource for the search index in the same
 transaction and notifies through notifications.services."""
 from __future__ import annotations
 
@@ -8,18 +8,19 @@ import unicodedata
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from network_space.accounts.models import User
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
 from network_space.core.storage import StoredFile, path_for, store_upload
 from network_space.core.tags import tags_named
+from network_space.core.transactions import Refusal
 from network_space.extensions import db
 from network_space.library.extract import extract_text
 from network_space.library.models import (
     DEFAULT_CATEGORIES, DEFAULT_SECTORS, KIND_FILE, KIND_LINK, KIND_NOTE, TEXT_FAILED, TEXT_NONE, TEXT_OK, Category, Resource,
-    ResourceComment, ResourceVersion, Sector, Tag,
+    ResourceComment, ResourceDownload, ResourceVersion, Sector, Tag,
 )
 from network_space.library.permissions import may_view
 from network_space.notifications import services as notifications
@@ -68,7 +69,7 @@ def _new_version(resource: Resource, stored: StoredFile, note: str | None, autho
         select(func.max(ResourceVersion.number)).where(ResourceVersion.resource_id == resource.id)
     ) or 0) + 1 if resource.id else 1
     text, error = extract_text(path_for(stored.key), stored.extension,
-                               timeout=current_app.config.get("LIBRARY_EXTRACT_TIMEOUT", 20))
+                               timeout=current_app.config["LIBRARY_EXTRACT_TIMEOUT"])
     if text:
         status = TEXT_OK
     elif stored.extension in ("png", "jpg", "jpeg"):
@@ -85,7 +86,7 @@ def _new_version(resource: Resource, stored: StoredFile, note: str | None, autho
     return version
 
 
-class ResourceError(ValueError):
+class ResourceError(Refusal):
     """A write the library refuses; the message is French, for the user."""
 
 
@@ -125,7 +126,8 @@ def add_version(resource: Resource, stored: StoredFile, note: str | None, author
     version = _new_version(resource, stored, note, author)
     resource.updated_at = utcnow()
     enqueue(SEARCH_KIND, resource.id)
-    _notify_followers("library.new_version", resource, author, note=note or "")
+    # Followers who may no longer view it (restricted since) are left out by notify_followers.
+    notifications.notify_followers("library.new_version", resource, actor=author, note=note or "")
     return version
 
 
@@ -150,10 +152,6 @@ def add_comment(resource: Resource, author, body: str) -> ResourceComment:
     return comment
 
 
-def _notify_followers(kind: str, resource: Resource, actor, **context) -> None:
-    # Followers are re-checked: a resource restricted after someone followed it stays hidden.
-    recipients = [u for u in notifications.followers_of(resource) if u.id != actor.id and may_view(u, resource)]
-    notifications.notify(kind, recipients, resource, actor=actor, **context)
 
 
 def record_view(resource: Resource) -> None:
@@ -168,11 +166,21 @@ def record_download(version: ResourceVersion) -> None:
     db.session.execute(update(ResourceVersion).where(ResourceVersion.id == version.id)
                        .values(download_count=ResourceVersion.download_count + 1)
                        .execution_options(synchronize_session=False))
+    db.session.execute(insert(ResourceDownload).values(resource_id=version.resource_id, downloaded_at=utcnow()))
 
 
 # --- categories (admin) -----------------------------------------------------------------------
 
+def _check_category_name_free(name: str, category: Category | None = None) -> None:
+    clash = select(Category.id).where(func.lower(Category.name) == name.lower())
+    if category is not None:
+        clash = clash.where(Category.id != category.id)
+    if db.session.scalar(clash) is not None:
+        raise ResourceError(_("Cette catégorie existe déjà."), field="name")
+
+
 def add_category(name: str, actor) -> Category:
+    _check_category_name_free(name)
     position = (db.session.scalar(select(func.max(Category.position))) or 0) + 1
     category = Category(name=name, position=position)
     db.session.add(category)
@@ -181,6 +189,7 @@ def add_category(name: str, actor) -> Category:
 
 
 def rename_category(category: Category, name: str, actor) -> None:
+    _check_category_name_free(name, category)
     old = category.name
     category.name = name
     # Resources keep their category by id; their index documents carry the name.

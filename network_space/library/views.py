@@ -6,9 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from network_space.accounts.forms import choices
+from network_space.core.forms import choices
 from network_space.core.permissions import require
-from network_space.core.storage import UploadError, max_upload_bytes, send_stored
+from network_space.core.storage import MissingFile, UploadError, max_upload_bytes, send_stored
+from network_space.core.transactions import attempt
 from network_space.extensions import db
 from network_space.library import queries, services
 from network_space.library.forms import CategoryForm, CommentForm, NewResourceForm, ResourceForm, VersionForm
@@ -67,10 +68,11 @@ def new():
             except UploadError as error:
                 form.file.errors = [str(error)]
         if not form.file.errors:
-            resource = services.create_resource(current_user, form.data_dict(kind), stored, form.version_note.data)
-            db.session.commit()
-            flash(_("Ressource ajoutée à la bibliothèque."), "success")
-            return redirect(url_for("library.detail", resource_id=resource.id))
+            created = attempt(lambda: services.create_resource(current_user, form.data_dict(kind), stored,
+                                                               form.version_note.data),
+                              _("Ressource ajoutée à la bibliothèque."), form=form)
+            if created:
+                return redirect(url_for("library.detail", resource_id=created.value.id))
     if request.method == "POST" and form.kind.data == KIND_FILE:
         # Browsers never re-fill a file input: say so, next to the field.
         form.file.errors = list(form.file.errors) + [_("Les autres informations sont conservées : choisissez à nouveau le fichier.")]
@@ -81,8 +83,7 @@ def new():
 @login_required
 def detail(resource_id: int):
     resource = _load(resource_id)
-    services.record_view(resource)
-    db.session.commit()
+    attempt(lambda: services.record_view(resource))
     return render_template("library/detail.html", resource=resource, comment_form=CommentForm(),
                            version_form=VersionForm(), clause_mechanisms=CLAUSE_MECHANISMS, buyer_types=BUYER_TYPES,
                            max_mb=max_upload_bytes() // (1024 * 1024))
@@ -100,10 +101,9 @@ def edit(resource_id: int):
         form.clause_mechanism.data = resource.clause_mechanism or ""
         form.buyer_type.data = resource.buyer_type or ""
     _prepare(form, resource)
-    if form.validate_on_submit():
-        services.update_resource(resource, form.data_dict(resource.kind), current_user)
-        db.session.commit()
-        flash(_("Ressource modifiée."), "success")
+    if form.validate_on_submit() and attempt(lambda: services.update_resource(resource, form.data_dict(resource.kind),
+                                                                              current_user),
+                                             _("Ressource modifiée."), form=form):
         return redirect(url_for("library.detail", resource_id=resource.id))
     return _form_page("library/form.html", form, resource=resource)
 
@@ -112,9 +112,7 @@ def edit(resource_id: int):
 @login_required
 def delete(resource_id: int):
     resource = _load(resource_id, "library.delete")
-    services.delete_resource(resource, current_user)
-    db.session.commit()
-    flash(_("Ressource supprimée."), "success")
+    attempt(lambda: services.delete_resource(resource, current_user), _("Ressource supprimée."))
     return redirect(url_for("library.index"))
 
 
@@ -131,22 +129,25 @@ def add_version(resource_id: int):
         except UploadError as error:
             form.file.errors = [str(error)]
         else:
-            services.add_version(resource, stored, form.note.data, current_user)
-            db.session.commit()
-            flash(_("Nouvelle version enregistrée."), "success")
-            return redirect(url_for("library.detail", resource_id=resource.id) + "#versions")
-    services.record_view(resource)
-    db.session.commit()
+            if attempt(lambda: services.add_version(resource, stored, form.note.data, current_user),
+                       _("Nouvelle version enregistrée."), form=form):
+                return redirect(url_for("library.detail", resource_id=resource.id) + "#versions")
+    attempt(lambda: services.record_view(resource))
     return render_template("library/detail.html", resource=resource, comment_form=CommentForm(formdata=None),
                            version_form=form, clause_mechanisms=CLAUSE_MECHANISMS, buyer_types=BUYER_TYPES,
                            max_mb=max_upload_bytes() // (1024 * 1024)), 400
 
 
 def _send(version: ResourceVersion):
-    services.record_download(version)
-    db.session.commit()
     inline = request.args.get("inline") == "1"
-    return send_stored(version.storage_key, version.original_name, version.extension, inline=inline)
+    try:
+        response = send_stored(version.storage_key, version.original_name, version.extension, inline=inline)
+    except MissingFile:  # logged by send_stored
+        flash(_("Le fichier « %(name)s » est introuvable sur le serveur : il ne peut pas être téléchargé pour "
+                "le moment. L'incident a été signalé.", name=version.original_name), "error")
+        return redirect(url_for("library.detail", resource_id=version.resource_id))
+    attempt(lambda: services.record_download(version))
+    return response
 
 
 @bp.route("/<int:resource_id>/download")
@@ -173,10 +174,8 @@ def download_version(resource_id: int, version_id: int):
 def comment(resource_id: int):
     resource = _load(resource_id, "library.comment")
     form = CommentForm()
-    if form.validate_on_submit():
-        services.add_comment(resource, current_user, form.body.data)
-        db.session.commit()
-        flash(_("Merci pour votre retour."), "success")
+    if form.validate_on_submit() and attempt(lambda: services.add_comment(resource, current_user, form.body.data),
+                                             _("Merci pour votre retour."), form=form):
         return redirect(url_for("library.detail", resource_id=resource.id) + "#commentaires")
     return render_template("library/detail.html", resource=resource, comment_form=form, version_form=VersionForm(formdata=None),
                            clause_mechanisms=CLAUSE_MECHANISMS, buyer_types=BUYER_TYPES,
@@ -190,14 +189,9 @@ def comment(resource_id: int):
 def categories():
     require("library.categories")
     form = CategoryForm()
-    if form.validate_on_submit():
-        if db.session.scalar(db.select(Category).where(db.func.lower(Category.name) == form.name.data.lower())):
-            form.name.errors = [_("Cette catégorie existe déjà.")]
-        else:
-            services.add_category(form.name.data, current_user)
-            db.session.commit()
-            flash(_("Catégorie ajoutée."), "success")
-            return redirect(url_for("library.categories"))
+    if form.validate_on_submit() and attempt(lambda: services.add_category(form.name.data, current_user),
+                                             _("Catégorie ajoutée."), form=form):
+        return redirect(url_for("library.categories"))
     return render_template("library/categories.html", form=form, categories=queries.all_categories())
 
 
@@ -208,20 +202,14 @@ def category_update(category_id: int):
     category = db.session.get(Category, category_id) or abort(404)
     action = request.form.get("action")
     if action in ("enable", "disable"):
-        services.set_category_active(category, action == "enable", current_user)
+        attempt(lambda: services.set_category_active(category, action == "enable", current_user),
+                _("Catégorie mise à jour."))
     elif action == "rename":
         form = CategoryForm()
         if not form.validate_on_submit():
             flash(" ".join(form.name.errors) or _("Nom invalide."), "error")
-            return redirect(url_for("library.categories"))
-        clash = db.session.scalar(db.select(Category).where(db.func.lower(Category.name) == form.name.data.lower(),
-                                                            Category.id != category.id))
-        if clash:
-            flash(_("Cette catégorie existe déjà."), "error")
-            return redirect(url_for("library.categories"))
-        services.rename_category(category, form.name.data, current_user)
+        else:
+            attempt(lambda: services.rename_category(category, form.name.data, current_user), _("Catégorie mise à jour."))
     else:
         abort(400)
-    db.session.commit()
-    flash(_("Catégorie mise à jour."), "success")
     return redirect(url_for("library.categories"))

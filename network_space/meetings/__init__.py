@@ -7,15 +7,18 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
-    from network_space.meetings import jobs, models, permissions, search  # noqa: F401 - rules, job handlers
-    from network_space.meetings.views import bp
+    from network_space.meetings import models, notices, permissions, queries, search  # noqa: F401 - rules, job handlers
+    # services: its worker task; views.minutes and views.polls: their routes on the blueprint.
+    from network_space.meetings import services  # noqa: F401
+    from network_space.meetings.views import bp, minutes, polls  # noqa: F401
     from network_space.notifications.registry import register_kind, register_target
 
     app.register_blueprint(bp)
     add_nav_item("meetings.index", _l("Réunions"), 20, prefix="/meetings")
 
-    for model in (models.Meeting, models.Minutes, models.ActionItem):
-        register_target(model)
+    register_target(models.Meeting, permission="meetings.view")
+    register_target(models.Minutes, permission="meetings.view_minutes", on=lambda minutes: minutes.meeting)
+    register_target(models.ActionItem, permission="meetings.view_action")
     register_kind("meeting.poll", _l("Sondage de dates"), "polls", email_template="meeting_poll")
     register_kind("meeting.poll_reminder", _l("Rappel : sondage de dates"), "polls", email_template="meeting_poll")
     # Calendar messages: their immediate email carries the .ics (services.send_calendar). The
@@ -33,27 +36,10 @@ def init_app(app) -> None:
     register_kind("action.assigned", _l("Action confiée"), "actions")
     register_kind("action.reminder", _l("Échéance d'action"), "actions")
     search.register()
+    from network_space.meetings import privacy
 
-    dashboard_panel("meetings_polls", "meetings/_panel_polls.html", order=10)(_polls_panel)
-    dashboard_panel("meetings_upcoming", "meetings/_panel_upcoming.html", order=20)(_upcoming_panel)
-    dashboard_panel("meetings_actions", "meetings/_panel_actions.html", order=30)(_actions_panel)
+    privacy.register()
 
-
-def _polls_panel(user):
-    from network_space.meetings.services import polls_awaiting
-
-    meetings = polls_awaiting(user)
-    return {"meetings": meetings} if meetings else None
-
-
-def _upcoming_panel(user):
-    from network_space.meetings.queries import upcoming
-
-    return {"meetings": upcoming(user, limit=5)}
-
-
-def _actions_panel(user):
-    from network_space.meetings.services import my_open_actions
-
-    actions = my_open_actions(user)
-    return {"actions": actions[:5], "total": len(actions)} if actions else None
+    dashboard_panel("meetings_polls", "meetings/_panel_polls.html", order=10)(queries.polls_panel)
+    dashboard_panel("meetings_upcoming", "meetings/_panel_upcoming.html", order=20)(queries.upcoming_panel)
+    dashboard_panel("meetings_actions", "meetings/_panel_actions.html", order=30)(queries.actions_panel)

@@ -11,7 +11,7 @@ from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.demo import DemoContext
 from network_space.core.models import utcnow
 from network_space.extensions import db
-from network_space.meetings import services
+from network_space.meetings import notices, polls, services
 from network_space.meetings.models import (
     ACTION_IN_PROGRESS,
     ActionItem,
@@ -127,7 +127,7 @@ def seed(demo: DemoContext) -> None:
     for n, invitee in enumerate(nord_meeting.invitees):
         invitee.rsvp = ("yes", "maybe", None)[n % 3]
     db.session.flush()
-    services.schedule_reminders(nord_meeting)
+    notices.schedule_reminders(nord_meeting)
 
     # A working group whose date poll is open, with a few answers.
     housing = _meeting(
@@ -136,12 +136,12 @@ def seed(demo: DemoContext) -> None:
         description="Construire une démarche commune avec les bailleurs sociaux de l'Isère.", status="poll",
         poll_deadline=paris_to_utc(_day(2, 4), time(18)),
     )
-    slots = services.add_slots(housing, [services.SlotInput(_day(3, weekday), time(9, 30), time(11, 30))
+    slots = polls.add_slots(housing, [polls.SlotInput(_day(3, weekday), time(9, 30), time(11, 30))
                                          for weekday in (0, 1, 3)])
     db.session.flush()
     answers = (("yes", "maybe", "no"), ("yes", "yes", "no"), ("no", "yes", "maybe"))
     for user, values in zip((users["departement"], *facilitators[:2]), answers):
-        services.answer_poll(housing, user, {slot.id: value for slot, value in zip(slots, values)},
+        polls.answer_poll(housing, user, {slot.id: value for slot, value in zip(slots, values)},
                              comment="Le mardi m'arrange mieux." if values[1] == "yes" and values[0] == "yes" else None)
-    services.set_poll_deadline(housing, housing.poll_deadline)
+    polls.set_poll_deadline(housing, housing.poll_deadline)
     demo.data["meetings"] = {"plenary": plenary, "nord": nord_meeting, "housing": housing}

@@ -10,7 +10,7 @@ from network_space.meetings.models import ATTENDANCE
 
 
 def minutes_outline(meeting) -> doc.Outline:
-    when = f"{fmt_datetime(meeting.starts_at)} – {fmt_time(meeting.ends_at)}" if meeting.starts_at else ""
+    when = f"{fmt_datetime(meeting.starts_at, year=True)} – {fmt_time(meeting.ends_at)}" if meeting.starts_at else ""
     blocks: list[doc.Block] = [
         doc.Title(meeting.title, " · ".join(x for x in (str(meeting.kind_label), when, meeting.place) if x))]
     invitees = sorted(meeting.invitees, key=lambda i: i.user.full_name.lower())
@@ -25,6 +25,6 @@ def minutes_outline(meeting) -> doc.Outline:
         blocks += [doc.Heading(_("Décisions")), doc.ItemList([doc.ListItem(d.text) for d in meeting.decisions])]
     if meeting.actions:
         blocks += [doc.Heading(_("Actions")), doc.Table([_("Action"), _("Qui"), _("Échéance"), _("Statut")], [
-            [a.title, a.assignee.full_name if a.assignee else "", fmt_date(a.due_date) if a.due_date else "",
+            [a.title, a.assignee.full_name if a.assignee else "", fmt_date(a.due_date, year=True) if a.due_date else "",
              str(a.status_label)] for a in meeting.actions])]
     return doc.Outline(_("Compte-rendu — %(title)s", title=meeting.title), blocks, subject=str(meeting.kind_label))

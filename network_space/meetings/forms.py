@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,23 +13,21 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
 
-from network_space.core.forms import max_length, strip
+from network_space.core.dates import paris_to_utc
+from network_space.core.forms import Form, choices, max_length, strip
 from network_space.core.http import int_value
+from network_space.core.models import utcnow
 from network_space.meetings.models import ACTION_STATUSES, FORMATS, KINDS, SCOPES
+from network_space.meetings.polls import SlotInput
 
 REQUIRED = _l("Ce champ est obligatoire.")
 BAD_DATE = _l("Date invalide (format attendu : AAAA-MM-JJ).")
 BAD_TIME = _l("Heure invalide (format attendu : HH:MM).")
 
 
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     kind = SelectField(_l("Type de réunion"), choices=choices(KINDS.items()))
     series_id = SelectField(_l("Série"), coerce=int_value, validate_choice=False)
@@ -72,7 +69,7 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("Indiquez le lien de visioconférence."))
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     class Meta:
         csrf = False  # a row of SlotsForm, which carries the token
 
@@ -81,17 +78,41 @@ class SlotForm(FlaskForm):
     end = TimeField(_l("Fin"), validators=[Optional()], format="%H:%M")
 
 
-class SlotsForm(FlaskForm):
+class SlotsForm(Form):
     slots = FieldList(FormField(SlotForm), min_entries=6, max_entries=30)
     copy_first_times = BooleanField(_l("Reprendre les horaires du premier jour pour les dates sans horaire"), default=True)
 
+    def validate(self, extra_validators=None) -> bool:
+        """Each row with a date needs a start and an end (the first complete row's times when asked),
+        the end after the start, and a date to come. The rows kept are in ``self.wanted``."""
+        self.wanted: list[SlotInput] = []
+        if not super().validate(extra_validators):
+            return False
+        entries = [entry.form for entry in self.slots]
+        first = next((e for e in entries if e.day.data and e.start.data and e.end.data), None)
+        for entry in entries:
+            if not entry.day.data:
+                continue
+            start, end = entry.start.data, entry.end.data
+            if (start is None or end is None) and self.copy_first_times.data and first is not None:
+                start, end = start or first.start.data, end or first.end.data
+            if start is None or end is None:
+                entry.start.errors = [*entry.start.errors, _l("Indiquez le début et la fin.")]
+            elif end <= start:
+                entry.end.errors = [*entry.end.errors, _l("L'heure de fin doit être après l'heure de début.")]
+            elif paris_to_utc(entry.day.data, start) < utcnow():
+                entry.day.errors = [*entry.day.errors, _l("Cette date est passée.")]
+            else:
+                self.wanted.append(SlotInput(entry.day.data, start, end))
+        return not any(e.day.errors or e.start.errors or e.end.errors for e in entries)
 
-class PollOpenForm(FlaskForm):
+
+class PollOpenForm(Form):
     deadline_day = DateField(_l("Date limite de réponse (facultatif)"), validators=[Optional()], format="%Y-%m-%d")
     deadline_time = TimeField(_l("Heure limite"), validators=[Optional()], format="%H:%M")
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     day = DateField(_l("Date"), validators=[DataRequired(BAD_DATE)], format="%Y-%m-%d")
     start = TimeField(_l("Début"), validators=[DataRequired(BAD_TIME)], format="%H:%M")
     end = TimeField(_l("Fin"), validators=[DataRequired(BAD_TIME)], format="%H:%M")
@@ -101,11 +122,11 @@ class ScheduleForm(FlaskForm):
             raise ValidationError(_l("L'heure de fin doit être après l'heure de début."))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(_l("Raison de l'annulation"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = StringField(_l("Point"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     duration = IntegerField(_l("Durée (minutes)"), validators=[Optional(), NumberRange(1, 600, _l("Entre 1 et 600 minutes."))])
     presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[strip])
@@ -113,26 +134,26 @@ class AgendaItemForm(FlaskForm):
     resource_ids = SelectMultipleField(_l("Ressources liées"), coerce=int_value, validate_choice=False)
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     body = TextAreaField(_l("Compte-rendu (Markdown)"), validators=[Optional(), max_length(100000)],
                          filters=[])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     text = TextAreaField(_l("Décision"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     title = StringField(_l("Action"), validators=[DataRequired(REQUIRED), max_length(300)], filters=[strip])
     assignee_id = SelectField(_l("Qui"), coerce=int_value, validate_choice=False)
     due_date = DateField(_l("Échéance"), validators=[Optional()], format="%Y-%m-%d")
 
 
-class ActionStatusForm(FlaskForm):
+class ActionStatusForm(Form):
     status = SelectField(_l("Statut"), choices=choices(ACTION_STATUSES.items()))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False
 

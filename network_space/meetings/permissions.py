@@ -68,6 +68,12 @@ def _view_minutes(user, meeting) -> bool:
     return meeting.status == STATUS_PUBLISHED or _write_minutes(user, meeting)
 
 
+@rule("meetings.view_action")
+def _view_action(user, action) -> bool:
+    """Actions are listed in the minutes; the person they are assigned to sees theirs anyway."""
+    return (has_role(user, ROLE_MEMBER) and action.assignee_id == user.id) or _view_minutes(user, action.meeting)
+
+
 @rule("meetings.update_action")
 def _update_action(user, action) -> bool:
     if not has_role(user, ROLE_MEMBER):

@@ -4,11 +4,12 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, or_, select, true
 from sqlalchemy.orm import selectinload
 
-from network_space.accounts.models import Territory
+from network_space.accounts.models import Territory, User
 from network_space.core.models import utcnow
 from network_space.core.permissions import ROLE_ADMIN, has_role
 from network_space.extensions import db
 from network_space.meetings.models import (
+    OPEN_ACTION_STATUSES,
     STATUS_CANCELLED,
     STATUS_DRAFT,
     STATUS_HELD,
@@ -116,3 +117,75 @@ def dated_meetings_of(user, since) -> list[Meeting]:
 
 def all_series() -> list[MeetingSeries]:
     return list(db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.name)))
+
+
+# --- one meeting's people and follow-up --------------------------------------------------------
+
+def invitee_users(meeting: Meeting) -> list[User]:
+    return [i.user for i in meeting.invitees]
+
+
+def non_respondents(meeting: Meeting) -> list[User]:
+    """The invitees who have not answered the date poll."""
+    answered = {r.user_id for r in meeting.responses}
+    return [i.user for i in meeting.invitees if i.user_id not in answered]
+
+
+def follow_up_actions(meeting: Meeting) -> list[ActionItem]:
+    """Open actions decided at earlier meetings of the same series: the "Suivi des actions".
+
+    Every earlier meeting counts, not only the last one, so an action still open after two
+    meetings keeps being followed up.
+    """
+    if meeting.series_id is None:
+        return []
+    earlier = select(Meeting.id).where(
+        Meeting.series_id == meeting.series_id,
+        Meeting.id != meeting.id,
+        Meeting.status.in_((STATUS_HELD, STATUS_PUBLISHED)),
+    )
+    if meeting.starts_at is not None:
+        earlier = earlier.where(Meeting.starts_at < meeting.starts_at)
+    return list(db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.meeting_id.in_(earlier), ActionItem.status.in_(OPEN_ACTION_STATUSES))
+        .options(selectinload(ActionItem.assignee), selectinload(ActionItem.meeting))
+        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
+    ))
+
+
+# --- what a member has to do, and the dashboard's panels ---------------------------------------
+
+def my_open_actions(user: User) -> list[ActionItem]:
+    """Open actions assigned to the user, overdue first, then by due date (undated last)."""
+    actions = list(db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.assignee_id == user.id, ActionItem.status.in_(OPEN_ACTION_STATUSES))
+        .options(selectinload(ActionItem.meeting))
+        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
+    ))
+    return sorted(actions, key=lambda a: not a.is_overdue)
+
+
+def polls_awaiting(user: User) -> list[Meeting]:
+    answered = select(PollResponse.meeting_id).where(PollResponse.user_id == user.id)
+    return list(db.session.scalars(
+        select(Meeting)
+        .join(MeetingInvitee, MeetingInvitee.meeting_id == Meeting.id)
+        .where(MeetingInvitee.user_id == user.id, Meeting.status == STATUS_POLL, Meeting.id.not_in(answered))
+        .order_by(Meeting.poll_deadline.is_(None), Meeting.poll_deadline, Meeting.id)
+    ))
+
+
+def polls_panel(user) -> dict | None:
+    meetings = polls_awaiting(user)
+    return {"meetings": meetings} if meetings else None
+
+
+def upcoming_panel(user) -> dict:
+    return {"meetings": upcoming(user, limit=5)}
+
+
+def actions_panel(user) -> dict | None:
+    actions = my_open_actions(user)
+    return {"actions": actions[:5], "total": len(actions)} if actions else None

@@ -21,10 +21,11 @@ from sqlalchemy.orm import selectinload
 
 from network_space.core.dates import PARIS, paris_to_utc
 from network_space.core.models import utcnow
+from network_space.core.outbox import queue_email
 from network_space.extensions import db
 from network_space.notifications.models import DigestRun, Notification
-from network_space.notifications.outbox import queue_email
 from network_space.notifications.registry import CATEGORIES, CHANNEL_DAILY, CHANNEL_WEEKLY
+from network_space.notifications.services import site_context, unsubscribe_headers, unsubscribe_url
 
 DIGEST_TIME = time(8, 0)
 FREQUENCIES = (CHANNEL_DAILY, CHANNEL_WEEKLY)
@@ -66,9 +67,8 @@ def _claim_slot(frequency: str, slot: datetime, now: datetime) -> bool:
 
 
 def send_digests(frequency: str, now: datetime | None = None) -> int:
-    """Produce the digests of the latest slot if no worker has yet; returns the emails queued."""
-    from network_space.notifications.services import site_context, unsubscribe_headers, unsubscribe_url
-
+    """Produce the digests of the latest slot if no worker has yet; returns the emails queued.
+    A worker task: commits the emails with the items marked digested."""
     now = now or utcnow()
     if not _claim_slot(frequency, latest_slot(frequency, now), now):
         db.session.rollback()

@@ -1,14 +1,15 @@
-"""In-app notifications, preferences, follows, scheduled jobs, digest runs and announcements."""
+"""In-app notifications, preferences, follows and digest runs."""
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
+from network_space.core.models import UTCDateTime, utcnow
 from network_space.extensions import db
+from network_space.notifications.registry import KINDS
 
 
 class Notification(db.Model):
@@ -50,8 +51,6 @@ class Notification(db.Model):
 
     @property
     def kind_label(self) -> str:
-        from network_space.notifications.registry import KINDS
-
         kind = KINDS.get(self.kind)
         return str(kind.label) if kind else self.kind
 
@@ -84,34 +83,6 @@ class Follow(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-JOB_PENDING = "pending"
-JOB_DONE = "done"
-JOB_FAILED = "failed"
-
-
-class ScheduledJob(TimestampMixin, db.Model):
-    """'Run this handler at that time', once, identified by a dedupe key (e.g. "meeting:12:j-1")."""
-
-    __tablename__ = "scheduled_job"
-    __table_args__ = (Index("ix_scheduled_job_due", "status", "run_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    run_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    handler: Mapped[str] = mapped_column(String(100))
-    payload_json: Mapped[str] = mapped_column(Text, default="{}")
-    status: Mapped[str] = mapped_column(String(16), default=JOB_PENDING)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    lease_token: Mapped[str | None] = mapped_column(String(32))
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    @property
-    def payload(self) -> dict:
-        return json.loads(self.payload_json or "{}")
-
-
 class DigestRun(db.Model):
     """The last digest slot (e.g. Monday 08:00 Paris, in UTC) produced for each frequency.
 
@@ -122,41 +93,3 @@ class DigestRun(db.Model):
     frequency: Mapped[str] = mapped_column(String(16), primary_key=True)
     slot_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ran_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-AUDIENCE_ALL = "all"
-AUDIENCE_NORD = "nord"
-AUDIENCE_SUD = "sud"
-AUDIENCE_TERRITORIES = "territories"
-AUDIENCES = (AUDIENCE_ALL, AUDIENCE_NORD, AUDIENCE_SUD, AUDIENCE_TERRITORIES)
-
-announcement_territory = Table(
-    "announcement_territory",
-    db.metadata,
-    Column("announcement_id", Integer, ForeignKey("announcement.id", ondelete="CASCADE"), primary_key=True),
-    Column("territory_id", Integer, ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class Announcement(TimestampMixin, db.Model):
-    """A network announcement by a co-animator, to everyone, a sector or chosen territories."""
-
-    __tablename__ = "announcement"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    audience: Mapped[str] = mapped_column(String(16), default=AUDIENCE_ALL)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    recipient_count: Mapped[int] = mapped_column(Integer, default=0)
-
-    author = relationship("User")
-    territories = relationship("Territory", secondary=announcement_territory, order_by="Territory.name")
-
-    def notification_title(self) -> str:
-        return self.title
-
-    def notification_url(self) -> str:
-        from flask import url_for
-
-        return url_for("announcements.detail", announcement_id=self.id)

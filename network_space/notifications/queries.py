@@ -1,4 +1,4 @@
-"""Reads of the notification centre and announcements."""
+"""Reads of the notification centre."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,11 +8,10 @@ from itertools import groupby
 from flask import g
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from network_space.core.dates import to_paris
 from network_space.extensions import db
-from network_space.notifications.models import Announcement, Notification
+from network_space.notifications.models import Notification
 from network_space.notifications.registry import target_model
 
 
@@ -53,11 +52,3 @@ def missing_targets(notifications: list[Notification]) -> set[int]:
 
 def by_day(notifications: list[Notification]) -> list[tuple[date, list[Notification]]]:
     return [(day, list(items)) for day, items in groupby(notifications, key=lambda n: to_paris(n.created_at).date())]
-
-
-def announcements():
-    return select(Announcement).options(selectinload(Announcement.author), selectinload(Announcement.territories)).order_by(Announcement.created_at.desc(), Announcement.id.desc())
-
-
-def latest_announcements(limit: int = 3) -> list[Announcement]:
-    return list(db.session.scalars(announcements().limit(limit)))

@@ -7,7 +7,7 @@ A part of the site that wants to tell members something declares its kinds once,
 
     register_kind("resource.created", _l("Nouvelle ressource"), "library")
     register_kind("meeting.invited", _l("Invitation à une réunion"), "meetings", default_channel="immediate")
-    register_target(Resource)  # Resource defines notification_title() and notification_url()
+    register_target(Resource, permission="library.view")  # Resource defines notification_title() and notification_url()
 
 and then calls ``services.notify("resource.created", recipients, resource, actor=user)``.
 
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+
+from network_space.core.permissions import can, has_rule
 
 # Channels, from the most to the least intrusive.
 CHANNEL_IMMEDIATE = "immediate"
@@ -83,6 +85,15 @@ CATEGORIES: dict[str, Category] = {
 KINDS: dict[str, Kind] = {}
 
 
+def register_category(name: str, label, default_channel: str, description="") -> Category:
+    """Declare a category members set a channel for (a domain's own, from its ``init_app``).
+    Registering the same name again replaces it (create_app() may run several times in tests)."""
+    if default_channel not in CHANNELS:
+        raise ValueError(f"unknown notification channel {default_channel!r}")
+    CATEGORIES[name] = Category(name, label, default_channel, description)
+    return CATEGORIES[name]
+
+
 def register_kind(
     name: str,
     label,
@@ -128,30 +139,76 @@ def get_kind(name: str) -> Kind:
         raise KeyError(f"notification kind {name!r} is not registered (register_kind)") from None
 
 
+# Kinds of emails that are not notifications, and the names older messages were stored under.
+_OTHER_EMAIL_KINDS = {"digest.daily": _l("Résumé quotidien"), "digest.weekly": _l("Résumé hebdomadaire"),
+                      "test_message": _l("Message de test")}
+_OLD_KIND_NAMES = {"invitation": "account.invitation", "password_reset": "account.password_reset"}
+
+
+def kind_label(name: str) -> str:
+    """What a kind of message is, in words, for people (the emails admin): never the code."""
+    name = _OLD_KIND_NAMES.get(name, name)
+    if name in KINDS:
+        return str(KINDS[name].label)
+    return str(_OTHER_EMAIL_KINDS.get(name, name))
+
+
 def user_categories() -> list[Category]:
     """The categories a member can set, in display order."""
     return [c for c in CATEGORIES.values() if not c.mandatory]
 
 
+# The members' model: accounts' User, given by accounts' init_app (notifications sits below
+# accounts and never imports it). Notifications read its ``id``, ``email``, ``active``,
+# ``full_name`` and ``language``.
+_member_model: dict[str, type] = {}
+
+
+def register_member_model(model: type) -> None:
+    _member_model["model"] = model
+
+
+def member_model() -> type:
+    try:
+        return _member_model["model"]
+    except KeyError:
+        raise LookupError("no member model: accounts' init_app registers it (register_member_model)") from None
+
+
 # Targets: the models a notification or a follow can point at, by a stable type name.
 _targets: dict[str, type] = {}
-_permissions: dict[str, str] = {}
 
 
-def register_target(model: type, name: str | None = None, *, title=None, url=None,
-                    permission: str | None = None) -> type:
-    """Declare a model usable as a notification / follow target (usable as a class decorator).
+@dataclass(frozen=True)
+class _ViewRule:
+    action: str  # a core.permissions rule
+    subject: Any  # obj -> the object the rule is asked about
+
+
+_view_rules: dict[str, _ViewRule] = {}
+
+
+def register_target(model: type, name: str | None = None, *, permission: str, on=None, title=None,
+                    url=None) -> type:
+    """Declare a model usable as a notification / follow target.
+
+    ``permission`` is the rule (core.permissions) that viewing such an object needs, e.g.
+    "library.view"; it is asked about the object itself, or about ``on(obj)`` when the rule is
+    written for another object (the minutes of a meeting: "meetings.view_minutes" on its meeting).
+    Following an object, and hearing about it as its follower, both need it: a member never
+    learns the title of what they may not see.
 
     The model must define ``notification_title() -> str`` and ``notification_url() -> str`` (a
     path from url_for), or they are given here as ``title(obj)`` / ``url(obj)`` functions (for a
     model owned by another part). Its type name is ``name`` or its table name; a notification
     keeps the (type, id) pair, so a deleted target renders as "Cet élément n'existe plus".
-    ``permission``: the rule (core.permissions) a member needs on an object to follow it, for
-    objects not every member may see (e.g. "library.view"); default: any member.
     """
+    if not permission or not has_rule(permission):
+        raise ValueError(f"register_target({model.__name__}): permission must name a registered rule, "
+                         f"not {permission!r}")
     type_name = name or model.__tablename__
     _targets[type_name] = model
-    _permissions[type_name] = permission or "member"
+    _view_rules[type_name] = _ViewRule(permission, on or (lambda obj: obj))
     model.__notification_type__ = type_name
     if title is not None:
         model.notification_title = lambda self: title(self)
@@ -171,8 +228,10 @@ def target_model(type_name: str) -> type | None:
     return _targets.get(type_name)
 
 
-def target_permission(type_name: str) -> str:
-    return _permissions.get(type_name, "member")
+def may_view_target(user, obj) -> bool:
+    """Whether ``user`` may view ``obj``, a registered target, by the rule it was registered with."""
+    view = _view_rules[target_type_of(obj)]
+    return can(view.action, view.subject(obj), user=user)
 
 
 def registered_targets() -> dict[str, type]:

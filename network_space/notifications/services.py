@@ -1,6 +1,6 @@
 """notify() and everything a part of the site calls to tell members something.
 
-Cross-domain API (all writes happen in the caller's session; the caller commits):
+Cross-domain API (all writes happen in the caller's session; the caller commits, see core/transactions.py):
 
 - ``notify(kind, recipients, obj=None, *, actor=None, **context) -> list[Notification]``
   records an in-app notification per recipient and, per each recipient's preference for the
@@ -25,26 +25,20 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from datetime import timedelta
 from typing import Iterable
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, exists, func, select, update
 
+from network_space.core.audit import audit
 from network_space.core.models import utcnow
+from network_space.core.outbox import STATUS_FAILED, OutboxMessage, queue_email, retry_now
+from network_space.core.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job  # noqa: F401
+from network_space.core.transactions import Refusal
 from network_space.extensions import db
-from network_space.notifications.models import (
-    AUDIENCE_ALL,
-    AUDIENCE_NORD,
-    AUDIENCE_SUD,
-    AUDIENCE_TERRITORIES,
-    Announcement,
-    Follow,
-    Notification,
-    NotificationPreference,
-)
-from network_space.notifications.outbox import queue_email
+from network_space.notifications.models import Follow, Notification, NotificationPreference
 from network_space.notifications.registry import (
     CATEGORIES,
     CHANNEL_IMMEDIATE,
@@ -54,11 +48,12 @@ from network_space.notifications.registry import (
     DIGEST_CHANNELS,
     Kind,
     get_kind,
+    may_view_target,
+    member_model,
     target_model,
     target_type_of,
     user_categories,
 )
-from network_space.notifications.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job  # noqa: F401
 
 # Keys of notify()'s context that queue_email() or the generic template use themselves.
 _RESERVED = {"attachments", "target", "category", "settings_url", "template", "recipient", "subject", "kind", "user", "headers", "notification", "notification_kind",
@@ -84,8 +79,7 @@ def absolute_url(path: str | None) -> str | None:
 # --- notify -----------------------------------------------------------------------------------
 
 def _recipient_users(recipients: Iterable, actor) -> list:
-    from network_space.accounts.models import User
-
+    User = member_model()
     ids = {getattr(r, "id", r) for r in recipients or ()}
     ids.discard(None)
     ids.discard(getattr(actor, "id", actor))
@@ -224,18 +218,20 @@ def follower_count(obj) -> int:
 
 
 def followers_of(obj) -> list:
-    from network_space.accounts.models import User
-
-    return list(
-        db.session.scalars(
-            select(User).join(Follow, Follow.user_id == User.id).where(_target_clause(obj), User.active.is_(True))
-        )
+    """The active followers of ``obj`` who may still view it (it may have been restricted since)."""
+    User = member_model()
+    followers = db.session.scalars(
+        select(User).join(Follow, Follow.user_id == User.id).where(_target_clause(obj), User.active.is_(True))
     )
+    return [user for user in followers if may_view_target(user, obj)]
 
 
 def notify_followers(kind: str, obj, *, actor=None, followed=None, **context) -> list[Notification]:
-    """notify() every follower of ``followed`` (default: ``obj`` itself) about ``obj``."""
-    return notify(kind, followers_of(followed if followed is not None else obj), obj, actor=actor, **context)
+    """notify() every follower of ``followed`` (default: ``obj`` itself) about ``obj``, among those
+    who may view ``obj``."""
+    if followed is None:
+        return notify(kind, followers_of(obj), obj, actor=actor, **context)
+    return notify(kind, [u for u in followers_of(followed) if may_view_target(u, obj)], obj, actor=actor, **context)
 
 
 def forget_target(obj) -> None:
@@ -272,17 +268,6 @@ def mark_all_read(user) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
-
-
-def purge_read(now=None) -> int:
-    """Delete read notifications older than NOTIFICATION_RETENTION_DAYS."""
-    now = now or utcnow()
-    cutoff = now - timedelta(days=current_app.config["NOTIFICATION_RETENTION_DAYS"])
-    result = db.session.execute(
-        delete(Notification).where(Notification.read_at.is_not(None), Notification.created_at < cutoff)
-    )
-    db.session.commit()
     return result.rowcount
 
 
@@ -381,34 +366,11 @@ def unsubscribe(user, scope: str) -> list[str]:
     return [scope]
 
 
-# --- network announcements --------------------------------------------------------------------
+# --- email delivery (admin) -------------------------------------------------------------------
 
-def announcement_recipients(audience: str, territory_ids: Iterable[int] = ()) -> list:
-    """Active members addressed by an audience: everyone, a sector's territories, or chosen ones."""
-    from network_space.accounts.models import Territory, User
-
-    query = select(User).where(User.active.is_(True)).order_by(User.id)
-    if audience in (AUDIENCE_NORD, AUDIENCE_SUD):
-        query = query.where(User.territories.any(Territory.sector == audience))
-    elif audience == AUDIENCE_TERRITORIES:
-        query = query.where(User.territories.any(Territory.id.in_(list(territory_ids))))
-    elif audience != AUDIENCE_ALL:
-        raise ValueError(f"unknown audience {audience!r}")
-    return list(db.session.scalars(query))
-
-
-def publish_announcement(author, title: str, body: str, audience: str, territory_ids: Iterable[int] = ()) -> Announcement:
-    """Create an announcement and notify its audience (the author included in the count, not
-    notified). The caller commits."""
-    from network_space.accounts.models import Territory
-
-    territory_ids = list(territory_ids) if audience == AUDIENCE_TERRITORIES else []
-    announcement = Announcement(title=title, body=body, audience=audience, author_id=author.id)
-    if territory_ids:
-        announcement.territories = list(db.session.scalars(select(Territory).where(Territory.id.in_(territory_ids))))
-    db.session.add(announcement)
-    db.session.flush()
-    recipients = announcement_recipients(audience, territory_ids)
-    announcement.recipient_count = len(recipients)
-    notify("announcement.published", recipients, announcement, actor=author, author_name=author.full_name)
-    return announcement
+def retry_email(message: OutboxMessage) -> None:
+    """Admin action: a failed message goes back in the queue for the next worker round."""
+    if message.status != STATUS_FAILED:
+        raise Refusal(_("Seuls les messages en échec peuvent être renvoyés."))
+    retry_now(message)
+    audit("email.retry", target=f"{message.recipient} — {message.subject}"[:200])

@@ -4,32 +4,30 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
-from network_space.core.dashboard import dashboard_panel
 from network_space.core.dates import PARIS
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import require
+from network_space.core.transactions import attempt
 from network_space.core.urls import is_safe_next
 from network_space.extensions import csrf, db
 from network_space.notifications import queries, services
-from network_space.notifications.forms import AnnouncementForm
-from network_space.notifications.models import Announcement, Notification
 from network_space.notifications.registry import (
     CATEGORIES,
     CHANNEL_LABELS,
     CHANNELS,
     DIGEST_CHANNELS,
-    target_permission,
+    kind_label,
+    may_view_target,
+    member_model,
     target_type_of,
     user_categories,
 )
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-announcements_bp = Blueprint("announcements", __name__, url_prefix="/annonces")
 
 
 def _back(default: str):
@@ -58,10 +56,9 @@ def index():
 @login_required
 def open_notification(notification_id: int):
     """Follow a notification's link, marking it read; a deleted target gets a message, not a 404."""
-    notification = services.mark_read(current_user, notification_id)
+    notification = attempt(lambda: services.mark_read(current_user, notification_id)).value
     if notification is None:
         abort(404)
-    db.session.commit()
     if notification.id in queries.missing_targets([notification]) or not notification.url:
         flash(_("Cet élément n'existe plus."), "info")
         return redirect(url_for("notifications.index"))
@@ -71,18 +68,17 @@ def open_notification(notification_id: int):
 @bp.route("/<int:notification_id>/lu", methods=["POST"])
 @login_required
 def mark_read(notification_id: int):
-    if services.mark_read(current_user, notification_id) is None:
+    if attempt(lambda: services.mark_read(current_user, notification_id)).value is None:
         abort(404)
-    db.session.commit()
     return _back(url_for("notifications.index"))
 
 
 @bp.route("/tout-lu", methods=["POST"])
 @login_required
 def mark_all_read():
-    count = services.mark_all_read(current_user)
-    db.session.commit()
-    flash(_("Toutes les notifications sont marquées comme lues.") if count else _("Aucune notification non lue."), "success")
+    attempt(lambda: services.mark_all_read(current_user),
+            lambda count: _("Toutes les notifications sont marquées comme lues.") if count
+            else _("Aucune notification non lue."))
     return _back(url_for("notifications.index"))
 
 
@@ -100,10 +96,8 @@ def settings():
             if value not in CHANNELS:
                 errors[category.name] = _("Choisissez une option pour « %(category)s ».", category=category.label)
             chosen[category.name] = value
-        if not errors:
-            services.set_preferences(current_user, chosen)
-            db.session.commit()
-            flash(_("Vos préférences de notification sont enregistrées."), "success")
+        if not errors and attempt(lambda: services.set_preferences(current_user, chosen),
+                                  _("Vos préférences de notification sont enregistrées.")):
             return redirect(url_for("notifications.settings"))
         current = {**services.get_preferences(current_user), **{k: v for k, v in chosen.items() if v in CHANNELS}}
         status = 400
@@ -133,18 +127,14 @@ def _scope_label(scope: str) -> str:
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str):
-    from network_space.accounts.models import User
-
     data = services.read_unsubscribe_token(token)
-    user = db.session.get(User, data[0]) if data else None
+    user = db.session.get(member_model(), data[0]) if data else None
     if user is None:
         return render_template("notifications/unsubscribe_invalid.html"), 400
     scope = data[1]
     context = {"token": token, "scope": scope, "label": _scope_label(scope),
                "is_digest": scope.startswith(services.DIGEST_SCOPE_PREFIX), "user": user}
-    if request.method == "POST":
-        services.unsubscribe(user, scope)
-        db.session.commit()
+    if request.method == "POST" and attempt(lambda: services.unsubscribe(user, scope)):
         return render_template("notifications/unsubscribe.html", done=True, **context)
     return render_template("notifications/unsubscribe.html", done=False, **context)
 
@@ -153,9 +143,10 @@ def unsubscribe(token: str):
 
 def _followed_target(target_type: str, target_id: int):
     obj = services.load_target(target_type, target_id)
-    if obj is None:
+    # What one may not view does not exist, as on its own page: neither its title nor its
+    # existence shows through the follow button.
+    if obj is None or not may_view_target(current_user, obj):
         abort(404)
-    require(target_permission(target_type), obj)
     return obj
 
 
@@ -163,9 +154,9 @@ def _followed_target(target_type: str, target_id: int):
 @login_required
 def follow(target_type: str, target_id: int):
     obj = _followed_target(target_type, target_id)
-    services.follow(current_user, obj)
-    db.session.commit()
-    flash(_("Vous suivez « %(title)s » : vous serez notifié·e de ses nouveautés.", title=obj.notification_title()), "success")
+    title = obj.notification_title()
+    attempt(lambda: services.follow(current_user, obj),
+            _("Vous suivez « %(title)s » : vous serez notifié·e de ses nouveautés.", title=title))
     return _back(obj.notification_url())
 
 
@@ -173,52 +164,9 @@ def follow(target_type: str, target_id: int):
 @login_required
 def unfollow(target_type: str, target_id: int):
     obj = _followed_target(target_type, target_id)
-    services.unfollow(current_user, obj)
-    db.session.commit()
-    flash(_("Vous ne suivez plus « %(title)s ».", title=obj.notification_title()), "success")
+    title = obj.notification_title()
+    attempt(lambda: services.unfollow(current_user, obj), _("Vous ne suivez plus « %(title)s ».", title=title))
     return _back(obj.notification_url())
-
-
-# --- announcements ----------------------------------------------------------------------------
-
-@announcements_bp.route("/")
-@login_required
-def index():
-    return render_template("notifications/announcements/index.html", page=paginate(queries.announcements(), per_page=20))
-
-
-@announcements_bp.route("/<int:announcement_id>")
-@login_required
-def detail(announcement_id: int):
-    announcement = db.get_or_404(Announcement, announcement_id)
-    return render_template("notifications/announcements/detail.html", announcement=announcement)
-
-
-@announcements_bp.route("/nouvelle", methods=["GET", "POST"])
-@login_required
-def create():
-    from network_space.accounts.models import Territory
-
-    require("announcement.create")
-    form = AnnouncementForm()
-    form.territories.choices = [
-        SelectChoice(t.id, f"{t.label} ({t.sector.capitalize()})")
-        for t in db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name))
-    ]
-    if form.validate_on_submit():
-        announcement = services.publish_announcement(
-            current_user, form.title.data, form.body.data, form.audience.data, form.territories.data or []
-        )
-        db.session.commit()
-        flash(_("Annonce publiée et envoyée à %(n)d membre(s).", n=announcement.recipient_count), "success")
-        return redirect(url_for("announcements.detail", announcement_id=announcement.id))
-    return render_template("notifications/announcements/form.html", form=form), 400 if form.errors else 200
-
-
-@dashboard_panel("announcements", "notifications/announcements/_dashboard_panel.html", order=20)
-def _announcements_panel(user):
-    latest = queries.latest_announcements()
-    return {"announcements": latest} if latest else None
 
 
 def init_templates(app) -> None:
@@ -227,3 +175,4 @@ def init_templates(app) -> None:
 
     app.jinja_env.globals["unread_notification_count"] = queries.current_unread_count
     app.jinja_env.globals["follow_state"] = follow_state
+    app.jinja_env.globals["message_kind_label"] = kind_label

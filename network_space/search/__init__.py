@@ -28,7 +28,7 @@ Keeping the index current — call in the same transaction as the change, then c
     enqueue("library.resource", resource.id)   # create, update AND delete alike
 
 The pair is written to the search_queue table; after commit it is applied to the index (writer
-lock timeout SEARCH_LOCK_TIMEOUT seconds, default 2); whatever could not be applied is drained
+lock timeout SEARCH_LOCK_TIMEOUT seconds, see config.py); whatever could not be applied is drained
 by the worker task "search". Results never show a deleted object or one the user may not see:
 each hit is re-loaded from the database and passed through can_view().
 
@@ -52,41 +52,16 @@ keeps answering), ``flask search status`` (index vs database counts, queue lengt
 """
 from __future__ import annotations
 
-import os
-
 from network_space.search.engine import SearchResults, search  # noqa: F401
 from network_space.search.queue import enqueue  # noqa: F401
 from network_space.search.registry import register_search_type  # noqa: F401
 
 
 def init_app(app) -> None:
-    from network_space.notifications.worker import worker_task
-    from network_space.search import accounts, models, queue  # noqa: F401
+    from network_space.search import models, queue  # noqa: F401 - models: the queue table
     from network_space.search.cli import search_cli
     from network_space.search.views import bp
 
-    # Settings of this part, from the environment like config.py's (seconds; processes; MB).
-    app.config.setdefault("SEARCH_LOCK_TIMEOUT", float(os.environ.get("SEARCH_LOCK_TIMEOUT", "2")))
-    app.config.setdefault("SEARCH_REINDEX_PROCS", int(os.environ.get("SEARCH_REINDEX_PROCS", "0")))
-    app.config.setdefault("SEARCH_REINDEX_LIMITMB", int(os.environ.get("SEARCH_REINDEX_LIMITMB", "64")))
-    # Postings of recent query words kept per process (12 bytes each; see docsets.py).
-    app.config.setdefault("SEARCH_CACHE_POSTINGS", int(os.environ.get("SEARCH_CACHE_POSTINGS", "4000000")))
     queue.install_hooks()
-    accounts.register()
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)
-
-    @worker_task("search")
-    def _drain_search_queue():
-        from network_space.search import cli, index
-
-        if index.open_index() is None:
-            # First start, or the index was deleted: build it whole from the database.
-            return sum(cli.rebuild().values())
-        total = 0
-        for _ in range(20):  # bounded per round; the next round continues
-            applied = queue.drain()
-            if not applied:
-                break
-            total += applied
-        return total

@@ -1,6 +1,7 @@
 """`flask search reindex` and `flask search status`."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 
@@ -10,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from network_space.core.worker import worker_task
 from network_space.extensions import db
 from network_space.search import index as search_index
 from network_space.search import queue
@@ -18,6 +20,7 @@ from network_space.search.registry import all_types
 search_cli = AppGroup("search", help="Index de recherche plein texte.")
 
 BATCH = 200
+log = logging.getLogger(__name__)
 
 
 def count_objects(session: Session) -> dict[str, int]:
@@ -38,7 +41,7 @@ def rebuild(progress=None) -> dict[str, int]:
     try:
         ix = search_index.create_index_in(target)
         # One analysing process per core (SEARCH_REINDEX_PROCS); each writes its own segment.
-        procs = current_app.config.get("SEARCH_REINDEX_PROCS") or os.cpu_count() or 1
+        procs = current_app.config["SEARCH_REINDEX_PROCS"] or os.cpu_count() or 1
         writer = ix.writer(limitmb=current_app.config["SEARCH_REINDEX_LIMITMB"], procs=procs,
                            multisegment=procs > 1, **search_index.writer_options())
         try:
@@ -88,7 +91,7 @@ def reindex_command() -> None:
     with click.progressbar(length=total, label="Indexation", show_pos=True) as bar:
         counts = rebuild(progress=bar.update)
     for kind, n in counts.items():
-        click.echo(f"  {kind:<24} {n} document(s)")
+        click.echo(f"  {kind:<24} {n} document{'s' if n > 1 else ''}")
     click.echo(f"Index reconstruit : {search_index.index_path()} ({search_index.index_size_bytes() // 1024} Kio).")
 
 
@@ -121,3 +124,22 @@ def status_command() -> None:
     click.echo(f"Répertoire : {search_index.index_path()} ({search_index.index_size_bytes() // 1024} Kio)")
     click.echo("(La base compte tous les objets ; l'index omet ceux qui ne sont pas indexables, "
                "par exemple les comptes désactivés.)")
+
+
+@worker_task("search")
+def drain_queue() -> int:
+    """The worker task: apply the queued changes to the index, or build the index whole when
+    there is none (first start, deleted, or damaged: then it is moved aside first)."""
+    state = search_index.state()
+    if state == search_index.DAMAGED:
+        aside = search_index.set_aside()
+        log.error("search: the index could not be read; moved aside to %s and rebuilt", aside)
+    if state != search_index.READABLE:
+        return sum(rebuild().values())
+    total = 0
+    for _ in range(20):  # bounded per round; the next round continues
+        applied = queue.drain()
+        if not applied:
+            break
+        total += applied
+    return total

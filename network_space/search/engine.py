@@ -155,6 +155,7 @@ def search(
     results = SearchResults(query=text, page=max(1, page), per_page=per_page, sort=sort)
     # Only the index reading is guarded: errors in the database re-check or in a type's
     # callbacks are bugs and must surface as such.
+    version_dir = None
     try:
         with search_index.shared_searcher() as (searcher, version_dir):
             if searcher is None:
@@ -162,8 +163,8 @@ def search(
                 return results
             raw_hits = _run(searcher, version_dir, results, text, user, kinds, facets, tuple(facet_fields))
     except Exception as error:  # noqa: BLE001 - a damaged index must never break a page: it is rebuildable
-        search_index.close_leaked_files(error)
-        log.error("search: the index could not be read (%s: %s); run `flask search reindex`",
+        search_index.mark_damaged(error, version_dir)
+        log.error("search: the index could not be read (%s: %s); the worker will rebuild it",
                   type(error).__name__, str(error))
         return SearchResults(query=text, page=results.page, per_page=per_page, sort=sort, available=False)
     results.hits = _checked_hits(raw_hits, user)
@@ -194,8 +195,7 @@ def _run(searcher, version_dir, results, text, user, kinds, facets, facet_fields
         results.suggestion = _suggest(searcher, text)
     terms = {btext.decode("utf-8") for btext in _snippet_terms(q, searcher)} if highlight else set()
     # One per page: the formatter numbers the words it meets (class="term0"…) across its calls.
-    highlighter = Highlighter(fragmenter=PinpointFragmenter(maxchars=220, surround=60, autotrim=True),
-                              formatter=HtmlFormatter(tagname="mark", between=" … "))
+    highlighter = new_highlighter()
     pages = []
     for docnum in docnums:
         fields = searcher.stored_fields(docnum)
@@ -240,6 +240,11 @@ SNIPPET_SCAN_CHARS = 60_000
 _MARKDOWN_MARKS = re.compile(r"\*{1,3}|`+|^#{1,6}\s+", re.MULTILINE)
 
 
+def new_highlighter() -> Highlighter:
+    return Highlighter(fragmenter=PinpointFragmenter(maxchars=220, surround=60, autotrim=True),
+                       formatter=HtmlFormatter(tagname="mark"))
+
+
 def _snippet(text: str, terms: set[str], highlighter: Highlighter) -> str:
     """Up to three fragments of ``text`` around the words whose indexed term the query holds."""
     if not terms or not text:
@@ -258,7 +263,70 @@ def _snippet(text: str, terms: set[str], highlighter: Highlighter) -> str:
         return ""
     fragments = highlighter.fragmenter.fragment_matches(text, tokens)
     fragments = top_fragments(fragments, 3, highlighter.scorer, highlighter.order)
-    return highlighter.formatter.format(fragments)
+    snippet, previous_end = "", None
+    for fragment in sorted(fragments, key=lambda f: f.startchar):
+        cut_before = _start_at_boundary(fragment)
+        if previous_end is not None and fragment.startchar <= previous_end:  # they touch: one extract
+            fragment.startchar = previous_end
+            fragment.matches = [m for m in fragment.matches if m.startchar >= previous_end]
+            snippet = snippet.removesuffix("…")
+        elif snippet:
+            snippet += " " + ("…" if cut_before else "")
+        elif cut_before:
+            snippet = "…"
+        cut_after = _end_at_boundary(fragment)
+        snippet += highlighter.formatter.format_fragment(fragment) + ("…" if cut_after else "")
+        previous_end = fragment.endchar
+    return snippet
+
+
+_SENTENCE_END = re.compile(r"[.!?…]\s+|\n\s*")
+_SEPARATORS = " \t\n·•|-–—,;:/"
+
+
+def _is_word_start(text: str, i: int) -> bool:
+    """A word begins at i: after a space, a letter or a digit, and not the next digit group of a
+    number written with spaces ("150 000")."""
+    if not (text[i - 1].isspace() and text[i].isalnum()):
+        return False
+    before = text[:i].rstrip()
+    return not (text[i].isdigit() and before[-1:].isdigit())
+
+
+def _start_at_boundary(fragment) -> bool:
+    """Move the fragment's start to the sentence holding its first match, or else to a word start;
+    whether text before it was left out."""
+    text, start = fragment.text, fragment.startchar
+    first = fragment.matches[0].startchar if fragment.matches else fragment.endchar
+    if start <= 0:
+        fragment.startchar = 0
+        return False
+    sentence = None
+    for boundary in _SENTENCE_END.finditer(text, start, first):
+        sentence = boundary.end()
+    if sentence is not None:
+        fragment.startchar = sentence
+        return False
+    while start < first and not _is_word_start(text, start):
+        start += 1
+    fragment.startchar = start
+    return True
+
+
+def _end_at_boundary(fragment) -> bool:
+    """Move the fragment's end back to the end of a word (separators dropped); whether text after
+    it was left out."""
+    text, end = fragment.text, fragment.endchar
+    last = fragment.matches[-1].endchar if fragment.matches else fragment.startchar
+    if end >= len(text):
+        return False
+    if not text[end].isspace():
+        while end > last and not text[end - 1].isspace():
+            end -= 1
+    while end > last and text[end - 1] in _SEPARATORS:
+        end -= 1
+    fragment.endchar = end
+    return text[end - 1:end] not in (".", "!", "?", "…")
 
 
 def _checked_hits(stored: list[tuple[dict, str]], user) -> list[Hit]:

@@ -25,8 +25,6 @@ from network_space.search.analysis import french_analyzer, spelling_analyzer
 # The schema's version is in the index name: after an upgrade that changes the schema, the old
 # index is not opened (search says it is being rebuilt) and the worker rebuilds it.
 INDEX_NAME = "MAIN2"
-# Whoosh raises many kinds of errors on a damaged or half-written index.
-INDEX_ERRORS = (whoosh_index.IndexError, OSError, EOFError, ValueError, KeyError, IndexError, TypeError)
 
 
 def writer_options() -> dict:
@@ -206,17 +204,93 @@ def remove_index() -> None:
     elif path.exists():
         shutil.rmtree(path)
     shutil.rmtree(_versions_dir(path), ignore_errors=True)
+    shutil.rmtree(_set_aside_path(path), ignore_errors=True)
+    _damage_mark_path(path).unlink(missing_ok=True)
+
+
+# --- damage ---------------------------------------------------------------------------------------
+# Whoosh fails in many ways on a damaged segment (OSError, EOFError, struct and unpickling errors…),
+# and some damage only shows when a query reads the damaged part. So every reader and writer that
+# fails on the index marks the version it used as damaged (a file beside the index naming it);
+# the worker also tries to open the index each round. A damaged index is moved aside and rebuilt
+# by the worker (see search/__init__.py).
+
+def _damage_mark_path(path: Path) -> Path:
+    return path.with_name(path.name + ".damaged")
+
+
+def _set_aside_path(path: Path) -> Path:
+    return path.with_name(path.name + ".set-aside")
+
+
+def mark_damaged(error: BaseException, version_dir: Path | str | None = None) -> None:
+    """Record that the index version ``version_dir`` (default: the current one) failed to read or
+    write, for the worker to rebuild it; closes the files the failure left open."""
+    close_leaked_files(error)
+    path = index_path()
+    target = os.path.realpath(version_dir or path)
+    try:
+        _damage_mark_path(path).write_text(target)
+    except OSError:  # a full or read-only disk: the worker's own check still finds the damage
+        pass
+
+
+MISSING, DAMAGED, READABLE = "missing", "damaged", "readable"
+
+
+def state() -> str:
+    """MISSING (none yet, deleted, or of an older schema), DAMAGED (marked so by a failed read
+    or write, or it cannot be opened) or READABLE."""
+    path = index_path()
+    mark = _damage_mark_path(path)
+    if mark.exists():
+        if mark.read_text().strip() == os.path.realpath(path):
+            return DAMAGED
+        mark.unlink(missing_ok=True)  # about a version already replaced
+    try:
+        if not _exists(path):
+            return MISSING
+        ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+        with ix.searcher() as searcher:
+            searcher.doc_count()
+    except Exception as error:  # noqa: BLE001 - whatever Whoosh raises, the index cannot be read
+        close_leaked_files(error)
+        return DAMAGED
+    return READABLE
+
+
+def set_aside() -> Path:
+    """Move the current (damaged) index out of the way, where an operator can still look at it:
+    readers see no index ("en cours de reconstruction") until the rebuild swaps a new one in.
+    Keeps only the last damaged copy."""
+    path = index_path()
+    aside = _set_aside_path(path)
+    shutil.rmtree(aside, ignore_errors=True)
+    target = Path(os.path.realpath(path))
+    if path.is_symlink():
+        path.unlink()
+    if target.exists():
+        os.replace(target, aside)
+    _damage_mark_path(path).unlink(missing_ok=True)
+    return aside
 
 
 def close_leaked_files(error: BaseException) -> None:
-    """Whoosh 2.7.4 leaves a file open when it cannot parse it (TOC.read has no try/finally).
-    Close the files still referenced by the failed frames, so descriptors do not pile up (and no
-    "unclosed file" warning fires) while the index is damaged."""
+    """Whoosh 2.7.4 leaves files open when it cannot parse one (TOC.read and the segment readers
+    have no try/finally): the file being read, and those a half-built reader had opened before.
+    Close the files the failed frames still reference, directly or as an attribute of an object
+    they hold (the reader under construction is its frame's ``self``), so descriptors do not pile
+    up (and no "unclosed file" warning fires) while the index is damaged."""
+    def close(value) -> None:
+        if isinstance(value, StructFile) and not value.is_closed:
+            value.close()
+
     traceback = error.__traceback__
     while traceback is not None:
         for value in list(traceback.tb_frame.f_locals.values()):
-            if isinstance(value, StructFile) and not value.is_closed:
-                value.close()
+            close(value)
+            for attribute in list(getattr(value, "__dict__", {}).values()):
+                close(attribute)
         traceback = traceback.tb_next
 
 

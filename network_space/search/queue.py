@@ -8,6 +8,7 @@ them later: a change is never lost, and a user never sees a lock error.
 """
 from __future__ import annotations
 
+import errno
 import logging
 from collections import defaultdict
 from typing import Iterable
@@ -16,6 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import delete, event, inspect, select, tuple_
 from sqlalchemy.orm import Session
 
+from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.search import index as search_index
 from network_space.search.models import SearchQueue
@@ -65,15 +67,9 @@ def _after_flush(session: Session, flush_context) -> None:
         # Core insert: the unit of work is running, so no ORM objects may be added here.
         session.connection().execute(
             SearchQueue.__table__.insert(),
-            [{"kind": kind, "obj_id": obj_id, "created_at": _now()} for kind, obj_id in pairs],
+            [{"kind": kind, "obj_id": obj_id, "created_at": utcnow()} for kind, obj_id in pairs],
         )
         session.info.setdefault(_PENDING, set()).update(pairs)
-
-
-def _now():
-    from network_space.core.models import utcnow
-
-    return utcnow()
 
 
 def _after_commit(session: Session) -> None:
@@ -140,28 +136,43 @@ def pending_count() -> int:
 
 
 def _apply(session: Session, pairs: set[tuple[str, int]], row_ids: list[int], timeout: float | None) -> int:
+    """Write the documents of ``pairs`` to the index, then delete their queue rows and commit
+    ``session`` (the queue's own, not the request's). Returns the number applied, 0 when the
+    index is locked or being rebuilt (the rows stay for the worker)."""
     documents = build_documents(session, pairs)
     if timeout is None:
-        timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 2.0)
-    ix = search_index.open_or_create_index()
-    if ix is None:
-        log.info("search: the index is being rebuilt for a new schema; %d change(s) left for it", len(pairs))
+        timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
+    if rebuilding() and search_index.open_index() is None:
+        # The index was set aside (damaged) or deleted and the worker is rebuilding it: an empty
+        # index created here would show as complete; the rebuild applies these rows.
+        log.info("search: the index is being rebuilt; %d change(s) left for it", len(pairs))
         return 0
     try:
-        writer = ix.writer(timeout=timeout, delay=0.05, **search_index.writer_options())
-    except search_index.LockError:
-        log.info("search: index locked by another process; %d change(s) left for the worker", len(pairs))
-        return 0
-    try:
-        for (kind, obj_id), fields in documents.items():
-            if fields is None:
-                writer.delete_by_term("uid", f"{kind}:{obj_id}")
-            else:
-                writer.update_document(**fields)
-    except BaseException:
-        writer.cancel()
+        ix = search_index.open_or_create_index()
+        if ix is None:
+            log.info("search: the index is being rebuilt for a new schema; %d change(s) left for it", len(pairs))
+            return 0
+        try:
+            writer = ix.writer(timeout=timeout, delay=0.05, **search_index.writer_options())
+        except search_index.LockError:
+            log.info("search: index locked by another process; %d change(s) left for the worker", len(pairs))
+            return 0
+        try:
+            for (kind, obj_id), fields in documents.items():
+                if fields is None:
+                    writer.delete_by_term("uid", f"{kind}:{obj_id}")
+                else:
+                    writer.update_document(**fields)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    except Exception as error:
+        # The rows stay for the worker. A full disk leaves the index as it was (Whoosh writes the
+        # new segment before the table of contents); anything else means it cannot be trusted.
+        if getattr(error, "errno", None) not in (errno.ENOSPC, errno.EDQUOT):
+            search_index.mark_damaged(error)
         raise
-    writer.commit()
     if row_ids and not rebuilding():
         session.execute(delete(SearchQueue).where(SearchQueue.id.in_(row_ids)))
         session.commit()

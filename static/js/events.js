@@ -32,3 +32,21 @@
     });
   });
 })();
+
+// "Copier l'adresse": the calendar address goes to the clipboard in one click, and the page says
+// so. Without JavaScript (or a clipboard) the button stays hidden: the field can be selected.
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-copy-from]");
+  if (!button || !navigator.clipboard) { return; }
+  var field = document.getElementById(button.getAttribute("data-copy-from"));
+  var status = button.parentNode.querySelector(".copy-status");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(field.value).then(function () {
+      status.textContent = button.getAttribute("data-copied");
+    }, function () {
+      field.select();
+    });
+  });
+})();

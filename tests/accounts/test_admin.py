@@ -1,4 +1,4 @@
-"""Admin pages: members, structures, territories, emails (outbox), audit log."""
+"""Admin pages: members, structures, territories, audit log."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -6,7 +6,6 @@ from sqlalchemy import select
 from network_space.accounts.models import Structure, Territory, User
 from network_space.core.audit import AuditEntry
 from network_space.extensions import db
-from network_space.notifications.outbox import STATUS_FAILED, STATUS_PENDING, OutboxMessage, queue_email
 from tests.conftest import PASSWORD
 from tests.helpers import csrf_token
 
@@ -111,29 +110,6 @@ def test_territories_crud_and_refuse_delete_in_use(app, client, login_as, make_u
     client.post(f"/admin/territories/{territory_id}/delete", data={"csrf_token": token})
     with app.app_context():
         assert db.session.get(Territory, territory_id) is None
-
-
-def test_emails_page_shows_bodies_safely_and_retries_failed(app, client, login_as):
-    login_as("admin")
-    with app.test_request_context():
-        message = queue_email("test_message", "x@example.org", "Sujet <script>alert(1)</script>")
-        message.status = STATUS_FAILED
-        message.attempts = 20
-        message.last_error = "SMTPServerDisconnected: boom"
-        db.session.commit()
-        message_id = message.id
-    listing = client.get("/admin/emails").get_data(as_text=True)
-    assert "Réessayer" in listing and "SMTPServerDisconnected" in listing and "<script>alert(1)" not in listing
-    detail = client.get(f"/admin/emails/{message_id}").get_data(as_text=True)
-    assert "Ceci est un message de test" in detail and "sandbox" in detail
-    frame = client.get(f"/admin/emails/{message_id}/html")
-    assert frame.status_code == 200 and "sandbox" in frame.headers["Content-Security-Policy"]
-    assert "script-src" not in frame.headers["Content-Security-Policy"]  # default-src 'none' covers scripts
-    client.post(f"/admin/emails/{message_id}/retry", data={"csrf_token": csrf_token(detail)})
-    with app.app_context():
-        message = db.session.get(OutboxMessage, message_id)
-        assert message.status == STATUS_PENDING and message.attempts == 0
-    assert "email.retry" in _actions(app)
 
 
 def test_audit_log_lists_and_filters(app, client, login_as, make_user):

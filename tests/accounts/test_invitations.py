@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from network_space.accounts.models import Invitation, Structure, User
 from network_space.core.audit import AuditEntry
+from network_space.core.outbox import deliver_pending
 from network_space.extensions import db
-from network_space.notifications.outbox import deliver_pending
 from tests.helpers import csrf_token, links_in
 
 NEW_PASSWORD = "une phrase assez longue"

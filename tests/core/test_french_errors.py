@@ -100,7 +100,7 @@ def bare_app(tmp_path_factory):
     base = tmp_path_factory.mktemp("errors")
     application = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{base / 'db.sqlite'}",
                              DATA_DIR=str(base / "data"), SEARCH_INDEX_DIR=str(base / "index"),
-                             MAX_UPLOAD_MB=0, PROPAGATE_TEST_ERRORS=False)
+                             MAX_UPLOAD_MB=0, MAX_REQUEST_MB=1, PROPAGATE_TEST_ERRORS=False)
 
     @application.route("/_abort/<int:code>")
     def _abort(code):

@@ -7,9 +7,10 @@ the page's own GET forms), with repeated keys and with bytes that are not UTF-8.
 those pages show, as a member and as a co-animator, with a valid CSRF token and missing,
 over-long, NUL, mistyped values.
 
-Never a 500, never English framework text, never a script reflected unescaped; refused forms say
-why in French and give back what was typed. Generic on purpose: a new route or form is swept
-without touching this file, unless its URL has a parameter kind not known below (the test says so).
+Never a 500, never English framework text, never a script reflected unescaped, never a signed-in
+page or a download that caches may keep, never a charset twice; refused forms say why in French
+and give back what was typed. Generic on purpose: a new route or form is swept
+without touching this file, unless its URL has a parameter kind not known in tests/core/routes.py (the test says so).
 """
 from __future__ import annotations
 
@@ -19,10 +20,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from werkzeug.routing.converters import AnyConverter, IntegerConverter
 
-from network_space.extensions import db
+from tests.core.routes import ROLES, demo_users, fill, get_routes, real_rows, url_of
 from tests.helpers import csrf_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,31 +40,6 @@ QUERY_VALUES = ["", "-1", "0", "99999999999999999999", "\x00", SCRIPT, "é" * 40
 FILE_QUERY_VALUES = ["", "-1", "99999999999999999999", "\x00", "²"]
 ABSURD_IDS = [0, 987654, 2**31 - 1, 10**20]
 ABSURD_TOKENS = ["inexistant", "x" * 3000, "a.b.c", "%00", "'\""]
-ROLES = ("member", "coanimator", "admin")
-
-# URL parameter names -> the table and columns that give real values for them, together.
-REAL_VALUES = {
-    frozenset({"user_id"}): ("user", {"user_id": "id"}),
-    frozenset({"message_id"}): ("outbox_message", {"message_id": "id"}),
-    frozenset({"structure_id"}): ("structure", {"structure_id": "id"}),
-    frozenset({"territory_id"}): ("territory", {"territory_id": "id"}),
-    frozenset({"announcement_id"}): ("announcement", {"announcement_id": "id"}),
-    frozenset({"organisation_id"}): ("organisation", {"organisation_id": "id"}),
-    frozenset({"kind_id"}): ("organisation_kind", {"kind_id": "id"}),
-    frozenset({"event_id"}): ("event", {"event_id": "id"}),
-    frozenset({"resource_id"}): ("library_resource", {"resource_id": "id"}),
-    frozenset({"resource_id", "version_id"}): ("library_version", {"resource_id": "resource_id", "version_id": "id"}),
-    frozenset({"category_id"}): ("library_category", {"category_id": "id"}),
-    frozenset({"meeting_id"}): ("meeting", {"meeting_id": "id"}),
-    frozenset({"meeting_id", "item_id"}): ("agenda_item", {"meeting_id": "meeting_id", "item_id": "id"}),
-    frozenset({"meeting_id", "number"}): ("minutes_revision", {"meeting_id": "minutes.meeting_id", "number": "number"}),
-    frozenset({"meeting_id", "decision_id"}): ("meeting_decision", {"meeting_id": "meeting_id", "decision_id": "id"}),
-    frozenset({"meeting_id", "action_id"}): ("action_item", {"meeting_id": "meeting_id", "action_id": "id"}),
-    frozenset({"notification_id"}): ("notification", {"notification_id": "id"}),
-    frozenset({"thread_id"}): ("discussion_thread", {"thread_id": "id"}),
-    frozenset({"thread_id", "number"}): ("discussion_reply", {"thread_id": "thread_id", "number": "number"}),
-    frozenset({"discussion_category_id"}): ("discussion_category", {"discussion_category_id": "id"}),
-}
 
 
 def _read_arg_names() -> set[str]:
@@ -119,69 +93,18 @@ def forms_in(html: str) -> list[dict]:
 TEXT_KINDS = {"text", "textarea", "email", "url", "search", "tel", "number", "date", "datetime-local", "time"}
 
 
-def _routes(app):
-    """(endpoint, rule, parameter names to fill) for every rule that answers GET."""
-    routes = []
-    for rule in app.url_map.iter_rules():
-        if "GET" in rule.methods and rule.endpoint != "static":
-            routes.append(rule)
-    return sorted(routes, key=lambda r: r.rule)
-
-
-def _url(app, rule, values) -> str:
-    from flask import url_for
-
-    with app.test_request_context():
-        return url_for(rule.endpoint, **values)
-
-
-def _real_rows(rule, user_id):
-    """Real values for the rule's id parameters: a few rows of the matching table."""
-    int_params = {n for n, c in rule._converters.items() if isinstance(c, IntegerConverter)}
-    if not int_params:
-        return [{}]
-    known = REAL_VALUES.get(frozenset(int_params))
-    assert known, f"{rule.rule}: add its parameters {sorted(int_params)} to REAL_VALUES"
-    table_name, columns = known
-    tables = db.metadata.tables
-    table = tables[table_name]
-    # "other.column": a column of the table the row points at through its foreign key.
-    query = select(*(tables[col.split(".")[0]].c[col.split(".")[1]].label(param) if "." in col
-                     else table.c[col].label(param) for param, col in columns.items()))
-    for col in columns.values():
-        if "." in col:
-            query = query.join(tables[col.split(".")[0]])
-    query = query.order_by(table.c.id)
-    rows = [dict(r._mapping) for r in db.session.execute(query)]
-    if table_name == "notification":  # the role's own first: the others' are refused
-        rows.sort(key=lambda r: 0 if r["notification_id"] in _own_notifications(user_id) else 1)
-    return rows[:1] + rows[-1:] if len(rows) > 1 else rows
-
-
-def _own_notifications(user_id):
-    table = db.metadata.tables["notification"]
-    return set(db.session.scalars(select(table.c.id).where(table.c.user_id == user_id)))
-
-
-def _fill(rule, real: dict, *, absurd_id=None, token="inexistant") -> dict:
-    values = {}
-    for name, converter in rule._converters.items():
-        if isinstance(converter, IntegerConverter):
-            values[name] = absurd_id if absurd_id is not None else real[name]
-        elif isinstance(converter, AnyConverter):
-            values[name] = sorted(converter.items)[0]
-        else:
-            values[name] = token
-    return values
-
-
-def _check(problems: list, label: str, response) -> str:
+def _check(problems: list, label: str, response, signed_in: bool = False) -> str:
     """The page's HTML ('' for anything else), once checked."""
     body = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
     response.close()
     if response.status_code >= 500:
         problems.append(f"{label}: {response.status_code}")
         return body
+    if response.headers.get("Content-Type", "").count("charset") > 1:
+        problems.append(f"{label}: Content-Type {response.headers['Content-Type']!r}")
+    attachment = response.headers.get("Content-Disposition", "").startswith("attachment")
+    if (signed_in or attachment) and "no-store" not in response.headers.get("Cache-Control", ""):
+        problems.append(f"{label}: members' data without Cache-Control: no-store")
     english = ENGLISH.search(body)
     if english:
         problems.append(f"{label}: English text {english.group(0)!r}")
@@ -196,7 +119,7 @@ def _open(client, problems: list, label: str, url: str, **kwargs):
     except Exception as error:  # noqa: BLE001 - a crash is what we are looking for
         problems.append(f"{label}: {type(error).__name__}: {error}"[:400])
         return None, ""
-    return response, _check(problems, label, response)
+    return response, _check(problems, label, response, signed_in=not label.startswith("anonymous"))
 
 
 def _hostile_queries(names: set[str], values=QUERY_VALUES) -> list:
@@ -210,17 +133,7 @@ def _hostile_queries(names: set[str], values=QUERY_VALUES) -> list:
 def demo(app):
     """The demo network, and a session token per role (demo people, so their own notifications,
     meetings and registrations are in play)."""
-    from network_space.accounts.models import User
-    from network_space.core.demo import seed_demo
-
-    with app.app_context():
-        seed_demo()
-        users = {}
-        for role in ROLES:
-            user = db.session.scalar(select(User).where(User.role == role, User.active.is_(True)).order_by(User.id))
-            users[role] = (user.id, user.session_token)
-        db.session.remove()
-    return users
+    return demo_users(app)
 
 
 def _log_in(client, token: str | None) -> None:
@@ -237,11 +150,11 @@ def test_every_get_route_survives_hostile_parameters(app, client, demo):
     for role in ("anonymous",) + ROLES:
         user_id, token = demo.get(role, (None, None))
         _log_in(client, token)
-        for rule in _routes(app):
+        for rule in get_routes(app):
             with app.app_context():
-                real_rows = _real_rows(rule, user_id)
-            for i, real in enumerate(real_rows):
-                url = _url(app, rule, _fill(rule, real))
+                rows = real_rows(rule, user_id)
+            for i, real in enumerate(rows):
+                url = url_of(app, rule, fill(rule, real))
                 response, body = _open(client, problems, f"{role} GET {url}", url)
                 # Refused or redirected before the view reads anything: the plain request tells.
                 if response is None or i > 0 or role == "anonymous" or response.status_code != 200:
@@ -255,7 +168,7 @@ def test_every_get_route_survives_hostile_parameters(app, client, demo):
                 for absurd in ABSURD_IDS:
                     for token_value in ABSURD_TOKENS[:1] if absurd else ABSURD_TOKENS:
                         try:
-                            url = _url(app, rule, _fill(rule, {}, absurd_id=absurd, token=token_value))
+                            url = url_of(app, rule, fill(rule, {}, absurd_id=absurd, token=token_value))
                         except Exception:  # noqa: BLE001 - an id the converter refuses to build
                             url = re.sub(r"<[^>]+>", str(absurd), rule.rule)
                         _open(client, problems, f"{role} GET {url[:120]}", url)
@@ -308,11 +221,11 @@ def test_every_form_survives_hostile_posts(app, client, demo, role):
     _log_in(client, token)
     problems: list[str] = []
     forms: dict[tuple, dict] = {}
-    for rule in _routes(app):
+    for rule in get_routes(app):
         with app.app_context():
-            real_rows = _real_rows(rule, user_id)
-        for real in real_rows[:1]:
-            url = _url(app, rule, _fill(rule, real))
+            rows = real_rows(rule, user_id)
+        for real in rows[:1]:
+            url = url_of(app, rule, fill(rule, real))
             response = client.get(url)
             response.close()
             if response.status_code != 200 or response.mimetype != "text/html":

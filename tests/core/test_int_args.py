@@ -10,6 +10,7 @@ import pytest
 from network_space.accounts.models import User
 from network_space.extensions import db
 from network_space.meetings import services
+from network_space.meetings import minutes as minutes_services
 from network_space.meetings.models import Meeting
 from tests.meetings.conftest import make_meeting, post
 
@@ -56,7 +57,7 @@ def test_oversized_ids_in_urls_are_a_french_404(client, login_as, make_user, app
         meeting_id = make_meeting(organiser.id, slots=[(date(2027, 1, 4), time(9), time(10))])
         meeting = db.session.get(Meeting, meeting_id)
         services.schedule(meeting, meeting.slots[0].starts_at, meeting.slots[0].ends_at, db.session.get(User, organiser.id))
-        services.save_minutes(meeting, db.session.get(User, organiser.id), "Relevé", {})
+        minutes_services.save_minutes(meeting, db.session.get(User, organiser.id), "Relevé", {})
         db.session.commit()
     login_as(organiser)
     assert client.get(f"/meetings/{meeting_id}/minutes/revisions/1").status_code == 200

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 
@@ -48,3 +50,11 @@ def test_upgrade_builds_schema_equal_to_models(fresh_database_url, tmp_path):
             remaining = set(db.inspect(conn).get_table_names()) - {"alembic_version"}
         assert remaining == set()
         db.engine.dispose()
+
+
+def test_files_are_named_in_chain_order_with_a_single_head():
+    """Reading migrations/versions/ in name order is reading the chain from the first revision."""
+    scripts = ScriptDirectory(str(Path(__file__).resolve().parents[2] / "migrations"))
+    assert len(scripts.get_heads()) == 1, scripts.get_heads()
+    chain = [Path(script.path).name for script in reversed(list(scripts.walk_revisions()))]
+    assert chain == sorted(path.name for path in Path(scripts.versions).glob("*.py"))

@@ -20,6 +20,10 @@ PUBLIC_ENDPOINTS = {
     "accounts.accept_invitation",
     "notifications.unsubscribe",  # link in every email, signed token
     "events.feed",  # personal iCalendar feed, secret token in the URL
+    # What every French public-sector site shows everyone, linked from every page's footer.
+    "legal.legal_notice",
+    "legal.personal_data",
+    "legal.accessibility",
 }
 
 # GET pages that send a logged-in member elsewhere by design.

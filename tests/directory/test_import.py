@@ -1,8 +1,10 @@
 """CSV import: encodings, delimiters, mapping, dry run problems, all-or-nothing, duplicates."""
 from __future__ import annotations
 
+import errno
 import html as htmllib
 import io
+import os
 import re
 
 import pytest
@@ -213,6 +215,7 @@ def test_upload_token_is_bound_to_its_owner(app, client, login_as, reference):
 
 def test_oversized_file_is_refused(app, client, login_as, reference):
     # A small limit keeps the upload in memory (the test client spools big bodies to files).
+    saved = app.config["DIRECTORY_IMPORT_MAX_KB"]
     app.config["DIRECTORY_IMPORT_MAX_KB"] = 50
     try:
         login_as("coanimator")
@@ -220,5 +223,22 @@ def test_oversized_file_is_refused(app, client, login_as, reference):
         html = htmllib.unescape(upload(client, data).get_data(as_text=True))
         assert "dépasse 50 Ko" in html
     finally:
-        app.config.pop("DIRECTORY_IMPORT_MAX_KB")
+        app.config["DIRECTORY_IMPORT_MAX_KB"] = saved
     assert _count(app) == 0
+
+
+def test_a_full_disk_refuses_the_import_in_french(app, client, login_as, reference, monkeypatch, caplog):
+    from pathlib import Path
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    login_as("coanimator")
+    imports = Path(app.config["DATA_DIR"]) / "imports"
+    before = set(imports.glob("*")) if imports.exists() else set()
+    monkeypatch.setattr(Path, "write_bytes", full)  # how the import keeps the file between its steps
+    response = upload(client, csv_bytes([HEADER] + VALID))
+    html = htmllib.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200 and "Le serveur manque d'espace disque" in html
+    assert any("could not be written" in r.getMessage() for r in caplog.records)
+    assert set(imports.glob("*")) == before  # nothing half-written left

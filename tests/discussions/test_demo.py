@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from network_space.core.demo import seed_demo
+from network_space import DOMAINS
+from network_space.demo import seed_demo
 from network_space.discussions.models import Reply, Thread, ThreadLink
 from network_space.extensions import db
 from network_space.notifications.models import Notification
 
 
 def test_demo_discussions(ctx, client):
-    demo = seed_demo()
+    demo = seed_demo(DOMAINS)
     threads = list(db.session.scalars(select(Thread)))
     assert len(threads) >= 12
     assert len({t.category_id for t in threads}) == 6

@@ -15,7 +15,7 @@ from network_space.discussions import services
 from network_space.discussions.models import DiscussionCategory, Reply, Thread
 from network_space.extensions import db
 from network_space.notifications.models import Notification
-from network_space.notifications.outbox import deliver_pending
+from network_space.core.outbox import deliver_pending
 from network_space.notifications.services import follow, is_following, set_preference
 
 

@@ -29,9 +29,9 @@ from network_space.core.models import utcnow
 from network_space.discussions import services
 from network_space.discussions.models import Reply, Thread
 from network_space.extensions import db
-from network_space.notifications.mail_ingest import EX_OK, EX_TEMPFAIL, run
+from network_space.core.mail_ingest import EX_OK, EX_TEMPFAIL, run
 from network_space.notifications.models import Notification
-from network_space.notifications.outbox import OutboxMessage, deliver_pending
+from network_space.core.outbox import OutboxMessage, deliver_pending
 
 DOMAIN = "reponses.example.org"
 ROOT = Path(__file__).resolve().parents[2]
@@ -444,10 +444,12 @@ def test_the_same_message_ingested_by_two_processes_at_once_posts_once(app, peop
 def test_old_records_are_forgotten(app, people):
     from datetime import timedelta
 
-    from network_space.core.inbound import forget_old
+    from network_space.core.privacy import apply_retention
 
     sophie, julien, thread_id = people
     _ingest(app, _text("Ancien.", to=_address(app, sophie, thread_id)))
     with app.app_context():
-        assert forget_old(utcnow() + timedelta(days=119)) == 0
-        assert forget_old(utcnow() + timedelta(days=121)) == 1
+        apply_retention(utcnow() + timedelta(days=119))
+        assert len(_inbound(app)) == 1
+        apply_retention(utcnow() + timedelta(days=121))
+        assert _inbound(app) == []

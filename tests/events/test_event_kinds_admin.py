@@ -48,14 +48,14 @@ def test_admin_adds_a_kind_last_with_a_code_that_never_changes(client, login_as,
 
 
 def test_a_kind_added_by_two_admins_at_once_gives_a_message_not_an_error(client, login_as, app, monkeypatch):
-    from network_space.events import services
+    from network_space.events import kinds
 
     login_as("admin")
     page = client.get("/events/types").get_data(as_text=True)
     with app.app_context():
         taken = db.session.scalars(select(EventKind.code)).first()
     # The other admin's row is committed between this request's code check and its insert.
-    monkeypatch.setattr(services, "_new_code", lambda label: taken)
+    monkeypatch.setattr(kinds, "_new_code", lambda label: taken)
     response = client.post("/events/types", data={"csrf_token": csrf_token(page), "label": "Forum de l'emploi"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200

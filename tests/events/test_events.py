@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 
 from network_space.core.models import utcnow
+from network_space.core.outbox import OutboxMessage
 from network_space.events.models import Event, Registration
 from network_space.extensions import db
-from network_space.notifications.outbox import OutboxMessage
 from tests.helpers import csrf_token
 
 

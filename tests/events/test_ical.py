@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from network_space.accounts.models import User
 from network_space.core.dates import PARIS, paris_to_utc
+from network_space.core.outbox import deliver_pending
 from network_space.events import services
 from network_space.events.models import CalendarFeed, Event, Registration
 from network_space.extensions import db
-from network_space.notifications.outbox import deliver_pending
 from tests.helpers import csrf_token
 
 
@@ -78,6 +78,7 @@ def test_personal_feed_with_my_registrations_and_cancelled_events(client, login_
             db.session.add(Registration(event_id=event_id, user_id=me.id, status="registered"))
         db.session.commit()
         services.cancel_event(db.session.get(Event, cancelled), "Reporté", db.session.get(User, me.id))
+        db.session.commit()
     path = _new_feed(client)
     anonymous = app.test_client()
     response = anonymous.get(path)
@@ -131,7 +132,7 @@ def test_feed_of_a_deactivated_member_stops(client, login_as, app):
 
 def test_feed_includes_my_meetings_as_their_invitations_describe_them(client, login_as, make_user, app, smtp):
     from network_space.core import ics
-    from network_space.meetings import services as meeting_services
+    from network_space.meetings import notices as meeting_notices
     from network_space.meetings.models import Meeting, MeetingInvitee
 
     me = login_as("member")
@@ -148,7 +149,7 @@ def test_feed_includes_my_meetings_as_their_invitations_describe_them(client, lo
         db.session.add(Meeting(title="Réunion d'un autre groupe", status="scheduled", starts_at=start,
                                ends_at=start + timedelta(hours=1)))
         db.session.flush()
-        meeting_services.send_calendar(meeting, ics.METHOD_REQUEST, [db.session.get(User, me.id)])
+        meeting_notices.send_calendar(meeting, ics.METHOD_REQUEST, [db.session.get(User, me.id)])
         db.session.commit()
         deliver_pending()
     path = _new_feed(client)
@@ -157,7 +158,7 @@ def test_feed_includes_my_meetings_as_their_invitations_describe_them(client, lo
     (message,) = smtp.to(me.email)
     (attachment,) = list(message.iter_attachments())
     (invited,) = _vevents(attachment.get_payload(decode=True))
-    # Both come from meetings.services.ics_event: the same entry, the invitation adding attendees.
+    # Both come from meetings.ical.ics_event: the same entry, the invitation adding attendees.
     for name in ("UID", "SEQUENCE", "SUMMARY", "DTSTART", "DTEND", "DESCRIPTION", "LOCATION", "URL", "STATUS",
                  "ORGANIZER"):
         assert vevents[0][name].to_ical() == invited[name].to_ical(), name
@@ -196,6 +197,7 @@ def test_change_email_carries_the_updated_ics(ctx, make_user, make_event, smtp):
     later = event.starts_at + timedelta(days=1)
     data = services.EventInput(title=event.title, kind=event.kind, starts_at=later, ends_at=later + timedelta(hours=2))
     services.update_event(event_id, data, organiser)
+    db.session.commit()
     deliver_pending()
     (message,) = smtp.to(registrant.email)
     (attachment,) = list(message.iter_attachments())

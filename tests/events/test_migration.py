@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from network_space import create_app
+from network_space.events.reference import EVENT_KINDS
 from network_space.extensions import db
 from tests.core.test_migrations import fresh_database_url  # noqa: F401 - fixture
 
@@ -40,6 +41,9 @@ def test_interests_become_follows_and_back(fresh_database_url, tmp_path):  # noq
         with db.engine.connect() as conn:
             kinds = dict(conn.execute(sa.text("SELECT code, id FROM event_kind")).all())
             assert len(kinds) == 8 and "site_visit" in kinds
+            # What the tests and a database built without migrations get (events/reference.py).
+            assert conn.execute(sa.text("SELECT code, label FROM event_kind ORDER BY position")).all() == \
+                list(EVENT_KINDS)
             follows = _rows(conn, "SELECT user_id, target_type, target_id FROM follow")
             assert "event_interest" not in sa.inspect(conn).get_table_names()
         assert follows == ({(1, "event_kind", kinds["forum"]), (1, "territory", t1), (3, "territory", t2)}

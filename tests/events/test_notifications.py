@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from network_space.accounts.models import Territory, User
 from network_space.core.models import utcnow
+from network_space.core.outbox import deliver_pending
+from network_space.core.scheduler import ScheduledJob, run_due_jobs
 from network_space.events import services
 from network_space.events.models import Event, EventKind
 from network_space.extensions import db
-from network_space.notifications.models import Notification, ScheduledJob
-from network_space.notifications.outbox import deliver_pending
+from network_space.notifications.models import Notification
 from network_space.notifications.services import follow
-from network_space.notifications.scheduler import run_due_jobs
 from tests.helpers import csrf_token
 
 
@@ -65,8 +65,10 @@ def test_followed_kinds_and_territories_choose_who_hears_about_new_events(client
         services.create_event(services.EventInput(title="Visite chantier Villard-de-Lans", kind="site_visit",
                                                   starts_at=start, ends_at=start + timedelta(hours=2),
                                                   territory_id=vercors_id), creator)
+        db.session.commit()
         services.create_event(services.EventInput(title="Forum Mens", kind="forum", starts_at=start,
                                                   ends_at=start + timedelta(hours=2), territory_id=trieves_id), creator)
+        db.session.commit()
         told = {}
         for n in db.session.scalars(select(Notification).where(Notification.kind == "event.created")):
             told.setdefault(n.user_id, []).append(n.title)
@@ -122,6 +124,7 @@ def test_reminders_j7_and_j1_sent_once(ctx, make_user, make_event, smtp):
     services.register(event_id, waiting)
     organiser = db.session.get(User, make_user("coanimator").id)
     services.update_event(event_id, _input(db.session.get(Event, event_id)), organiser)
+    db.session.commit()
     jobs = _jobs(event_id)
     assert set(jobs) == {f"event:{event_id}:reminder:j-7", f"event:{event_id}:reminder:j-1"}
     starts_at = db.session.get(Event, event_id).starts_at
@@ -144,17 +147,21 @@ def test_moving_the_event_moves_its_reminders_and_cancelling_drops_them(ctx, mak
     start = utcnow() + timedelta(days=30)
     event = services.create_event(services.EventInput(title="Rencontre acheteurs", kind="buyers_meeting",
                                                       starts_at=start, ends_at=start + timedelta(hours=2)), organiser)
+    db.session.commit()
     event_id = event.id
     later = start + timedelta(days=3)
     services.update_event(event_id, _input(db.session.get(Event, event_id), starts_at=later,
                                            ends_at=later + timedelta(hours=2)), organiser)
+    db.session.commit()
     assert _jobs(event_id)[f"event:{event_id}:reminder:j-1"].run_at == later - timedelta(days=1)
     # Moved to within a week: the J-7 reminder is no longer due.
     soon = utcnow() + timedelta(days=3)
     services.update_event(event_id, _input(db.session.get(Event, event_id), starts_at=soon,
                                            ends_at=soon + timedelta(hours=2)), organiser)
+    db.session.commit()
     assert set(_jobs(event_id)) == {f"event:{event_id}:reminder:j-1"}
     services.cancel_event(db.session.get(Event, event_id), "Reporté", organiser)
+    db.session.commit()
     assert _jobs(event_id) == {}
 
 
@@ -167,7 +174,9 @@ def test_change_and_cancellation_reach_registrants_and_waiting_list(ctx, make_us
     organiser = db.session.get(User, make_user("coanimator").id)
     event = db.session.get(Event, event_id)
     services.update_event(event_id, _input(event, place="Maison de l'emploi, Vienne"), organiser)
+    db.session.commit()
     services.cancel_event(db.session.get(Event, event_id), "Intempéries", organiser)
+    db.session.commit()
     deliver_pending()
     for user in (registered, waiting):
         subjects = [m["Subject"] for m in smtp.to(user.email)]

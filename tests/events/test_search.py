@@ -32,5 +32,6 @@ def test_events_are_searchable_and_follow_changes(ctx, make_user, make_event):
     assert _titles(viewer, "villefontaine") == [("events.event", "Job dating chantier Les Tilleuls")]
     organiser = db.session.get(User, make_user("coanimator").id)
     services.cancel_event(db.session.get(Event, event_id), "Reporté", organiser)
+    db.session.commit()
     hit = search("tilleuls", db.session.get(User, viewer.id), kinds=["events.event"]).hits[0]
     assert hit.obj.is_cancelled and "Annulé" in hit.fields.get("summary", "")

@@ -3,7 +3,9 @@ import io
 import zipfile
 
 import pytest
+from werkzeug.datastructures import FileStorage
 
+from network_space.core.storage import path_for, store_upload
 from network_space.library import samples
 from network_space.library.extract import extract_text
 
@@ -22,9 +24,11 @@ LINES = ["Clauses sociales d'insertion en Isère", "Réunion des facilitateurs :
     ("md", lambda: "# Guide\n\n**Clause** d'exécution".encode(), "exécution"),
     ("csv", lambda: "nom;heures\nÉlodie;35\n".encode(), "Élodie"),
 ])
-def test_each_format(tmp_path, extension, content, expected):
-    path = tmp_path / f"f.{extension}"
-    path.write_bytes(content())
+def test_each_format(ctx, extension, content, expected):
+    """From the file as the library stores it: named by its content hash, without extension."""
+    stored = store_upload(FileStorage(stream=io.BytesIO(content()), filename=f"Bilan 2026.{extension}"))
+    path = path_for(stored.key)
+    assert path.name == stored.key
     text, error = extract_text(path, extension)
     assert error is None
     assert expected in text

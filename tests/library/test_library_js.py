@@ -129,3 +129,55 @@ def test_refused_upload_keeps_what_was_typed(page, make_user, tmp_path):
     assert page.is_checked('input[name="kind"][value="file"]')
     # The re-rendered page still runs library.js: the file block is the one shown.
     assert page.is_visible('input[name="file"]') and not page.is_visible('textarea[name="body"]')
+
+
+@pytest.fixture
+def small_limit_page(app, tmp_path):
+    """A browser without JavaScript on the site served with a 1 MB upload limit (an app of its own
+    on the same database and files: the limit on whole requests is set when the app is made)."""
+    from playwright.sync_api import sync_playwright
+
+    from network_space import create_app
+
+    limited = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                         DATA_DIR=app.config["DATA_DIR"], SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
+                         MAX_UPLOAD_MB=1)
+    port = free_port()
+    server = make_server("127.0.0.1", port, limited, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            try:
+                context = browser.new_context(base_url=f"http://localhost:{port}", java_script_enabled=False)
+                tab = context.new_page()
+                tab.set_default_timeout(30_000)
+                yield tab
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        thread.join()
+        with limited.app_context():
+            from network_space.extensions import db
+
+            db.engine.dispose()
+
+
+def test_oversize_upload_without_javascript_keeps_what_was_typed(small_limit_page, make_user, tmp_path):
+    page = small_limit_page
+    log_in(page, make_user("member"))
+    fill_metadata(page)
+    upload = tmp_path / "photo-chantier.png"
+    upload.write_bytes(big_png())  # about 3 MB: over the 1 MB limit
+    page.set_input_files('input[name="file"]', str(upload))
+    page.click('form.library-form button[type="submit"]')
+    page.wait_for_load_state()
+    error = page.locator("#file-error")
+    assert "dépasse la taille maximale de 1 Mo" in error.inner_text()
+    assert "choisissez à nouveau le fichier" in error.inner_text()
+    assert page.input_value('input[name="title"]') == TITLE
+    assert page.input_value('textarea[name="summary"]') == SUMMARY
+    assert page.input_value('input[name="tags"]') == TAGS

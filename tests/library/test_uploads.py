@@ -1,5 +1,6 @@
 """Uploads through the form: accepted files, each kind of bad file, metadata kept on failure,
 downloads with safe headers, versions."""
+import errno
 import hashlib
 import io
 import os
@@ -67,6 +68,19 @@ def test_upload_docx_then_download_and_search_inside(client, login_as, app):
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     html = client.get("/library/?q=publics+eloignes").get_data(as_text=True)
     assert "Modèle de clause BTP" in html and '<mark class="match term0">publics</mark>' in html
+
+
+def test_an_uploaded_spreadsheet_is_indexed(client, login_as, app):
+    from network_space.library.models import Resource
+
+    login_as("member")
+    content = samples.make_xlsx([["Entreprise", "Heures"], ["Menuiserie Chartreuse", 420]])
+    assert post_new(client, app, "suivi-heures.xlsx", content, title="Suivi des heures").status_code == 302
+    with app.app_context():
+        version = db.session.scalar(db.select(Resource)).latest_version
+        assert (version.text_status, version.text_error) == ("ok", None)
+    html = client.get("/library/?q=menuiserie").get_data(as_text=True)
+    assert "Suivi des heures" in html and "texte non indexé" not in html
 
 
 @pytest.mark.parametrize("filename, content, message", [
@@ -210,3 +224,76 @@ def test_over_long_fields_are_refused_with_messages(client, login_as, app):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "200 caractères au maximum" in html and "mots-clés au maximum" in html
+
+
+class FullDisk:
+    """A file on a full disk, as os.fdopen() would return it: writing raises ENOSPC."""
+
+    def __init__(self, fd, mode):
+        self._file = open(fd, mode)
+
+    def write(self, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._file.close()
+
+
+def _assert_refused_and_kept(app, response, message, files_before):
+    from network_space.library.models import Resource
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in html
+    assert 'value="Mon titre conservé"' in html and "BTP, bailleurs" in html and "Résumé **important**" in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Resource.id))) == 0
+    assert stored_files(app) == files_before
+    assert os.listdir(os.path.join(app.config["DATA_DIR"], "tmp")) == []
+
+
+def test_a_full_disk_refuses_the_upload_in_french_and_keeps_the_fields(client, login_as, app, monkeypatch, caplog):
+    login_as("member")
+    before = stored_files(app)
+    monkeypatch.setattr(os, "fdopen", FullDisk)  # how core/storage.py opens the file it writes
+    response = post_new(client, app, "clause.docx", samples.make_docx(["Clause"]), title="Mon titre conservé")
+    _assert_refused_and_kept(app, response, "Le serveur manque d&#39;espace disque", before)
+    assert any("could not be written" in r.getMessage() and "No space left" in r.getMessage() for r in caplog.records)
+
+
+def test_a_full_temporary_disk_while_the_form_is_read_is_refused_the_same_way(client, login_as, app, monkeypatch):
+    """The request parser spools the file before the view runs (core/storage.py UploadSpool)."""
+    import tempfile
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    login_as("member")
+    before = stored_files(app)
+    monkeypatch.setattr(tempfile.SpooledTemporaryFile, "write", full)
+    response = post_new(client, app, "clause.docx", samples.make_docx(["Clause"]), title="Mon titre conservé")
+    _assert_refused_and_kept(app, response, "Le serveur manque d&#39;espace disque", before)
+
+
+def test_a_missing_stored_file_is_a_french_message_not_an_error(client, login_as, app, caplog):
+    from network_space.core.storage import path_for
+    from network_space.library.models import Resource
+
+    login_as("member")
+    assert post_new(client, app, "clause.docx", samples.make_docx(["Clause"])).status_code == 302
+    with app.app_context():
+        resource = db.session.scalar(db.select(Resource))
+        resource_id, version_id = resource.id, resource.latest_version.id
+    with app.app_context():
+        os.remove(path_for(resource.latest_version.storage_key))
+    for url in (f"/library/{resource_id}/download", f"/library/{resource_id}/versions/{version_id}/download"):
+        response = client.get(url, follow_redirects=True)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and response.request.path == f"/library/{resource_id}"
+        assert "Le fichier « clause.docx » est introuvable sur le serveur" in html
+    assert any("is missing" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    with app.app_context():
+        assert db.session.get(Resource, resource_id).latest_version.download_count == 0

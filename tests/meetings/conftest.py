@@ -7,7 +7,8 @@ import pytest
 
 from network_space.accounts.models import Territory, User
 from network_space.extensions import db
-from network_space.meetings import services
+from network_space.meetings import polls, services
+from network_space.meetings import minutes as minutes_services
 from tests.helpers import csrf_token
 
 
@@ -36,7 +37,7 @@ def make_meeting(organiser_id: int, *, invitee_ids=(), title="Réunion plénièr
                                 organiser_ids=[organiser_id], named_member_ids=list(invitee_ids),
                                 new_series=series, **fields)
     meeting = services.create_meeting(organiser, data)
-    services.add_slots(meeting, [services.SlotInput(*s) for s in slots])
+    polls.add_slots(meeting, [polls.SlotInput(*s) for s in slots])
     db.session.commit()
     return meeting.id
 
@@ -49,7 +50,7 @@ def make_held_meeting(organiser_id: int, minutes: str | None = None) -> int:
     organiser = db.session.get(User, organiser_id)
     services.schedule(meeting, meeting.slots[0].starts_at, meeting.slots[0].ends_at, organiser)
     if minutes is not None:
-        services.save_minutes(meeting, organiser, minutes, {})
+        minutes_services.save_minutes(meeting, organiser, minutes, {})
     db.session.commit()
     return meeting.id
 

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from network_space.accounts.models import User
 from network_space.core.dates import paris_to_utc
+from network_space.core.outbox import deliver_pending
 from network_space.extensions import db
-from network_space.meetings import services
+from network_space.meetings import notices, polls, services
 from network_space.meetings.models import Meeting
 from network_space.notifications.digests import send_digests
 from network_space.notifications.models import Notification
-from network_space.notifications.outbox import deliver_pending
 from network_space.notifications.services import set_preference
 from tests.meetings.conftest import make_meeting
 
@@ -128,13 +128,13 @@ def test_uninvited_and_poll_cancellation_follow_preferences(ctx, smtp, make_user
     meeting = _scheduled_meeting(organiser, [alice, bob])
     services.rsvp(meeting, db.session.get(User, bob.id), "yes")
     meeting.named_members = [m for m in meeting.named_members if m.id != bob.id]
-    services.send_calendar(meeting, "CANCEL", services.sync_invitees(meeting)[1], uninvited=True)
+    notices.send_calendar(meeting, "CANCEL", services.sync_invitees(meeting)[1], uninvited=True)
     db.session.commit()
     assert _notifications(bob.id) == [("meeting.invitation", "site"), ("meeting.uninvited", "site")]
 
     poll_id = make_meeting(organiser.id, invitee_ids=[alice.id], title="Groupe de travail")
     poll = db.session.get(Meeting, poll_id)
-    services.open_poll(poll, db.session.get(User, organiser.id))
+    polls.open_poll(poll, db.session.get(User, organiser.id))
     services.cancel_meeting(poll, db.session.get(User, organiser.id), "Sujet reporté")
     db.session.commit()
     assert ("meeting.cancelled", "immediate") in _notifications(alice.id)

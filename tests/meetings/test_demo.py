@@ -2,13 +2,14 @@
 month, a working group with an open date poll and some answers."""
 from __future__ import annotations
 
-from network_space.core.demo import seed_demo
+from network_space import DOMAINS
 from network_space.core.models import utcnow
-from network_space.meetings import services
+from network_space.demo import seed_demo
+from network_space.meetings import polls
 
 
 def test_demo_meetings(ctx):
-    demo = seed_demo()
+    demo = seed_demo(DOMAINS)
     meetings = demo.data["meetings"]
     plenary, nord, housing = meetings["plenary"], meetings["nord"], meetings["housing"]
     assert plenary.status == "published" and plenary.minutes.published_at and plenary.ends_at < utcnow()
@@ -16,4 +17,4 @@ def test_demo_meetings(ctx):
     assert nord.status == "scheduled" and 20 <= (nord.starts_at - utcnow()).days <= 45
     assert nord.invitees and all("nord" in i.user.sectors for i in nord.invitees if i.user not in nord.organisers)
     assert housing.status == "poll" and len(housing.slots) == 3 and len(housing.responses) == 3
-    assert any(row.best for row in services.tally(housing))
+    assert any(row.best for row in polls.tally(housing))

@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from network_space.accounts.models import User
 from network_space.core.models import utcnow
+from network_space.core.scheduler import ScheduledJob
 from network_space.extensions import db
-from network_space.meetings import services
+from network_space.meetings import minutes as minutes_services
 from network_space.meetings.models import ActionItem, Decision, Meeting
-from network_space.notifications.models import Notification, ScheduledJob
+from network_space.notifications.models import Notification
 from tests.meetings.conftest import make_held_meeting, post
 
 
@@ -19,8 +20,8 @@ def _setup(app, make_user):
     with app.app_context():
         meeting_id = make_held_meeting(organiser.id, minutes="Relevé")
         meeting = db.session.get(Meeting, meeting_id)
-        decision = services.add_decision(meeting, "Adopter la charte")
-        action = services.add_action(meeting, db.session.get(User, organiser.id), "Relancer les bailleurs", alice.id,
+        decision = minutes_services.add_decision(meeting, "Adopter la charte")
+        action = minutes_services.add_action(meeting, db.session.get(User, organiser.id), "Relancer les bailleurs", alice.id,
                                      (utcnow() + timedelta(days=30)).date())
         db.session.commit()
         return organiser, alice, bob, meeting_id, decision.id, action.id

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from network_space.accounts.models import User
 from network_space.extensions import db
-from network_space.meetings import services
+from network_space.meetings import minutes as minutes_services
 from network_space.meetings.models import Meeting
 from tests.meetings.conftest import make_held_meeting
 
@@ -25,10 +25,10 @@ def _published(app, make_user, publish: bool = True):
         meeting_id = make_held_meeting(organiser.id, minutes=MINUTES)
         meeting = db.session.get(Meeting, meeting_id)
         actor = db.session.get(User, organiser.id)
-        services.add_decision(meeting, "Adopter la charte")
-        services.add_action(meeting, actor, "Relancer les bailleurs", alice.id, None)
+        minutes_services.add_decision(meeting, "Adopter la charte")
+        minutes_services.add_action(meeting, actor, "Relancer les bailleurs", alice.id, None)
         if publish:
-            services.publish_minutes(meeting, actor)
+            minutes_services.publish_minutes(meeting, actor)
         db.session.commit()
     return organiser, meeting_id
 

@@ -5,7 +5,7 @@ from datetime import date, time
 
 from network_space.accounts.models import User
 from network_space.extensions import db
-from network_space.meetings import services
+from network_space.meetings import polls, services
 from network_space.meetings.models import Meeting
 from tests.helpers import csrf_token
 from tests.meetings.conftest import make_held_meeting, make_meeting
@@ -17,7 +17,7 @@ def test_meeting_forms_survive_hostile_input(client, login_as, make_user, app):
     organiser = make_user("coanimator")
     with app.app_context():
         poll_id = make_meeting(organiser.id, invitee_ids=[organiser.id])
-        services.open_poll(db.session.get(Meeting, poll_id), db.session.get(User, organiser.id))
+        polls.open_poll(db.session.get(Meeting, poll_id), db.session.get(User, organiser.id))
         held_id = make_meeting(organiser.id, slots=[(date(2027, 1, 4), time(9), time(10))])
         held = db.session.get(Meeting, held_id)
         services.schedule(held, held.slots[0].starts_at, held.slots[0].ends_at, db.session.get(User, organiser.id))

@@ -5,7 +5,7 @@ from datetime import date, time
 
 from network_space.accounts.models import User
 from network_space.extensions import db
-from network_space.meetings import services
+from network_space.meetings import polls, services
 from network_space.meetings.models import Meeting
 from tests.helpers import count_queries
 from tests.meetings.conftest import attach_territory, make_meeting
@@ -21,7 +21,7 @@ def test_scopes_resolve_to_members_and_stay_in_sync(ctx, make_user, territory):
     db.session.commit()
     meeting = db.session.get(Meeting, make_meeting(organiser.id, invitee_ids=[named.id], invite_scope="sector",
                                                    invite_sector="nord"))
-    services.open_poll(meeting, db.session.get(User, organiser.id))
+    polls.open_poll(meeting, db.session.get(User, organiser.id))
     db.session.commit()
     assert {i.user_id for i in meeting.invitees} == {organiser.id, nord_member.id, named.id}
 
@@ -44,9 +44,9 @@ def test_meeting_page_queries_are_bounded(client, login_as, make_user, app):
     with app.app_context():
         meeting_id = make_meeting(organiser.id, invitee_ids=[u.id for u in invitees], slots=slots)
         meeting = db.session.get(Meeting, meeting_id)
-        services.open_poll(meeting, db.session.get(User, organiser.id))
+        polls.open_poll(meeting, db.session.get(User, organiser.id))
         for n, user in enumerate(invitees):
-            services.answer_poll(meeting, db.session.get(User, user.id),
+            polls.answer_poll(meeting, db.session.get(User, user.id),
                                  {s.id: ("yes", "maybe", "no")[(n + i) % 3] for i, s in enumerate(meeting.slots)},
                                  comment=f"Commentaire {n}")
         for n in range(5):

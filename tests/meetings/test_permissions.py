@@ -5,7 +5,7 @@ from datetime import date, time
 
 from network_space.accounts.models import User
 from network_space.extensions import db
-from network_space.meetings import services
+from network_space.meetings import polls, services
 from network_space.meetings.models import Meeting
 from tests.meetings.conftest import make_meeting, post
 
@@ -17,7 +17,7 @@ def _setup(app, make_user, **fields):
         meeting_id = make_meeting(organiser.id, invitee_ids=[invitee.id],
                                   slots=[(date(2027, 3, 2), time(9), time(11))], **fields)
         meeting = db.session.get(Meeting, meeting_id)
-        services.open_poll(meeting, db.session.get(User, organiser.id))
+        polls.open_poll(meeting, db.session.get(User, organiser.id))
         db.session.commit()
         slot_id = meeting.slots[0].id
     return organiser, invitee, meeting_id, slot_id
@@ -54,7 +54,7 @@ def test_secretary_writes_minutes(client, login_as, make_user, app):
     organiser, invitee, meeting_id, slot_id = _setup(app, make_user, secretary_id=secretary.id)
     with app.app_context():
         meeting = db.session.get(Meeting, meeting_id)
-        services.choose_slot(meeting, meeting.slots[0], db.session.get(User, organiser.id))
+        polls.choose_slot(meeting, meeting.slots[0], db.session.get(User, organiser.id))
         db.session.commit()
     login_as(secretary)
     url = f"/meetings/{meeting_id}/minutes/edit"

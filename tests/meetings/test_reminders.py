@@ -9,11 +9,12 @@ from sqlalchemy import select
 from network_space.accounts.models import User
 from network_space.core.dates import paris_to_utc
 from network_space.core.models import utcnow
+from network_space.core.scheduler import ScheduledJob, run_due_jobs
 from network_space.extensions import db
-from network_space.meetings import services
+from network_space.meetings import polls, queries, services
+from network_space.meetings import minutes as minutes_services
 from network_space.meetings.models import Meeting
-from network_space.notifications.models import Notification, ScheduledJob
-from network_space.notifications.scheduler import run_due_jobs
+from network_space.notifications.models import Notification
 from tests.meetings.conftest import make_meeting
 
 
@@ -57,8 +58,8 @@ def test_poll_deadline_reminds_only_non_answerers(ctx, make_user):
     organiser, alice, bob = make_user("coanimator"), make_user("member"), make_user("member")
     meeting = db.session.get(Meeting, make_meeting(organiser.id, invitee_ids=[alice.id, bob.id]))
     deadline = utcnow() + timedelta(days=5)
-    services.open_poll(meeting, db.session.get(User, organiser.id), deadline)
-    services.answer_poll(meeting, db.session.get(User, alice.id), {meeting.slots[0].id: "yes"})
+    polls.open_poll(meeting, db.session.get(User, organiser.id), deadline)
+    polls.answer_poll(meeting, db.session.get(User, alice.id), {meeting.slots[0].id: "yes"})
     db.session.commit()
     job = _jobs(f"meeting:{meeting.id}:poll-reminder")[f"meeting:{meeting.id}:poll-reminder"]
     assert job.run_at == deadline - timedelta(days=1)
@@ -71,13 +72,13 @@ def test_action_due_reminder_and_done(ctx, make_user):
     meeting = db.session.get(Meeting, make_meeting(organiser.id, invitee_ids=[alice.id]))
     actor = db.session.get(User, organiser.id)
     due = (utcnow() + timedelta(days=20)).date()
-    action = services.add_action(meeting, actor, "Relancer le bailleur", alice.id, due)
+    action = minutes_services.add_action(meeting, actor, "Relancer le bailleur", alice.id, due)
     db.session.commit()
     key = f"action:{action.id}:due"
     assert _jobs(key)[key].run_at == paris_to_utc(due - timedelta(days=2), time(8))
     run_due_jobs(now=paris_to_utc(due - timedelta(days=1), time(9)))
     assert _notified("action.reminder") == [alice.id]
-    services.set_action_status(action, db.session.get(User, alice.id), "done")
+    minutes_services.set_action_status(action, db.session.get(User, alice.id), "done")
     db.session.commit()
     assert _jobs(key) == {}
     assert action.done_by_id == alice.id
@@ -88,10 +89,10 @@ def test_my_actions_overdue_first(ctx, make_user):
     meeting = db.session.get(Meeting, make_meeting(organiser.id, invitee_ids=[alice.id]))
     actor = db.session.get(User, organiser.id)
     today = utcnow().date()
-    later = services.add_action(meeting, actor, "Plus tard", alice.id, today + timedelta(days=30))
-    undated = services.add_action(meeting, actor, "Sans date", alice.id, None)
-    overdue = services.add_action(meeting, actor, "En retard", alice.id, today - timedelta(days=3))
-    done = services.add_action(meeting, actor, "Faite", alice.id, today - timedelta(days=9))
-    services.set_action_status(done, actor, "done")
+    later = minutes_services.add_action(meeting, actor, "Plus tard", alice.id, today + timedelta(days=30))
+    undated = minutes_services.add_action(meeting, actor, "Sans date", alice.id, None)
+    overdue = minutes_services.add_action(meeting, actor, "En retard", alice.id, today - timedelta(days=3))
+    done = minutes_services.add_action(meeting, actor, "Faite", alice.id, today - timedelta(days=9))
+    minutes_services.set_action_status(done, actor, "done")
     db.session.commit()
-    assert [a.id for a in services.my_open_actions(db.session.get(User, alice.id))] == [overdue.id, later.id, undated.id]
+    assert [a.id for a in queries.my_open_actions(db.session.get(User, alice.id))] == [overdue.id, later.id, undated.id]

@@ -17,7 +17,8 @@ def _test_kinds(app):
 @pytest.fixture
 def announcement(app, make_user):
     """A registered notification target (Announcement), committed; returns its id."""
-    from network_space.notifications.models import Announcement
+    from network_space.announcements.models import Announcement
+
 
     author = make_user("coanimator")
 

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from network_space.announcements.models import Announcement
 from network_space.core.models import utcnow
 from network_space.extensions import db
-from network_space.notifications.models import Announcement, Notification, NotificationPreference
-from network_space.notifications.services import notify, purge_read
+from network_space.notifications.models import Notification, NotificationPreference
+from network_space.notifications.services import notify
 from tests.helpers import count_queries, csrf_token
 
 
@@ -130,7 +131,9 @@ def test_retention_purges_old_read_items_only(app, ctx, make_user):
         db.session.add(Notification(user_id=user.id, kind="test.meeting", category="meetings", channel="site",
                                     title=title, context_json="{}", created_at=created, read_at=read))
     db.session.commit()
-    assert purge_read() == 1
+    from network_space.core.privacy import apply_retention
+
+    assert apply_retention()["NOTIFICATION_RETENTION_DAYS"] == 1
     assert sorted(db.session.scalars(select(Notification.title))) == ["old unread", "recent read"]
 
 
@@ -138,13 +141,13 @@ def test_settings_page_lists_every_category_and_saves(app, client, login_as):
     user = login_as("member")
     html = client.get("/notifications/settings").get_data(as_text=True)
     for label in ("Réunions", "Sondages de dates", "Comptes-rendus", "Actions à faire", "Événements",
-                  "Bibliothèque", "Annuaire", "Annonces du réseau", "Sécurité du compte"):
+                  "Bibliothèque", "Annuaire", "Annonces du réseau", "Sécurité du compte", "Bilan départemental"):
         assert label in html
     assert 'id="pref-library-weekly" name="library" value="weekly" checked' in html
     assert '<label for="pref-library-weekly">' in html
     data = {"csrf_token": csrf_token(html), "meetings": "immediate", "polls": "immediate", "minutes": "daily",
             "actions": "immediate", "events": "daily", "library": "none", "directory": "site",
-            "announcements": "weekly"}
+            "announcements": "weekly", "reports": "immediate"}
     response = client.post("/notifications/settings", data=data, follow_redirects=True)
     assert "Vos préférences de notification sont enregistrées" in response.get_data(as_text=True)
     with app.app_context():

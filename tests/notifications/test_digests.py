@@ -7,11 +7,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from network_space.announcements.models import Announcement
 from network_space.core.models import utcnow
+from network_space.core.outbox import deliver_pending
 from network_space.extensions import db
 from network_space.notifications.digests import latest_slot, send_digests
-from network_space.notifications.models import Announcement, Notification
-from network_space.notifications.outbox import deliver_pending
+from network_space.notifications.models import Notification
 from network_space.notifications.services import notify, set_preference
 
 

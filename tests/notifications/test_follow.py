@@ -1,11 +1,14 @@
 """Following any registered target, from the include on any page, and notify_followers()."""
 from __future__ import annotations
 
+import pytest
 from flask import render_template_string
 from sqlalchemy import select
 
+from network_space.announcements.models import Announcement
 from network_space.extensions import db
-from network_space.notifications.models import Announcement, Follow, Notification
+from network_space.notifications.models import Follow, Notification
+from network_space.notifications.registry import target_type_of
 from network_space.notifications.services import (
     follow,
     follower_count,
@@ -99,16 +102,93 @@ def test_following_a_territory(app, client, login_as, make_user):
         assert db.session.scalar(select(Notification.user_id)) == user.id
 
 
-def test_following_needs_the_targets_permission(app, client, login_as, announcement):
+def test_a_target_is_registered_with_the_permission_viewing_it_needs():
     from network_space.notifications.registry import register_target
 
-    register_target(Announcement, permission="coanimator")
-    try:
-        login_as("member")
-        target_id = announcement()
-        token = csrf_token(client.get("/notifications/").get_data(as_text=True))
-        assert client.post(f"/notifications/suivre/announcement/{target_id}", data={"csrf_token": token}).status_code == 403
-    finally:
-        register_target(Announcement)
+    class Unknown:
+        __tablename__ = "unknown"
+
+    with pytest.raises(TypeError):
+        register_target(Unknown)  # no permission: refused
+    for permission in ("", None, "no.such.rule"):
+        with pytest.raises(ValueError):
+            register_target(Unknown, permission=permission)
+
+
+def _hidden_targets(app, make_user):
+    """A co-animators-only resource, a private meeting and the draft minutes of a meeting every
+    member may see, each with a title a member must not learn; (type, id, title) of each."""
+    from network_space.accounts.models import User
+    from network_space.library import services as library
+    from network_space.library.models import Category
+    from network_space.meetings.models import Meeting
+    from tests.meetings.conftest import make_held_meeting, make_meeting
+
+    coanimator = make_user("coanimator")
     with app.app_context():
-        assert db.session.scalars(select(Follow)).all() == []
+        library.ensure_defaults()
+        category_id = db.session.scalar(select(Category.id))
+        resource = library.create_resource(db.session.get(User, coanimator.id), {
+            "kind": "note", "title": "Grille salariale confidentielle", "body": "…", "category_id": category_id,
+            "tags": [], "sector_ids": [], "visibility": "coanimators"})
+        db.session.commit()
+        private_id = make_meeting(coanimator.id, title="Bilan RH restreint", private=True)
+        held = db.session.get(Meeting, make_held_meeting(coanimator.id, minutes="Brouillon non publié"))
+        held.title = "Plénière de janvier"
+        db.session.commit()
+        objects = [(resource, "Grille salariale confidentielle"),
+                   (db.session.get(Meeting, private_id), "Bilan RH restreint"), (held.minutes, "Plénière de janvier")]
+        return coanimator, [(target_type_of(obj), obj.id, title) for obj, title in objects]
+
+
+def test_following_what_one_may_not_view_is_a_404_that_leaks_no_title(app, client, login_as, make_user):
+    coanimator, targets = _hidden_targets(app, make_user)
+    member = login_as("member")
+    token = csrf_token(client.get("/notifications/").get_data(as_text=True))
+    for target_type, target_id, title in targets:
+        for action in ("suivre", "ne-plus-suivre"):
+            response = client.post(f"/notifications/{action}/{target_type}/{target_id}",
+                                   data={"csrf_token": token}, follow_redirects=True)
+            assert response.status_code == 404, (action, target_type)
+            assert title not in response.get_data(as_text=True)
+        assert title not in client.get("/notifications/").get_data(as_text=True)  # nor flashed later
+    with app.app_context():
+        assert db.session.scalars(select(Follow).where(Follow.user_id == member.id)).all() == []
+
+    # Those who may view them follow them as before.
+    login_as(coanimator)
+    for target_type, target_id, title in targets:
+        response = client.post(f"/notifications/suivre/{target_type}/{target_id}", data={"csrf_token": token})
+        response = client.get(response.headers["Location"])
+        assert response.status_code == 200 and title in response.get_data(as_text=True), target_type
+    with app.app_context():
+        followed = db.session.execute(select(Follow.target_type, Follow.target_id).where(
+            Follow.user_id == coanimator.id)).all()
+        assert {(t, i) for t, i, _ in targets} <= set(followed)
+
+
+def test_a_follower_who_may_no_longer_view_the_target_hears_nothing(app, make_user):
+    from network_space.library.models import Resource
+
+    coanimator, targets = _hidden_targets(app, make_user)
+    member, other = make_user("member"), make_user("member")
+    with app.app_context():
+        resource = db.session.get(Resource, targets[0][1])
+        resource.visibility = "members"
+        follow(member, resource)
+        db.session.commit()
+        resource.visibility = "coanimators"  # restricted after the member followed it
+        follow(coanimator, resource)
+        db.session.commit()
+        notify_followers("test.resource", resource)
+        # Nor through a territory they follow, about an object they may not view.
+        from network_space.accounts.models import Territory
+
+        territory = Territory(name="CC du Trièves", sector="sud")
+        db.session.add(territory)
+        db.session.flush()
+        follow(other, territory)
+        notify_followers("test.resource", resource, followed=territory)
+        db.session.commit()
+        told = db.session.scalars(select(Notification.user_id).where(Notification.kind == "test.resource")).all()
+        assert told == [coanimator.id]

@@ -2,15 +2,17 @@
 a digest later, the site only, or nothing; mandatory kinds ignore preferences."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
+from network_space.announcements.models import Announcement
 from network_space.core.models import utcnow
+from network_space.core.outbox import OutboxMessage, deliver_pending
 from network_space.extensions import db
-from network_space.notifications.models import Announcement, Notification, NotificationPreference
-from network_space.notifications.outbox import OutboxMessage, deliver_pending
+from network_space.notifications.models import Notification, NotificationPreference
 from network_space.notifications.services import get_preferences, notify, set_preference
 
 
@@ -159,3 +161,23 @@ def test_smtp_down_for_hours_then_delivered_once(ctx, smtp, make_user, announcem
     db.session.commit()
     assert deliver_pending().sent == 0
     assert sorted(m["To"] for m in smtp.messages) == sorted(m.email for m in members)
+
+
+def test_one_message_id_and_a_one_click_unsubscribe_header_as_sent(app, smtp, make_user):
+    """On the raw bytes the SMTP server received: one Message-ID, the outbox's; List-Unsubscribe
+    as <https://…> (RFC 8058), not an encoded word, with List-Unsubscribe-Post."""
+    user = make_user()
+    with app.test_request_context():
+        notify("test.meeting", [user.id], title="Réunion plénière du 12 mars", url="/meetings/")
+        db.session.commit()
+        message_id = db.session.scalar(select(OutboxMessage.message_id))
+        assert deliver_pending().sent == 1
+    raw = smtp.envelopes[0].content
+    headers = raw.split(b"\r\n\r\n", 1)[0]
+    lines = headers.split(b"\r\n")
+    assert [line for line in lines if line.lower().startswith(b"message-id:")] == [
+        b"Message-ID: " + message_id.encode()]
+    unsubscribe = [line for line in lines if line.startswith(b"List-Unsubscribe:")]
+    assert len(unsubscribe) == 1 and b"=?" not in unsubscribe[0]
+    assert re.fullmatch(rb"List-Unsubscribe: <http://localhost/notifications/unsubscribe/[\w.-]+>", unsubscribe[0])
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in lines

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from network_space.core.models import utcnow
+from network_space.core.outbox import deliver_pending
+from network_space.core.scheduler import JOB_DONE, JOB_FAILED, JOB_MAX_ATTEMPTS, JOB_PENDING, ScheduledJob, run_due_jobs
 from network_space.extensions import db
-from network_space.notifications.models import JOB_DONE, JOB_FAILED, JOB_PENDING, Notification, ScheduledJob
-from network_space.notifications.outbox import deliver_pending
-from network_space.notifications.scheduler import JOB_MAX_ATTEMPTS, run_due_jobs
+from network_space.notifications.models import Notification
 from network_space.notifications.services import cancel_job, cancel_jobs, job_handler, notify, schedule_job
 
 calls: list[dict] = []

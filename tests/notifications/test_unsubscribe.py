@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from network_space.announcements.models import Announcement
+from network_space.core.outbox import deliver_pending
 from network_space.extensions import db
-from network_space.notifications.models import Announcement, NotificationPreference
-from network_space.notifications.outbox import deliver_pending
+from network_space.notifications.models import NotificationPreference
 from network_space.notifications.services import (
     get_preferences,
     notify,

@@ -4,16 +4,16 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timezone
 
+from network_space.core.worker import run_once
 from network_space.extensions import db
 from network_space.notifications.digests import send_digests
 from network_space.notifications.models import Notification
-from network_space.notifications.worker import run_once
 
 
 def test_worker_runs_every_notification_task(app):
     with app.app_context():
         results = run_once()
-    for name in ("outbox", "scheduled_jobs", "digest_daily", "digest_weekly", "notification_retention"):
+    for name in ("outbox", "scheduled_jobs", "digest_daily", "digest_weekly", "retention"):
         assert name in results and not isinstance(results[name], Exception), results
 
 

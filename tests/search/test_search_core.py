@@ -6,9 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from network_space.extensions import db
-from network_space.search import cli as search_cli
-from network_space.search import index as search_index
-from network_space.search import queue
+from network_space.search import cli as search_cli, index as search_index, queue
 from network_space.search.engine import search
 from network_space.search.models import SearchQueue
 
@@ -106,7 +104,7 @@ def test_lock_held_by_another_process_keeps_the_change_queued(ctx, make_user, ap
         app.config["SEARCH_LOCK_TIMEOUT"] = saved
         release.set()
         holder.join(30)
-    from network_space.notifications.worker import run_once
+    from network_space.core.worker import run_once
 
     assert run_once()["search"] == 1
     assert db.session.scalar(select(func.count(SearchQueue.id))) == 0
@@ -164,7 +162,7 @@ def test_an_index_of_an_older_schema_waits_for_the_workers_rebuild(ctx, make_use
 
     from whoosh import fields, index as whoosh_index
 
-    from network_space.notifications.worker import run_once
+    from network_space.core.worker import run_once
 
     viewer = make_user("member")
     search_index.remove_index()
@@ -196,6 +194,55 @@ def test_search_page_with_missing_or_corrupt_index(client, login_as, app):
     assert response.status_code == 200
     assert "index en cours de reconstruction" in response.get_data(as_text=True)
     assert client.get("/").status_code == 200
+
+
+def _segment_file(suffix: str):
+    files = [f for f in search_index.index_path().resolve().iterdir() if f.name.endswith(suffix)]
+    assert len(files) == 1, files
+    return files[0]
+
+
+@pytest.mark.parametrize("suffix, damage", [
+    # The terms: the index no longer opens. Whoosh's reader() retries an open that fails with an
+    # OSError ten times (a writer may have just deleted a file) and drops the half-built readers
+    # of the failed tries without closing them; CPython closes their files as it frees them, with
+    # a ResourceWarning each. Only the files of the last try are reachable (close_leaked_files).
+    pytest.param(".trm", "truncate", marks=pytest.mark.filterwarnings(
+        "ignore::pytest.PytestUnraisableExceptionWarning")),
+    ("_stored.col", "overwrite"),  # the stored fields: it opens, and fails when a search reads them
+])
+def test_the_worker_moves_a_damaged_index_aside_and_rebuilds_it(client, login_as, app, suffix, damage):
+    from network_space.core.worker import run_once
+
+    login_as("member", full_name="Nina Leroy")
+    with app.app_context():
+        search_cli.rebuild()
+        segment = _segment_file(suffix)
+        content = segment.read_bytes()
+        segment.write_bytes(content[:len(content) // 3] if damage == "truncate"
+                            else content[:8] + b"\x00garbage" * (len(content) // 8))
+    assert "index en cours de reconstruction" in client.get("/search?q=Nina").get_data(as_text=True)
+    with app.app_context():
+        results = run_once()
+        assert not isinstance(results["search"], Exception), results["search"]
+        aside = search_index.index_path().with_name(search_index.index_path().name + ".set-aside")
+        assert (aside / segment.name).read_bytes() != content  # kept for a look, out of the way
+    html = client.get("/search?q=Nina").get_data(as_text=True)
+    assert "Nina Leroy" in html and "reconstruction" not in html
+    with app.app_context():
+        assert run_once()["search"] == 0  # rebuilt once, then back to draining the queue
+
+
+def test_a_change_made_while_the_index_is_set_aside_reaches_the_rebuilt_index(ctx, make_user):
+    viewer = make_user("member")
+    search_cli.rebuild()
+    search_index.set_aside()
+    queue.rebuilding_flag_path().touch()  # the worker's rebuild has started
+    make_user("member", full_name="Inès Lambert")
+    assert search_index.open_index() is None  # no empty index made meanwhile, which would look complete
+    queue.rebuilding_flag_path().unlink()
+    search_cli.rebuild()
+    assert kinds_and_titles(find(viewer, "Lambert")) == [("accounts.member", "Inès Lambert")]
 
 
 @pytest.mark.parametrize("q", ['"clauses sociales', "AND", "OR", "NOT", "*", "?", "a AND", "(((", ")",

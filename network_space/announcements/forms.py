@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from network_space.core.forms import Form, max_length, strip
+from network_space.announcements.models import AUDIENCE_ALL, AUDIENCE_NORD, AUDIENCE_SUD, AUDIENCE_TERRITORIES
+
+AUDIENCE_LABELS = {
+    AUDIENCE_ALL: _l("Tous les membres"),
+    AUDIENCE_NORD: _l("Secteur Nord-Isère"),
+    AUDIENCE_SUD: _l("Secteur Sud-Isère"),
+    AUDIENCE_TERRITORIES: _l("Territoires choisis"),
+}
+
+
+class AnnouncementForm(Form):
+    title = StringField(_l("Titre"), filters=[strip],
+                        validators=[DataRequired(_l("Indiquez un titre.")), max_length(200)])
+    body = TextAreaField(_l("Message"), filters=[strip],
+                         validators=[DataRequired(_l("Écrivez le message.")), max_length(20000)])
+    audience = RadioField(_l("Destinataires"), choices=[SelectChoice(k, v) for k, v in AUDIENCE_LABELS.items()], default=AUDIENCE_ALL,
+                          validators=[DataRequired(_l("Choisissez les destinataires."))])
+    territories = SelectMultipleField(_l("Territoires"), coerce=int, choices=[],
+                                      option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+
+    def validate_territories(self, field):
+        if self.audience.data == AUDIENCE_TERRITORIES and not field.data:
+            raise ValidationError(_l("Choisissez au moins un territoire."))

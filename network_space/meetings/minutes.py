@@ -1,0 +1,127 @@
+"""The minutes of a meeting: the text with its revisions and the attendance, publication, and the
+decisions and action items recorded with them. Writes flush; the view commits."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from network_space.accounts.models import User
+from network_space.core.models import utcnow
+from network_space.extensions import db
+from network_space.meetings import notices, search, services
+from network_space.meetings.models import (
+    ACTION_DONE, ACTION_STATUSES, ATTENDANCE, RSVP_MAYBE, RSVP_NO, RSVP_YES, STATUS_HELD, STATUS_PUBLISHED,
+    STATUS_SCHEDULED, ActionItem, Decision, Meeting, Minutes, MinutesRevision,
+)
+from network_space.meetings.services import MeetingError
+
+
+def start_minutes(meeting: Meeting) -> Minutes:
+    """The minutes, created on first use with attendance pre-filled from the RSVPs."""
+    if meeting.minutes is not None:
+        return meeting.minutes
+    prefill = {RSVP_YES: "present", RSVP_NO: "excused", RSVP_MAYBE: "absent", None: "absent"}
+    for invitee in meeting.invitees:
+        if invitee.attendance is None:
+            invitee.attendance = prefill[invitee.rsvp]
+    meeting.minutes = Minutes(body="")
+    db.session.add(meeting.minutes)
+    return meeting.minutes
+
+
+def save_minutes(meeting: Meeting, actor: User, body: str, attendance: dict[int, str]) -> Minutes:
+    """Save the text (a new revision when it changed) and the attendance."""
+    minutes = start_minutes(meeting)
+    for invitee in meeting.invitees:
+        value = attendance.get(invitee.user_id)
+        if value is not None:
+            if value not in ATTENDANCE:
+                raise MeetingError(_("Présence invalide."))
+            invitee.attendance = value
+    body = body or ""
+    if body != minutes.body or not minutes.revisions:
+        number = (db.session.scalar(select(func.max(MinutesRevision.number)).where(MinutesRevision.minutes_id == minutes.id))
+                  if minutes.id else None) or 0
+        minutes.body = body
+        minutes.revisions.append(MinutesRevision(number=number + 1, body=body, author_id=actor.id, created_at=utcnow()))
+    minutes.updated_at = utcnow()
+    return minutes
+
+
+def publish_minutes(meeting: Meeting, actor: User) -> None:
+    minutes = meeting.minutes
+    if minutes is None or not (minutes.body or "").strip():
+        raise MeetingError(_("Rédigez le compte-rendu avant de le publier."))
+    if meeting.status not in (STATUS_SCHEDULED, STATUS_HELD):
+        raise MeetingError(_("Ce compte-rendu ne peut pas être publié."))
+    services.mark_held(meeting)
+    meeting.status = STATUS_PUBLISHED
+    minutes.published_at = utcnow()
+    minutes.published_by_id = actor.id
+    notices.minutes_published(minutes, actor)
+
+
+# --- decisions and actions ---------------------------------------------------------------------
+
+def add_decision(meeting: Meeting, text: str) -> Decision:
+    position = max((d.position for d in meeting.decisions), default=0) + 1
+    decision = Decision(meeting=meeting, text=text, position=position)
+    db.session.add(decision)
+    search.reindex(meeting)
+    return decision
+
+
+def update_decision(meeting: Meeting, decision: Decision, text: str) -> None:
+    decision.text = text
+    search.reindex(meeting)
+
+
+def delete_decision(meeting: Meeting, decision: Decision) -> None:
+    meeting.decisions.remove(decision)
+    search.reindex(meeting)
+
+
+def add_action(meeting: Meeting, actor: User, title: str, assignee_id: int | None, due: date | None) -> ActionItem:
+    assignee = db.session.get(User, assignee_id) if assignee_id else None
+    action = ActionItem(meeting=meeting, title=title, assignee=assignee, due_date=due)
+    db.session.add(action)
+    db.session.flush()
+    search.reindex(meeting)
+    if assignee is not None:
+        notices.action_assigned(action, actor)
+    notices.schedule_action_reminder(action)
+    return action
+
+
+def update_action(action: ActionItem, actor: User, title: str, assignee_id: int | None, due: date | None) -> None:
+    """Change an action; a new assignee is told, as when an action is added."""
+    reassigned = assignee_id != action.assignee_id
+    action.title = title
+    action.assignee = db.session.get(User, assignee_id) if assignee_id else None
+    action.due_date = due
+    db.session.flush()
+    search.reindex(action.meeting)
+    if reassigned and action.assignee is not None:
+        notices.action_assigned(action, actor)
+    notices.schedule_action_reminder(action)
+
+
+def set_action_status(action: ActionItem, actor: User, status: str) -> None:
+    if status not in ACTION_STATUSES:
+        raise MeetingError(_("Statut invalide."))
+    action.status = status
+    if status == ACTION_DONE:
+        action.done_at = utcnow()
+        action.done_by_id = actor.id
+    else:
+        action.done_at = None
+        action.done_by_id = None
+    notices.schedule_action_reminder(action)
+
+
+def delete_action(meeting: Meeting, action: ActionItem) -> None:
+    notices.cancel_action_reminder(action)
+    meeting.actions.remove(action)
+    search.reindex(meeting)

@@ -1,0 +1,178 @@
+"""The site's GET routes filled with real values from the demo network: what the generic sweeps
+(hostile input, page sweep) walk through. A route whose URL has a parameter kind not known here
+makes the sweeps fail with a message saying what to add, so no page escapes them."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.routing.converters import AnyConverter, IntegerConverter
+
+from network_space.extensions import db
+
+ROLES = ("member", "coanimator", "admin")
+
+# URL parameter names -> the table and columns that give real values for them, together.
+REAL_VALUES = {
+    frozenset({"user_id"}): ("user", {"user_id": "id"}),
+    frozenset({"message_id"}): ("outbox_message", {"message_id": "id"}),
+    frozenset({"structure_id"}): ("structure", {"structure_id": "id"}),
+    frozenset({"territory_id"}): ("territory", {"territory_id": "id"}),
+    frozenset({"announcement_id"}): ("announcement", {"announcement_id": "id"}),
+    frozenset({"organisation_id"}): ("organisation", {"organisation_id": "id"}),
+    frozenset({"kind_id"}): ("organisation_kind", {"kind_id": "id"}),
+    frozenset({"event_id"}): ("event", {"event_id": "id"}),
+    frozenset({"resource_id"}): ("library_resource", {"resource_id": "id"}),
+    frozenset({"resource_id", "version_id"}): ("library_version", {"resource_id": "resource_id", "version_id": "id"}),
+    frozenset({"category_id"}): ("library_category", {"category_id": "id"}),
+    frozenset({"meeting_id"}): ("meeting", {"meeting_id": "id"}),
+    frozenset({"meeting_id", "item_id"}): ("agenda_item", {"meeting_id": "meeting_id", "item_id": "id"}),
+    frozenset({"meeting_id", "number"}): ("minutes_revision", {"meeting_id": "minutes.meeting_id", "number": "number"}),
+    frozenset({"meeting_id", "decision_id"}): ("meeting_decision", {"meeting_id": "meeting_id", "decision_id": "id"}),
+    frozenset({"meeting_id", "action_id"}): ("action_item", {"meeting_id": "meeting_id", "action_id": "id"}),
+    frozenset({"notification_id"}): ("notification", {"notification_id": "id"}),
+    frozenset({"thread_id"}): ("discussion_thread", {"thread_id": "id"}),
+    frozenset({"thread_id", "number"}): ("discussion_reply", {"thread_id": "thread_id", "number": "number"}),
+    frozenset({"discussion_category_id"}): ("discussion_category", {"discussion_category_id": "id"}),
+    frozenset({"year"}): ("report_campaign", {"year": "year"}),
+    frozenset({"year", "territory_id", "structure_id"}): (
+        "report_contribution", {"year": "report_campaign.year", "territory_id": "territory_id",
+                                "structure_id": "structure_id"}),
+    frozenset({"contribution_id"}): ("report_contribution", {"contribution_id": "id"}),
+    frozenset({"indicator_id"}): ("report_indicator", {"indicator_id": "id"}),
+}
+
+
+def _invitation_token(user_id):
+    from network_space.accounts.models import User
+    from network_space.accounts.services import invite
+    from network_space.accounts.tokens import make_invitation_token
+
+    from network_space.accounts.models import Invitation
+
+    email = "nouvelle.facilitatrice@example.org"
+    invitation = db.session.scalar(select(Invitation).where(Invitation.email == email))
+    if invitation is None:  # one pending invitation, whose link every role opens
+        admin = db.session.scalar(select(User).where(User.role == "admin").order_by(User.id))
+        invitation = invite(email, "member", None, None, admin)
+        db.session.commit()
+    return make_invitation_token(invitation)
+
+
+def _reset_token(user_id):
+    from network_space.accounts.models import User
+    from network_space.accounts.tokens import make_reset_token
+
+    return make_reset_token(db.session.get(User, user_id) if user_id else db.session.scalars(select(User)).first())
+
+
+def _unsubscribe_token(user_id):
+    from network_space.notifications.services import unsubscribe_token
+
+    return unsubscribe_token(user_id or 1, "library")
+
+
+def _import_token(user_id):
+    from network_space.accounts.models import User
+    from network_space.directory.importer import save_upload
+
+    user = db.session.get(User, user_id) if user_id else db.session.scalars(select(User)).first()
+    csv = "Nom;Type;Commune;SIRET\nESAT du Grésivaudan;ESAT;Crolles;\nEI Nord-Isère Services;EI;Vienne;\n"
+    return save_upload(csv.encode("utf-8"), "partenaires.csv", user)
+
+
+def _feed_token(user_id):
+    from network_space.accounts.models import User
+    from network_space.events.services import new_feed_token
+
+    user = db.session.get(User, user_id) if user_id else db.session.scalars(select(User)).first()
+    return new_feed_token(user, "all")
+
+
+# Endpoints with a string parameter (a signed or secret token) -> a function giving a valid
+# token for the role's user (None for anonymous), so the page behind the link is swept too.
+REAL_TOKENS = {
+    "accounts.accept_invitation": _invitation_token,
+    "accounts.reset_password": _reset_token,
+    "notifications.unsubscribe": _unsubscribe_token,
+    "directory.import_mapping": _import_token,
+    "events.feed": _feed_token,
+}
+
+
+def get_routes(app):
+    """Every rule that answers GET but static files, in URL order."""
+    routes = [rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and rule.endpoint != "static"]
+    return sorted(routes, key=lambda r: r.rule)
+
+
+def url_of(app, rule, values) -> str:
+    from flask import url_for
+
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+def real_rows(rule, user_id):
+    """Real values for the rule's id parameters: the first and last rows of the matching table."""
+    int_params = {n for n, c in rule._converters.items() if isinstance(c, IntegerConverter)}
+    if not int_params:
+        return [{}]
+    known = REAL_VALUES.get(frozenset(int_params))
+    assert known, f"{rule.rule}: add its parameters {sorted(int_params)} to REAL_VALUES"
+    table_name, columns = known
+    tables = db.metadata.tables
+    table = tables[table_name]
+    # "other.column": a column of the table the row points at through its foreign key.
+    query = select(*(tables[col.split(".")[0]].c[col.split(".")[1]].label(param) if "." in col
+                     else table.c[col].label(param) for param, col in columns.items()))
+    for col in columns.values():
+        if "." in col:
+            query = query.join(tables[col.split(".")[0]])
+    query = query.order_by(table.c.id)
+    rows = [dict(r._mapping) for r in db.session.execute(query)]
+    if table_name == "notification":  # the role's own first: the others' are refused
+        rows.sort(key=lambda r: 0 if r["notification_id"] in _own_notifications(user_id) else 1)
+    return rows[:1] + rows[-1:] if len(rows) > 1 else rows
+
+
+def _own_notifications(user_id):
+    table = db.metadata.tables["notification"]
+    return set(db.session.scalars(select(table.c.id).where(table.c.user_id == user_id)))
+
+
+def fill(rule, real: dict, *, absurd_id=None, token="inexistant") -> dict:
+    values = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, IntegerConverter):
+            values[name] = absurd_id if absurd_id is not None else real[name]
+        elif isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = token
+    return values
+
+
+def real_token(rule, user_id) -> str:
+    """A valid token for a rule with a string parameter (call inside an app context)."""
+    maker = REAL_TOKENS.get(rule.endpoint)
+    assert maker, f"{rule.rule}: add a way to make a real token for {rule.endpoint} to REAL_TOKENS"
+    return maker(user_id)
+
+
+def has_token(rule) -> bool:
+    return any(not isinstance(c, (IntegerConverter, AnyConverter)) for c in rule._converters.values())
+
+
+def demo_users(app) -> dict[str, tuple[int, str]]:
+    """Seed the demo network; (user id, session token) of the first active demo person per role."""
+    from network_space import DOMAINS
+    from network_space.accounts.models import User
+    from network_space.demo import seed_demo
+
+    with app.app_context():
+        seed_demo(DOMAINS)
+        users = {}
+        for role in ROLES:
+            user = db.session.scalar(select(User).where(User.role == role, User.active.is_(True)).order_by(User.id))
+            users[role] = (user.id, user.session_token)
+        db.session.remove()
+    return users

@@ -1,0 +1,77 @@
+"""One date format everywhere: "mardi 8 décembre", the year only when it is not the current one,
+" à 14:00" for a time (Paris); templates and code never choose their own."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from network_space.core.dates import PARIS, fmt_date, fmt_datetime, fmt_time
+
+ROOT = Path(__file__).resolve().parents[2]
+DAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+ONE_FORMAT = re.compile(rf"\b(?:{DAYS}) \d{{1,2}} (?:{MONTHS})(?: (\d{{4}}))?")
+# What the other formats looked like: abbreviated days or months, numeric dates.
+OTHER_FORMATS = re.compile(r"\b(?:lun|mar|mer|jeu|ven|sam|dim)\. \d|\b\d{1,2} (?:janv|févr|avr|juil|sept|oct|nov|déc)\.|"
+                           r"\b\d{2}/\d{2}/\d{4}\b")
+
+
+def test_the_one_format(app):
+    this_year = datetime.now(PARIS).year
+    with app.test_request_context():
+        same = fmt_date(date(this_year, 3, 3))
+        other = fmt_date(date(this_year + 1, 1, 5))
+        assert ONE_FORMAT.fullmatch(same) and str(this_year) not in same, same
+        assert ONE_FORMAT.fullmatch(other) and other.endswith(str(this_year + 1)), other
+        assert fmt_date(date(this_year + 1, 1, 5), year=True) == other
+        assert str(this_year) in fmt_date(date(this_year, 3, 3), year=True)
+        # 13:00 UTC in January is 14:00 in Paris; the evening of 31 December UTC is already the
+        # next year in Paris, and says so.
+        assert fmt_datetime(datetime(this_year + 1, 1, 5, 13, tzinfo=timezone.utc)) == f"{other} à 14:00"
+        new_year = fmt_datetime(datetime(this_year, 12, 31, 23, 30, tzinfo=timezone.utc))
+        assert new_year.startswith(("lundi 1 janvier", "mardi 1 janvier", "mercredi 1 janvier", "jeudi 1 janvier",
+                                    "vendredi 1 janvier", "samedi 1 janvier", "dimanche 1 janvier"))
+        assert new_year.endswith(f"{this_year + 1} à 00:30"), new_year
+        assert fmt_time(datetime(this_year, 7, 1, 7, 5, tzinfo=timezone.utc)) == "09:05"
+
+
+def test_templates_do_not_choose_their_own_format():
+    chosen = []
+    for path in (ROOT / "templates").rglob("*"):
+        if path.suffix in (".html", ".txt"):
+            for match in re.finditer(r"\|\s*(?:date|datetime)\(([^)]*)\)", path.read_text(encoding="utf-8")):
+                if match.group(1).strip() not in ("seconds=True", "year=True"):
+                    chosen.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert not chosen, "\n".join(chosen)
+
+
+def test_babel_date_formatting_only_in_core_dates():
+    found = []
+    for path in (ROOT / "network_space").rglob("*.py"):
+        if path.name == "dates.py" and path.parent.name == "core":
+            continue
+        if re.search(r"\bformat_(?:date|datetime|time|skeleton)\b", path.read_text(encoding="utf-8")):
+            found.append(str(path.relative_to(ROOT)))
+    assert not found, found
+
+
+def test_dashboard_shows_dates_in_the_one_format(app, client):
+    """The dashboard of the demo network mixes meetings, events, resources and announcements:
+    every date on it reads the same way, with the year only when it is not this year."""
+    from network_space import DOMAINS
+    from network_space.demo import seed_demo
+    from network_space.extensions import db
+
+    with app.app_context():
+        token = seed_demo(DOMAINS).data["facilitators"][0].session_token
+        db.session.remove()
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+    html = client.get("/").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[html.index("<main"):html.index("</main>")]))
+    dates = ONE_FORMAT.findall(text)
+    assert len(dates) >= 8, text
+    this_year = str(datetime.now(PARIS).year)
+    assert this_year not in dates, "the current year is said"
+    assert not OTHER_FORMATS.search(text), OTHER_FORMATS.search(text).group(0)

@@ -1,0 +1,63 @@
+"""The one import mechanism's reading side: XLSX workbooks as typed, damaged or inflated files
+refused with a French message, CSV limits; and the upload store bound to its owner."""
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from network_space.core import spreadsheet
+
+
+def _xlsx(rows) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.create_sheet("Autre").append(["ignorée"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_first_sheet_of_a_workbook_is_read_as_a_member_would_type_it(ctx):
+    raw = _xlsx([["Nom", "Effectif", "Date", "Actif", None], [None, None, None, None, None],
+                 ["ESAT Les Pins", 12.0, datetime.date(2026, 3, 1), True, None], ["=1+1", 2.5, None, False]])
+    parsed = spreadsheet.read_table(raw, "a.xlsx", max_bytes=100_000)
+    assert parsed.is_workbook and parsed.encoding == "XLSX"
+    assert parsed.header == ["Nom", "Effectif", "Date", "Actif"]
+    # The empty line is skipped; numbers lose a useless ".0"; a formula is never evaluated: its
+    # result as the spreadsheet saved it is read (none here: openpyxl saves no results).
+    assert parsed.rows == [(3, ["ESAT Les Pins", "12", "01/03/2026", "oui"]), (4, ["", "2.5", "", "non"])]
+
+
+def test_damaged_and_inflated_workbooks_are_refused_in_french(ctx):
+    with pytest.raises(spreadsheet.SpreadsheetError, match="n'a pas pu être lu"):
+        spreadsheet.read_table(b"PK\x03\x04" + b"not a zip at all" * 10, "a.xlsx", max_bytes=100_000)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * 50_000_000 + b"</a>")
+    with pytest.raises(spreadsheet.SpreadsheetError, match="anormalement volumineux"):
+        spreadsheet.read_table(bomb.getvalue(), "a.xlsx", max_bytes=10_000_000)
+
+
+def test_limits_of_lines_columns_and_size(ctx):
+    with pytest.raises(spreadsheet.SpreadsheetError, match="dépasse 3 lignes"):
+        spreadsheet.read_table(b"a;b\n" + b"1;2\n" * 4, "a.csv", max_bytes=1000, max_rows=3)
+    with pytest.raises(spreadsheet.SpreadsheetError, match="plus de 60 colonnes"):
+        spreadsheet.read_table(_xlsx([list(range(61)), list(range(61))]), "a.xlsx", max_bytes=100_000)
+    with pytest.raises(spreadsheet.SpreadsheetError, match="dépasse 1 Ko"):
+        spreadsheet.read_table(b"a;b\n" + b"1;2\n" * 400, "a.csv", max_bytes=1024)
+
+
+def test_uploads_are_kept_for_their_owner_only(app, ctx, make_user):
+    alice, bruno = make_user(), make_user()
+    store = spreadsheet.UploadStore("test")
+    token = store.save(b"a;b\n1;2\n", "fichier.csv", alice, target="x")
+    assert store.load(token, alice) == (b"a;b\n1;2\n", {"target": "x", "user_id": alice.id, "filename": "fichier.csv"})
+    assert store.load(token, bruno) is None
+    assert store.load("../../etc/passwd", alice) is None
+    store.discard(token)
+    assert store.load(token, alice) is None
