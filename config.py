@@ -84,6 +84,13 @@ class Config:
     OUTBOX_BACKOFF_MAX = env_int("OUTBOX_BACKOFF_MAX", 3600)
     OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
     WORKER_INTERVAL = env_int("WORKER_INTERVAL", 5)
+    # Replies by email (core/inbound.py): emails about a thread carry Reply-To
+    # reponse+<token>@REPLY_DOMAIN, and `flask mail-ingest` (fed by the MTA) posts the answers.
+    # Empty: off. The token expires after REPLY_TOKEN_MAX_AGE_DAYS; bigger messages are refused.
+    REPLY_DOMAIN = os.environ.get("REPLY_DOMAIN", "").strip().lower()
+    REPLY_TOKEN_MAX_AGE_DAYS = env_int("REPLY_TOKEN_MAX_AGE_DAYS", 90)
+    INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 10_000_000)
+    INBOUND_RETENTION_DAYS = env_int("INBOUND_RETENTION_DAYS", 120)
 
     # Sessions and cookies.
     # Strict-Transport-Security max-age (s); 0: not sent. On by default in production (HTTPS).

@@ -10,7 +10,7 @@ def init_app(app) -> None:
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
     from network_space.directory.models import Organisation
-    from network_space.discussions import models, notices, permissions, privacy, queries, search  # noqa: F401 - the @rules
+    from network_space.discussions import inbound, models, notices, permissions, privacy, queries, search  # noqa: F401 - the @rules
     from network_space.events.models import Event
     from network_space.library.models import Resource
     from network_space.meetings.models import Meeting
@@ -24,6 +24,7 @@ def init_app(app) -> None:
     notices.register()
     privacy.register()
     search.register()
+    inbound.register()
     # A member's message, with its @mentions as links (cached per process: see mentions.py).
     app.jinja_env.filters["message"] = render_message
     app.register_blueprint(bp)

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from network_space.accounts.models import User
+from network_space.core.inbound import reply_address
 from network_space.discussions.mentions import mentioned_ids
 from network_space.discussions.permissions import may_view
 from network_space.extensions import db
@@ -31,6 +32,20 @@ KIND_NEW_THREAD = "discussions.new_thread"
 KIND_MENTION = "discussions.mention"
 KIND_ANSWER = "discussions.answer"
 EMAIL_TEMPLATE = "discussion_message"
+
+
+# The purpose of the discussions' reply addresses (core/inbound.py); discussions/inbound.py posts
+# what comes back.
+REPLY_PURPOSE = "d"
+
+
+def reply_to_headers(thread):
+    """``headers_for`` of notify(): each recipient's own Reply-To for ``thread`` (none when
+    replying by email is off)."""
+    def headers(user) -> dict[str, str]:
+        address = reply_address(REPLY_PURPOSE, user.id, thread.id)
+        return {"Reply-To": address} if address else {}
+    return headers
 
 
 def register() -> None:
@@ -72,7 +87,8 @@ def _send(kind: str, recipients, message, actor, *, reply: bool) -> None:
     if not recipients:
         return
     notifications.notify(kind, recipients, message, actor=actor, subject=thread_subject(thread, reply=reply),
-                         headers=thread_headers(thread), message=_excerpt(message.body),
+                         headers=thread_headers(thread), headers_for=reply_to_headers(thread),
+                         reply_by_email=bool(current_app.config["REPLY_DOMAIN"]), message=_excerpt(message.body),
                          category_name=thread.category.name)
 
 

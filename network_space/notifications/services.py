@@ -11,7 +11,8 @@ Cross-domain API (all writes happen in the caller's session; the caller commits,
   target's), ``subject`` (email subject), ``message`` (a short text shown in the notification
   and the generic email), ``attachments`` (list of (filename, content_type, bytes) for the
   immediate email only, e.g. an .ics), ``headers`` (extra email headers, e.g. References to group
-  a conversation in mail clients). Context is stored as JSON (non-JSON values are stringified) and passed
+  a conversation in mail clients), ``headers_for`` (a function of the recipient giving headers
+  of their own, e.g. a personal Reply-To). Context is stored as JSON (non-JSON values are stringified) and passed
   as is to the kind's email template.
 - ``notify_followers(kind, obj, *, actor=None, followed=None, **context)``: notify the followers
   of ``followed`` (default ``obj``) about ``obj``.
@@ -120,6 +121,7 @@ def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) 
     # Files (e.g. an .ics) go with the immediate email only, never into the stored context.
     attachments = context.pop("attachments", None)
     extra_headers = context.pop("headers", None) or {}
+    headers_for = context.pop("headers_for", None)
     context_json = json.dumps(context, default=str, ensure_ascii=False)
     channels = channels_for(users, spec)
     created = []
@@ -143,7 +145,8 @@ def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) 
         db.session.add(notification)
         created.append(notification)
         if channel == CHANNEL_IMMEDIATE:
-            _queue_notification_email(spec, user, notification, obj, actor, context, attachments, extra_headers)
+            headers = {**extra_headers, **(headers_for(user) if headers_for else {})}
+            _queue_notification_email(spec, user, notification, obj, actor, context, attachments, headers)
     return created
 
 

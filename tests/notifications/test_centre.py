@@ -141,13 +141,13 @@ def test_settings_page_lists_every_category_and_saves(app, client, login_as):
     user = login_as("member")
     html = client.get("/notifications/settings").get_data(as_text=True)
     for label in ("Réunions", "Sondages de dates", "Comptes-rendus", "Actions à faire", "Événements",
-                  "Bibliothèque", "Annuaire", "Annonces du réseau", "Sécurité du compte", "Bilan départemental"):
+                  "Bibliothèque", "Annuaire", "Annonces du réseau", "Sécurité du compte", "Bilan départemental", "Discussions"):
         assert label in html
     assert 'id="pref-library-weekly" name="library" value="weekly" checked' in html
     assert '<label for="pref-library-weekly">' in html
     data = {"csrf_token": csrf_token(html), "meetings": "immediate", "polls": "immediate", "minutes": "daily",
             "actions": "immediate", "events": "daily", "library": "none", "directory": "site",
-            "announcements": "weekly", "reports": "immediate"}
+            "announcements": "weekly", "reports": "immediate", "discussions": "immediate"}
     response = client.post("/notifications/settings", data=data, follow_redirects=True)
     assert "Vos préférences de notification sont enregistrées" in response.get_data(as_text=True)
     with app.app_context():
