@@ -1,0 +1,41 @@
+"""Issue 15 §7: every main page runs a bounded number of SQL statements, whatever the amount of data,
+for a member of the demo network (their own notifications, meetings, threads and registrations are in
+play). The bound is the issue's target: at most 8 statements per page, the session's user included."""
+import pytest
+
+from tests.core.routes import demo_users
+from tests.helpers import count_queries
+
+MAX_QUERIES = 8
+
+MAIN_PAGES = [
+    "/",
+    "/library/",
+    "/library/?q=clauses",
+    "/directory/",
+    "/meetings/",
+    "/events/",
+    "/members/",
+    "/notifications/",
+    "/discussions/",
+]
+
+
+@pytest.fixture
+def member_client(app):
+    users = demo_users(app)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = users["member"][1]
+        session["_fresh"] = True
+    return client
+
+
+@pytest.mark.parametrize("url", MAIN_PAGES)
+def test_main_page_runs_at_most_8_queries(app, member_client, url):
+    assert member_client.get(url).status_code == 200  # first request: the once-a-day caches are filled
+    with count_queries(app) as counter:
+        response = member_client.get(url)
+    assert response.status_code == 200
+    assert len(counter.statements) <= MAX_QUERIES, f"{len(counter.statements)} queries:\n\n" + "\n\n".join(
+        counter.statements)
