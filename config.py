@@ -112,8 +112,14 @@ class Config:
     # Per-account lock-out: so many failed logins within the window lock the account for it.
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
-    # Per client address (all accounts together), same window: slows password spraying.
+    # Per client address, same window: so many different accounts failing from one address lock
+    # it out (password spraying); one colleague's typos lock only their own account.
     LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto (ProxyFix); 0 = none,
+    # the client address is the connection's. Wrong here, every member shares the proxy's address.
+    PROXY_HOPS = env_int("PROXY_HOPS", 0)
+    # One password reset email per account per so many minutes, whatever the requests (in the database).
+    PASSWORD_RESET_INTERVAL_MINUTES = env_int("PASSWORD_RESET_INTERVAL_MINUTES", 5)
 
     INVITATION_MAX_AGE = 7 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 3600
@@ -141,6 +147,18 @@ class Config:
     # RGAA conformity status shown in every page's footer ("Accessibilité : non conforme"):
     # "non", "partiel" or "total", set after an accessibility audit (see the accessibility page).
     ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non")
+
+    # Guests (partners invited without an account, issue 18). Their personal data are deleted so
+    # many months after the event or meeting they were invited to (worker's retention task; 0: never).
+    GUEST_RETENTION_MONTHS = env_int("GUEST_RETENTION_MONTHS", 12)
+    # A public registration not confirmed within so many days is dropped (double opt-in).
+    GUEST_UNCONFIRMED_DAYS = env_int("GUEST_UNCONFIRMED_DAYS", 2)
+    # Requests per client address on the personal-link pages, and posts on a public registration page.
+    GUEST_LINK_RATE_LIMIT = os.environ.get("GUEST_LINK_RATE_LIMIT", "60 per minute")
+    GUEST_PUBLIC_RATE_LIMIT = os.environ.get("GUEST_PUBLIC_RATE_LIMIT", "5 per hour")
+    # Who processes guests' personal data, as the RGPD information on their page and emails says.
+    GUEST_DATA_CONTROLLER = os.environ.get(
+        "GUEST_DATA_CONTROLLER", "Le réseau des facilitateurs clauses sociales de l'Isère (Département de l'Isère et DDETS)")
 
     TESTING = False
     DEBUG = False

@@ -50,11 +50,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from network_space.core import (  # noqa: F401 - outbox, scheduler, privacy: tables and worker tasks
         audit, backlinks, backup, dates, devserver, errors, http, markdown, navigation, numbers, outbox, permissions,
-        privacy, scheduler, security, worker,
+        privacy, scheduler, sections, security, worker,
     )
 
-    for module in (http, dates, numbers, markdown, permissions, navigation, backlinks, security, errors, worker, audit,
-                   outbox, backup, devserver):
+    for module in (http, dates, numbers, markdown, permissions, navigation, backlinks, sections, security, errors,
+                   worker, audit, outbox, backup, devserver):
         module.init_app(app)
 
     _register_domains(app)
@@ -81,7 +81,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 # models, registers its blueprint, navigation entry, permission rules, CLI commands, worker
 # tasks and search documents. Adding a domain is one line here.
 DOMAINS = ("search", "notifications", "accounts", "announcements", "library", "directory", "meetings", "events",
-           "discussions", "reports", "legal")
+           "guests", "discussions", "reports", "legal")
 
 
 def _register_domains(app: Flask) -> None:

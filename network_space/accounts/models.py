@@ -123,6 +123,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # every session and invalidates every "remember me" cookie of the account.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_hex(24))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last password reset email sent: at most one per PASSWORD_RESET_INTERVAL_MINUTES.
+    password_reset_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When the account was last deactivated: deactivated accounts are erased after
     # DEACTIVATED_ACCOUNT_RETENTION_MONTHS (see accounts/privacy.py).
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -10,7 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 
 from network_space.accounts.models import (
     ROLE_LABELS, Invitation, LoginAttempt, Structure, Territory, User, normalize_email, user_territory,
@@ -37,26 +37,35 @@ class LoginResult:
     locked: bool = False
 
 
-def recent_failures(email: str | None = None, ip_address: str | None = None) -> int:
-    """Failed logins in the lock-out window, for an address typed or for a client address."""
+def _failures_since():
     window_start = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-    who = LoginAttempt.email == email if email is not None else LoginAttempt.ip_address == ip_address
+    return LoginAttempt.success.is_(False), LoginAttempt.created_at >= window_start
+
+
+def recent_failures(email: str) -> int:
+    """Failed logins in the lock-out window for an address typed (an account, or not)."""
     return db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            who,
-            LoginAttempt.success.is_(False),
-            LoginAttempt.created_at >= window_start,
-        )
-    ) or 0
+        select(func.count(LoginAttempt.id)).where(LoginAttempt.email == email, *_failures_since())) or 0
+
+
+def accounts_failed_from(ip_address: str) -> int:
+    """How many different addresses typed failed from one client address in the window.
+
+    Counting accounts rather than failures: a whole office behind one address is not locked out
+    because a colleague keeps mistyping their own password (their account locks, no one else's),
+    while trying many accounts from one place (password spraying) is stopped."""
+    return db.session.scalar(
+        select(func.count(func.distinct(LoginAttempt.email))).where(
+            LoginAttempt.ip_address == ip_address, *_failures_since())) or 0
 
 
 def is_locked(email: str, ip_address: str | None) -> bool:
-    """Per account, and per client address: the database is shared by every gunicorn worker,
-    so the cap holds across processes where an in-memory rate limit would not."""
+    """Per account, and per client address: the database is shared by every gunicorn worker
+    and every server, so both caps hold across processes where an in-memory rate limit would not."""
     config = current_app.config
-    if recent_failures(email=email) >= config["LOGIN_MAX_FAILURES"]:
+    if recent_failures(email) >= config["LOGIN_MAX_FAILURES"]:
         return True
-    return ip_address is not None and recent_failures(ip_address=ip_address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    return ip_address is not None and accounts_failed_from(ip_address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
 
 
 def authenticate(email: str, password: str, ip_address: str | None) -> LoginResult:
@@ -211,6 +220,9 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         audit("password.reset_requested_unknown", target=email[:200])
         return
+    if not _claim_reset_slot(user):
+        audit("password.reset_throttled", target=user.email, actor=user)
+        return
     queue_email(
         "password_reset",
         user.email,
@@ -220,6 +232,19 @@ def request_password_reset(email: str) -> None:
         kind="account.password_reset",
     )
     audit("password.reset_requested", target=user.email, actor=user)
+
+
+def _claim_reset_slot(user: User) -> bool:
+    """At most one reset email per account per PASSWORD_RESET_INTERVAL_MINUTES, whatever the
+    number of requests, processes or servers: one conditional UPDATE in the database decides
+    (two requests at once cannot both see the slot free)."""
+    now = utcnow()
+    since = now - timedelta(minutes=current_app.config["PASSWORD_RESET_INTERVAL_MINUTES"])
+    claimed = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.password_reset_requested_at.is_(None),
+                                                   User.password_reset_requested_at <= since))
+        .values(password_reset_requested_at=now).execution_options(synchronize_session=False))
+    return claimed.rowcount == 1
 
 
 def user_from_reset_token(token: str) -> User | None:

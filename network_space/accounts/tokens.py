@@ -40,3 +40,9 @@ def read_token(token: str, salt: str, max_age: int | None) -> tuple[int, str] | 
             or isinstance(value[0], bool) or not isinstance(value[1], str)):
         return None
     return value[0], value[1]
+
+
+def sign(salt: str, obj_id: int, secret: str) -> str:
+    """A link token without a time limit, for links whose validity the database decides (a
+    guest's link lives as long as its invitation): read it back with read_token(…, None)."""
+    return _serializer(salt).dumps([obj_id, secret])

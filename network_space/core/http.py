@@ -8,6 +8,7 @@
   form or query ever sees them (nothing the user meant to type is lost).
 - Uploads: each file part is spooled by core.storage.UploadSpool, so a file over the limit is
   refused by the form with the other fields kept (see core/storage.py).
+- Behind a reverse proxy, PROXY_HOPS trusted proxies give the client's address (ProxyFix).
 - ``int_arg()`` reads an optional id or number from the query string the same defensive way;
   ``int_value()`` is the same parser for a value from elsewhere (a form field's ``coerce``, a
   MultiDict handed to a query object).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from flask import Request, request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
@@ -70,3 +72,8 @@ def init_app(app) -> None:
     # Must run before any blueprint is registered: rules pick their converters when added.
     app.url_map.converters["int"] = DatabaseIntConverter
     app.request_class = CleanRequest
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        # The client's address (login lock-out, rate limits, audit log) and scheme from the
+        # headers the trusted proxies set; only as many hops as configured are believed.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)

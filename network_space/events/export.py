@@ -9,15 +9,15 @@ from network_space.events.models import REG_WAITING, Registration
 
 
 def rows(registrations: list[Registration]) -> list[list[str]]:
-    header = [_("Nom"), _("Email"), _("Structure"), _("Téléphone"), _("Statut"), _("Inscrit·e le")]
+    header = [_("Nom"), _("Email"), _("Structure ou organisation"), _("Téléphone"), _("Statut"), _("Inscrit·e le")]
     body = []
     for registration in registrations:
-        user = registration.user
+        # Guests (partners without an account) come with their organisation, marked "invité·e".
         body.append([
-            user.full_name,
-            user.email,
-            user.structure.name if user.structure else "",
-            user.phone or "",
+            registration.person_name,
+            registration.person_email,
+            registration.organisation_name,
+            registration.user.phone or "" if registration.user else "",
             _("Liste d'attente") if registration.status == REG_WAITING else _("Inscrit·e"),
             fmt_pattern(registration.created_at, "dd/MM/yyyy HH:mm"),
         ])

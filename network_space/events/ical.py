@@ -49,8 +49,8 @@ def to_ics_event(event: Event) -> ics.IcsEvent:
     )
 
 
-def event_calendar(event: Event) -> bytes:
-    return ics.build_calendar([to_ics_event(event)])
+def event_calendar(event: Event, method: str = ics.METHOD_PUBLISH) -> bytes:
+    return ics.build_calendar([to_ics_event(event)], method=method)
 
 
 def feed_events(user, scope: str) -> list[Event]:

@@ -138,20 +138,50 @@ class Event(TimestampMixin, db.Model):
 
 
 class Registration(db.Model):
-    """A member's place at an event, or their place in its waiting list (ordered by id)."""
+    """A place at an event, or a place in its waiting list (ordered by id), held by a member or by
+    a guest (a partner without an account, network_space/guests): both count against the same
+    capacity and wait in the same list. A guest's personal data purged after the event
+    (guest_id set to NULL) leaves an anonymous row, so the event's figures stay right."""
 
     __tablename__ = "event_registration"
-    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("event_id", "user_id"), UniqueConstraint("event_id", "guest_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # The guests domain owns the table and adds the ``guest`` relationship (guests/models.py):
+    # events names the table only here and never imports that domain.
+    guest_id: Mapped[int | None] = mapped_column(ForeignKey("guest.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=REG_REGISTERED, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event: Mapped[Event] = relationship(back_populates="registrations")
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
+
+    # ``guest`` (the Guest or None) is added by guests/models.py.
+
+    @property
+    def person_name(self) -> str:
+        if self.user is not None:
+            return self.user.full_name
+        return self.guest.name if self.guest is not None else str(_l("Invité·e (données effacées)"))
+
+    @property
+    def person_email(self) -> str:
+        if self.user is not None:
+            return self.user.email
+        return self.guest.email if self.guest is not None else ""
+
+    @property
+    def organisation_name(self) -> str:
+        """The member's structure, or the guest's organisation followed by "invité·e"."""
+        if self.user is not None:
+            return self.user.structure.name if self.user.structure else ""
+        if self.guest is not None:
+            return str(_l("%(organisation)s (invité·e)", organisation=self.guest.organisation_label)) \
+                if self.guest.organisation_label else str(_l("Invité·e"))
+        return ""
 
 
 FEED_MINE = "mine"

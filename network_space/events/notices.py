@@ -1,11 +1,16 @@
 """What members are told about events, through notifications.notify(): a new event to those
 who follow its kind or its territory, changes and cancellation to registrants, promotion from the
 waiting list, and reminders J-7 and J-1 (one scheduled job per event and delay, so each is sent
-once, moved when the event moves and dropped when it is cancelled)."""
+once, moved when the event moves and dropped when it is cancelled).
+
+Guests (partners without an account, who hold registrations too) are told by the guests domain,
+which events never imports: it listens to the ``GUEST_NEWS`` signal (blinker, Flask's own signal
+library) that ``tell_guests`` sends in the same transaction."""
 from __future__ import annotations
 
 from datetime import timedelta
 
+from blinker import signal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -18,6 +23,14 @@ from network_space.extensions import db
 from network_space.notifications.services import cancel_job, cancel_jobs, followers_of, job_handler, notify, schedule_job
 
 REMINDER_DAYS = (7, 1)
+
+# Sent with the event and ``what`` ("changed", "cancelled", "promoted", "reminder", "message"),
+# plus ``registrations`` (the guests' ones concerned; all of the event's when absent) and details.
+GUEST_NEWS = signal("events.guest-news")
+
+
+def tell_guests(what: str, event: Event, **context) -> None:
+    GUEST_NEWS.send(event, what=what, **context)
 
 
 def _registrants(event: Event, *, waiting_too: bool = True) -> list[User]:
@@ -42,16 +55,21 @@ def event_created(event: Event, actor) -> None:
 def event_changed(event: Event, actor, fields: set[str]) -> None:
     notify("event.changed", _registrants(event), event, actor=actor, when=_when(event),
            subject=_("Changement : %(title)s", title=event.title), **_calendar_attachment(event))
+    tell_guests("changed", event, fields=fields)
 
 
 def event_cancelled(event: Event, actor) -> None:
     notify("event.cancelled", _registrants(event), event, actor=actor, when=_when(event),
            reason=event.cancel_reason, subject=_("Annulé : %(title)s", title=event.title),
            **_calendar_attachment(event))
+    tell_guests("cancelled", event)
 
 
 def promoted(registration: Registration) -> None:
     event = registration.event
+    if registration.user_id is None:
+        tell_guests("promoted", event, registrations=[registration])
+        return
     notify("event.promoted", [registration.user_id], event, when=_when(event),
            subject=_("Une place s'est libérée : %(title)s", title=event.title))
 
@@ -90,3 +108,4 @@ def send_reminder(event_id: int, days: int) -> None:
     notify("event.reminder", _registrants(event, waiting_too=False), event, days=days, when=_when(event),
            subject=(_("Demain : %(title)s", title=event.title) if days == 1
                     else _("Dans %(n)d jours : %(title)s", n=days, title=event.title)))
+    tell_guests("reminder", event, days=days)

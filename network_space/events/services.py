@@ -201,6 +201,16 @@ def registration_of(event: Event, user) -> Registration | None:
     )
 
 
+def guest_registration(event: Event, guest_id: int) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(Registration.event_id == event.id, Registration.guest_id == guest_id)
+    )
+
+
+def _holder(event: Event, user, guest_id: int | None) -> Registration | None:
+    return guest_registration(event, guest_id) if guest_id is not None else registration_of(event, user)
+
+
 def waiting_position(registration: Registration) -> int | None:
     if registration.status != REG_WAITING:
         return None
@@ -213,12 +223,13 @@ def waiting_position(registration: Registration) -> int | None:
     ) or 0) + 1
 
 
-def register(event_id: int, user: User) -> Registration:
-    """Register the member, or put them on the waiting list when the event is full. Commits, to
-    release the event's lock as soon as the place is taken."""
+def register(event_id: int, user: User | None = None, *, guest_id: int | None = None) -> Registration:
+    """Register the member (or the guest, by id), or put them on the waiting list when the event
+    is full: members and guests share the places and the list. Commits, to release the event's
+    lock as soon as the place is taken."""
     event = lock_event(event_id)
     try:
-        existing = registration_of(event, user)
+        existing = _holder(event, user, guest_id)
         if existing is not None:
             db.session.commit()
             return existing
@@ -226,7 +237,8 @@ def register(event_id: int, user: User) -> Registration:
         if reason:
             raise RegistrationError(reason)
         full = event.capacity is not None and registered_count(event) >= event.capacity
-        registration = Registration(event_id=event.id, user_id=user.id, status=REG_WAITING if full else REG_REGISTERED)
+        registration = Registration(event_id=event.id, user_id=None if guest_id is not None else user.id,
+                                    guest_id=guest_id, status=REG_WAITING if full else REG_REGISTERED)
         db.session.add(registration)
         db.session.commit()
         return registration
@@ -235,12 +247,12 @@ def register(event_id: int, user: User) -> Registration:
         raise
 
 
-def unregister(event_id: int, user: User) -> Registration | None:
-    """Remove the member's registration or waiting-list place; returns whoever was promoted.
-    Commits, to release the event's lock as soon as the place is freed."""
+def unregister(event_id: int, user: User | None = None, *, guest_id: int | None = None) -> Registration | None:
+    """Remove the member's (or the guest's) registration or waiting-list place; returns whoever
+    was promoted. Commits, to release the event's lock as soon as the place is freed."""
     event = lock_event(event_id)
     try:
-        registration = registration_of(event, user)
+        registration = _holder(event, user, guest_id)
         if registration is None:
             db.session.commit()
             return None
@@ -283,7 +295,7 @@ def registrations(event: Event, status: str | None = None) -> list[Registration]
     query = select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
     if status:
         query = query.where(Registration.status == status)
-    query = query.options(joinedload(Registration.user).joinedload(User.structure))
+    query = query.options(joinedload(Registration.user).joinedload(User.structure), joinedload(Registration.guest))
     return list(db.session.scalars(query))
 
 
@@ -294,6 +306,12 @@ def email_registrants(event: Event, subject: str, body: str, actor: User, includ
         if registration.status == REG_WAITING and not include_waiting:
             continue
         user = registration.user
+        if user is None:
+            if registration.guest_id is not None:  # with their personal link, by the guests domain
+                notices.tell_guests("message", event, registrations=[registration], subject=subject, body=body,
+                                    actor=actor)
+                sent += 1
+            continue
         if not user.active:
             continue
         queue_email("event_message", user.email, subject, kind="event.message", user=user, event=event,

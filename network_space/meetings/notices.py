@@ -5,11 +5,15 @@ and J-1 before a meeting, the day before a poll's deadline, two days before an a
 Calendar messages carry the .ics (REQUEST / CANCEL) on their immediate email and follow each
 member's "Réunions" preference, except that a change or a cancellation always reaches by email
 the members who answered "je viens" or "peut-être" (see send_calendar).
+
+Guests (partners without an account) are told by the guests domain, which meetings never
+imports: it listens to the ``GUEST_NEWS`` signal that ``tell_guests`` sends.
 """
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from blinker import signal
 from flask_babel import gettext as _
 
 from network_space.accounts.models import User
@@ -25,6 +29,14 @@ from network_space.meetings.queries import invitee_users, non_respondents
 from network_space.notifications.services import cancel_job, cancel_jobs, job_handler, notify, schedule_job
 
 REMINDER_DAYS = (7, 1)
+
+# Sent with the meeting and ``what``: "calendar" (with ``method`` and ``updated``: the date was
+# fixed, changed or the meeting cancelled), "cancelled" (while its date was polled), "reminder".
+GUEST_NEWS = signal("meetings.guest-news")
+
+
+def tell_guests(what: str, meeting: Meeting, **context) -> None:
+    GUEST_NEWS.send(meeting, what=what, **context)
 POLL_REMINDER_BEFORE = timedelta(days=1)
 ACTION_REMINDER_DAYS_BEFORE = 2
 REMINDER_HOUR = time(8, 0)
@@ -82,6 +94,7 @@ def cancelled_before_date(meeting: Meeting, actor: User) -> None:
     notify("meeting.cancelled", invitee_users(meeting), meeting, actor=actor, updated=False, uninvited=False,
            subject=_("Annulée : %(title)s", title=meeting.title),
            message=_("Raison : %(reason)s", reason=meeting.cancel_reason))
+    tell_guests("cancelled", meeting)
 
 
 def minutes_published(minutes: Minutes, actor: User) -> None:
@@ -156,6 +169,7 @@ def meeting_reminder(meeting_id: int, days: int) -> None:
     when = fmt_datetime(meeting.starts_at)
     notify("meeting.reminder", coming, meeting, days=days, when=when,
            subject=_("Rappel (J-%(days)d) : %(title)s — %(when)s", days=days, title=meeting.title, when=when))
+    tell_guests("reminder", meeting, days=days)
 
 
 @job_handler("meetings.poll_reminder")

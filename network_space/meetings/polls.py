@@ -74,16 +74,18 @@ def set_poll_deadline(meeting: Meeting, deadline: datetime | None) -> None:
     notices.schedule_poll_reminder(meeting)
 
 
-def answer_poll(meeting: Meeting, user: User, answers: dict[int, str], comment: str | None = None) -> PollResponse:
-    """Record (or change) a user's answers; slots not in ``answers`` keep their previous answer."""
+def answer_poll(meeting: Meeting, user: User | None, answers: dict[int, str], comment: str | None = None, *,
+                guest_id: int | None = None) -> PollResponse:
+    """Record (or change) a member's answers, or a guest's (by id: a partner without an account,
+    counted with the members); slots not in ``answers`` keep their previous answer."""
     if meeting.status != STATUS_POLL:
         raise MeetingError(_("Ce sondage est clos."))
     slot_ids = {s.id for s in meeting.slots}
-    response = db.session.scalar(
-        select(PollResponse).where(PollResponse.meeting_id == meeting.id, PollResponse.user_id == user.id)
-    )
+    holder = PollResponse.guest_id == guest_id if guest_id is not None else PollResponse.user_id == user.id
+    response = db.session.scalar(select(PollResponse).where(PollResponse.meeting_id == meeting.id, holder))
     if response is None:
-        response = PollResponse(meeting_id=meeting.id, user_id=user.id)
+        response = PollResponse(meeting_id=meeting.id, user_id=None if guest_id is not None else user.id,
+                                guest_id=guest_id)
         db.session.add(response)
     response.comment = (comment or "").strip() or None
     response.updated_at = utcnow()

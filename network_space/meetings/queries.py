@@ -40,6 +40,7 @@ def load_meeting(meeting_id: int) -> Meeting | None:
             selectinload(Meeting.invitees).selectinload(MeetingInvitee.user),
             selectinload(Meeting.slots),
             selectinload(Meeting.responses).selectinload(PollResponse.answers),
+            selectinload(Meeting.responses).selectinload(PollResponse.guest),
             selectinload(Meeting.agenda_items).selectinload(AgendaItem.resources),
             selectinload(Meeting.resources),
             selectinload(Meeting.minutes),

@@ -136,6 +136,7 @@ def update_meeting(meeting: Meeting, actor: User, data: MeetingData) -> None:
             meeting.ical_sequence += 1
         if changed:
             notices.send_calendar(meeting, ics.METHOD_REQUEST, invitee_users(meeting), updated=True)
+            notices.tell_guests("calendar", meeting, method=ics.METHOD_REQUEST, updated=True)
         elif added:
             notices.send_calendar(meeting, ics.METHOD_REQUEST, added)
         # Those no longer invited get the cancellation, so the meeting leaves their calendar.
@@ -201,6 +202,7 @@ def schedule(meeting: Meeting, starts_at: datetime, ends_at: datetime, actor: Us
     sync_invitees(meeting)
     db.session.flush()
     notices.send_calendar(meeting, ics.METHOD_REQUEST, invitee_users(meeting), updated=not first_time)
+    notices.tell_guests("calendar", meeting, method=ics.METHOD_REQUEST, updated=not first_time)
     notices.schedule_reminders(meeting)
 
 
@@ -218,6 +220,7 @@ def cancel_meeting(meeting: Meeting, actor: User, reason: str) -> None:
     if was_scheduled:
         meeting.ical_sequence += 1
         notices.send_calendar(meeting, ics.METHOD_CANCEL, invitee_users(meeting))
+        notices.tell_guests("calendar", meeting, method=ics.METHOD_CANCEL, updated=True)
     elif was_announced:
         notices.cancelled_before_date(meeting, actor)
 

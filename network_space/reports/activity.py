@@ -4,16 +4,9 @@ DDETS): computed from the site's own data, nothing typed twice.
 The report is a list of sections, each given by a provider registered with
 ``@activity_section(key, order)``: a function of the period returning a :class:`Section` (key
 figures, an optional detail table, an optional note) or None. The sections below cover meetings,
-the library, events, members and the directory; a domain that comes later adds its own from its
-``init_app`` without this module importing it — the discussions domain plugs "discussions started
-and answered" in this way::
-
-    from network_space.reports.activity import Figure, Section, activity_section
-
-    @activity_section("discussions", order=40)
-    def _discussions(period):
-        ...
-        return Section("discussions", _("Discussions"), [Figure(_("Discussions ouvertes"), started), ...])
+the library, events, discussions, members and the directory (the domains below reports); a domain
+above reports would add its own from its ``init_app`` with the decorator, without this module
+importing it.
 
 Each provider runs a fixed number of aggregate queries, whatever the amount of data.
 """
@@ -31,6 +24,7 @@ from network_space.core import documents as doc
 from network_space.core.dates import fmt_date, paris_to_utc
 from network_space.core.numbers import french_number, french_percent
 from network_space.directory.models import KIND_GROUPS, GROUP_BUYER, GROUP_DISABILITY, Organisation, OrganisationKind
+from network_space.discussions.models import KIND_QUESTION, KIND_WRITEUP, DiscussionCategory, Reply, Thread
 from network_space.events.models import REG_REGISTERED, STATUS_CANCELLED, Event, EventKind, Registration, event_partner
 from network_space.extensions import db
 from network_space.library.models import KIND_LABELS, Resource, ResourceComment, ResourceDownload
@@ -219,6 +213,33 @@ def _events(period: Period) -> Section:
                       [[r[1], fmt_date(r[2], year=True), r[4], ", ".join(buyers.get(r[0], [])) or "—", french_number(r[5])]
                        for r in rows], caption=_("Événements"), align="llllr")
     return Section("events", _("Événements et actions conjointes"), figures, table)
+
+
+@activity_section("discussions", order=40)
+def _discussions(period: Period) -> Section:
+    """Threads started, replies, questions answered and write-ups; the liveliest threads (two queries)."""
+    started = Thread.deleted_at.is_(None) & Thread.hidden.is_(False) & period.contains(Thread.created_at)
+    threads, questions, resolved, writeups = db.session.execute(select(
+        func.coalesce(func.sum(case((started, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((started & (Thread.kind == KIND_QUESTION), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((started & (Thread.kind == KIND_QUESTION) & Thread.answer_number.is_not(None), 1),
+                                    else_=0)), 0),
+        func.coalesce(func.sum(case((started & (Thread.kind == KIND_WRITEUP), 1), else_=0)), 0),
+    )).one()
+    replies = func.count(Reply.id)
+    rows = db.session.execute(
+        select(Thread.title, DiscussionCategory.name, replies, func.count(func.distinct(Reply.author_id)))
+        .join(Reply, Reply.thread_id == Thread.id).join(DiscussionCategory, DiscussionCategory.id == Thread.category_id)
+        .where(period.contains(Reply.created_at), Reply.deleted_at.is_(None), Thread.deleted_at.is_(None),
+               Thread.hidden.is_(False))
+        .group_by(Thread.id, Thread.title, DiscussionCategory.name).order_by(replies.desc(), Thread.title)).all()
+    figures = [Figure(_("Discussions ouvertes"), threads), Figure(_("Réponses"), sum(r[2] for r in rows)),
+               Figure(_("Questions posées"), questions), Figure(_("dont résolues"), resolved),
+               Figure(_("Fiches retour d'expérience"), writeups)]
+    table = doc.Table([_("Discussion"), _("Catégorie"), _("Réponses"), _("Participants")],
+                      [[r[0], r[1], french_number(r[2]), french_number(r[3])] for r in rows[:10]],
+                      caption=_("Les discussions les plus actives"), align="llrr")
+    return Section("discussions", _("Discussions entre membres"), figures, table)
 
 
 @activity_section("members", order=50)

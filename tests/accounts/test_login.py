@@ -136,3 +136,30 @@ def test_old_login_attempts_are_purged_by_the_worker(app):
         results = run_once()
         assert results["retention"]["LOGIN_ATTEMPT_RETENTION_DAYS"] == 1
         assert list(db.session.scalars(select(LoginAttempt.email))) == ["new@example.org"]
+
+
+def test_a_colleague_s_typos_do_not_lock_out_the_office(app, client, make_user):
+    """Failures are counted per account, and per client address only across accounts: one member
+    mistyping their password many times behind the office's address locks their account, not
+    their colleagues'."""
+    office = {"REMOTE_ADDR": "192.0.2.44"}
+    clumsy, colleague = make_user(), make_user()
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] + 5):
+        _login(client, clumsy.email, "mauvais mot de passe", environ=office)
+    assert "Trop de tentatives" in _flash(_login(client, clumsy.email, PASSWORD, environ=office))
+    assert _login(app.test_client(), colleague.email, PASSWORD, environ=office).status_code == 302
+
+
+@pytest.mark.parametrize("hops, seen", [(0, "10.0.0.1"), (1, "203.0.113.50")])
+def test_the_client_address_behind_a_proxy(app, hops, seen):
+    """PROXY_HOPS trusted proxies: the lock-out, the rate limits and the audit log see the
+    address the proxy forwards; without it, a forged X-Forwarded-For is ignored."""
+    from network_space import create_app
+    from network_space.extensions import client_address
+
+    site = create_app("testing", PROXY_HOPS=hops, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                      DATA_DIR=app.config["DATA_DIR"], SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"])
+    site.add_url_rule("/_client_address", "client_address", client_address)
+    response = site.test_client().get("/_client_address", environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                                      headers={"X-Forwarded-For": "203.0.113.50"})
+    assert response.get_data(as_text=True) == seen

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from network_space.accounts.models import User
 from network_space.accounts.tokens import RESET_SALT, password_fingerprint
@@ -110,3 +111,26 @@ def test_deactivated_account_gets_no_reset_mail(app, client, make_user):
     _request(client, user.email)
     with app.app_context():
         assert db.session.scalar(select(db.func.count(OutboxMessage.id))) == 0
+
+
+def test_one_reset_email_per_interval_whatever_the_requests(app, client, make_user):
+    """Held in the database, so it holds across gunicorn workers and servers (the in-memory
+    rate limiter counts per process): many requests queue one email, until the interval passes."""
+    user = make_user()
+    for _ in range(20):
+        page = client.get("/password/forgot").get_data(as_text=True)
+        client.post("/password/forgot", data={"csrf_token": csrf_token(page), "email": user.email.upper()})
+
+    def queued() -> int:
+        return db.session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.recipient == user.email, OutboxMessage.kind == "account.password_reset"))
+
+    with app.app_context():
+        assert queued() == 1
+        account = db.session.get(User, user.id)
+        account.password_reset_requested_at -= timedelta(minutes=app.config["PASSWORD_RESET_INTERVAL_MINUTES"])
+        db.session.commit()
+    page = client.get("/password/forgot").get_data(as_text=True)
+    client.post("/password/forgot", data={"csrf_token": csrf_token(page), "email": user.email})
+    with app.app_context():
+        assert queued() == 2

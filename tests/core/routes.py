@@ -29,6 +29,7 @@ REAL_VALUES = {
     frozenset({"meeting_id", "decision_id"}): ("meeting_decision", {"meeting_id": "meeting_id", "decision_id": "id"}),
     frozenset({"meeting_id", "action_id"}): ("action_item", {"meeting_id": "meeting_id", "action_id": "id"}),
     frozenset({"notification_id"}): ("notification", {"notification_id": "id"}),
+    frozenset({"link_id"}): ("guest_link", {"link_id": "id"}),
     frozenset({"thread_id"}): ("discussion_thread", {"thread_id": "id"}),
     frozenset({"thread_id", "number"}): ("discussion_reply", {"thread_id": "thread_id", "number": "number"}),
     frozenset({"discussion_category_id"}): ("discussion_category", {"discussion_category_id": "id"}),
@@ -87,6 +88,15 @@ def _feed_token(user_id):
     return new_feed_token(user, "all")
 
 
+def _guest_token(user_id):
+    """A live personal link of a demo guest (the role does not matter: a guest has no account)."""
+    from network_space.guests.models import GuestLink
+    from network_space.guests.tokens import make_token
+
+    link = db.session.scalar(select(GuestLink).where(GuestLink.revoked_at.is_(None)).order_by(GuestLink.id))
+    return make_token(link)
+
+
 # Endpoints with a string parameter (a signed or secret token) -> a function giving a valid
 # token for the role's user (None for anonymous), so the page behind the link is swept too.
 REAL_TOKENS = {
@@ -95,6 +105,9 @@ REAL_TOKENS = {
     "notifications.unsubscribe": _unsubscribe_token,
     "directory.import_mapping": _import_token,
     "events.feed": _feed_token,
+    "guests.page": _guest_token,
+    "guests.ics_file": _guest_token,
+    "guests.forget": _guest_token,
 }
 
 

@@ -20,6 +20,10 @@ PUBLIC_ENDPOINTS = {
     "accounts.accept_invitation",
     "notifications.unsubscribe",  # link in every email, signed token
     "events.feed",  # personal iCalendar feed, secret token in the URL
+    # A guest's (partner without an account) personal page and its actions: signed token in the URL.
+    "guests.page", "guests.register", "guests.unregister", "guests.answer", "guests.rsvp", "guests.ics_file",
+    "guests.forget", "guests.forgotten",
+    "guests.public_register",  # an event's public registration page, 404 unless its organisers opened it
     # What every French public-sector site shows everyone, linked from every page's footer.
     "legal.legal_notice",
     "legal.personal_data",

@@ -386,6 +386,8 @@ def test_every_table_pointing_at_a_member_is_covered(app):
         "event": "evenements", "event_organiser": "evenements", "event_registration": "evenements",
         "calendar_feed": "evenements",
         "legal_page": "the admin who last edited a legal page: a contribution, kept",
+        "guest_link": "invites (the organiser who invited a guest: kept, under the erased member's name)",
+        "guest_public_event": "invites (the organiser who opened a public page: kept, as above)",
         "discussion_thread": "discussions", "discussion_reply": "discussions", "discussion_revision": "discussions",
         "discussion_read": "discussions", "discussion_read_mark": "discussions",
         "report_campaign": "bilan", "report_contribution": "bilan", "report_change": "bilan",
@@ -402,6 +404,7 @@ def test_every_table_holding_addresses_is_covered(app):
         "login_attempt": "compte (retention; erased with the account)", "audit_entry": "journal_audit",
         "outbox_message": "emails", "organisation": "contacts_partenaires (the organisation's own address)",
         "organisation_contact": "contacts_partenaires",
+        "guest": "invites (retention after the event or meeting; erased by the guest's own link)",
     }
     holding = {table.name for table in db.metadata.sorted_tables for column in table.columns
                if re.search(r"(^|_)(email|phone|ip_address|recipient)$", column.name)}

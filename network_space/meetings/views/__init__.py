@@ -171,15 +171,16 @@ def show(meeting_id: int):
     my_answers = {a.slot_id: a.value for a in my_response.answers} if my_response else {}
     my_invite = next((i for i in meeting.invitees if i.user_id == current_user.id), None)
     invitees = sorted(meeting.invitees, key=lambda i: i.user.full_name.lower())
-    answers_by_user = {r.user_id: {a.slot_id: a.value for a in r.answers} for r in meeting.responses}
+    names = {i.user_id: i.user.full_name for i in meeting.invitees}
+    respondents = {r.id: _respondent(r, names) for r in meeting.responses}
     return render_template(
         "meetings/show.html",
         meeting=meeting,
         invitees=invitees,
         tally=tally(meeting) if meeting.slots else [],
-        responses=sorted(meeting.responses, key=lambda r: _user_name(meeting, r.user_id)),
-        answers_by_user=answers_by_user,
-        names={i.user_id: i.user.full_name for i in meeting.invitees},
+        responses=sorted(meeting.responses, key=lambda r: (r.user_id is None, respondents[r.id].lower())),
+        answers_by_response={r.id: {a.slot_id: a.value for a in r.answers} for r in meeting.responses},
+        respondents=respondents,
         my_answers=my_answers,
         my_response=my_response,
         my_invite=my_invite,
@@ -194,8 +195,16 @@ def show(meeting_id: int):
     )
 
 
-def _user_name(meeting, user_id: int) -> str:
-    return next((i.user.full_name.lower() for i in meeting.invitees if i.user_id == user_id), "")
+def _respondent(response, names: dict[int, str]) -> str:
+    """A member by name; a guest (partner without an account) with their organisation."""
+    if response.guest is not None:
+        guest = response.guest
+        if guest.organisation_label:
+            return _("%(name)s — %(organisation)s (invité·e)", name=guest.name, organisation=guest.organisation_label)
+        return _("%(name)s (invité·e)", name=guest.name)
+    if response.user_id is None:
+        return _("Invité·e (données effacées)")
+    return names.get(response.user_id, _("Ancien·ne invité·e"))
 
 
 @bp.route("/<int:meeting_id>.ics")

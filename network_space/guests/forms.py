@@ -1,0 +1,59 @@
+"""Forms of the guests domain: inviting partners, the public registration page."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Optional, ValidationError
+
+from network_space.core.forms import Form, max_length, strip
+from network_space.events.forms import CheckboxesField
+from network_space.guests.services import GuestInput
+
+EMAIL_INVALID = _l("Adresse email invalide.")
+
+
+class InviteForm(Form):
+    """Contacts of the directory ticked, and/or one person typed."""
+
+    contact_ids = CheckboxesField(_l("Contacts de l'annuaire"), coerce=int, validators=[Optional()])
+    name = StringField(_l("Nom et prénom"), validators=[Optional(), max_length(120)], filters=[strip])
+    email = StringField(_l("Adresse email"), validators=[Optional(), Email(EMAIL_INVALID), max_length(254)],
+                        filters=[strip])
+    organisation_id = SelectField(_l("Organisation (annuaire)"), coerce=int, validators=[Optional()])
+    organisation_typed = StringField(_l("Ou organisation hors annuaire"), validators=[Optional(), max_length(200)],
+                                     filters=[strip])
+
+    def __init__(self, *args, contacts=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact_ids.choices = [
+            SelectChoice(c.id, f"{c.name} — {c.organisation.name}" + (f" ({c.role})" if c.role else "")) for c in contacts]
+        self.organisation_id.choices = [SelectChoice(0, _l("— Aucune —"))] + [
+            SelectChoice(o.id, o.name) for o in organisations]
+
+    def validate_email(self, field) -> None:
+        if field.data and not self.name.data:
+            self.name.errors.append(_l("Indiquez le nom de la personne."))
+        if self.name.data and not field.data:
+            raise ValidationError(_l("Indiquez l'adresse email de la personne."))
+
+    def typed_person(self) -> GuestInput | None:
+        if not self.email.data:
+            return None
+        return GuestInput(self.name.data, self.email.data, organisation_id=self.organisation_id.data or None,
+                          organisation_typed=self.organisation_typed.data or None)
+
+
+class PublicRegistrationForm(Form):
+    name = StringField(_l("Nom et prénom"), validators=[DataRequired(_l("Indiquez votre nom.")), max_length(120)],
+                       filters=[strip])
+    email = StringField(_l("Adresse email"), validators=[DataRequired(_l("Indiquez votre adresse email.")),
+                                                        Email(EMAIL_INVALID), max_length(254)], filters=[strip])
+    organisation = StringField(_l("Entreprise ou organisation"),
+                               validators=[DataRequired(_l("Indiquez votre entreprise ou organisation.")),
+                                           max_length(200)], filters=[strip])
+    # Honeypot: hidden from people (CSS and aria-hidden), filled by robots; a filled one is refused.
+    website = StringField(_l("Site web (laissez vide)"), validators=[Optional(), max_length(200)])
+
+    def person(self) -> GuestInput:
+        return GuestInput(self.name.data, self.email.data, organisation_typed=self.organisation.data)

@@ -1,0 +1,30 @@
+"""What a guest's calendar gets: the event's or the meeting's own calendar entry (built by
+events.ical / meetings.ical: same UID, same SEQUENCE as the members'), without the people in it,
+since a guest never sees a member's or another guest's address."""
+from __future__ import annotations
+
+import dataclasses
+
+from network_space.core import ics
+from network_space.events import ical as event_ical
+from network_space.guests.models import GuestLink
+from network_space.meetings import ical as meeting_ical
+
+
+def calendar(link: GuestLink, method: str = ics.METHOD_PUBLISH) -> bytes | None:
+    """The .ics of what the link opens (None for a meeting whose date is not fixed yet)."""
+    if link.event_id is not None:
+        item = event_ical.to_ics_event(link.event)
+    elif link.meeting.starts_at is not None:
+        item = meeting_ical.ics_event(link.meeting)
+    else:
+        return None
+    return ics.build_calendar([dataclasses.replace(item, organizer=None, attendees=[])], method=method)
+
+
+def attachment(link: GuestLink, method: str) -> list[tuple[str, str, bytes]]:
+    content = calendar(link, method)
+    if content is None:
+        return []
+    name = f"evenement-{link.event_id}.ics" if link.event_id is not None else f"reunion-{link.meeting_id}.ics"
+    return [(name, f"text/calendar; method={method}; charset=UTF-8", content)]

@@ -1,0 +1,69 @@
+"""Reads that guest pages share: the guest list of an event or a meeting with each one's state,
+and the sections the guests domain adds to the event and meeting pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from network_space.core.permissions import can
+from network_space.events.models import REG_REGISTERED, Event, Registration
+from network_space.extensions import db
+from network_space.guests.models import SOURCE_PUBLIC, Guest, GuestLink
+from network_space.meetings.models import Meeting, PollResponse
+
+
+@dataclass
+class GuestRow:
+    link: GuestLink
+    state: str
+
+
+def _links(target: Event | Meeting) -> list[GuestLink]:
+    column = GuestLink.event_id if isinstance(target, Event) else GuestLink.meeting_id
+    query = (select(GuestLink).join(GuestLink.guest).where(column == target.id)
+             .options(joinedload(GuestLink.guest).joinedload(Guest.organisation)).order_by(Guest.name))
+    return list(db.session.scalars(query))
+
+
+def guest_rows(target: Event | Meeting) -> list[GuestRow]:
+    """Every guest of the event or meeting with where they stand, in two queries."""
+    links = _links(target)
+    if isinstance(target, Event):
+        status = dict(db.session.execute(select(Registration.guest_id, Registration.status).where(
+            Registration.event_id == target.id, Registration.guest_id.is_not(None))).all())
+    else:
+        answered = set(db.session.scalars(select(PollResponse.guest_id).where(
+            PollResponse.meeting_id == target.id, PollResponse.guest_id.is_not(None))))
+    rows = []
+    for link in links:
+        if link.revoked_at is not None:
+            state = _("Lien révoqué")
+        elif link.source == SOURCE_PUBLIC and link.confirmed_at is None:
+            state = _("Adresse à confirmer")
+        elif isinstance(target, Event):
+            state = {REG_REGISTERED: _("Inscrit·e"), None: _("Pas inscrit·e")}.get(
+                status.get(link.guest_id), _("Liste d'attente"))
+        elif target.starts_at is not None:
+            state = link.rsvp_label
+        else:
+            state = _("A répondu au sondage") if link.guest_id in answered else _("Pas encore répondu")
+        rows.append(GuestRow(link, state))
+    return rows
+
+
+def _section(target: Event | Meeting, endpoint_args: dict) -> dict | None:
+    if not can("guests.manage", target):
+        return None
+    live = [link for link in _links(target) if link.revoked_at is None]
+    return {"target": target, "count": len(live), "manage_args": endpoint_args}
+
+
+def event_section(event: Event) -> dict | None:
+    return _section(event, {"endpoint": "guests.event_guests", "event_id": event.id})
+
+
+def meeting_section(meeting: Meeting) -> dict | None:
+    return _section(meeting, {"endpoint": "guests.meeting_guests", "meeting_id": meeting.id})

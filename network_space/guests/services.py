@@ -1,0 +1,283 @@
+"""Every write and rule about guests: inviting partners to an event or a meeting, their personal
+links (signed, revocable, expiring after the event or meeting), what they do through them
+(register through the events' own service, answer the poll through the meetings' own service),
+the public registration page with email confirmation, erasure on the guest's request.
+
+Writes flush; the view commits. Registering, unregistering and revoking commit, through
+events.services.register / unregister, which take the event's lock and release it at once.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+
+from network_space.accounts.models import User
+from network_space.core.audit import audit
+from network_space.core.models import utcnow
+from network_space.core.transactions import Refusal
+from network_space.directory.models import Organisation, OrganisationContact
+from network_space.events import services as events
+from network_space.events.models import Event, Registration
+from network_space.extensions import db
+from network_space.guests import notices
+from network_space.guests.models import SOURCE_INVITED, SOURCE_PUBLIC, Guest, GuestLink, PublicRegistrationPage
+from network_space.guests.tokens import make_token, read
+from network_space.meetings import polls
+from network_space.meetings.models import STATUS_CANCELLED, STATUS_POLL, Meeting, PollResponse
+
+# A link keeps working a day after the event or meeting ends (the day's .ics, a last look).
+LINK_GRACE = timedelta(days=1)
+
+
+class GuestError(Refusal):
+    """A guest action refused; str(error) is the French message."""
+
+
+@dataclass
+class GuestInput:
+    name: str
+    email: str
+    organisation_id: int | None = None
+    organisation_typed: str | None = None
+    contact_id: int | None = None
+
+
+# --- links -------------------------------------------------------------------------------------
+
+LINK_UNKNOWN = "unknown"
+LINK_REVOKED = "revoked"
+LINK_EXPIRED = "expired"
+
+
+def resolve(token: str) -> tuple[GuestLink | None, str | None]:
+    """(the link, None) for a live link; (None or the link, why not) otherwise."""
+    found = read(token)
+    if found is None:
+        return None, LINK_UNKNOWN
+    link = db.session.get(GuestLink, found[0])
+    if link is None:
+        return None, LINK_UNKNOWN
+    if not hmac.compare_digest(link.nonce, found[1]):
+        # A revoked link got a new nonce: its old token is a revoked link, not a forged one.
+        return link, LINK_REVOKED
+    if link.revoked_at is not None:
+        return link, LINK_REVOKED
+    if is_expired(link):
+        return link, LINK_EXPIRED
+    return link, None
+
+
+def ends_at(link: GuestLink):
+    """When what the link opens is over (None: a meeting whose date is still being polled)."""
+    if link.event_id is not None:
+        return link.event.ends_at
+    meeting = link.meeting
+    if meeting.ends_at is None and meeting.status == STATUS_CANCELLED:
+        return meeting.updated_at  # cancelled before its date was fixed
+    return meeting.ends_at
+
+
+def is_expired(link: GuestLink, now=None) -> bool:
+    now = now or utcnow()
+    end = ends_at(link)
+    if end is not None and end + LINK_GRACE < now:
+        return True
+    if link.source == SOURCE_PUBLIC and link.confirmed_at is None:
+        return link.created_at + timedelta(days=current_app.config["GUEST_UNCONFIRMED_DAYS"]) < now
+    return False
+
+
+def touch(link: GuestLink) -> None:
+    link.last_used_at = utcnow()
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+def _guest_for(person: GuestInput) -> Guest:
+    email = person.email.strip().lower()
+    guest = db.session.scalar(select(Guest).where(func.lower(Guest.email) == email))
+    if guest is None:
+        guest = Guest(email=email, name=person.name.strip())
+        db.session.add(guest)
+    # What the organiser (or the person) says now is the freshest.
+    guest.name = person.name.strip() or guest.name
+    if person.organisation_id:
+        guest.organisation = db.session.get(Organisation, person.organisation_id)
+        guest.organisation_typed = None
+    elif person.organisation_typed:
+        guest.organisation, guest.organisation_typed = None, person.organisation_typed.strip()
+    if person.contact_id:
+        guest.contact_id = person.contact_id
+    return guest
+
+
+def people_from_contacts(contact_ids: list[int]) -> list[GuestInput]:
+    contacts = db.session.scalars(select(OrganisationContact).where(
+        OrganisationContact.id.in_(contact_ids or [0]), OrganisationContact.email.is_not(None)))
+    return [GuestInput(c.name, c.email, organisation_id=c.organisation_id, contact_id=c.id) for c in contacts]
+
+
+def _check_target(target: Event | Meeting) -> None:
+    if isinstance(target, Event):
+        if target.is_cancelled or target.is_past:
+            raise GuestError(_("On n'invite plus à un événement annulé ou passé."))
+    elif target.status == STATUS_CANCELLED or target.is_past:
+        raise GuestError(_("On n'invite plus à une réunion annulée ou passée."))
+
+
+def invite(target: Event | Meeting, people: list[GuestInput], actor: User | None,
+           source: str = SOURCE_INVITED) -> list[GuestLink]:
+    """Invite each person (a new link, or a fresh one after a revocation) and queue their
+    message; people already invited are left alone. Returns the new links."""
+    if not people:
+        raise GuestError(_("Choisissez au moins un contact ou saisissez une adresse."))
+    _check_target(target)
+    created = []
+    for person in people:
+        guest = _guest_for(person)
+        db.session.flush()
+        column = GuestLink.event_id if isinstance(target, Event) else GuestLink.meeting_id
+        link = db.session.scalar(select(GuestLink).where(GuestLink.guest_id == guest.id, column == target.id))
+        if link is not None and link.revoked_at is None:
+            continue
+        if link is None:
+            link = GuestLink(guest=guest, source=source)
+            if isinstance(target, Event):
+                link.event = target
+            else:
+                link.meeting = target
+            db.session.add(link)
+        link.nonce = secrets.token_hex(16)
+        link.revoked_at = None
+        link.invited_by_id = getattr(actor, "id", None)
+        db.session.flush()
+        audit("guest.invite", target=link.target_key, detail=f"{guest.email} ({source})", actor=actor)
+        notices.invitation(link, make_token(link))
+        created.append(link)
+    return created
+
+
+def resend(link: GuestLink, actor: User) -> None:
+    if link.revoked_at is not None:
+        raise GuestError(_("Ce lien est révoqué : invitez à nouveau la personne."))
+    audit("guest.resend", target=link.target_key, detail=link.guest.email, actor=actor)
+    notices.invitation(link, make_token(link))
+
+
+def revoke(link: GuestLink, actor: User) -> None:
+    """Kill the link for good and give back the guest's place. Commits (events.unregister)."""
+    if link.revoked_at is not None:
+        return
+    link.revoked_at = utcnow()
+    link.nonce = secrets.token_hex(16)
+    audit("guest.revoke", target=link.target_key, detail=link.guest.email, actor=actor)
+    if link.event_id is not None and not link.event.is_past:
+        events.unregister(link.event_id, guest_id=link.guest_id)
+
+
+# --- what a guest does through the link -----------------------------------------------------
+
+def register(link: GuestLink) -> Registration:
+    """Take a place (or a waiting-list place) like a member, through the same locked service.
+    Confirms a public registration's email address. Commits (events.register)."""
+    if link.source == SOURCE_PUBLIC and link.confirmed_at is None:
+        link.confirmed_at = utcnow()
+    touch(link)
+    audit("guest.register", target=link.target_key, detail=link.guest.email)
+    return events.register(link.event_id, guest_id=link.guest_id)
+
+
+def unregister(link: GuestLink) -> None:
+    """Give the place back; whoever is promoted is told. Commits (events.unregister)."""
+    touch(link)
+    audit("guest.unregister", target=link.target_key, detail=link.guest.email)
+    events.unregister(link.event_id, guest_id=link.guest_id)
+
+
+def registration(link: GuestLink) -> Registration | None:
+    return events.guest_registration(link.event, link.guest_id)
+
+
+def answer_poll(link: GuestLink, answers: dict[int, str], comment: str | None) -> PollResponse:
+    touch(link)
+    audit("guest.poll", target=link.target_key, detail=link.guest.email)
+    return polls.answer_poll(link.meeting, None, answers, comment, guest_id=link.guest_id)
+
+
+def poll_response(link: GuestLink) -> PollResponse | None:
+    return db.session.scalar(select(PollResponse).where(
+        PollResponse.meeting_id == link.meeting_id, PollResponse.guest_id == link.guest_id))
+
+
+def set_rsvp(link: GuestLink, value: str) -> None:
+    if link.meeting is None or link.meeting.starts_at is None or link.meeting.status == STATUS_CANCELLED:
+        raise GuestError(_("La date de cette réunion n'est pas encore fixée."))
+    touch(link)
+    link.rsvp = value
+    audit("guest.rsvp", target=link.target_key, detail=f"{link.guest.email} : {value}")
+
+
+# --- public registration page ---------------------------------------------------------------
+
+def public_page(event: Event) -> PublicRegistrationPage | None:
+    return db.session.get(PublicRegistrationPage, event.id)
+
+
+def set_public(event: Event, opened: bool, actor: User) -> None:
+    page = public_page(event)
+    if opened and page is None:
+        db.session.add(PublicRegistrationPage(event_id=event.id, opened_by_id=actor.id, opened_at=utcnow()))
+    elif not opened and page is not None:
+        db.session.delete(page)
+    audit("guest.public_page", target=f"event:{event.id}", detail="ouverte" if opened else "fermée", actor=actor)
+
+
+def register_publicly(event: Event, person: GuestInput) -> GuestLink | None:
+    """Someone registers on the public page: they get a link by email, and take a place only
+    when they confirm through it (double opt-in). An address already invited gets its link again."""
+    reason = events.registration_closed_reason(event)
+    if reason:
+        raise GuestError(reason)
+    guest = _guest_for(person)
+    db.session.flush()
+    link = db.session.scalar(select(GuestLink).where(GuestLink.guest_id == guest.id, GuestLink.event_id == event.id))
+    if link is None:
+        return invite(event, [person], None, source=SOURCE_PUBLIC)[0]
+    if link.revoked_at is None:
+        notices.invitation(link, make_token(link))
+        return link
+    return None  # revoked by the organisers: nothing is said, nothing is sent
+
+
+# --- personal data: erasure on the guest's request (retention: privacy.py) ------------------
+
+def forget(guest: Guest) -> None:
+    """Erase a guest on their own request: places at coming events are given back (which
+    commits, through events.unregister), answers to open polls removed, then the person deleted;
+    past registrations and answers stay as anonymous figures."""
+    email = guest.email
+    for link in list(guest.links):
+        if link.event_id is not None and not link.event.is_past:
+            events.unregister(link.event_id, guest_id=guest.id)
+    db.session.execute(delete(PollResponse).where(
+        PollResponse.guest_id == guest.id,
+        PollResponse.meeting_id.in_(select(Meeting.id).where(Meeting.status == STATUS_POLL))))
+    audit("guest.forget", target=f"guest:{guest.id}", detail=email)
+    delete_guest(guest)
+
+
+def delete_guest(guest: Guest) -> None:
+    """Delete the person and their links; their places and answers stay, anonymous. Done here,
+    not by the foreign keys' ON DELETE, which SQLite does not apply without its pragma."""
+    for model in (Registration, PollResponse):
+        db.session.execute(update(model).where(model.guest_id == guest.id).values(guest_id=None))
+    for link in list(guest.links):
+        db.session.delete(link)
+    db.session.delete(guest)
+    db.session.flush()
