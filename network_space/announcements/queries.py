@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.announcements.models import Announcement
 from network_space.extensions import db
 
 
 def announcements() -> Select:
-    return select(Announcement).options(selectinload(Announcement.author), selectinload(Announcement.territories)).order_by(
+    return select(Announcement).options(joinedload(Announcement.author), selectinload(Announcement.territories)).order_by(
         Announcement.created_at.desc(), Announcement.id.desc())
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from network_space.accounts.models import Territory
@@ -145,8 +145,8 @@ def organisations_query(filters: DirectoryFilters):
 def with_list_relations(query):
     """Eager loading for list pages and exports: a bounded number of queries whatever the size."""
     return query.options(
-        selectinload(Organisation.kind),
-        selectinload(Organisation.territory),
+        joinedload(Organisation.kind),
+        joinedload(Organisation.territory),
         selectinload(Organisation.served_territories),
         selectinload(Organisation.services),
         selectinload(Organisation.sectors),

@@ -10,7 +10,7 @@ import holidays
 from flask import request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from network_space.accounts.welcome import Step
 from network_space.core.dates import paris_to_utc, to_paris
@@ -94,7 +94,7 @@ def events_between(first_day: date, last_day: date, filters: Filters) -> list[Ev
     start = paris_to_utc(first_day, time(0))
     end = paris_to_utc(last_day + timedelta(days=1), time(0))
     query = select(Event).where(Event.starts_at < end, Event.ends_at > start)
-    query = filters.apply(query).order_by(Event.starts_at, Event.id).options(selectinload(Event.territory))
+    query = filters.apply(query).order_by(Event.starts_at, Event.id).options(joinedload(Event.territory))
     return list(db.session.scalars(query))
 
 
@@ -174,7 +174,7 @@ def shift_month(day: date, months: int) -> date:
 
 def upcoming_query(filters: Filters) -> Select:
     query = select(Event).where(Event.ends_at > utcnow())
-    return filters.apply(query).order_by(Event.starts_at, Event.id).options(selectinload(Event.territory))
+    return filters.apply(query).order_by(Event.starts_at, Event.id).options(joinedload(Event.territory))
 
 
 def partner_organisations() -> list[Organisation]:

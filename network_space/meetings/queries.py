@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.accounts.models import Territory, User
 from network_space.accounts.welcome import Step
@@ -68,7 +68,7 @@ def visible_clause(user):
 
 
 def _filtered(user, kind: str | None, series_id: int | None, territory: Territory | None):
-    query = select(Meeting).where(visible_clause(user)).options(selectinload(Meeting.series))
+    query = select(Meeting).where(visible_clause(user)).options(joinedload(Meeting.series))
     if kind:
         query = query.where(Meeting.kind == kind)
     if series_id:
@@ -154,7 +154,7 @@ def follow_up_actions(meeting: Meeting) -> list[ActionItem]:
     return list(db.session.scalars(
         select(ActionItem)
         .where(ActionItem.meeting_id.in_(earlier), ActionItem.status.in_(OPEN_ACTION_STATUSES))
-        .options(selectinload(ActionItem.assignee), selectinload(ActionItem.meeting))
+        .options(joinedload(ActionItem.assignee), joinedload(ActionItem.meeting))
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
     ))
 
@@ -166,7 +166,7 @@ def my_open_actions(user: User) -> list[ActionItem]:
     actions = list(db.session.scalars(
         select(ActionItem)
         .where(ActionItem.assignee_id == user.id, ActionItem.status.in_(OPEN_ACTION_STATUSES))
-        .options(selectinload(ActionItem.meeting))
+        .options(joinedload(ActionItem.meeting))
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
     ))
     return sorted(actions, key=lambda a: not a.is_overdue)
