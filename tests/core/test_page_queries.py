@@ -11,7 +11,9 @@ MAX_QUERIES = 8
 # Pages not at the target yet, with the count they must not exceed meanwhile (issue 15 §7 is open
 # for them: the target test below is a strict xfail, so it fails as soon as one reaches 8 — then
 # remove it from here).
-NOT_YET = {"/": 16, "/directory/": 19, "/meetings/": 10, "/discussions/": 11}
+# The dashboard went from 20 to 16, then the welcome checklist (its steps read the member's
+# territories, follows, feed, preferences, guide and next plenary) brought it to 23.
+NOT_YET = {"/": 23, "/directory/": 19, "/meetings/": 10, "/discussions/": 11}
 
 MAIN_PAGES = [
     "/",
