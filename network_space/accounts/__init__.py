@@ -30,6 +30,7 @@ def init_app(app) -> None:
         "login.locked": _l("Connexion bloquée (trop d'échecs)"), "logout": _l("Déconnexion"),
         "password.reset_requested": _l("Demande de nouveau mot de passe"),
         "password.reset_requested_unknown": _l("Demande de nouveau mot de passe pour une adresse inconnue"),
+        "password.reset_throttled": _l("Demande de nouveau mot de passe ignorée (email déjà envoyé il y a peu)"),
         "password.reset": _l("Mot de passe réinitialisé"), "password.changed": _l("Mot de passe modifié"),
         "invitation.sent": _l("Invitation envoyée"), "invitation.resent": _l("Invitation renvoyée"),
         "invitation.revoked": _l("Invitation révoquée"), "invitation.accepted": _l("Invitation acceptée"),

@@ -236,8 +236,13 @@ def _erase(user) -> None:
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
+    from network_space.core.audit import register_audit_actions
     from network_space.core.privacy import BASIS_PUBLIC_TASK, Retention, register_personal_data
 
+    register_audit_actions({
+        "inbound.posted": _l("Réponse par email publiée"), "inbound.refused": _l("Réponse par email refusée"),
+        "inbound.ignored": _l("Email reçu ignoré"),
+    })
     register_personal_data(
         "emails_recus", _l("Réponses reçues par email"), order=26,
         data=_l("Pour chaque email reçu en réponse à un email du site : son identifiant (Message-ID), l'adresse de "

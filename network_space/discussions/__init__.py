@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from network_space.core.audit import register_audit_actions
     from network_space.core.backlinks import backlink_action, backlink_provider
     from network_space.core.dashboard import dashboard_panel
     from network_space.core.navigation import add_nav_item
@@ -22,6 +23,14 @@ def init_app(app) -> None:
     register_target(models.Reply, permission="discussions.view_message")
     register_target(models.DiscussionCategory, permission="discussions.view_category")
     notices.register()
+    register_audit_actions({
+        "discussions.accept": _l("Réponse marquée comme la solution"),
+        "discussions.unaccept": _l("Solution retirée d'une question"),
+        "discussions.move": _l("Discussion déplacée"), "discussions.delete_moderated": _l("Message supprimé (modération)"),
+        "discussions.pin": _l("Discussion épinglée"), "discussions.unpin": _l("Discussion désépinglée"),
+        "discussions.close": _l("Discussion fermée"), "discussions.reopen": _l("Discussion rouverte"),
+        "discussions.hide": _l("Discussion masquée"), "discussions.unhide": _l("Discussion de nouveau visible"),
+    })
     privacy.register()
     search.register()
     inbound.register()

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from network_space.core.audit import register_audit_actions
     from network_space.core.sections import page_section
     from network_space.events import notices as event_notices
     from network_space.guests import models, notices, permissions, privacy, queries  # noqa: F401 - permissions: @rule
@@ -19,3 +22,13 @@ def init_app(app) -> None:
     page_section("events.detail", "guests/_section.html", order=10)(queries.event_section)
     page_section("meetings.show", "guests/_section.html", order=10)(queries.meeting_section)
     privacy.register()  # its data, and their retention by the worker's "retention" task
+    register_audit_actions({
+        "guest.invite": _l("Partenaire invité·e (sans compte)"), "guest.resend": _l("Lien d'invité·e renvoyé"),
+        "guest.revoke": _l("Lien d'invité·e révoqué"), "guest.register": _l("Invité·e inscrit·e à un événement"),
+        "guest.unregister": _l("Invité·e désinscrit·e d'un événement"),
+        "guest.poll": _l("Invité·e : réponse au sondage de dates"), "guest.rsvp": _l("Invité·e : vient ou non à la réunion"),
+        "guest.public_page": _l("Page d'inscription publique ouverte ou fermée"),
+        "guest.forget": _l("Invité·e : données effacées à sa demande"),
+        "guest.purge": _l("Invité·e : données supprimées (durée de conservation)"),
+        "guest.purge_unconfirmed": _l("Inscriptions publiques non confirmées supprimées"),
+    })

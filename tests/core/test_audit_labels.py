@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DYNAMIC = {"structure.created", "structure.updated", "territory.created", "territory.updated",
            "library.category_enable", "library.category_disable", "member.deactivated", "admin.promoted",
            "reports.campaign_close", "reports.campaign_reopen", "reports.indicator_add", "reports.indicator_update",
-           "reports.indicator_retire", "reports.indicator_restore"}
+           "reports.indicator_retire", "reports.indicator_restore", "discussions.pin", "discussions.unpin",
+           "discussions.close", "discussions.reopen", "discussions.hide", "discussions.unhide", "inbound.posted",
+           "inbound.refused", "inbound.ignored"}
 
 
 def _codes_in_source() -> set[str]:
