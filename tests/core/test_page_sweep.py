@@ -39,6 +39,11 @@ from tests.helpers import browser_log_in, free_port
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(os.environ.get("NS_NO_BROWSER") == "1", reason="NS_NO_BROWSER=1: browser tests switched off"),
+    # What it checks (layout, accessibility, HTML) is the templates', the same on either database;
+    # the database-dependent behaviour of every page is swept on both by test_hostile_input.py and
+    # test_permissions_matrix.py. Run once, on SQLite, it keeps the suite well inside CI's time.
+    pytest.mark.skipif((os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
+                       reason="the page sweep runs on the SQLite pass only"),
 ]
 
 CHROMIUM = "/usr/bin/chromium"
