@@ -82,7 +82,7 @@ def _import_token(user_id):
 
 def _feed_token(user_id):
     from network_space.accounts.models import User
-    from network_space.events.services import new_feed_token
+    from network_space.events.feeds import new_feed_token
 
     user = db.session.get(User, user_id) if user_id else db.session.scalars(select(User)).first()
     return new_feed_token(user, "all")
