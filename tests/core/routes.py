@@ -88,6 +88,18 @@ def _feed_token(user_id):
     return new_feed_token(user, "all")
 
 
+def _report_import_token(user_id):
+    """An uploaded figures file for the first contribution (the sweeps open that row first)."""
+    from network_space.accounts.models import User
+    from network_space.reports.importer import save_upload
+    from network_space.reports.models import Contribution
+
+    user = db.session.get(User, user_id) if user_id else db.session.scalars(select(User)).first()
+    first = db.session.scalars(select(Contribution).order_by(Contribution.id)).first()
+    target = f"{first.campaign.year}/{first.territory_id}/{first.structure_id}"
+    return save_upload("Indicateur;Valeur\nHeures d'insertion réalisées;1200\n".encode(), "bilan.csv", user, target)
+
+
 def _guest_token(user_id):
     """A live personal link of a demo guest (the role does not matter: a guest has no account)."""
     from network_space.guests.models import GuestLink
@@ -105,6 +117,7 @@ REAL_TOKENS = {
     "notifications.unsubscribe": _unsubscribe_token,
     "directory.import_mapping": _import_token,
     "events.feed": _feed_token,
+    "reports.import_check": _report_import_token,
     "guests.page": _guest_token,
     "guests.ics_file": _guest_token,
     "guests.forget": _guest_token,

@@ -180,6 +180,7 @@ def show(meeting_id: int):
         tally=tally(meeting) if meeting.slots else [],
         responses=sorted(meeting.responses, key=lambda r: (r.user_id is None, respondents[r.id].lower())),
         answers_by_response={r.id: {a.slot_id: a.value for a in r.answers} for r in meeting.responses},
+        answered_user_ids={r.user_id for r in meeting.responses if r.user_id is not None},
         respondents=respondents,
         my_answers=my_answers,
         my_response=my_response,
