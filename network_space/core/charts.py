@@ -195,6 +195,22 @@ def _styles_to_attributes(root: ET.Element) -> None:
                 parent.remove(child)
 
 
+def _prefix_ids(root, prefix: str) -> None:
+    """matplotlib names its groups "figure_1", "patch_1"… in every SVG: several charts inline on one
+    page would repeat those ids (invalid HTML). Each id gets the chart's prefix, and so do the
+    references to it (url(#…) in attributes, href="#…")."""
+    ids = {element.get("id") for element in root.iter() if element.get("id")}
+    if not ids:
+        return
+    reference = re.compile(r"(url\(#|^#)(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")\b")
+    for element in root.iter():
+        for name, value in list(element.attrib.items()):
+            if name == "id":
+                element.set(name, f"{prefix}-{value}")
+            elif "#" in value:
+                element.set(name, reference.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", value))
+
+
 def _accessible(text: str, chart: Chart) -> str:
     """matplotlib's SVG, with a title and a description screen readers announce, sized by CSS."""
     root = ET.fromstring(text)  # our own output, not user input
@@ -203,6 +219,7 @@ def _accessible(text: str, chart: Chart) -> str:
             root.remove(child)
     _styles_to_attributes(root)
     prefix = re.sub(r"[^A-Za-z0-9_-]", "-", chart.key)
+    _prefix_ids(root, prefix)
     title = ET.Element(f"{{{SVG_NS}}}title", id=f"{prefix}-title")
     title.text = chart.title
     desc = ET.Element(f"{{{SVG_NS}}}desc", id=f"{prefix}-desc")
