@@ -14,6 +14,11 @@ def to_paris(value: datetime) -> datetime:
     return value.astimezone(PARIS)
 
 
+def paris_today() -> date:
+    """Today in Paris: the day people mean (at 00:30 in Paris it is still yesterday in UTC)."""
+    return datetime.now(PARIS).date()
+
+
 def paris_to_utc(day: date, at: time) -> datetime:
     """A wall-clock time in Paris on a given day, as aware UTC (DST handled by zoneinfo)."""
     return datetime.combine(day, at, tzinfo=PARIS).astimezone(timezone.utc)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from network_space.core.dates import PARIS
+from network_space.core.dates import PARIS, paris_today
 from network_space.core.models import utcnow
 
 METHOD_PUBLISH = "PUBLISH"
@@ -113,7 +113,7 @@ def build_calendar(events: list[IcsEvent], method: str = METHOD_PUBLISH, name: s
     if name:
         calendar.add("x-wr-calname", name)
     days = [_paris_day(item.start) for item in events] + [_paris_day(item.end) for item in events]
-    today = utcnow().astimezone(PARIS).date()
+    today = paris_today()
     # Before the events: some clients (Outlook) read the time zone first.
     calendar.add_component(Timezone.from_tzid(PARIS.key, first_date=min(days, default=today) - timedelta(days=366),
                                               last_date=max(days, default=today) + timedelta(days=366)))

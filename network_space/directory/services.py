@@ -25,13 +25,12 @@ from network_space.directory.models import (
     OrganisationRevision,
     OrganisationService,
 )
-from network_space.core.dates import to_paris
-from network_space.core.models import utcnow
 from network_space.core.transactions import Refusal
 from network_space.directory.siret import format_siret
 from network_space.extensions import db
 from network_space.library.models import Sector
 from network_space.notifications.services import followers_of, notify
+from network_space.core.dates import paris_today
 
 # The fields of an organisation as a form, an import or a revert sets them, in display order.
 FIELD_LABELS: dict[str, Any] = {
@@ -256,7 +255,7 @@ def update_organisation(org: Organisation, data: dict, actor: User | None, actio
 
 
 def mark_checked(org: Organisation, actor: User, today: date | None = None) -> OrganisationRevision | None:
-    return update_organisation(org, {"last_checked_on": today or to_paris(utcnow()).date(),
+    return update_organisation(org, {"last_checked_on": today or paris_today(),
                                      "last_checked_by": actor}, actor)
 
 

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from network_space.accounts.models import Territory
 from network_space.core import spreadsheet
-from network_space.core.dates import fmt_datetime, to_paris
+from network_space.core.dates import fmt_datetime, to_paris, paris_today
 from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
@@ -105,7 +105,7 @@ def _form_data(form: OrganisationForm, org: Organisation | None) -> dict:
     if can("directory.notes"):
         data["internal_notes"] = form.internal_notes.data
     if form.mark_checked.data:
-        data["last_checked_on"] = to_paris(utcnow()).date()
+        data["last_checked_on"] = paris_today()
         data["last_checked_by"] = current_user._get_current_object()
     return data
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from network_space.core.dates import paris_to_utc, to_paris
+from network_space.core.dates import paris_to_utc, paris_today
 from network_space.core.demo import DemoContext
 from network_space.core.models import utcnow
 from network_space.events import notices
@@ -101,7 +101,7 @@ def seed(demo: DemoContext) -> None:
     territories = demo.data.get("territories", {})
     organisations = {o.name.removesuffix(" (fictif)"): o for o in demo.data.get("organisations", [])}
     organisers = [u for u in (users.get("coanimator_nord"), users.get("coanimator_sud")) if u is not None]
-    today = to_paris(utcnow()).date()
+    today = paris_today()
     events = []
     for n, (days, start, end, extra, title, kind, territory, place, partners, capacity, text) in enumerate(EVENTS):
         day = working_day(today + timedelta(days=days), extra)

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from network_space.accounts.welcome import Step
-from network_space.core.dates import paris_to_utc, to_paris
+from network_space.core.dates import paris_to_utc, to_paris, paris_today
 from network_space.core.http import int_arg
 from network_space.core.models import utcnow
 from network_space.core.permissions import can
@@ -78,7 +78,7 @@ def kinds_for_admin() -> list[tuple[EventKind, int, int]]:
 def date_arg(name: str = "date") -> date:
     """The day asked for in the query string (YYYY-MM-DD or YYYY-MM), today for anything else."""
     raw = request.args.get(name, "")[:10]
-    today = to_paris(utcnow()).date()
+    today = paris_today()
     for fmt in ("%Y-%m-%d", "%Y-%m"):
         try:
             day = datetime.strptime(raw, fmt).date()
@@ -145,7 +145,7 @@ def french_holidays(first_day: date, last_day: date) -> dict[date, str]:
 
 
 def grid_days(days: list[date], entries: list[CalendarEntry], month: int | None = None) -> list[Day]:
-    today = to_paris(utcnow()).date()
+    today = paris_today()
     public = french_holidays(days[0], days[-1])
     by_day = {d: Day(d, month is None or d.month == month, d == today, public.get(d)) for d in days}
     for entry in entries:

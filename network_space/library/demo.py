@@ -3,7 +3,7 @@ XLSX tracking sheet, PDF guide, ODT, ODS, PPTX…), so that searching inside fil
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -12,6 +12,7 @@ from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.library import samples, services
 from network_space.library.models import Category, Resource, Sector
+from network_space.core.dates import paris_today
 
 CLAUSE_TEXT = [
     "Article 7 – Clause sociale d'insertion (condition d'exécution, article L2112-2 du code de la commande publique).",
@@ -141,7 +142,7 @@ def seed(demo) -> None:
         for version in resource.versions:
             version.created_at = created
         if days_ago > 180:
-            resource.review_by = date.today() + timedelta(days=30)
+            resource.review_by = paris_today() + timedelta(days=30)
     db.session.flush()
     demo.data["library"] = list(db.session.scalars(select(Resource)))
     # The guide new members are pointed to in their first steps (chosen by the first admin).

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from network_space.core.dates import paris_to_utc, to_paris
+from network_space.core.dates import paris_to_utc, paris_today
 from network_space.core.demo import DemoContext
-from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.meetings import notices, polls, services
 from network_space.meetings.models import (
@@ -42,7 +41,7 @@ jusqu'à nouvel ordre.
 
 def _day(weeks: int, weekday: int = 1):
     """A date ``weeks`` weeks from today, on a given weekday (0 = Monday), in Paris."""
-    today = to_paris(utcnow()).date() + timedelta(weeks=weeks)
+    today = paris_today() + timedelta(weeks=weeks)
     return today + timedelta(days=(weekday - today.weekday()) % 7)
 
 
@@ -101,7 +100,7 @@ def seed(demo: DemoContext) -> None:
     ), start=1):
         db.session.add(Decision(meeting=plenary, position=position, text=text))
     helper = facilitators[0] if facilitators else nord
-    today = to_paris(utcnow()).date()
+    today = paris_today()
     db.session.add_all([
         ActionItem(meeting=plenary, title="Envoyer le tableau commun à chaque facilitateur", assignee=users["departement"],
                    due_date=today - timedelta(days=5)),

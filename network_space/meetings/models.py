@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from network_space.core.dates import to_paris
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.extensions import db
 from network_space.library.models import Resource
+from network_space.core.dates import paris_today
 
 KINDS = {
     "pleniere": _l("Réunion plénière"),
@@ -373,7 +373,7 @@ class ActionItem(db.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_date is not None and self.due_date < to_paris(utcnow()).date()
+        return self.is_open and self.due_date is not None and self.due_date < paris_today()
 
     def notification_title(self) -> str:
         return self.title

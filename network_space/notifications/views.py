@@ -4,13 +4,10 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from network_space.core.dates import PARIS
-from network_space.core.models import utcnow
+from network_space.core.dates import paris_today
 from network_space.core.pagination import paginate
-from network_space.core.permissions import require
 from network_space.core.transactions import attempt
 from network_space.core.urls import is_safe_next
 from network_space.extensions import csrf, db
@@ -41,7 +38,7 @@ def _back(default: str):
 @login_required
 def index():
     page = paginate(queries.notifications_of(current_user.id), per_page=30)
-    today = utcnow().astimezone(PARIS).date()
+    today = paris_today()
     return render_template(
         "notifications/index.html",
         page=page,

@@ -21,7 +21,7 @@ from sqlalchemy import and_, case, func, select
 
 from network_space.accounts.models import Structure, User
 from network_space.core import documents as doc
-from network_space.core.dates import fmt_date, paris_to_utc
+from network_space.core.dates import fmt_date, paris_to_utc, paris_today
 from network_space.core.numbers import french_number, french_percent
 from network_space.directory.models import KIND_GROUPS, GROUP_BUYER, GROUP_DISABILITY, Organisation, OrganisationKind
 from network_space.discussions.models import KIND_QUESTION, KIND_WRITEUP, DiscussionCategory, Reply, Thread
@@ -118,7 +118,7 @@ def outline(period: Period, sections: list[Section]) -> doc.Outline:
         if section.note:
             blocks.append(doc.Paragraph(section.note))
     blocks.append(doc.Paragraph(_("Établi le %(date)s à partir des données du site.",
-                                    date=fmt_date(date.today(), year=True))))
+                                    date=fmt_date(paris_today(), year=True))))
     return doc.Outline(f"{title} — {period.label}", blocks, subject=title)
 
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from network_space.core.demo import DemoContext
+from network_space.core.dates import paris_today
 from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.reports import notices
@@ -88,7 +89,7 @@ def seed(demo: DemoContext) -> None:
     territories = demo.data["territories"]
     coanimator = users["coanimator_nord"]
     rng = random.Random(2026)
-    today = date.today()
+    today = paris_today()
     covered = sorted({t.short_name for u in demo.data["facilitators"] for t in u.territories})
     # (territory, structure, an author) for each expected pair of the demo network.
     pairs = sorted({(t.short_name, u.structure.id): (territories[t.short_name], u.structure, u)

@@ -6,12 +6,11 @@ from flask import redirect, render_template, request, url_for
 from flask_login import login_required
 
 from network_space.core import documents
-from network_space.core.models import utcnow
-from network_space.core.dates import to_paris
 from network_space.core.permissions import require
 from network_space.reports import activity as activity_data
 from network_space.reports.forms import ActivityPeriodForm
 from network_space.reports.views import bp
+from network_space.core.dates import paris_today
 
 
 def _period_form() -> tuple[ActivityPeriodForm, activity_data.Period | None]:
@@ -19,7 +18,7 @@ def _period_form() -> tuple[ActivityPeriodForm, activity_data.Period | None]:
     if request.args:
         form = ActivityPeriodForm(request.args)
         return form, form.period if form.validate() else None
-    period = activity_data.Period.year_of(to_paris(utcnow()).date())
+    period = activity_data.Period.year_of(paris_today())
     return ActivityPeriodForm(formdata=None, start=period.start, end=period.end), period
 
 

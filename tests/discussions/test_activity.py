@@ -10,6 +10,7 @@ from network_space.discussions import services
 from network_space.discussions.models import Reply, Thread
 from network_space.extensions import db
 from network_space.reports.activity import Period, report
+from network_space.core.dates import paris_today
 
 
 def test_the_activity_report_counts_the_period_s_discussions(app, make_user, make_thread, make_reply):
@@ -29,7 +30,7 @@ def test_the_activity_report_counts_the_period_s_discussions(app, make_user, mak
         db.session.execute(update(Thread).where(Thread.id == old).values(created_at=last_year))
         db.session.execute(update(Reply).where(Reply.thread_id == old).values(created_at=last_year))
         db.session.commit()
-        today = date.today()
+        today = paris_today()
         section = next(s for s in report(Period(date(today.year, 1, 1), today)) if s.key == "discussions")
         figures = {f.label: f.value for f in section.figures}
         assert figures["Discussions ouvertes"] >= 2 and figures["Questions posées"] >= 1

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from network_space.accounts.models import User
-from network_space.core.dates import PARIS, paris_to_utc
+from network_space.core.dates import PARIS, paris_to_utc, paris_today
 from network_space.core.outbox import deliver_pending
 from network_space.events import services
 from network_space.events.models import CalendarFeed, Event, Registration
@@ -136,7 +136,7 @@ def test_feed_includes_my_meetings_as_their_invitations_describe_them(client, lo
     from network_space.meetings.models import Meeting, MeetingInvitee
 
     me = login_as("member")
-    start = paris_to_utc(date.today() + timedelta(days=9), time(14))
+    start = paris_to_utc(paris_today() + timedelta(days=9), time(14))
     with app.app_context():
         organiser = db.session.get(User, make_user("coanimator", full_name="Claire Dumas").id)
         meeting = Meeting(title="Réunion plénière du réseau", status="scheduled", starts_at=start,
@@ -168,7 +168,7 @@ def test_feed_includes_my_meetings_as_their_invitations_describe_them(client, lo
 
 def test_all_day_event_in_the_feed_uses_dates(client, login_as, app):
     me = login_as("member")
-    today = date.today()
+    today = paris_today()
     with app.app_context():
         event = Event(title="Salon de l'inclusion", kind="forum", all_day=True, status="planned", sequence=0,
                       starts_at=paris_to_utc(today + timedelta(days=20), time(0)),

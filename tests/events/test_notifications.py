@@ -3,7 +3,7 @@ waiting-list promotion, and the J-7 / J-1 reminders (each once, moved with the e
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from network_space.extensions import db
 from network_space.notifications.models import Notification
 from network_space.notifications.services import follow
 from tests.helpers import csrf_token
+from network_space.core.dates import paris_today
 
 
 def _input(event: Event, **changes) -> services.EventInput:
@@ -166,7 +167,7 @@ def test_moving_the_event_moves_its_reminders_and_cancelling_drops_them(ctx, mak
 
 
 def test_change_and_cancellation_reach_registrants_and_waiting_list(ctx, make_user, make_event, smtp):
-    event_id = make_event(day=date.today() + timedelta(days=40), capacity=1)
+    event_id = make_event(day=paris_today() + timedelta(days=40), capacity=1)
     registered = db.session.get(User, make_user().id)
     waiting = db.session.get(User, make_user().id)
     services.register(event_id, registered)

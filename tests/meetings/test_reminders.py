@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from network_space.accounts.models import User
-from network_space.core.dates import paris_to_utc
+from network_space.core.dates import paris_to_utc, paris_today
 from network_space.core.models import utcnow
 from network_space.core.scheduler import ScheduledJob, run_due_jobs
 from network_space.extensions import db
@@ -88,7 +88,7 @@ def test_my_actions_overdue_first(ctx, make_user):
     organiser, alice = make_user("coanimator"), make_user("member")
     meeting = db.session.get(Meeting, make_meeting(organiser.id, invitee_ids=[alice.id]))
     actor = db.session.get(User, organiser.id)
-    today = utcnow().date()
+    today = paris_today()
     later = minutes_services.add_action(meeting, actor, "Plus tard", alice.id, today + timedelta(days=30))
     undated = minutes_services.add_action(meeting, actor, "Sans date", alice.id, None)
     overdue = minutes_services.add_action(meeting, actor, "En retard", alice.id, today - timedelta(days=3))

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
 from network_space.accounts.models import Structure, User
+from network_space.core.dates import to_paris
 from network_space.directory.models import Organisation
 from network_space.directory.reference import ensure_default_kinds
 from network_space.events.models import Event, Registration
@@ -153,7 +154,7 @@ def test_a_download_is_dated_for_the_report(ctx):
     db.session.commit()
     (download,) = db.session.scalars(db.select(ResourceDownload)).all()
     assert download.resource_id == resource.id
-    today = download.downloaded_at.date()
+    today = to_paris(download.downloaded_at).date()
     figures = _figures(next(s for s in activity.report(activity.Period(today, today)) if s.key == "library"))
     assert figures["Téléchargements"] == 1
 

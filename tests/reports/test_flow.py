@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from network_space.core.dates import paris_to_utc
+from network_space.core.dates import paris_to_utc, paris_today
 from network_space.core.outbox import deliver_pending
 from network_space.core.scheduler import ScheduledJob, run_due_jobs
 from network_space.extensions import db
@@ -32,7 +32,7 @@ def _fill_url(network, territory=None, structure=None):
 
 def test_whole_campaign_flow(app, client, login_as, network, smtp):
     ids = indicator_ids(app)
-    deadline = date.today() + timedelta(days=30)
+    deadline = paris_today() + timedelta(days=30)
     login_as(network.coanimator)
     _open_campaign(client, network, deadline)
     with app.app_context():
@@ -134,7 +134,7 @@ def test_whole_campaign_flow(app, client, login_as, network, smtp):
 
 
 def test_reminders_go_once_to_those_who_have_not_sent(app, client, login_as, network, smtp):
-    deadline = date.today() + timedelta(days=30)
+    deadline = paris_today() + timedelta(days=30)
     login_as(network.coanimator)
     _open_campaign(client, network, deadline)
     # Chloé sends hers; Alice and Bruno (La Métro) have not.
@@ -168,7 +168,7 @@ def test_reminders_go_once_to_those_who_have_not_sent(app, client, login_as, net
 def test_a_colleague_saving_meanwhile_is_not_overwritten(app, client, login_as, network):
     ids = indicator_ids(app)
     login_as(network.coanimator)
-    _open_campaign(client, network, date.today() + timedelta(days=30))
+    _open_campaign(client, network, paris_today() + timedelta(days=30))
     login_as(network.alice)
     alice_form = form_fields(client.get(_fill_url(network)).get_data(as_text=True))
     login_as(network.bruno)
@@ -190,7 +190,7 @@ def test_a_colleague_saving_meanwhile_is_not_overwritten(app, client, login_as, 
 
 def test_who_may_see_and_fill_what(app, client, login_as, network):
     login_as(network.coanimator)
-    _open_campaign(client, network, date.today() + timedelta(days=30))
+    _open_campaign(client, network, paris_today() + timedelta(days=30))
     login_as(network.chloe)  # CAPI: not La Métro's contribution
     assert client.get(_fill_url(network)).status_code == 403
     assert client.get(_fill_url(network, network.metro, network.capi_structure)).status_code == 403
@@ -211,7 +211,7 @@ def test_who_may_see_and_fill_what(app, client, login_as, network):
 def test_a_tampered_revision_loses_nothing_and_saves_nothing(app, client, login_as, network):
     ids = indicator_ids(app)
     login_as(network.coanimator)
-    _open_campaign(client, network, date.today() + timedelta(days=30))
+    _open_campaign(client, network, paris_today() + timedelta(days=30))
     login_as(network.alice)
     fields = form_fields(client.get(_fill_url(network)).get_data(as_text=True))
     fields.update({"revision": "abc", f"i-{ids['participants']}": "14", "action": "save"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as htmllib
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import openpyxl
 from sqlalchemy import select
@@ -14,13 +14,14 @@ from network_space.extensions import db
 from network_space.reports.models import Contribution, ContributionChange, ContributionValue
 from tests.helpers import csrf_token
 from tests.reports.conftest import indicator_ids
+from network_space.core.dates import paris_today
 
 
 def _campaign(client, login_as, network):
     login_as(network.coanimator)
     page = client.get("/reports/campaigns/new").get_data(as_text=True)
     client.post("/reports/campaigns/new", data={
-        "csrf_token": csrf_token(page), "year": "2026", "deadline": (date.today() + timedelta(days=30)).isoformat(),
+        "csrf_token": csrf_token(page), "year": "2026", "deadline": (paris_today() + timedelta(days=30)).isoformat(),
         "territories": [str(network.metro), str(network.capi)]})
 
 

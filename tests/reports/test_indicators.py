@@ -15,6 +15,7 @@ from network_space.reports import queries
 from network_space.reports.models import Campaign, Contribution, ContributionValue, Indicator
 from tests.helpers import csrf_token
 from tests.reports.conftest import form_fields
+from network_space.core.dates import paris_today
 
 
 def _indicator(code: str) -> Indicator:
@@ -77,7 +78,7 @@ def test_publishing_the_report_makes_a_library_resource_then_a_new_version(app, 
     login_as(network.coanimator)
     page = client.get("/reports/campaigns/new").get_data(as_text=True)
     client.post("/reports/campaigns/new", data={
-        "csrf_token": csrf_token(page), "year": "2026", "deadline": (date.today() + timedelta(days=10)).isoformat(),
+        "csrf_token": csrf_token(page), "year": "2026", "deadline": (paris_today() + timedelta(days=10)).isoformat(),
         "territories": [str(network.metro)]})
     page = client.get("/reports/2026/results").get_data(as_text=True)
     assert "Publier dans la bibliothèque" in page
@@ -100,7 +101,7 @@ def test_a_facilitator_who_chose_no_email_is_told_on_the_site_only(app, client, 
     login_as(network.coanimator)
     page = client.get("/reports/campaigns/new").get_data(as_text=True)
     client.post("/reports/campaigns/new", data={
-        "csrf_token": csrf_token(page), "year": "2026", "deadline": (date.today() + timedelta(days=10)).isoformat(),
+        "csrf_token": csrf_token(page), "year": "2026", "deadline": (paris_today() + timedelta(days=10)).isoformat(),
         "territories": [str(network.metro)]})
     with app.app_context():
         deliver_pending()
