@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from network_space.accounts.models import Territory, User
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
@@ -120,6 +120,11 @@ class Thread(MessageMixin, TimestampMixin, db.Model):
                                                       passive_deletes=True, uselist=False)
     links: Mapped[list["ThreadLink"]] = relationship(back_populates="thread", cascade="all, delete-orphan",
                                                      passive_deletes=True, order_by="ThreadLink.id")
+    # What the member listing threads has read of each (the reply number they saw up to, and their
+    # "marquer tout comme lu" cutoff), loaded with the list itself by queries.with_read_state rather
+    # than in two more queries; None when not loaded.
+    read_number: Mapped[int | None] = query_expression()
+    read_cutoff: Mapped[datetime | None] = query_expression()
 
     number = 0  # the opening message, before reply 1
 

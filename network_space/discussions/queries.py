@@ -9,8 +9,8 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 from werkzeug.datastructures import MultiDict
 
 from network_space.accounts.models import Territory, User
@@ -89,11 +89,11 @@ class ThreadFilters:
                     or self.writeup_filters)
 
 
-def read_cutoff(user) -> datetime:
+def _cutoff(user):
     """Threads without activity after this moment are read for ``user``: their last "marquer tout
-    comme lu", or the day they joined (what came before is not news to them)."""
-    mark = db.session.scalar(select(ReadMark.read_all_at).where(ReadMark.user_id == user.id))
-    return mark or user.created_at
+    comme lu", or the day they joined (what came before is not news to them). A SQL expression."""
+    mark = select(ReadMark.read_all_at).where(ReadMark.user_id == user.id).scalar_subquery()
+    return func.coalesce(mark, literal(user.created_at, ReadMark.read_all_at.type))
 
 
 def visible_threads(user) -> Select:
@@ -105,13 +105,23 @@ def visible_threads(user) -> Select:
     return stmt
 
 
-def _unread_condition(user, cutoff: datetime):
-    read = select(ReadState.last_number).where(ReadState.user_id == user.id,
+def _read_number(user):
+    return select(ReadState.last_number).where(ReadState.user_id == user.id,
                                                ReadState.thread_id == Thread.id).scalar_subquery()
-    return and_(Thread.last_activity_at > cutoff, or_(read.is_(None), read < Thread.last_number))
 
 
-def filtered_threads(filters: ThreadFilters, user, cutoff: datetime) -> Select:
+def _unread_condition(user):
+    read = _read_number(user)
+    return and_(Thread.last_activity_at > _cutoff(user), or_(read.is_(None), read < Thread.last_number))
+
+
+def with_read_state(stmt: Select, user) -> Select:
+    """The list's threads come with what ``user`` read of them (Thread.read_number, read_cutoff)."""
+    return stmt.options(with_expression(Thread.read_number, _read_number(user)),
+                        with_expression(Thread.read_cutoff, _cutoff(user)))
+
+
+def filtered_threads(filters: ThreadFilters, user) -> Select:
     stmt = visible_threads(user)
     if filters.category_id:
         stmt = stmt.where(Thread.category_id == filters.category_id)
@@ -143,7 +153,7 @@ def filtered_threads(filters: ThreadFilters, user, cutoff: datetime) -> Select:
         if filters.min_hours is not None:
             stmt = stmt.where(WriteUp.insertion_hours >= filters.min_hours)
     if filters.unread:
-        stmt = stmt.where(_unread_condition(user, cutoff))
+        stmt = stmt.where(_unread_condition(user))
     if filters.sort == "recentes":
         return stmt.order_by(Thread.pinned.desc(), Thread.created_at.desc(), Thread.id.desc())
     return stmt.order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
@@ -165,31 +175,36 @@ class Unread:
 READ = Unread(new_replies=0)
 
 
-def unread_of(threads: list[Thread], user, cutoff: datetime) -> dict[int, Unread]:
-    """Each thread's unread state for ``user``, in one query."""
-    ids = [t.id for t in threads]
-    states = dict(db.session.execute(select(ReadState.thread_id, ReadState.last_number).where(
-        ReadState.user_id == user.id, ReadState.thread_id.in_(ids))).all()) if ids else {}
-    result = {}
-    for thread in threads:
-        seen = states.get(thread.id)
-        if thread.last_activity_at <= cutoff:
-            result[thread.id] = READ
-        elif seen is None and thread.created_at > cutoff:
-            result[thread.id] = Unread(new_thread=True, first_unread=1)
-        elif seen is None:
-            result[thread.id] = Unread(new_replies=None, first_unread=1)
-        elif seen < thread.last_number:
-            result[thread.id] = Unread(new_replies=thread.last_number - seen, first_unread=seen + 1)
-        else:
-            result[thread.id] = READ
-    return result
+def unread_state(thread: Thread, seen: int | None, cutoff: datetime) -> Unread:
+    """What ``seen`` (the last reply number read, None if never opened) leaves unread of ``thread``."""
+    if thread.last_activity_at <= cutoff:
+        return READ
+    if seen is None and thread.created_at > cutoff:
+        return Unread(new_thread=True, first_unread=1)
+    if seen is None:
+        return Unread(new_replies=None, first_unread=1)
+    if seen < thread.last_number:
+        return Unread(new_replies=thread.last_number - seen, first_unread=seen + 1)
+    return READ
+
+
+def unread_of(thread: Thread, user) -> Unread:
+    """A thread's unread state for ``user`` (its page), in one query."""
+    seen, cutoff = db.session.execute(select(
+        select(ReadState.last_number).where(ReadState.user_id == user.id, ReadState.thread_id == thread.id)
+        .scalar_subquery(), _cutoff(user))).one()
+    return unread_state(thread, seen, cutoff)
+
+
+def listed_unread(threads: list[Thread]) -> dict[int, Unread]:
+    """Each listed thread's unread state, from what with_read_state loaded with it."""
+    return {t.id: unread_state(t, t.read_number, t.read_cutoff) for t in threads}
 
 
 LIST_OPTIONS = (
     joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.last_author),
     joinedload(Thread.territory), selectinload(Thread.tags),
-    selectinload(Thread.writeup).options(joinedload(WriteUp.buyer), joinedload(WriteUp.sector)),
+    joinedload(Thread.writeup).options(joinedload(WriteUp.buyer), joinedload(WriteUp.sector)),
 )
 
 
@@ -200,17 +215,17 @@ class ThreadList:
 
 
 def thread_list(filters: ThreadFilters, user, per_page: int = THREADS_PER_PAGE) -> ThreadList:
-    cutoff = read_cutoff(user)
-    page = paginate(filtered_threads(filters, user, cutoff).options(*LIST_OPTIONS), per_page=per_page)
-    return ThreadList(page, unread_of(page.items, user, cutoff))
+    page = paginate(with_read_state(filtered_threads(filters, user), user).options(*LIST_OPTIONS),
+                    per_page=per_page)
+    return ThreadList(page, listed_unread(page.items))
 
 
 def recent_threads(user, limit: int = 5) -> ThreadList | None:
     """The dashboard panel: the threads with the latest activity, with their unread markers."""
-    cutoff = read_cutoff(user)
-    threads = list(db.session.scalars(visible_threads(user).options(*LIST_OPTIONS)
+    # The panel shows each thread's title and category only: nothing else is loaded.
+    threads = list(db.session.scalars(with_read_state(visible_threads(user), user).options(joinedload(Thread.category))
                                       .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)))
-    return ThreadList(threads, unread_of(threads, user, cutoff)) if threads else None
+    return ThreadList(threads, listed_unread(threads)) if threads else None
 
 
 def categories_for(user, *, writable: bool = False) -> list[DiscussionCategory]:
@@ -291,8 +306,7 @@ def threads_linked_to(target_type: str, target_id: int, user, limit: int = 20) -
 # --- write-ups ----------------------------------------------------------------------------------
 
 def writeup_cards(filters: ThreadFilters, user, per_page: int = WRITEUPS_PER_PAGE):
-    cutoff = read_cutoff(user)
-    stmt = filtered_threads(replace(filters, kind=KIND_WRITEUP), user, cutoff)
+    stmt = filtered_threads(replace(filters, kind=KIND_WRITEUP), user)
     if not filters.writeup_filters:
         stmt = stmt.join(WriteUp, WriteUp.thread_id == Thread.id)  # a deleted write-up has no fields left
     return paginate(stmt.options(*LIST_OPTIONS), per_page=per_page)

@@ -201,8 +201,7 @@ def _quote(thread: Thread, number: int | None) -> str:
 def _show_page(thread: Thread, reply_form: ReplyForm, *, status: int = 200):
     pages = queries.reply_pages(thread)
     page = min(page_arg(), pages)
-    cutoff = queries.read_cutoff(current_user)
-    unread = queries.unread_of([thread], current_user, cutoff)[thread.id]
+    unread = queries.unread_of(thread, current_user)
     # The member has now seen up to the last reply of this page: recorded before anything else
     # is loaded (the commit expires what the session holds), and only when it moves forward.
     last_shown = min(page * queries.REPLIES_PER_PAGE, thread.last_number)
