@@ -8,13 +8,15 @@ from network_space.announcements.models import Announcement
 from network_space.extensions import db
 
 
-def announcements() -> Select:
-    return select(Announcement).options(joinedload(Announcement.author), selectinload(Announcement.territories)).order_by(
+def announcements(*, territories: bool = True) -> Select:
+    stmt = select(Announcement).options(joinedload(Announcement.author)).order_by(
         Announcement.created_at.desc(), Announcement.id.desc())
+    return stmt.options(selectinload(Announcement.territories)) if territories else stmt
 
 
 def latest_announcements(limit: int = 3) -> list[Announcement]:
-    return list(db.session.scalars(announcements().limit(limit)))
+    """For the dashboard, which shows their title, date and author only."""
+    return list(db.session.scalars(announcements(territories=False).limit(limit)))
 
 
 def dashboard_panel(user) -> dict | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,11 @@ class SiteSetting(db.Model):
     value: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+def setting_value(key: str):
+    """A setting as a SQL expression, for a query that needs it to read in the same statement."""
+    return select(SiteSetting.value).where(SiteSetting.key == key).scalar_subquery()
 
 
 def get_setting(key: str) -> str | None:

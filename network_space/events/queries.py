@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 import holidays
 from flask import request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from network_space.accounts.welcome import Step
@@ -207,12 +207,11 @@ def upcoming_panel(user) -> dict | None:
     when nothing is planned."""
     if not can("events.view", None, user):
         return None
-    events = list(db.session.scalars(upcoming_query(Filters()).limit(5)))
-    if not events:
+    registered = exists().where(Registration.user_id == user.id, Registration.event_id == Event.id)
+    rows = db.session.execute(upcoming_query(Filters()).add_columns(registered).limit(5)).all()
+    if not rows:
         return None
-    mine = set(db.session.scalars(select(Registration.event_id).where(
-        Registration.user_id == user.id, Registration.event_id.in_([e.id for e in events]))))
-    return {"events": events, "mine": mine}
+    return {"events": [event for event, _mine in rows], "mine": {event.id for event, mine in rows if mine}}
 
 
 def partner_backlinks(organisation, user) -> list[Backlink]:
@@ -229,15 +228,19 @@ def partner_backlinks(organisation, user) -> list[Backlink]:
 
 # --- the welcome checklist's steps (accounts/welcome.py) ----------------------------------------
 
-def follow_kinds_step(user) -> Step:
-    follows = db.session.scalar(select(Follow.id).where(
-        Follow.user_id == user.id, Follow.target_type == EventKind.__notification_type__).limit(1)) is not None
-    return Step(_("Suivre des types d'événements"), url_for("events.my_calendar", _anchor="suivis"), follows,
+def follows_kinds(user):
+    return exists().where(Follow.user_id == user.id, Follow.target_type == EventKind.__notification_type__)
+
+
+def follow_kinds_step(user, done: bool) -> Step:
+    return Step(_("Suivre des types d'événements"), url_for("events.my_calendar", _anchor="suivis"), done,
                 _("Forums, visites de chantier, rencontres acheteurs… : soyez prévenu·e des nouveaux."))
 
 
-def calendar_step(user) -> Step:
-    read = db.session.scalar(select(CalendarFeed.id).where(
-        CalendarFeed.user_id == user.id, CalendarFeed.last_used_at.is_not(None))) is not None
-    return Step(_("Abonner votre agenda"), url_for("events.my_calendar", _anchor="abonnement"), read,
+def calendar_read(user):
+    return exists().where(CalendarFeed.user_id == user.id, CalendarFeed.last_used_at.is_not(None))
+
+
+def calendar_step(user, done: bool) -> Step:
+    return Step(_("Abonner votre agenda"), url_for("events.my_calendar", _anchor="abonnement"), done,
                 _("Coché dès que votre agenda (Outlook, Google Agenda, téléphone) a lu votre adresse d'abonnement."))

@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 
 from flask import request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.accounts.models import Territory
 from network_space.accounts.welcome import Step
-from network_space.core.site_settings import get_setting
+from network_space.core.site_settings import setting_value
 from network_space.core.pagination import page_arg
 from network_space.core.permissions import ROLE_COANIMATOR, has_role
 from network_space.extensions import db
@@ -84,12 +84,13 @@ def facet_label(name: str, value: str) -> str:
     return value
 
 
-def newest_resources(user, limit: int = 20, offset: int = 0) -> list[Resource]:
-    """Newest first, straight from the database (the dashboard, and the library while the
-    search index is being rebuilt)."""
-    stmt = (select(Resource).options(joinedload(Resource.category), joinedload(Resource.author),
-                                     selectinload(Resource.tags))
+def newest_resources(user, limit: int = 20, offset: int = 0, *, tags: bool = True) -> list[Resource]:
+    """Newest first, straight from the database (the dashboard, without their ``tags``, and the
+    library while the search index is being rebuilt)."""
+    stmt = (select(Resource).options(joinedload(Resource.category), joinedload(Resource.author))
             .order_by(Resource.created_at.desc(), Resource.id.desc()).limit(limit).offset(offset))
+    if tags:
+        stmt = stmt.options(selectinload(Resource.tags))
     if not has_role(user, ROLE_COANIMATOR):
         stmt = stmt.where(Resource.visibility == VISIBILITY_MEMBERS)
     return list(db.session.scalars(stmt))
@@ -97,7 +98,7 @@ def newest_resources(user, limit: int = 20, offset: int = 0) -> list[Resource]:
 
 def dashboard_panel(user) -> dict | None:
     """The dashboard's panel: the five newest resources the member may see."""
-    resources = newest_resources(user, limit=5)
+    resources = newest_resources(user, limit=5, tags=False)
     return {"resources": resources} if resources else None
 
 
@@ -147,8 +148,8 @@ GUIDE_SETTING = "library.guide_resource_id"
 
 
 def practical_guide() -> Resource | None:
-    value = get_setting(GUIDE_SETTING)
-    return db.session.get(Resource, int(value)) if value and value.isdigit() else None
+    """The resource admins chose as the guide; the setting is read in the same statement."""
+    return db.session.scalar(select(Resource).where(cast(Resource.id, String) == setting_value(GUIDE_SETTING)))
 
 
 def guide_candidates() -> list[Resource]:
@@ -156,7 +157,7 @@ def guide_candidates() -> list[Resource]:
                                    .order_by(Resource.title)))
 
 
-def guide_step(user) -> Step | None:
+def guide_step(user, _done=None) -> Step | None:
     """None (no step) while admins have not chosen the guide, or when this member may not see it."""
     guide = practical_guide()
     if guide is None or not may_view(user, guide):

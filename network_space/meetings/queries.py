@@ -196,7 +196,7 @@ def actions_panel(user) -> dict | None:
     return {"actions": actions[:5], "total": len(actions)} if actions else None
 
 
-def plenary_step(user) -> Step | None:
+def plenary_step(user, _done=None) -> Step | None:
     """A welcome step (accounts/welcome.py): the next plenary the member is invited to, ticked
     once they answered it (its poll, or "Je viens" / "Je ne viens pas"); none planned, no step."""
     meeting = next(iter(upcoming(user, kind="pleniere", limit=1)), None)
