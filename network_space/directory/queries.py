@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Integer, String, cast, func, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -142,16 +142,17 @@ def organisations_query(filters: DirectoryFilters):
     )
 
 
-def with_list_relations(query):
-    """Eager loading for list pages and exports: a bounded number of queries whatever the size."""
-    return query.options(
+def with_list_relations(query, *, export: bool = False):
+    """Eager loading for the list page (what its table shows) and, with ``export``, the contacts
+    the exports add: a bounded number of queries whatever the size."""
+    query = query.options(
         joinedload(Organisation.kind),
         joinedload(Organisation.territory),
         selectinload(Organisation.served_territories),
         selectinload(Organisation.services),
         selectinload(Organisation.sectors),
-        selectinload(Organisation.contacts),
     )
+    return query.options(selectinload(Organisation.contacts)) if export else query
 
 
 @dataclass
@@ -161,81 +162,98 @@ class Facet:
     options: list[tuple[str, str, int]]  # (value, label, count)
 
 
-def facet_counts(filters: DirectoryFilters) -> dict[str, dict]:
-    """For each filter, how many organisations each of its values would give, the other
-    filters being applied (so the counts always describe the next click)."""
-    counts: dict[str, dict] = {}
+# The filters' counts and their lists of values (kinds, sectors, territories) come from one
+# statement, a UNION of parts whose rows are (part, value, label, number): a count part's number
+# is how many organisations the value gives (no label); a choice part lists a reference table,
+# its number the value's rank in the usual order.
+
+def _part(name: str):
+    """The part a row comes from, written inline (PostgreSQL cannot type a bare parameter in a UNION)."""
+    return literal_column(f"'{name}'").label("part")
+
+
+def _count_parts(filters: DirectoryFilters) -> list:
     org_id = func.count(func.distinct(Organisation.id))
 
-    rows = db.session.execute(
-        select(OrganisationKind.slug, org_id).join(Organisation.kind)
-        .where(*filters.conditions(skip="kind")).group_by(OrganisationKind.slug)
-    )
-    counts["kind"] = dict(rows.all())
-    rows = db.session.execute(
-        select(OrganisationKind.group, org_id).join(Organisation.kind)
-        .where(*filters.conditions(skip="group")).group_by(OrganisationKind.group)
-    )
-    counts["group"] = dict(rows.all())
-    rows = db.session.execute(
-        select(OrganisationService.code, org_id).join(Organisation.services)
-        .where(*filters.conditions(skip="service")).group_by(OrganisationService.code)
-    )
-    counts["service"] = dict(rows.all())
-    rows = db.session.execute(
-        select(organisation_sector.c.sector_id, org_id)
-        .join(organisation_sector, organisation_sector.c.organisation_id == Organisation.id)
-        .where(*filters.conditions(skip="sector")).group_by(organisation_sector.c.sector_id)
-    )
-    counts["sector"] = dict(rows.all())
+    def counted(part: str, key, skip: str, *conditions):
+        stmt = select(_part(part), cast(key, String).label("value"), null().label("label"), org_id.label("number"))
+        stmt = stmt.where(*filters.conditions(skip=skip), *conditions)
+        return stmt.group_by(key) if key is not None else stmt.select_from(Organisation)
 
-    territory_conds = filters.conditions(skip="territory")
-    everywhere = db.session.scalar(
-        select(func.count(Organisation.id)).where(*territory_conds, Organisation.whole_departement.is_(True))
-    ) or 0
-    rows = db.session.execute(
-        select(organisation_territory.c.territory_id, org_id)
-        .join(organisation_territory, organisation_territory.c.organisation_id == Organisation.id)
-        .where(*territory_conds, Organisation.whole_departement.is_(False))
-        .group_by(organisation_territory.c.territory_id)
-    )
-    counts["territory"] = {tid: n + everywhere for tid, n in rows.all()}
+    return [
+        counted("kind", OrganisationKind.slug, "kind").join(Organisation.kind),
+        counted("group", OrganisationKind.group, "group").join(Organisation.kind),
+        counted("service", OrganisationService.code, "service").join(Organisation.services),
+        counted("sector", organisation_sector.c.sector_id, "sector")
+        .join(organisation_sector, organisation_sector.c.organisation_id == Organisation.id),
+        counted("territory_everywhere", None, "territory", Organisation.whole_departement.is_(True)),
+        counted("territory", organisation_territory.c.territory_id, "territory", Organisation.whole_departement.is_(False))
+        .join(organisation_territory, organisation_territory.c.organisation_id == Organisation.id),
+        *[counted(f"reserved_{key}", None, "reserved", getattr(Organisation, f"reserved_{key}").is_(True))
+          for key in RESERVED_CONTRACTS],
+        counted("status", cast(Organisation.active, Integer), "status").select_from(Organisation),
+    ]
+
+
+def _choice_parts() -> list:
+    def ranked(part: str, key, label, *order):
+        return select(_part(part), cast(key, String).label("value"), label.label("label"),
+                      func.row_number().over(order_by=order).label("number"))
+
+    return [
+        ranked("choices_kind", OrganisationKind.slug, OrganisationKind.name, OrganisationKind.position,
+               OrganisationKind.name),
+        ranked("choices_sector", Sector.id, Sector.name, Sector.position, Sector.name).where(Sector.active.is_(True)),
+        ranked("choices_territory", Territory.id, Territory.name, Territory.name).where(Territory.active.is_(True)),
+    ]
+
+
+def _counts(parts: dict[str, dict]) -> dict[str, dict]:
+    counts: dict[str, dict] = {name: {value: n for value, (_label, n) in parts.get(name, {}).items()}
+                               for name in ("kind", "group", "service", "sector", "territory", "status")}
+    counts["sector"] = {int(value): n for value, n in counts["sector"].items()}
+    everywhere = sum(n for _label, n in parts.get("territory_everywhere", {}).values())
+    counts["territory"] = {int(value): n + everywhere for value, n in counts["territory"].items()}
     counts["territory_everywhere"] = everywhere
-
-    reserved = db.session.execute(
-        select(*[func.coalesce(func.sum(case((getattr(Organisation, f"reserved_{key}").is_(True), 1), else_=0)), 0)
-                 for key in RESERVED_CONTRACTS])
-        .where(*filters.conditions(skip="reserved"))
-    ).one()
-    counts["reserved"] = dict(zip(RESERVED_CONTRACTS, reserved))
-
-    status_rows = db.session.execute(
-        select(Organisation.active, func.count(Organisation.id))
-        .where(*filters.conditions(skip="status")).group_by(Organisation.active)
-    ).all()
-    by_active = {bool(active): n for active, n in status_rows}
-    counts["status"] = {"active": by_active.get(True, 0), "archived": by_active.get(False, 0),
+    counts["reserved"] = {key: sum(n for _label, n in parts.get(f"reserved_{key}", {}).values())
+                          for key in RESERVED_CONTRACTS}
+    by_active = counts["status"]
+    counts["status"] = {"active": by_active.get("1", 0), "archived": by_active.get("0", 0),
                         "all": sum(by_active.values())}
     return counts
 
 
+def _run(parts: list) -> dict[str, dict]:
+    """{part: {value: (label, number)}}, each part's values in the order of their number."""
+    result: dict[str, dict] = {}
+    for part, value, label, number in sorted(db.session.execute(union_all(*parts)).all(), key=lambda r: r.number):
+        result.setdefault(part, {})[value] = (label, number)
+    return result
+
+
+def facet_counts(filters: DirectoryFilters) -> dict[str, dict]:
+    """For each filter, how many organisations each of its values would give, the other
+    filters being applied (so the counts always describe the next click)."""
+    return _counts(_run(_count_parts(filters)))
+
+
 def facets(filters: DirectoryFilters) -> list[Facet]:
-    counts = facet_counts(filters)
-    kinds = db.session.scalars(select(OrganisationKind).order_by(OrganisationKind.position, OrganisationKind.name)).all()
-    territories = db.session.scalars(
-        select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)
-    ).all()
+    parts = _run(_count_parts(filters) + _choice_parts())
+    counts = _counts(parts)
+    choices = {name: [(value, label) for value, (label, _rank) in parts.get(f"choices_{name}", {}).items()]
+               for name in ("kind", "sector", "territory")}
+    everywhere = counts["territory_everywhere"]
     return [
         Facet("group", _("Famille"), [(key, str(label), counts["group"].get(key, 0)) for key, label in KIND_GROUPS.items()]),
         # Only the kinds present in the results (there are more than twenty).
-        Facet("kind", _("Type"), [(k.slug, k.name, counts["kind"].get(k.slug, 0)) for k in kinds
-                                  if counts["kind"].get(k.slug) or k.slug == filters.kind]),
+        Facet("kind", _("Type"), [(slug, name, counts["kind"].get(slug, 0)) for slug, name in choices["kind"]
+                                  if counts["kind"].get(slug) or slug == filters.kind]),
         Facet("sector", _("Secteur d'activité"),
-              [(str(s.id), s.name, counts["sector"].get(s.id, 0)) for s in sector_choices()]),
+              [(value, name, counts["sector"].get(int(value), 0)) for value, name in choices["sector"]]),
         Facet("service", _("Type de prestation"),
               [(key, str(label), counts["service"].get(key, 0)) for key, label in SERVICE_TYPES.items()]),
         Facet("territory", _("Territoire d'intervention"),
-              [(str(t.id), t.name, counts["territory"].get(t.id, counts["territory_everywhere"])) for t in territories]),
+              [(value, name, counts["territory"].get(int(value), everywhere)) for value, name in choices["territory"]]),
         Facet("reserved", _("Marchés réservés"),
               [(key, str(label), counts["reserved"].get(key, 0)) for key, label in RESERVED_CONTRACTS.items()]),
         Facet("status", _("Statut"), [("active", _("Actives"), counts["status"]["active"]),

@@ -48,7 +48,7 @@ def index():
 def export_list(fmt: str):
     require("directory.export")
     filters = queries.DirectoryFilters.from_args(request.args).with_text_matches(current_user)
-    query = queries.with_list_relations(queries.organisations_query(filters)).limit(MAX_EXPORT_ROWS)
+    query = queries.with_list_relations(queries.organisations_query(filters), export=True).limit(MAX_EXPORT_ROWS)
     organisations = list(db.session.scalars(query))
     include_notes = can("directory.notes")
     stamp = to_paris(utcnow()).strftime("%Y-%m-%d")
