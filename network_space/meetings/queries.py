@@ -96,7 +96,7 @@ def past(user, kind=None, series_id=None, territory=None):
     return _filtered(user, kind, series_id, territory).where(
         or_(Meeting.status.in_((STATUS_HELD, STATUS_PUBLISHED)),
             and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at < now))
-    ).options(selectinload(Meeting.minutes)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    ).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
 
 
 def drafts_and_cancelled(user, kind=None, series_id=None, territory=None) -> list[Meeting]:
