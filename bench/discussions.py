@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,35 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask import Flask  # noqa: E402
-
-# What the reference server answers: no database, no template, no session.
-bare_app = Flask("bare")
-
-
-@bare_app.route("/")
-def bare():
-    return "ok"
-
-
-def percentile(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
-
-
-def serve(target: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", target],
-        cwd=str(cwd), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
-            return server
-        except urllib.error.HTTPError:
-            return server  # answering (a redirect to the login page, say)
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError(f"gunicorn did not start for {target}")
+from _common import BARE_TARGET, BENCH, percentile, serve, stop  # noqa: E402
 
 
 def timings(url: str, cookie: str | None, count: int, expect: bytes) -> list[float]:
@@ -136,7 +106,7 @@ def main() -> None:
                        NS_INSTANCE_DIR=tmp, DATA_DIR=f"{tmp}/data", SEARCH_INDEX_DIR=f"{tmp}/index",
                        MAIL_SUPPRESS_SEND="1", FLASK_DEBUG="0")
             bare_port, site_port = free_port(), free_port()
-            servers.append(serve("discussions:bare_app", bare_port, env, ROOT / "bench"))
+            servers.append(serve(BARE_TARGET, bare_port, env, BENCH))
             servers.append(serve("wsgi:app", site_port, env, ROOT))
             site = f"http://127.0.0.1:{site_port}"
             # The reader opens the big thread's pages once: afterwards every page is read (no write).
@@ -159,8 +129,7 @@ def main() -> None:
                 print(f"  {label:<40} p50 {percentile(times, 50):6.1f} ms   p95 {percentile(times, 95):6.1f} ms")
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(10)
+            stop(server)
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()

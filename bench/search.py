@@ -29,7 +29,6 @@ import os
 import random
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _common import machine_load, percentile, serve, stop  # noqa: E402
 
 DOMAIN_WORDS = (
     "clause sociale insertion facilitateur facilitatrice marché public acheteur bailleur social heures "
@@ -234,11 +235,6 @@ def _sample_peak(root: int, stop: threading.Event, peak: list[int]) -> None:
         peak[0] = max(peak[0], _tree_pss_kb(root))
 
 
-def percentile(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
 def query_mix(count: int, queries=QUERIES) -> list[tuple[str, dict, int, str]]:
     mix = []
     for i in range(count):
@@ -246,10 +242,6 @@ def query_mix(count: int, queries=QUERIES) -> list[tuple[str, dict, int, str]]:
         sort = "date" if i % 7 == 6 else "relevance"
         mix.append((queries[i % len(queries)], FILTERS[(i // len(queries)) % len(FILTERS)], page, sort))
     return mix
-
-
-def _load() -> str:
-    return f"{os.getloadavg()[0]:.1f}"
 
 
 def _index_size(engine: str) -> int:
@@ -277,7 +269,7 @@ def measure(app, engine: str, reader_id: int, mix, edited_ids) -> dict:
     from network_space.search.index import index_path
     from tests.helpers import free_port
 
-    figures = {"load_start": _load()}
+    figures = {"load_start": machine_load()}
     app.config["SEARCH_BACKEND"] = engine
     queue = multiprocessing.get_context("fork").Queue()
     child = multiprocessing.get_context("fork").Process(target=_reindex_child, args=(queue, engine))
@@ -317,19 +309,9 @@ def measure(app, engine: str, reader_id: int, mix, edited_ids) -> dict:
             shutil.rmtree(index_path().resolve() / docsets.SHARED_DIR, ignore_errors=True)
     port = free_port()
     server_log = open(Path(os.environ["NS_INSTANCE_DIR"]) / f"gunicorn-{engine}.log", "w+")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=str(ROOT), stdout=server_log, stderr=subprocess.STDOUT,
-        env={**os.environ, "SEARCH_BACKEND": engine},
-    )
+    server = serve("wsgi:app", port, {**os.environ, "SEARCH_BACKEND": engine}, ROOT, log=server_log)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
 
         def fetch(params):
             request = urllib.request.Request(base + "/library/?" + urlencode(params),
@@ -366,14 +348,9 @@ def measure(app, engine: str, reader_id: int, mix, edited_ids) -> dict:
         print("Journal de gunicorn :\n" + server_log.read()[-5000:], file=sys.stderr)
         raise
     finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         server_log.close()
-    figures["load_end"] = _load()
+    figures["load_end"] = machine_load()
     return figures
 
 
@@ -434,7 +411,7 @@ def main() -> None:
             assert not inspect(db.engine).get_table_names(), "the benchmark needs an EMPTY database"
         else:
             assert str(tmp) in app.config["SQLALCHEMY_DATABASE_URI"], "the benchmark must use its own database"
-    print(f"Machine : {os.cpu_count()} cœurs, charge (1 min) {_load()} ; base "
+    print(f"Machine : {os.cpu_count()} cœurs, charge (1 min) {machine_load()} ; base "
           f"{'PostgreSQL' if args.database_url else 'SQLite'} ; corpus {args.corpus}")
     try:
         started = time.perf_counter()

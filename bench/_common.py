@@ -1,0 +1,115 @@
+"""What the HTTP benchmarks share: the bare Flask route served as the reference, starting and
+stopping gunicorn, the machine's load, percentiles, and a load generator holding N connections."""
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+
+# What the reference server answers: no database, no template, no session.
+bare_app = Flask("bare")
+
+
+@bare_app.route("/")
+def bare():
+    return "ok"
+
+
+BARE_TARGET = "_common:bare_app"  # gunicorn's app name, served from BENCH
+
+
+def percentile(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def machine_load() -> str:
+    """The machine's load average over the last minute (other processes share the cores)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def serve(target: str, port: int, env: dict, cwd: Path, workers: int = 2, log=subprocess.DEVNULL) -> subprocess.Popen:
+    """Start gunicorn (``workers`` sync workers) and wait until it answers."""
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", target],
+        cwd=str(cwd), env=env, stdout=log, stderr=subprocess.STDOUT if log is not subprocess.DEVNULL else log)
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+            return server
+        except urllib.error.HTTPError:
+            return server  # answering (a redirect to the login page, say)
+        except OSError:
+            time.sleep(0.2)
+    stop(server)
+    raise RuntimeError(f"gunicorn did not start for {target}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+@dataclass
+class Load:
+    """What a load run measured: latencies of the answered requests (ms), and the failures."""
+
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    failures: int = 0
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds
+
+
+async def _worker(port: int, request: bytes, expect: bytes, deadline: float, load: Load) -> None:
+    while time.perf_counter() < deadline:
+        started = time.perf_counter()
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(request)
+            response = await reader.read()  # gunicorn's sync workers close the connection after each answer
+            writer.close()
+        except OSError:
+            load.failures += 1
+            continue
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.startswith(b"HTTP/1.1 200") and expect in response:
+            load.latencies.append(elapsed)
+        else:
+            load.failures += 1
+
+
+def drive(port: int, path: str, *, cookie: str | None = None, expect: bytes = b"", connections: int = 30,
+          seconds: float = 30) -> Load:
+    """Keep ``connections`` requests of ``path`` in flight for ``seconds`` (one process, asyncio,
+    a new connection per request as gunicorn's sync workers want) and time each answer; an answer
+    other than 200 with ``expect`` in it counts as a failure."""
+    headers = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
+    if cookie:
+        headers += f"Cookie: session={cookie}\r\n"
+    request = (headers + "\r\n").encode()
+
+    async def run() -> Load:
+        load = Load(seconds)
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(_worker(port, request, expect, deadline, load) for _ in range(connections)))
+        return load
+
+    return asyncio.run(run())
