@@ -116,9 +116,10 @@ def _unread_condition(user):
 
 
 def with_read_state(stmt: Select, user) -> Select:
-    """The list's threads come with what ``user`` read of them (Thread.read_number, read_cutoff)."""
+    """The list's threads come with what ``user`` read of them (Thread.read_number, read_cutoff);
+    populate_existing: a thread the session already holds gets them too (else they stay None)."""
     return stmt.options(with_expression(Thread.read_number, _read_number(user)),
-                        with_expression(Thread.read_cutoff, _cutoff(user)))
+                        with_expression(Thread.read_cutoff, _cutoff(user))).execution_options(populate_existing=True)
 
 
 def filtered_threads(filters: ThreadFilters, user) -> Select:
