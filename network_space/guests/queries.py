@@ -12,6 +12,7 @@ from network_space.core.permissions import can
 from network_space.events.models import REG_REGISTERED, Event, Registration
 from network_space.extensions import db
 from network_space.guests.models import SOURCE_PUBLIC, Guest, GuestLink
+from network_space.meetings.minutes import Attendee
 from network_space.meetings.models import Meeting, PollResponse
 
 
@@ -52,6 +53,26 @@ def guest_rows(target: Event | Meeting) -> list[GuestRow]:
             state = _("A répondu au sondage") if link.guest_id in answered else _("Pas encore répondu")
         rows.append(GuestRow(link, state))
     return rows
+
+
+def meeting_participants(meeting: Meeting) -> dict | None:
+    """The guests in the meeting's Participants panel, for whoever sees the panel: name,
+    organisation and answer, never their address. Revoked links are gone from it."""
+    rows = [row for row in guest_rows(meeting) if row.link.revoked_at is None]
+    return {"rows": rows} if rows else None
+
+
+def minutes_attendees(meeting: Meeting) -> list[Attendee]:
+    """The meeting's guests in its minutes' attendance, after the members: every guest whose link
+    is live (invited, whatever they answered), and a revoked one whose attendance was recorded."""
+    return [Attendee(f"guest-{link.id}", link.guest.name, _guest_note(link.guest), link)
+            for link in _links(meeting) if link.revoked_at is None or link.attendance is not None]
+
+
+def _guest_note(guest: Guest) -> str:
+    if guest.organisation_label:
+        return _("invité·e, %(organisation)s", organisation=guest.organisation_label)
+    return _("invité·e")
 
 
 def _section(target: Event | Meeting, endpoint_args: dict) -> dict | None:
