@@ -20,7 +20,7 @@ from network_space.meetings import polls
 JOINT_ACTION = "Action conjointe avec Nord-Isère Logement"
 # An open information session: its organisers opened the public registration page.
 PUBLIC_SESSION = "Information collective : entreprises attributaires"
-PUBLIC_GUEST = ("Karim Benali", "k.benali@giraud-batiment.example", "Giraud Bâtiment")
+PUBLIC_GUEST = ("Nadia Ferreira", "n.ferreira@giraud-batiment.example", "Giraud Bâtiment")
 POLL_PARTNERS = (("Alpes Habitat Solidaire", ("yes", "yes", "no")), ("Habitat Dauphinois", ("maybe", "yes", "yes")))
 
 
