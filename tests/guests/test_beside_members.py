@@ -85,18 +85,24 @@ def test_a_guest_cannot_answer_a_closed_poll(app, make_user, invite_guest):
         assert services.poll_response(db.session.get(GuestLink, link_id)) is None
 
 
-def test_personal_links_are_rate_limited_with_a_french_page(app, make_event, invite_guest):
+def test_personal_links_and_the_public_page_are_rate_limited_with_a_french_page(app, make_user, make_event,
+                                                                                invite_guest):
     """The site served as in production (limits on), on the same database: past the limit, a
-    personal link answers 429 with the French page."""
+    personal link, and the public registration form, answer 429 with the French page."""
     from network_space import create_app
 
     event_id = make_event()
     _, token = invite_guest(event_id=event_id)
+    with app.app_context():
+        from network_space.events.models import Event
+        services.set_public(db.session.get(Event, event_id), True, db.session.get(User, make_user("coanimator").id))
+        db.session.commit()
     # The one Limiter of extensions.py takes "enabled" from the last app it was given: put it back after.
     was_enabled = limiter.enabled
     limited = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
                          DATA_DIR=app.config["DATA_DIR"], SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
-                         RATELIMIT_ENABLED=True, GUEST_LINK_RATE_LIMIT="3 per minute")
+                         RATELIMIT_ENABLED=True, GUEST_LINK_RATE_LIMIT="3 per minute",
+                         GUEST_PUBLIC_RATE_LIMIT="2 per minute")
     port = free_port()
     server = make_server("127.0.0.1", port, limited, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -115,6 +121,24 @@ def test_personal_links_are_rate_limited_with_a_french_page(app, make_event, inv
                 body = error.read().decode()
         assert statuses == [200, 200, 200, 429]
         assert "Trop de tentatives" in body
+        # A robot posting the public form again and again, with its session's CSRF token.
+        import http.cookiejar
+        from urllib.parse import urlencode
+
+        robot = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        public_url = f"http://127.0.0.1:{port}/inscription/evenement/{event_id}"
+        with robot.open(public_url) as response:
+            form_token = csrf_token(response.read().decode())
+        statuses = []
+        for n in range(3):
+            data = urlencode({"csrf_token": form_token, "name": "Robot", "email": f"robot{n}@spam.example",
+                              "organisation": "Spam"}).encode()
+            try:
+                with robot.open(urllib.request.Request(public_url, data=data, method="POST")) as response:
+                    statuses.append(response.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+        assert statuses == [200, 200, 429]
     finally:
         limiter.enabled = was_enabled
         server.shutdown()
