@@ -6,7 +6,6 @@ import html
 import io
 import threading
 import zipfile
-from datetime import date, time
 
 from werkzeug.serving import make_server
 
@@ -16,10 +15,8 @@ from network_space.events import services as event_services
 from network_space.extensions import db, limiter
 from network_space.guests import services
 from network_space.guests.models import GuestLink
-from network_space.meetings import polls
-from network_space.meetings.models import Meeting
+from tests.guests.conftest import fix_first_slot, polled_meeting
 from tests.helpers import csrf_token, free_port
-from tests.meetings.conftest import make_meeting
 
 
 def test_registrants_xlsx_and_message_reach_the_guest_with_the_organisation(app, client, login_as, make_user,
@@ -67,15 +64,10 @@ def test_a_guest_page_shows_no_other_person_s_address(app, make_user, make_event
 def test_a_guest_cannot_answer_a_closed_poll(app, make_user, invite_guest):
     organiser = make_user("coanimator")
     with app.app_context():
-        meeting_id = make_meeting(organiser.id, slots=[(date(2027, 3, 1), time(9), time(12))])
-        polls.open_poll(db.session.get(Meeting, meeting_id), db.session.get(User, organiser.id))
-        db.session.commit()
+        meeting_id = polled_meeting(organiser.id)
     link_id, token = invite_guest(meeting_id=meeting_id)
     with app.app_context():
-        meeting = db.session.get(Meeting, meeting_id)
-        slot_id = meeting.slots[0].id
-        polls.choose_slot(meeting, meeting.slots[0], db.session.get(User, organiser.id))
-        db.session.commit()
+        slot_id = fix_first_slot(meeting_id, organiser.id)
     guest = app.test_client()
     page = guest.get(f"/partenaire/{token}").get_data(as_text=True)
     response = guest.post(f"/partenaire/{token}/sondage", data={"csrf_token": csrf_token(page), f"slot-{slot_id}": "yes"},

@@ -6,16 +6,15 @@ import html
 import io
 import re
 import zipfile
-from datetime import date, time
 
 from network_space.accounts.models import User
 from network_space.extensions import db
 from network_space.guests.models import GuestLink
 from network_space.meetings import minutes as minutes_services
-from network_space.meetings import polls
 from network_space.meetings.models import Meeting
+from tests.guests.conftest import fix_first_slot, polled_meeting
 from tests.helpers import csrf_token
-from tests.meetings.conftest import make_held_meeting, make_meeting
+from tests.meetings.conftest import make_held_meeting
 
 LEA = "Léa Martin (invité·e, Alpes Isère Habitat)"
 MARC = "Marc Roux (invité·e, ESAT Les Ateliers du Drac)"
@@ -110,11 +109,8 @@ def test_participants_panel_lists_the_guests_by_name_and_organisation(app, clien
                                                                        invite_guest):
     organiser = make_user("coanimator")
     with app.app_context():
-        meeting_id = make_meeting(organiser.id, slots=[(date(2027, 3, 1), time(9), time(12))])
-        meeting = db.session.get(Meeting, meeting_id)
-        polls.open_poll(meeting, db.session.get(User, organiser.id))
-        db.session.commit()
-        slot_id = meeting.slots[0].id
+        meeting_id = polled_meeting(organiser.id)
+        slot_id = db.session.get(Meeting, meeting_id).slots[0].id
     lea_id, _ = invite_guest(meeting_id=meeting_id)
     marc_id, _ = invite_guest(meeting_id=meeting_id, email="m.roux@esat.example", name="Marc Roux",
                               organisation="ESAT Les Ateliers du Drac")
@@ -131,8 +127,7 @@ def test_participants_panel_lists_the_guests_by_name_and_organisation(app, clien
     assert "@" not in panel  # never their addresses
 
     with app.app_context():
-        meeting = db.session.get(Meeting, meeting_id)
-        polls.choose_slot(meeting, meeting.slots[0], db.session.get(User, organiser.id))
+        fix_first_slot(meeting_id, organiser.id)
         db.session.get(GuestLink, lea_id).rsvp = "yes"
         services.revoke(db.session.get(GuestLink, marc_id), db.session.get(User, organiser.id))
         db.session.commit()
