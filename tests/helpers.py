@@ -6,6 +6,7 @@ import socket
 from contextlib import contextmanager
 
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from network_space.extensions import db
 
@@ -156,3 +157,28 @@ def submit_as_browser(client, url: str, button_text: str, typed: dict[str, str])
     page = client.get(url)
     action, data = _FormsAsBrowser(page.get_data(as_text=True)).submission(button_text, typed)
     return client.post(action or url, data=data)
+
+
+@contextmanager
+def outage(app):
+    """A database that goes away: state["down"] = True refuses every statement from then on, as a
+    stopped server does; state["after_commit"] = True makes it happen as the next commit returns."""
+    state = {"down": False, "after_commit": False}
+    with app.app_context():
+        engine = db.engine
+
+    def refuse(conn, cursor, statement, parameters, context, executemany):
+        if state["down"]:
+            raise OperationalError(statement, parameters, Exception("terminating connection due to administrator command"))
+
+    def committed(session):
+        if state["after_commit"]:
+            state["down"] = True
+
+    event.listen(engine, "before_cursor_execute", refuse)
+    event.listen(db.session, "after_commit", committed)
+    try:
+        yield state
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
+        event.remove(db.session, "after_commit", committed)

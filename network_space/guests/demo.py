@@ -75,8 +75,7 @@ def seed(demo: DemoContext) -> None:
             db.session.flush()
             polls.answer_poll(housing, None, dict(zip((s.id for s in housing.slots), values)), guest_id=guest.id)
     if session is not None:
-        # A company registered on the public page with a name the directory does not know yet (the
-        # last link: the sweeps open the first and last rows, and so the "add to the directory" form).
+        # A company registered on the public page with a name the directory does not know yet.
         guest = Guest(name=PUBLIC_GUEST[0], email=PUBLIC_GUEST[1], organisation_typed=PUBLIC_GUEST[2])
         db.session.add(guest)
         link = _link(guest, None, event=session)

@@ -89,13 +89,15 @@ def _feed_token(user_id):
 
 
 def _report_import_token(user_id):
-    """An uploaded figures file for the first contribution (the sweeps open that row first)."""
+    """An uploaded figures file for the contribution the sweeps open first for the role."""
     from network_space.accounts.models import User
     from network_space.reports.importer import save_upload
     from network_space.reports.models import Contribution
 
     user = db.session.get(User, user_id) if user_id else db.session.scalars(select(User)).first()
-    first = db.session.scalars(select(Contribution).order_by(Contribution.id)).first()
+    editable = _editable_contributions(user_id)
+    first = db.session.get(Contribution, editable[0]) if editable else \
+        db.session.scalars(select(Contribution).order_by(Contribution.id)).first()
     target = f"{first.campaign.year}/{first.territory_id}/{first.structure_id}"
     return save_upload("Indicateur;Valeur\nHeures d'insertion réalisées;1200\n".encode(), "bilan.csv", user, target)
 
@@ -138,7 +140,8 @@ def url_of(app, rule, values) -> str:
 
 
 def real_rows(rule, user_id):
-    """Real values for the rule's id parameters: the first and last rows of the matching table."""
+    """Real values for the rule's id parameters: the first and last rows of the matching table,
+    the rows the role is meant to open (FIRST) put first: the roles but the admin open only that one."""
     int_params = {n for n, c in rule._converters.items() if isinstance(c, IntegerConverter)}
     if not int_params:
         return [{}]
@@ -148,21 +151,59 @@ def real_rows(rule, user_id):
     tables = db.metadata.tables
     table = tables[table_name]
     # "other.column": a column of the table the row points at through its foreign key.
-    query = select(*(tables[col.split(".")[0]].c[col.split(".")[1]].label(param) if "." in col
-                     else table.c[col].label(param) for param, col in columns.items()))
+    query = select(table.c.id.label("_id"), *(tables[col.split(".")[0]].c[col.split(".")[1]].label(param) if "." in col
+                                             else table.c[col].label(param) for param, col in columns.items()))
     for col in columns.values():
         if "." in col:
             query = query.join(tables[col.split(".")[0]])
     query = query.order_by(table.c.id)
     rows = [dict(r._mapping) for r in db.session.execute(query)]
-    if table_name == "notification":  # the role's own first: the others' are refused
-        rows.sort(key=lambda r: 0 if r["notification_id"] in _own_notifications(user_id) else 1)
+    if table_name in FIRST:
+        first = FIRST[table_name](user_id)
+        rows.sort(key=lambda r: 0 if r["_id"] in first else 1)
+    rows = [{k: v for k, v in row.items() if k != "_id"} for row in rows]
     return rows[:1] + rows[-1:] if len(rows) > 1 else rows
 
 
-def _own_notifications(user_id):
+def _own_notifications(user_id) -> set[int]:
+    """Another member's notification is refused: the role's own is the page to sweep."""
     table = db.metadata.tables["notification"]
     return set(db.session.scalars(select(table.c.id).where(table.c.user_id == user_id)))
+
+
+def _editable_contributions(user_id) -> list[int]:
+    """The report's contribution form and import steps open only on a contribution the person may
+    still edit (open campaign, draft or sent back, theirs or a co-animator's)."""
+    from network_space.accounts.models import User
+    from network_space.core.permissions import can
+    from network_space.reports.models import Contribution
+
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None:
+        return []
+    return [c.id for c in db.session.scalars(select(Contribution).order_by(Contribution.id))
+            if can("reports.contribution.edit", c, user=user)]
+
+
+def _public_events(user_id) -> set[int]:
+    """The public registration page exists only for the events whose page was opened."""
+    table = db.metadata.tables["guest_public_event"]
+    return set(db.session.scalars(select(table.c.event_id)))
+
+
+def _typed_organisation_links(user_id) -> set[int]:
+    """The "add to the directory" form opens for a guest whose organisation was typed, not picked."""
+    links, guests = db.metadata.tables["guest_link"], db.metadata.tables["guest"]
+    return set(db.session.scalars(select(links.c.id).join(guests, guests.c.id == links.c.guest_id)
+                                  .where(guests.c.organisation_typed.is_not(None))))
+
+
+FIRST = {
+    "notification": _own_notifications,
+    "report_contribution": _editable_contributions,
+    "event": _public_events,
+    "guest_link": _typed_organisation_links,
+}
 
 
 def fill(rule, real: dict, *, absurd_id=None, token="inexistant") -> dict:

@@ -5,39 +5,11 @@ The outage is simulated here on both databases (every statement refused from a g
 tests/core/test_postgresql_restart.py does it with a real PostgreSQL server stopped."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 
 from network_space.extensions import db
-from tests.helpers import csrf_token
-
-
-@contextmanager
-def outage(app):
-    """state["down"] = True refuses every statement from then on, as a stopped server does;
-    down_after_commit() makes it happen as the next commit of a request returns."""
-    state = {"down": False, "after_commit": False}
-    with app.app_context():
-        engine = db.engine
-
-    def refuse(conn, cursor, statement, parameters, context, executemany):
-        if state["down"]:
-            raise OperationalError(statement, parameters, Exception("terminating connection due to administrator command"))
-
-    def committed(session):
-        if state["after_commit"]:
-            state["down"] = True
-
-    event.listen(engine, "before_cursor_execute", refuse)
-    event.listen(db.session, "after_commit", committed)
-    try:
-        yield state
-    finally:
-        event.remove(engine, "before_cursor_execute", refuse)
-        event.remove(db.session, "after_commit", committed)
+from tests.helpers import csrf_token, outage
 
 
 @pytest.fixture
