@@ -20,6 +20,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def kind_select_choices(kinds) -> list[SelectChoice]:
+    """The organisation types as a select's choices, grouped by family, after "— Choisir —"."""
+    return [SelectChoice(0, _l("— Choisir —"))] + [
+        SelectChoice(kind.id, kind.name, optgroup=str(KIND_GROUPS.get(kind.group, kind.group))) for kind in kinds]
+
+
 def _none_if_empty(value):
     return value or None
 

@@ -16,7 +16,9 @@ from network_space.core.permissions import can, require
 from network_space.core.storage import UploadError, check_spooled
 from network_space.core.transactions import attempt
 from network_space.directory import export, importer, queries, services
-from network_space.directory.forms import MAX_CONTACTS, ImportMappingForm, ImportUploadForm, KindForm, OrganisationForm
+from network_space.directory.forms import (
+    MAX_CONTACTS, ImportMappingForm, ImportUploadForm, KindForm, OrganisationForm, kind_select_choices,
+)
 from network_space.directory.models import KIND_GROUPS, Organisation, OrganisationKind, OrganisationRevision
 from network_space.directory.services import FIELD_LABELS
 from network_space.extensions import db
@@ -64,9 +66,7 @@ def export_list(fmt: str):
 
 def _form_choices(form: OrganisationForm, org: Organisation | None) -> None:
     kinds = queries.kind_choices(include_inactive=org.kind if org else None)
-    form.kind.choices = [SelectChoice(0, _("— Choisir —"))] + [
-        SelectChoice(kind.id, kind.name, optgroup=str(KIND_GROUPS.get(kind.group, kind.group))) for kind in kinds
-    ]
+    form.kind.choices = kind_select_choices(kinds)
     territories = queries.active_territories()
     form.territory.choices = [SelectChoice(0, _("— Aucun —"))] + [SelectChoice(t.id, t.name) for t in territories]
     form.served_territories.choices = [SelectChoice(t.id, t.name) for t in territories]

@@ -13,6 +13,7 @@ def init_app(app) -> None:
     from network_space.events import notices as event_notices
     from network_space.guests import models, notices, permissions, privacy, queries  # noqa: F401 - permissions: @rule
     from network_space.guests.views import bp
+    from network_space.meetings import minutes as meeting_minutes
     from network_space.meetings import notices as meeting_notices
 
     app.register_blueprint(bp)
@@ -21,6 +22,8 @@ def init_app(app) -> None:
     meeting_notices.GUEST_NEWS.connect(notices.on_meeting_news, weak=False)
     page_section("events.detail", "guests/_section.html", order=10)(queries.event_section)
     page_section("meetings.show", "guests/_section.html", order=10)(queries.meeting_section)
+    page_section("meetings.participants", "guests/_participants.html")(queries.meeting_participants)
+    meeting_minutes.register_attendees(queries.minutes_attendees)
     privacy.register()  # its data, and their retention by the worker's "retention" task
     register_audit_actions({
         "guest.invite": _l("Partenaire invité·e (sans compte)"), "guest.resend": _l("Lien d'invité·e renvoyé"),
@@ -29,6 +32,7 @@ def init_app(app) -> None:
         "guest.poll": _l("Invité·e : réponse au sondage de dates"), "guest.rsvp": _l("Invité·e : vient ou non à la réunion"),
         "guest.public_page": _l("Page d'inscription publique ouverte ou fermée"),
         "guest.forget": _l("Invité·e : données effacées à sa demande"),
+        "guest.add_organisation": _l("Invité·e : organisation saisie ajoutée à l'annuaire"),
         "guest.purge": _l("Invité·e : données supprimées (durée de conservation)"),
         "guest.purge_unconfirmed": _l("Inscriptions publiques non confirmées supprimées"),
     })

@@ -1,7 +1,8 @@
 """Demo guests: the joint action with Nord-Isère Logement has three partners from the directory
 invited by personal link (two registered, one on the waiting list, beside the members), the
 social-landlords working group's date poll is answered by two partners, and the information
-session for the companies that won Habitat Dauphinois's contract has its public registration page.
+session for the companies that won Habitat Dauphinois's contract has its public registration page,
+where a company the directory does not know yet registered (its organisation waits to be added).
 
 Built on the models and the shared services (no email to the fictional addresses)."""
 from __future__ import annotations
@@ -13,12 +14,13 @@ from network_space.events.models import REG_REGISTERED, REG_WAITING, Registratio
 from network_space.events.services import registered_count
 from network_space.extensions import db
 from network_space.core.models import utcnow
-from network_space.guests.models import Guest, GuestLink, PublicRegistrationPage
+from network_space.guests.models import SOURCE_PUBLIC, Guest, GuestLink, PublicRegistrationPage
 from network_space.meetings import polls
 
 JOINT_ACTION = "Action conjointe avec Nord-Isère Logement"
 # An open information session: its organisers opened the public registration page.
 PUBLIC_SESSION = "Information collective : entreprises attributaires"
+PUBLIC_GUEST = ("Nadia Ferreira", "n.ferreira@giraud-batiment.example", "Giraud Bâtiment")
 POLL_PARTNERS = (("Alpes Habitat Solidaire", ("yes", "yes", "no")), ("Habitat Dauphinois", ("maybe", "yes", "yes")))
 
 
@@ -72,4 +74,13 @@ def seed(demo: DemoContext) -> None:
             _link(guest, inviter, meeting=housing)
             db.session.flush()
             polls.answer_poll(housing, None, dict(zip((s.id for s in housing.slots), values)), guest_id=guest.id)
+    if session is not None:
+        # A company registered on the public page with a name the directory does not know yet.
+        guest = Guest(name=PUBLIC_GUEST[0], email=PUBLIC_GUEST[1], organisation_typed=PUBLIC_GUEST[2])
+        db.session.add(guest)
+        link = _link(guest, None, event=session)
+        link.source, link.confirmed_at = SOURCE_PUBLIC, utcnow()
+        db.session.flush()
+        if session.capacity is None or registered_count(session) < session.capacity:
+            db.session.add(Registration(event_id=session.id, guest_id=guest.id, status=REG_REGISTERED))
     db.session.flush()

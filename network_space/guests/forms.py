@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from network_space.core.forms import Form, max_length, strip
+from network_space.directory.forms import kind_select_choices
 from network_space.events.forms import CheckboxesField
 from network_space.guests.services import GuestInput
 
@@ -57,3 +58,17 @@ class PublicRegistrationForm(Form):
 
     def person(self) -> GuestInput:
         return GuestInput(self.name.data, self.email.data, organisation_typed=self.organisation.data)
+
+
+class AddOrganisationForm(Form):
+    """The organisation a guest's inviter typed, to add to the directory: its name as typed and
+    the type the directory requires; the rest is completed on the organisation's page."""
+
+    name = StringField(_l("Nom de l'organisation"), validators=[DataRequired(_l("Indiquez le nom.")), max_length(200)],
+                       filters=[strip])
+    kind = SelectField(_l("Type"), coerce=int, validators=[DataRequired(_l("Choisissez le type d'organisation."))])
+    with_contact = BooleanField(_l("Ajouter la personne invitée comme contact de l'organisation"), default=True)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = kind_select_choices(kinds)

@@ -19,7 +19,7 @@ from network_space.core.models import TimestampMixin, UTCDateTime
 from network_space.directory.models import Organisation, OrganisationContact
 from network_space.events.models import Event, Registration
 from network_space.extensions import db
-from network_space.meetings.models import Meeting, PollResponse
+from network_space.meetings.models import EXPECTED_ATTENDANCE, Meeting, PollResponse
 
 SOURCE_INVITED = "invited"
 SOURCE_PUBLIC = "public"  # registered on an event's public page: counts once the email is confirmed
@@ -80,6 +80,7 @@ class GuestLink(TimestampMixin, db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A meeting invitation's answer once the date is fixed, and the attendance the minutes record.
     rsvp: Mapped[str | None] = mapped_column(String(10))
+    attendance: Mapped[str | None] = mapped_column(String(10))
 
     guest: Mapped[Guest] = relationship(back_populates="links")
     event: Mapped[Event | None] = relationship()
@@ -97,6 +98,11 @@ class GuestLink(TimestampMixin, db.Model):
     @property
     def rsvp_label(self) -> str:
         return str(RSVP_LABELS[self.rsvp]) if self.rsvp in RSVP_LABELS else str(_l("Pas de réponse"))
+
+    @property
+    def attendance_or_expected(self) -> str:
+        """As for a member (MeetingInvitee.attendance_or_expected): recorded, or announced by the answer."""
+        return self.attendance or EXPECTED_ATTENDANCE.get(self.rsvp, "absent")
 
 
 class PublicRegistrationPage(db.Model):

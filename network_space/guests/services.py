@@ -20,8 +20,10 @@ from sqlalchemy import delete, func, select, update
 from network_space.accounts.models import User
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
+from network_space.core.spreadsheet import normalise
 from network_space.core.transactions import Refusal
-from network_space.directory.models import Organisation, OrganisationContact
+from network_space.directory import services as directory
+from network_space.directory.models import Organisation, OrganisationContact, OrganisationKind
 from network_space.events import services as events
 from network_space.events.models import Event, Registration
 from network_space.extensions import db
@@ -221,6 +223,44 @@ def set_rsvp(link: GuestLink, value: str) -> None:
     touch(link)
     link.rsvp = value
     audit("guest.rsvp", target=link.target_key, detail=f"{link.guest.email} : {value}")
+
+
+# --- an organisation typed by hand, added to the directory ---------------------------------------
+
+def add_typed_organisation(link: GuestLink, name: str, kind: OrganisationKind | None, with_contact: bool,
+                           actor: User) -> tuple[Organisation, bool]:
+    """Put the organisation the guest's inviter (or the guest) typed into the directory, through
+    the directory's own service (its history, search index and followers' notices), and link to it
+    the guest and every guest who typed the same name. An active organisation of that name already
+    in the directory is linked instead of a duplicate. Returns (the organisation, whether it is new)."""
+    guest = link.guest
+    if not guest.organisation_typed:
+        raise GuestError(_("L'organisation de cette personne est déjà dans l'annuaire."))
+    name = (name or "").strip()
+    # Names compared without case nor accents, in Python: SQLite's lower() leaves "È" as it is.
+    same_name = next((id_ for id_, other in db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.active.is_(True)))
+        if normalise(other) == normalise(name)), None) if name else None
+    existing = db.session.get(Organisation, same_name) if same_name else None
+    if existing is None:
+        contacts = [{"name": guest.name, "email": guest.email}] if with_contact else []
+        organisation = directory.create_organisation({"name": name, "kind": kind, "contacts": contacts}, actor)
+    else:
+        organisation = existing
+        if with_contact and not any((c.email or "").lower() == guest.email for c in existing.contacts):
+            contacts = [{key: getattr(c, key) for key in directory.CONTACT_FIELDS} for c in existing.contacts]
+            directory.update_organisation(existing, {"contacts": contacts + [{"name": guest.name, "email": guest.email}]},
+                                          actor)
+    db.session.flush()
+    typed = normalise(guest.organisation_typed)
+    for other in db.session.scalars(select(Guest).where(Guest.organisation_typed.is_not(None))):
+        if normalise(other.organisation_typed) == typed:
+            other.organisation, other.organisation_typed = organisation, None
+    guest.contact = next((c for c in organisation.contacts if (c.email or "").lower() == guest.email), guest.contact)
+    audit("guest.add_organisation", target=link.target_key,
+          detail=f"{guest.email} : {organisation.name}" + ("" if existing is None else " (déjà dans l'annuaire)"),
+          actor=actor)
+    return organisation, existing is None
 
 
 # --- public registration page ---------------------------------------------------------------

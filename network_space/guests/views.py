@@ -19,14 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from network_space.core.forms import CONTROL_CHARACTERS
-from network_space.core.permissions import require
+from network_space.core.permissions import can, require
 from network_space.core.transactions import attempt
-from network_space.directory.models import Organisation, OrganisationContact
+from network_space.directory import queries as directory_queries
+from network_space.directory.models import Organisation, OrganisationContact, OrganisationKind
 from network_space.events.models import REG_WAITING, Event
 from network_space.events import services as event_services
 from network_space.extensions import db, limiter
 from network_space.guests import ical, queries, services
-from network_space.guests.forms import InviteForm, PublicRegistrationForm
+from network_space.guests.forms import AddOrganisationForm, InviteForm, PublicRegistrationForm
 from network_space.guests.models import RSVP_LABELS, SOURCE_PUBLIC, GuestLink
 from network_space.meetings.models import ANSWERS, STATUS_POLL, Meeting
 
@@ -70,13 +71,13 @@ def _manage(target, back_url: str):
                           form=form)
         if outcome:
             if typed and not typed.organisation_id and typed.organisation_typed:
-                flash(_("« %(org)s » n'est pas dans l'annuaire : pensez à l'y ajouter, avec ce contact.",
-                        org=typed.organisation_typed), "info")
+                flash(_("« %(org)s » n'est pas dans l'annuaire : le bouton « Ajouter à l'annuaire » de la liste "
+                        "l'y ajoute, avec ce contact.", org=typed.organisation_typed), "info")
             return redirect(request.path)
     public = services.public_page(target) if isinstance(target, Event) else None
     return render_template("guests/manage.html", target=target, form=form, back_url=back_url,
                            rows=queries.guest_rows(target), public=public, action_form=FlaskForm(),
-                           is_event=isinstance(target, Event))
+                           is_event=isinstance(target, Event), can_add_organisation=can("directory.edit"))
 
 
 @bp.route("/events/<int:event_id>/invites", methods=["GET", "POST"])
@@ -121,6 +122,32 @@ def resend(link_id: int):
     link = _link_or_404(link_id)
     attempt(lambda: services.resend(link, current_user), _("Invitation renvoyée."))
     return redirect(_manage_url(link))
+
+
+@bp.route("/invites/<int:link_id>/annuaire", methods=["GET", "POST"])
+@login_required
+def add_organisation(link_id: int):
+    """The organisation a guest typed, into the directory: a form pre-filled with what was typed."""
+    link = db.session.get(GuestLink, link_id) or abort(404)
+    require("guests.manage", link.target)
+    require("directory.edit")
+    if not link.guest.organisation_typed:
+        flash(_("L'organisation de cette personne est déjà dans l'annuaire."), "info")
+        return redirect(_manage_url(link))
+    form = AddOrganisationForm(kinds=directory_queries.kind_choices(), data={"name": link.guest.organisation_typed})
+    if form.validate_on_submit():
+        outcome = attempt(lambda: services.add_typed_organisation(
+            link, form.name.data, db.session.get(OrganisationKind, form.kind.data), form.with_contact.data,
+            current_user), form=form)
+        if outcome:
+            organisation, created = outcome.value
+            flash(_("« %(name)s » est ajoutée à l'annuaire : complétez sa fiche.", name=organisation.name) if created
+                  else _("« %(name)s » était déjà dans l'annuaire : la personne y est rattachée.",
+                         name=organisation.name), "success")
+            return redirect(url_for("directory.edit", organisation_id=organisation.id) if created
+                            else _manage_url(link))
+    return render_template("guests/add_organisation.html", link=link, form=form, back_url=_manage_url(link)), \
+        400 if form.is_submitted() else 200
 
 
 @bp.route("/events/<int:event_id>/inscription-publique", methods=["POST"])

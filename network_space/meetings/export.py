@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from network_space.core import documents as doc
 from network_space.core.dates import fmt_date, fmt_datetime, fmt_time
+from network_space.meetings import minutes
 from network_space.meetings.models import ATTENDANCE
 
 
@@ -13,9 +14,8 @@ def minutes_outline(meeting) -> doc.Outline:
     when = f"{fmt_datetime(meeting.starts_at, year=True)} – {fmt_time(meeting.ends_at)}" if meeting.starts_at else ""
     blocks: list[doc.Block] = [
         doc.Title(meeting.title, " · ".join(x for x in (str(meeting.kind_label), when, meeting.place) if x))]
-    invitees = sorted(meeting.invitees, key=lambda i: i.user.full_name.lower())
-    blocks += [doc.Heading(_("Présences")), doc.Table([_("Membre"), _("Présence")], [
-        [i.user.full_name, str(ATTENDANCE[i.attendance_or_expected])] for i in invitees])]
+    blocks += [doc.Heading(_("Présences")), doc.Table([_("Participant·e"), _("Présence")], [
+        [person.label, str(ATTENDANCE[person.attendance])] for person in minutes.attendees(meeting)])]
     if meeting.agenda_items:
         blocks += [doc.Heading(_("Ordre du jour")),
                    doc.ItemList([doc.ListItem(item.title) for item in meeting.agenda_items], numbered=True)]

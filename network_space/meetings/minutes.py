@@ -2,7 +2,9 @@
 decisions and action items recorded with them. Writes flush; the view commits."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -18,6 +20,47 @@ from network_space.meetings.models import (
 from network_space.meetings.services import MeetingError
 
 
+# --- attendance ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Attendee:
+    """One line of the minutes' attendance: an invited member, or a person a later domain adds
+    (a partner invited as a guest). ``record`` is the row that stores it: it has ``attendance``
+    and ``attendance_or_expected``; ``key`` names its field in the editor (attendance-<key>)."""
+
+    key: str
+    name: str
+    note: str  # beside the name: "" for a member, "invité·e, <organisation>" for a guest
+    record: Any
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.note})" if self.note else self.name
+
+    @property
+    def attendance(self) -> str:
+        return self.record.attendance_or_expected
+
+
+# Later domains add their people to the attendance here (guests: guests/__init__.py); meetings never
+# imports them.
+_attendee_loaders: list[Callable[[Meeting], list[Attendee]]] = []
+
+
+def register_attendees(loader: Callable[[Meeting], list[Attendee]]) -> None:
+    if loader not in _attendee_loaders:  # create_app runs once per test app
+        _attendee_loaders.append(loader)
+
+
+def attendees(meeting: Meeting) -> list[Attendee]:
+    """Everyone the minutes list: the invited members by name, then what other domains add."""
+    people = [Attendee(str(i.user_id), i.user.full_name, "", i)
+              for i in sorted(meeting.invitees, key=lambda i: i.user.full_name.lower())]
+    for loader in _attendee_loaders:
+        people += loader(meeting)
+    return people
+
+
 def start_minutes(meeting: Meeting) -> Minutes:
     """The minutes, created on first use. Attendance is not written here: until the editor saves
     it, each invitee's is the one their RSVP announces (MeetingInvitee.attendance_or_expected), so
@@ -29,15 +72,15 @@ def start_minutes(meeting: Meeting) -> Minutes:
     return meeting.minutes
 
 
-def save_minutes(meeting: Meeting, actor: User, body: str, attendance: dict[int, str]) -> Minutes:
-    """Save the text (a new revision when it changed) and the attendance."""
+def save_minutes(meeting: Meeting, actor: User, body: str, attendance: dict[str, str]) -> Minutes:
+    """Save the text (a new revision when it changed) and the attendance, keyed by Attendee.key."""
     minutes = start_minutes(meeting)
-    for invitee in meeting.invitees:
-        value = attendance.get(invitee.user_id)
+    for person in attendees(meeting):
+        value = attendance.get(person.key)
         if value is not None:
             if value not in ATTENDANCE:
                 raise MeetingError(_("Présence invalide."))
-            invitee.attendance = value
+            person.record.attendance = value
     body = body or ""
     if body != minutes.body or not minutes.revisions:
         number = (db.session.scalar(select(func.max(MinutesRevision.number)).where(MinutesRevision.minutes_id == minutes.id))

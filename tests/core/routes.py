@@ -191,10 +191,18 @@ def _public_events(user_id) -> set[int]:
     return set(db.session.scalars(select(table.c.event_id)))
 
 
+def _typed_organisation_links(user_id) -> set[int]:
+    """The "add to the directory" form opens for a guest whose organisation was typed, not picked."""
+    links, guests = db.metadata.tables["guest_link"], db.metadata.tables["guest"]
+    return set(db.session.scalars(select(links.c.id).join(guests, guests.c.id == links.c.guest_id)
+                                  .where(guests.c.organisation_typed.is_not(None))))
+
+
 FIRST = {
     "notification": _own_notifications,
     "report_contribution": _editable_contributions,
     "event": _public_events,
+    "guest_link": _typed_organisation_links,
 }
 
 

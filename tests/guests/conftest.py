@@ -6,6 +6,21 @@ import pytest
 from network_space.accounts.models import User
 from network_space.extensions import db
 from tests.events.conftest import make_event  # noqa: F401 - the fixture
+from tests.meetings.conftest import make_meeting
+
+
+def polled_meeting(organiser_id: int, days=(1,)) -> int:
+    """A meeting whose date poll is open (a morning slot on each of these days of March 2027),
+    created and committed in the current app context; returns its id."""
+    from datetime import date, time
+
+    from network_space.meetings import polls
+    from network_space.meetings.models import Meeting
+
+    meeting_id = make_meeting(organiser_id, slots=[(date(2027, 3, day), time(9), time(12)) for day in days])
+    polls.open_poll(db.session.get(Meeting, meeting_id), db.session.get(User, organiser_id))
+    db.session.commit()
+    return meeting_id
 
 
 @pytest.fixture
@@ -26,3 +41,15 @@ def invite_guest(app):
             return link.id, make_token(link)
 
     return _invite
+
+
+def fix_first_slot(meeting_id: int, organiser_id: int) -> int:
+    """Close the poll on the meeting's first slot (the date is fixed), committed; returns the slot's id."""
+    from network_space.meetings import polls
+    from network_space.meetings.models import Meeting
+
+    meeting = db.session.get(Meeting, meeting_id)
+    slot = meeting.slots[0]
+    polls.choose_slot(meeting, slot, db.session.get(User, organiser_id))
+    db.session.commit()
+    return slot.id

@@ -26,5 +26,7 @@ def test_demo_guests(ctx, client):
     public = next(e for e in demo.data["events"] if services.public_page(e) is not None)
     token = make_token(rows[0].link)
     assert "Mon inscription" in client.get(f"/partenaire/{token}").get_data(as_text=True)
+    [company] = queries.guest_rows(public)
+    assert company.link.guest.organisation_typed == "Giraud Bâtiment" and company.state == "Inscrit·e"
     html = client.get(f"/inscription/evenement/{public.id}").get_data(as_text=True)
     assert "Nom et prénom" in html and 'name="website"' in html

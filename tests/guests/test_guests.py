@@ -4,14 +4,14 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 from icalendar import Calendar
 from sqlalchemy import func, select
 
 from network_space.accounts.models import User
 from network_space.core.models import utcnow
-from network_space.core.outbox import OutboxMessage, deliver_pending
+from network_space.core.outbox import deliver_pending
 from network_space.core.privacy import apply_retention
 from network_space.events import services as event_services
 from network_space.events.models import Event, Registration
@@ -20,8 +20,8 @@ from network_space.guests import services
 from network_space.guests.models import Guest, GuestLink
 from network_space.meetings import polls
 from network_space.meetings.models import Meeting, PollResponse
+from tests.guests.conftest import fix_first_slot, polled_meeting
 from tests.helpers import csrf_token
-from tests.meetings.conftest import make_meeting
 
 
 def _post(client, page_url, url, data=None):
@@ -148,10 +148,8 @@ def test_member_leaving_promotes_the_waiting_guest_who_is_emailed(app, make_user
 def test_guest_poll_answers_count_with_members_and_show_the_organisation(app, client, login_as, invite_guest):
     organiser = login_as("coanimator")
     with app.app_context():
-        meeting_id = make_meeting(organiser.id, slots=[(date(2027, 3, 1), time(9), time(12)),
-                                                       (date(2027, 3, 2), time(9), time(12))])
+        meeting_id = polled_meeting(organiser.id, days=(1, 2))
         meeting = db.session.get(Meeting, meeting_id)
-        polls.open_poll(meeting, db.session.get(User, organiser.id))
         first, second = meeting.slots
         polls.answer_poll(meeting, db.session.get(User, organiser.id), {first.id: "yes", second.id: "no"})
         db.session.commit()
@@ -331,14 +329,10 @@ def test_meeting_date_fixed_then_cancelled_reaches_guests_with_calendar_and_remi
 
     organiser = make_user("coanimator")
     with app.app_context():
-        meeting_id = make_meeting(organiser.id, slots=[(date(2027, 3, 1), time(9), time(12))])
-        polls.open_poll(db.session.get(Meeting, meeting_id), db.session.get(User, organiser.id))
-        db.session.commit()
+        meeting_id = polled_meeting(organiser.id)
     link_id, _ = invite_guest(meeting_id=meeting_id)
     with app.app_context():
-        meeting = db.session.get(Meeting, meeting_id)
-        polls.choose_slot(meeting, meeting.slots[0], db.session.get(User, organiser.id))
-        db.session.commit()
+        fix_first_slot(meeting_id, organiser.id)
         meeting_notices.meeting_reminder(meeting_id, 1)
         db.session.get(GuestLink, link_id).rsvp = "yes"
         meeting_services.cancel_meeting(db.session.get(Meeting, meeting_id), db.session.get(User, organiser.id),

@@ -25,8 +25,7 @@ def minutes(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     require("meetings.view_minutes", meeting)
     return render_template("meetings/minutes.html", meeting=meeting, attendance=ATTENDANCE,
-                           invitees=sorted(meeting.invitees, key=lambda i: i.user.full_name.lower()),
-                           form=FlaskForm())
+                           attendees=minutes_services.attendees(meeting), form=FlaskForm())
 
 
 def _minutes_file(meeting_id: int, extension: str) -> Response:
@@ -71,18 +70,18 @@ def _minutes_page(meeting: Meeting, form=None, decision_form=None, action_form=N
     action_form.assignee_id.choices = assignee_choices()
     return render_template(
         "meetings/minutes_edit.html", meeting=meeting, form=form, attendance=ATTENDANCE,
-        invitees=sorted(meeting.invitees, key=lambda i: i.user.full_name.lower()),
+        attendees=minutes_services.attendees(meeting),
         decision_form=decision_form or DecisionForm(prefix="decision", formdata=None), action_form=action_form,
         action_statuses=ACTION_STATUSES, follow_up=queries.follow_up_actions(meeting),
     ), status
 
 
-def _posted_attendance(meeting: Meeting) -> dict[int, str]:
+def _posted_attendance(meeting: Meeting) -> dict[str, str]:
     attendance = {}
-    for invitee in meeting.invitees:
-        value = request.form.get(f"attendance-{invitee.user_id}")
+    for person in minutes_services.attendees(meeting):
+        value = request.form.get(f"attendance-{person.key}")
         if value in ATTENDANCE:
-            attendance[invitee.user_id] = value
+            attendance[person.key] = value
     return attendance
 
 
