@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _common import BARE_TARGET, BENCH, percentile, serve, stop  # noqa: E402
+from bench._common import BARE_TARGET, BENCH, percentile, serve, stop  # noqa: E402
 
 
 def timings(url: str, cookie: str | None, count: int, expect: bytes) -> list[float]:

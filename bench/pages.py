@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _common import BARE_TARGET, BENCH, drive, machine_load, percentile, serve, stop  # noqa: E402
+from bench._common import BARE_TARGET, BENCH, drive, machine_load, percentile, serve, stop  # noqa: E402
 
 PAGES = (
     # (label, path, text the answer must contain)

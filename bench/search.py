@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _common import machine_load, percentile, serve, stop  # noqa: E402
+from bench._common import machine_load, percentile, serve, stop  # noqa: E402
 
 DOMAIN_WORDS = (
     "clause sociale insertion facilitateur facilitatrice marché public acheteur bailleur social heures "
