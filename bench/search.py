@@ -230,8 +230,8 @@ def _tree_pss_kb(root: int) -> int:
     return total
 
 
-def _sample_peak(root: int, stop: threading.Event, peak: list[int]) -> None:
-    while not stop.wait(0.1):
+def _sample_peak(root: int, done: threading.Event, peak: list[int]) -> None:
+    while not done.wait(0.1):
         peak[0] = max(peak[0], _tree_pss_kb(root))
 
 
@@ -274,11 +274,11 @@ def measure(app, engine: str, reader_id: int, mix, edited_ids) -> dict:
     queue = multiprocessing.get_context("fork").Queue()
     child = multiprocessing.get_context("fork").Process(target=_reindex_child, args=(queue, engine))
     child.start()
-    stop, tree_peak = threading.Event(), [0]
-    sampler = threading.Thread(target=_sample_peak, args=(child.pid, stop, tree_peak), daemon=True)
+    sampled, tree_peak = threading.Event(), [0]
+    sampler = threading.Thread(target=_sample_peak, args=(child.pid, sampled, tree_peak), daemon=True)
     sampler.start()
     documents, elapsed, peak_kb, child_peak_kb = queue.get()
-    stop.set()
+    sampled.set()
     sampler.join()
     child.join()
     with app.app_context():
