@@ -1,5 +1,5 @@
 """What the HTTP benchmarks share: the bare Flask route served as the reference, starting and
-stopping gunicorn, the machine's load, percentiles, and a load generator holding N connections."""
+stopping gunicorn, statistics after a bulk load, the machine's load, percentiles, and a load generator holding N connections."""
 from __future__ import annotations
 
 import asyncio
@@ -32,6 +32,16 @@ BARE_TARGET = "_common:bare_app"  # gunicorn's app name, served from BENCH
 
 def percentile(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def analyze(session) -> None:
+    """Give the planner its statistics after a bulk load and commit: a live database has them
+    (autovacuum analyses a table once enough of it changed), a freshly loaded one not yet, and
+    PostgreSQL then guesses its plans (the discussions' unread filter took 400 ms instead of 15)."""
+    from sqlalchemy import text  # local import: the reference server must not load SQLAlchemy
+
+    session.execute(text("ANALYZE"))
+    session.commit()
 
 
 def machine_load() -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import BARE_TARGET, BENCH, percentile, serve, stop  # noqa: E402
+from bench._common import BARE_TARGET, BENCH, analyze, percentile, serve, stop  # noqa: E402
 
 
 def timings(url: str, cookie: str | None, count: int, expect: bytes) -> list[float]:
@@ -96,6 +96,7 @@ def main() -> None:
                 db.session.commit()
                 add_replies(big.id, args.replies, ids, mention="@membre.numero3")
                 big_id, last_page = big.id, -(-args.replies // 50)
+                analyze(db.session)
                 print(f"Données : {args.threads} discussions et un fil de {args.replies} réponses, "
                       f"créés en {time.perf_counter() - started:.0f} s (PostgreSQL, schéma {schema})")
                 with app.test_request_context():

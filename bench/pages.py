@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import BARE_TARGET, BENCH, drive, machine_load, percentile, serve, stop  # noqa: E402
+from bench._common import BARE_TARGET, BENCH, analyze, drive, machine_load, percentile, serve, stop  # noqa: E402
 
 PAGES = (
     # (label, path, text the answer must contain)
@@ -93,7 +93,7 @@ def scale_demo(copies: int) -> dict[str, int]:
         if "id" in table.c:
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
                                     f"(SELECT max(id) FROM \"{table.name}\"))"))
-    db.session.commit()
+    analyze(db.session)
     return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in tables}
 
 

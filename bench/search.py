@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import machine_load, percentile, serve, stop  # noqa: E402
+from bench._common import analyze, machine_load, percentile, serve, stop  # noqa: E402
 
 DOMAIN_WORDS = (
     "clause sociale insertion facilitateur facilitatrice marché public acheteur bailleur social heures "
@@ -283,6 +283,8 @@ def measure(app, engine: str, reader_id: int, mix, edited_ids) -> dict:
     child.join()
     with app.app_context():
         figures["size"] = _index_size(engine)
+        if engine == "postgresql":
+            analyze(db.session)
     figures.update(documents=documents, reindex=elapsed, peak_kb=peak_kb, child_peak_kb=child_peak_kb,
                    tree_peak_kb=tree_peak[0])
 

@@ -55,7 +55,7 @@ def init_app(app) -> None:
     # The dashboard's first steps: the panel, and the steps accounts itself can tell (the other
     # domains register theirs in their init_app).
     dashboard_panel("welcome", "accounts/_panel_welcome.html", order=1)(welcome.welcome_panel)
-    welcome_step("territories", order=10, done_when=welcome.territories_chosen)(welcome.territories_step)
-    welcome_step("preferences", order=40, done_when=welcome.preferences_chosen)(welcome.preferences_step)
+    welcome_step("territories", order=10, ask=welcome.territories_chosen)(welcome.territories_step)
+    welcome_step("preferences", order=40, ask=welcome.preferences_chosen)(welcome.preferences_step)
     add_nav_item("accounts.directory", _l("Membres"), 80, "members.view", prefix="/members/")
     add_nav_item("admin.members", _l("Administration"), 900, "admin", prefix="/admin/")

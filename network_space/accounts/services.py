@@ -26,6 +26,7 @@ from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, h
 from network_space.core.privacy import ERASED_NAME, erase_personal_data
 from network_space.core.transactions import Refusal
 from network_space.extensions import db
+from network_space.notifications.queries import remember_unread_count, unread_count_of
 from network_space.notifications.services import notify
 
 
@@ -94,9 +95,15 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
 
 
 def load_user_by_session_token(token: str) -> User | None:
+    """The logged-in member, with the count of their unread notifications in the same statement."""
     if not token:
         return None
-    return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
+    row = db.session.execute(select(User, unread_count_of(User.id))
+                             .where(User.session_token == token, User.active.is_(True))).first()
+    if row is None:
+        return None
+    remember_unread_count(row[1] or 0)
+    return row[0]
 
 
 class AccountError(Refusal):

@@ -3,11 +3,12 @@ real data (territories chosen, event kinds followed, calendar subscribed…), sh
 done or the member hides it ("Masquer", stored on the member).
 
 Each domain registers its own steps in its ``init_app`` (accounts knows nothing of the events or
-the meetings): ``welcome_step("calendar", order=30, done_when=subscribed)(check)``, where
-``check(user, done)`` returns a ``Step`` or None when the step does not apply (e.g. no plenary
-planned). ``done_when(user)``, when the step has one, is a SQL condition saying whether the step is
-done: the checklist asks all of them in one statement and passes each answer as ``done`` (None
-for a step without one), instead of one query per step."""
+the meetings): ``welcome_step("calendar", order=30, ask=subscribed)(check)``, where
+``check(user, answer)`` returns a ``Step`` or None when the step does not apply (e.g. no plenary
+planned). ``ask(user)``, when the step has one, returns what the step needs to know from the
+database as SQL: one scalar expression (often "is the step done?") or a tuple of them. The checklist
+asks those of every step in one statement and passes each step its answer (a value, a tuple, or
+None for a step without ``ask``), instead of one query per step."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,9 +35,9 @@ class Step:
 _steps: dict[str, tuple[int, Callable, Callable | None]] = {}
 
 
-def welcome_step(name: str, order: int = 100, done_when: Callable | None = None):
+def welcome_step(name: str, order: int = 100, ask: Callable | None = None):
     def decorator(check: Callable):
-        _steps[name] = (order, check, done_when)
+        _steps[name] = (order, check, ask)
         return check
 
     return decorator
@@ -44,10 +45,16 @@ def welcome_step(name: str, order: int = 100, done_when: Callable | None = None)
 
 def steps_for(user) -> list[Step]:
     steps = sorted(_steps.items(), key=lambda item: item[1][0])
-    conditions = [done_when(user).label(name) for name, (_order, _check, done_when) in steps if done_when]
-    done = db.session.execute(select(*conditions)).one()._mapping if conditions else {}
-    return [step for name, (_order, check, done_when) in steps
-            if (step := check(user, bool(done[name]) if done_when else None)) is not None]
+    questions = {name: ask(user) for name, (_order, _check, ask) in steps if ask}
+    columns = [expression.label(f"{name}_{i}") for name, asked in questions.items()
+               for i, expression in enumerate(asked if isinstance(asked, tuple) else (asked,))]
+    row = db.session.execute(select(*columns)).one() if columns else ()
+    answers, values = {}, iter(row)
+    for name, asked in questions.items():
+        answer = tuple(next(values) for _ in asked) if isinstance(asked, tuple) else next(values)
+        answers[name] = answer
+    return [step for name, (_order, check, _ask) in steps
+            if (step := check(user, answers.get(name))) is not None]
 
 
 def welcome_panel(user) -> dict | None:
@@ -77,7 +84,7 @@ def territories_chosen(user):
 
 
 def territories_step(user, done: bool) -> Step:
-    return Step(_("Choisir vos territoires"), url_for("accounts.edit_profile"), done,
+    return Step(_("Choisir vos territoires"), url_for("accounts.edit_profile"), bool(done),
                 _("Les actualités, réunions et partenaires de vos territoires vous parviennent."))
 
 
@@ -86,5 +93,5 @@ def preferences_chosen(user):
 
 
 def preferences_step(user, done: bool) -> Step:
-    return Step(_("Régler vos notifications"), url_for("notifications.settings"), done,
+    return Step(_("Régler vos notifications"), url_for("notifications.settings"), bool(done),
                 _("Par email tout de suite, en résumé, sur le site seulement : à vous de choisir, par sujet."))

@@ -38,6 +38,6 @@ def init_app(app) -> None:
         "calendar_feed.revoke": _l("Adresse d'abonnement à l'agenda supprimée"),
     })
     privacy.register()
-    welcome_step("event_kinds", order=20, done_when=queries.follows_kinds)(queries.follow_kinds_step)
-    welcome_step("calendar", order=30, done_when=queries.calendar_read)(queries.calendar_step)
+    welcome_step("event_kinds", order=20, ask=queries.follows_kinds)(queries.follow_kinds_step)
+    welcome_step("calendar", order=30, ask=queries.calendar_read)(queries.calendar_step)
     dashboard_panel("events_upcoming", "events/_panel_upcoming.html", order=25)(queries.upcoming_panel)

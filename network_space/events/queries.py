@@ -233,7 +233,7 @@ def follows_kinds(user):
 
 
 def follow_kinds_step(user, done: bool) -> Step:
-    return Step(_("Suivre des types d'événements"), url_for("events.my_calendar", _anchor="suivis"), done,
+    return Step(_("Suivre des types d'événements"), url_for("events.my_calendar", _anchor="suivis"), bool(done),
                 _("Forums, visites de chantier, rencontres acheteurs… : soyez prévenu·e des nouveaux."))
 
 
@@ -242,5 +242,5 @@ def calendar_read(user):
 
 
 def calendar_step(user, done: bool) -> Step:
-    return Step(_("Abonner votre agenda"), url_for("events.my_calendar", _anchor="abonnement"), done,
+    return Step(_("Abonner votre agenda"), url_for("events.my_calendar", _anchor="abonnement"), bool(done),
                 _("Coché dès que votre agenda (Outlook, Google Agenda, téléphone) a lu votre adresse d'abonnement."))

@@ -28,5 +28,5 @@ def init_app(app) -> None:
     privacy.register()
     app.register_blueprint(bp)
     add_nav_item("library.index", _l("Bibliothèque"), 30, prefix="/library")
-    welcome_step("guide", order=50)(queries.guide_step)
+    welcome_step("guide", order=50, ask=queries.guide_for)(queries.guide_step)
     dashboard_panel("library.new_resources", "library/_dashboard_panel.html", order=40)(queries.dashboard_panel)

@@ -1,14 +1,23 @@
 """Who may do what in the library."""
 from __future__ import annotations
 
+from sqlalchemy import false, true
+
 from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLE_MEMBER, has_role, rule
-from network_space.library.models import VISIBILITY_COANIMATORS
+from network_space.library.models import VISIBILITY_COANIMATORS, Resource
 
 
 def may_view(user, resource) -> bool:
     if not has_role(user, ROLE_MEMBER) or resource is None:
         return False
     return resource.visibility != VISIBILITY_COANIMATORS or has_role(user, ROLE_COANIMATOR)
+
+
+def visible_clause(user):
+    """SQL twin of may_view, for lists."""
+    if not has_role(user, ROLE_MEMBER):
+        return false()
+    return true() if has_role(user, ROLE_COANIMATOR) else Resource.visibility != VISIBILITY_COANIMATORS
 
 
 @rule("library.view")

@@ -12,13 +12,12 @@ from network_space.accounts.models import Territory
 from network_space.accounts.welcome import Step
 from network_space.core.site_settings import setting_value
 from network_space.core.pagination import page_arg
-from network_space.core.permissions import ROLE_COANIMATOR, has_role
 from network_space.extensions import db
 from network_space.library.search import SEARCH_KIND
 from network_space.library.models import (
     KIND_LABELS, VISIBILITY_MEMBERS, Category, Resource, ResourceComment, ResourceVersion, Sector, Tag, resource_tag,
 )
-from network_space.library.permissions import may_view
+from network_space.library.permissions import visible_clause
 from network_space.search.engine import SORT_DATE, SORT_RELEVANCE, search
 
 # Query-string name -> index facet field, in display order.
@@ -91,9 +90,7 @@ def newest_resources(user, limit: int = 20, offset: int = 0, *, tags: bool = Tru
             .order_by(Resource.created_at.desc(), Resource.id.desc()).limit(limit).offset(offset))
     if tags:
         stmt = stmt.options(selectinload(Resource.tags))
-    if not has_role(user, ROLE_COANIMATOR):
-        stmt = stmt.where(Resource.visibility == VISIBILITY_MEMBERS)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(stmt.where(visible_clause(user))))
 
 
 def dashboard_panel(user) -> dict | None:
@@ -149,7 +146,7 @@ GUIDE_SETTING = "library.guide_resource_id"
 
 def practical_guide() -> Resource | None:
     """The resource admins chose as the guide; the setting is read in the same statement."""
-    return db.session.scalar(select(Resource).where(cast(Resource.id, String) == setting_value(GUIDE_SETTING)))
+    return db.session.scalar(select(Resource).where(_is_guide()))
 
 
 def guide_candidates() -> list[Resource]:
@@ -157,10 +154,24 @@ def guide_candidates() -> list[Resource]:
                                    .order_by(Resource.title)))
 
 
-def guide_step(user, _done=None) -> Step | None:
+def _is_guide():
+    return cast(Resource.id, String) == setting_value(GUIDE_SETTING)
+
+
+def guide_for(user):
+    """The welcome step's question (asked with the other steps' in one statement): the guide's id
+    and title, if admins chose one this member may see (library.permissions.may_view, in SQL)."""
+    visible = select(Resource).where(_is_guide(), visible_clause(user))
+    return (visible.with_only_columns(Resource.id).scalar_subquery(),
+            visible.with_only_columns(Resource.title).scalar_subquery())
+
+
+def guide_step(user, guide: tuple) -> Step | None:
     """None (no step) while admins have not chosen the guide, or when this member may not see it."""
-    guide = practical_guide()
-    if guide is None or not may_view(user, guide):
+    guide_id, title = guide
+    if guide_id is None:
         return None
-    return Step(_("Lire le guide pratique du réseau"), url_for("library.detail", resource_id=guide.id),
-                user.guide_opened_at is not None, guide.title)
+    return Step(_("Lire le guide pratique du réseau"), url_for("library.detail", resource_id=guide_id),
+                user.guide_opened_at is not None, title)
+
+

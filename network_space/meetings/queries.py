@@ -1,9 +1,11 @@
 """Reads for the meeting pages, with bounded queries (everything a page shows loaded up front)."""
 from __future__ import annotations
 
-from flask import url_for
+from dataclasses import dataclass
+
+from flask import g, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import and_, exists, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.accounts.models import Territory, User
@@ -81,11 +83,16 @@ def _filtered(user, kind: str | None, series_id: int | None, territory: Territor
     return query
 
 
+def _upcoming_condition():
+    return or_(Meeting.status == STATUS_POLL, and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at >= utcnow()))
+
+
+UPCOMING_ORDER = (Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+POLL_ORDER = (Meeting.poll_deadline.is_(None), Meeting.poll_deadline, Meeting.id)
+
+
 def upcoming(user, kind=None, series_id=None, territory=None, limit: int | None = None) -> list[Meeting]:
-    now = utcnow()
-    query = _filtered(user, kind, series_id, territory).where(
-        or_(Meeting.status == STATUS_POLL, and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at >= now))
-    ).order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+    query = _filtered(user, kind, series_id, territory).where(_upcoming_condition()).order_by(*UPCOMING_ORDER)
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))
@@ -178,17 +185,67 @@ def polls_awaiting(user: User) -> list[Meeting]:
         select(Meeting)
         .join(MeetingInvitee, MeetingInvitee.meeting_id == Meeting.id)
         .where(MeetingInvitee.user_id == user.id, Meeting.status == STATUS_POLL, Meeting.id.not_in(answered))
-        .order_by(Meeting.poll_deadline.is_(None), Meeting.poll_deadline, Meeting.id)
+        .order_by(*POLL_ORDER)
     ))
 
 
+PANEL_SIZE = 5
+PLENARY = "pleniere"
+
+
+@dataclass(frozen=True)
+class DashboardMeetings:
+    upcoming: list[Meeting]  # the next PANEL_SIZE the member may see
+    polls: list[Meeting]  # the date polls awaiting the member's answer
+    plenary: Meeting | None  # the next plenary the member is invited to
+    plenary_answered: bool  # its poll, or "Je viens" / "Je ne viens pas"
+
+
+def for_dashboard(user) -> DashboardMeetings:
+    """What the dashboard shows of meetings (two panels and the welcome checklist's plenary step),
+    in one statement asked once per request: the upcoming meetings the member may see, ranked by
+    date (overall and per kind, by window functions), with whether they are invited and answered,
+    keeping only the rows one of the three needs."""
+    if "dashboard_meetings" in g:
+        return g.dashboard_meetings
+    mine = and_(MeetingInvitee.meeting_id == Meeting.id, MeetingInvitee.user_id == user.id)
+    polled = exists().where(PollResponse.meeting_id == Meeting.id, PollResponse.user_id == user.id)
+    ranked = select(
+        Meeting.id.label("id"),
+        func.row_number().over(order_by=UPCOMING_ORDER).label("rank"),
+        func.row_number().over(partition_by=Meeting.kind, order_by=UPCOMING_ORDER).label("kind_rank"),
+        func.row_number().over(order_by=POLL_ORDER).label("poll_rank"),
+        exists().where(mine).label("invited"),
+        exists().where(mine, MeetingInvitee.rsvp.is_not(None)).label("rsvp"),
+        polled.label("polled"),
+    ).where(visible_clause(user), _upcoming_condition()).subquery()
+    rows = db.session.execute(
+        select(Meeting, ranked.c.rank, ranked.c.kind_rank, ranked.c.poll_rank, ranked.c.invited, ranked.c.rsvp,
+               ranked.c.polled)
+        .join(ranked, ranked.c.id == Meeting.id)
+        .where(or_(ranked.c.rank <= PANEL_SIZE,
+                   and_(Meeting.kind == PLENARY, ranked.c.kind_rank == 1),
+                   and_(Meeting.status == STATUS_POLL, ranked.c.invited, ~ranked.c.polled)))
+        .options(joinedload(Meeting.series)).order_by(ranked.c.rank)
+    ).all()
+    plenary = next((row for row in rows if row.Meeting.kind == PLENARY and row.kind_rank == 1 and row.invited), None)
+    g.dashboard_meetings = DashboardMeetings(
+        upcoming=[row.Meeting for row in rows if row.rank <= PANEL_SIZE],
+        polls=[row.Meeting for row in sorted(rows, key=lambda row: row.poll_rank)
+               if row.Meeting.status == STATUS_POLL and row.invited and not row.polled],
+        plenary=plenary.Meeting if plenary else None,
+        plenary_answered=bool(plenary and (plenary.rsvp or plenary.polled)),
+    )
+    return g.dashboard_meetings
+
+
 def polls_panel(user) -> dict | None:
-    meetings = polls_awaiting(user)
+    meetings = for_dashboard(user).polls
     return {"meetings": meetings} if meetings else None
 
 
 def upcoming_panel(user) -> dict:
-    return {"meetings": upcoming(user, limit=5)}
+    return {"meetings": for_dashboard(user).upcoming}
 
 
 def actions_panel(user) -> dict | None:
@@ -196,14 +253,13 @@ def actions_panel(user) -> dict | None:
     return {"actions": actions[:5], "total": len(actions)} if actions else None
 
 
-def plenary_step(user, _done=None) -> Step | None:
+def plenary_step(user, _answer=None) -> Step | None:
     """A welcome step (accounts/welcome.py): the next plenary the member is invited to, ticked
     once they answered it (its poll, or "Je viens" / "Je ne viens pas"); none planned, no step."""
-    meeting = next(iter(upcoming(user, kind="pleniere", limit=1)), None)
-    invitee = next((i for i in meeting.invitees if i.user_id == user.id), None) if meeting else None
-    if invitee is None:
+    meetings = for_dashboard(user)
+    meeting, answered = meetings.plenary, meetings.plenary_answered
+    if meeting is None:
         return None
-    answered = invitee.rsvp is not None or any(r.user_id == user.id for r in meeting.responses)
     when = fmt_date(meeting.starts_at) if meeting.starts_at else _("date en cours de sondage")
     return Step(_("Voir la prochaine plénière et y répondre"), url_for("meetings.show", meeting_id=meeting.id),
                 answered, f"{meeting.title} — {when}")

@@ -21,16 +21,29 @@ def notifications_of(user_id: int):
     )
 
 
+def unread_count_of(user_id):
+    """The number of ``user_id``'s unread notifications, as a SQL expression: accounts asks it in the
+    statement that loads the logged-in member (remember_unread_count), so the bell on every page
+    costs no query of its own."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()
+
+
+def remember_unread_count(count: int) -> None:
+    g.unread_notifications = count
+
+
+def forget_unread_count() -> None:
+    """After a change of what is read, the bell counts again when the page is drawn."""
+    g.pop("unread_notifications", None)
+
+
 def current_unread_count() -> int:
-    """For the bell on every page: one COUNT, at most once per request."""
+    """For the bell on every page: known since the member was loaded, else one COUNT."""
     if not current_user.is_authenticated:
         return 0
     if "unread_notifications" not in g:
-        g.unread_notifications = db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == current_user.id, Notification.read_at.is_(None)
-            )
-        ) or 0
+        g.unread_notifications = db.session.scalar(select(unread_count_of(current_user.id))) or 0
     return g.unread_notifications
 
 

@@ -39,6 +39,7 @@ from network_space.core.scheduler import cancel_job, cancel_jobs, job_handler, s
 from network_space.core.transactions import Refusal
 from network_space.extensions import db
 from network_space.notifications.models import Follow, Notification, NotificationPreference
+from network_space.notifications.queries import forget_unread_count
 from network_space.notifications.registry import (
     CATEGORIES,
     CHANNEL_IMMEDIATE,
@@ -246,18 +247,13 @@ def load_target(target_type: str, target_id: int):
 
 # --- in-app centre ----------------------------------------------------------------------------
 
-def unread_count(user) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
-
-
 def mark_read(user, notification_id: int) -> Notification | None:
     notification = db.session.scalar(
         select(Notification).where(Notification.id == notification_id, Notification.user_id == user.id)
     )
     if notification is not None and notification.read_at is None:
         notification.read_at = utcnow()
+        forget_unread_count()
     return notification
 
 
@@ -268,6 +264,7 @@ def mark_all_read(user) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    forget_unread_count()
     return result.rowcount
 
 

@@ -1,6 +1,7 @@
 """Invitee scopes resolved to concrete rows and kept in sync; bounded SQL on the meeting page."""
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 from network_space.accounts.models import User
@@ -8,7 +9,7 @@ from network_space.extensions import db
 from network_space.meetings import polls, services
 from network_space.meetings.models import Meeting
 from tests.helpers import count_queries
-from tests.meetings.conftest import attach_territory, make_meeting
+from tests.meetings.conftest import attach_territory, make_meeting, post
 
 
 def test_scopes_resolve_to_members_and_stay_in_sync(ctx, make_user, territory):
@@ -58,3 +59,46 @@ def test_meeting_page_queries_are_bounded(client, login_as, make_user, app):
     assert response.status_code == 200
     assert response.get_data(as_text=True).count("« Commentaire ") == 40
     assert counter.count <= 20, counter
+
+
+def _section(page: str, heading: str) -> str:
+    return page.split(heading, 1)[1].split("</section>", 1)[0]
+
+
+def test_dashboard_meetings_in_one_statement_still_find_what_lies_beyond_the_next_five(
+        app, client, login_as, make_user):
+    """The two meeting panels and the plenary step share one statement (meetings.queries.for_dashboard):
+    a date poll awaiting the member and the next plenary show even when five earlier meetings fill
+    the "Prochaines réunions" panel."""
+    organiser, member = make_user("coanimator"), make_user("member")
+    with app.app_context():
+        boss = db.session.get(User, organiser.id)
+        for day in range(4, 10):  # six meetings open to all members, in January
+            meeting = db.session.get(Meeting, make_meeting(organiser.id, title=f"Groupe du {day} janvier", kind="groupe",
+                                                           slots=[(date(2027, 1, day), time(9), time(10))]))
+            services.schedule(meeting, meeting.slots[0].starts_at, meeting.slots[0].ends_at, boss)
+        plenary = db.session.get(Meeting, make_meeting(organiser.id, title="Plénière de mars", invite_scope="all",
+                                                       slots=[(date(2027, 3, 9), time(9), time(12))]))
+        services.schedule(plenary, plenary.slots[0].starts_at, plenary.slots[0].ends_at, boss)
+        poll = db.session.get(Meeting, make_meeting(organiser.id, title="Copil à dater", kind="copil",
+                                                    invitee_ids=[member.id]))
+        polls.open_poll(poll, boss)
+        other = db.session.get(Meeting, make_meeting(organiser.id, title="Sondage déjà répondu", kind="copil",
+                                                     invitee_ids=[member.id]))
+        polls.open_poll(other, boss)
+        polls.answer_poll(other, db.session.get(User, member.id), {other.slots[0].id: "yes"})
+        db.session.commit()
+        plenary_id = plenary.id
+
+    login_as(member)
+    page = client.get("/").get_data(as_text=True)
+    upcoming = _section(page, "Prochaines réunions")
+    assert [f"Groupe du {day} janvier" in upcoming for day in range(4, 10)] == [True] * 5 + [False]
+    awaiting = _section(page, "Sondages en attente de ma réponse")
+    assert "Copil à dater" in awaiting and "Sondage déjà répondu" not in awaiting
+    assert "Plénière de mars" in _section(page, "Vos premiers pas")
+
+    assert post(client, f"/meetings/{plenary_id}/rsvp", {"rsvp": "yes"}, f"/meetings/{plenary_id}").status_code == 302
+    steps = _section(client.get("/").get_data(as_text=True), "Vos premiers pas")
+    step = next(item for item in re.findall(r"<li[^>]*>(.*?)</li>", steps, re.S) if "prochaine plénière" in item)
+    assert "Fait" in step
