@@ -173,5 +173,3 @@ def guide_step(user, guide: tuple) -> Step | None:
         return None
     return Step(_("Lire le guide pratique du réseau"), url_for("library.detail", resource_id=guide_id),
                 user.guide_opened_at is not None, title)
-
-

@@ -206,8 +206,9 @@ def for_dashboard(user) -> DashboardMeetings:
     in one statement asked once per request: the upcoming meetings the member may see, ranked by
     date (overall and per kind, by window functions), with whether they are invited and answered,
     keeping only the rows one of the three needs."""
-    if "dashboard_meetings" in g:
-        return g.dashboard_meetings
+    known = g.get("dashboard_meetings")
+    if known is not None and known[0] == user.id:
+        return known[1]
     mine = and_(MeetingInvitee.meeting_id == Meeting.id, MeetingInvitee.user_id == user.id)
     polled = exists().where(PollResponse.meeting_id == Meeting.id, PollResponse.user_id == user.id)
     ranked = select(
@@ -229,14 +230,15 @@ def for_dashboard(user) -> DashboardMeetings:
         .options(joinedload(Meeting.series)).order_by(ranked.c.rank)
     ).all()
     plenary = next((row for row in rows if row.Meeting.kind == PLENARY and row.kind_rank == 1 and row.invited), None)
-    g.dashboard_meetings = DashboardMeetings(
+    meetings = DashboardMeetings(
         upcoming=[row.Meeting for row in rows if row.rank <= PANEL_SIZE],
         polls=[row.Meeting for row in sorted(rows, key=lambda row: row.poll_rank)
                if row.Meeting.status == STATUS_POLL and row.invited and not row.polled],
         plenary=plenary.Meeting if plenary else None,
         plenary_answered=bool(plenary and (plenary.rsvp or plenary.polled)),
     )
-    return g.dashboard_meetings
+    g.dashboard_meetings = (user.id, meetings)
+    return meetings
 
 
 def polls_panel(user) -> dict | None:
