@@ -1,5 +1,6 @@
 """What the HTTP benchmarks share: the bare Flask route served as the reference, starting and
-stopping gunicorn, statistics after a bulk load, the machine's load, percentiles, and a load generator holding N connections."""
+stopping gunicorn, statistics after a bulk load, the machine's load, percentiles, and a load
+generator holding N connections."""
 from __future__ import annotations
 
 import asyncio
@@ -28,6 +29,7 @@ def bare():
 
 
 BARE_TARGET = "_common:bare_app"  # gunicorn's app name, served from BENCH
+LAYOUT_PATH = "/_bench/layout"  # the layout-only page bench/_layout.py adds to the site
 
 
 def percentile(values: list[float], p: int) -> float:

@@ -3,8 +3,10 @@ demo network scaled ×10 (the demo seeded once, then its content copied nine tim
 organisations, resources, threads, meetings, events, announcements, notifications), serves the
 site with gunicorn (2 workers), logs in as the demo member through the login form, then keeps 30
 connections busy for N seconds on each main page, and on a bare Flask route served the same way
-in the same run (the reference). Prints requests per second, p50 and p95 per page, and the
-machine's load (the cores are shared: other processes' load lowers every figure alike).
+in the same run (the reference), and on a page of the site that renders nothing but the layout for
+the member (bench/_layout.py: every request's fixed cost, the ceiling any page can reach). Prints
+requests per second, p50 and p95 per page, and the machine's load (the cores are shared: other
+processes' load lowers every figure alike).
 Targets (2-core machine): dashboard >= 250 req/s, p95 <= 150 ms at 30 connections.
 
     .venv/bin/python bench/pages.py --database-url postgresql+psycopg://ns:ns@127.0.0.1:5432/EMPTY_DB
@@ -30,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import BARE_TARGET, BENCH, analyze, drive, machine_load, percentile, serve, stop  # noqa: E402
+from bench._common import (  # noqa: E402
+    BARE_TARGET, BENCH, LAYOUT_PATH, analyze, drive, machine_load, percentile, serve, stop)
 
 PAGES = (
     # (label, path, text the answer must contain)
@@ -160,13 +163,14 @@ def main() -> None:
 
         bare_port, site_port = (args.port, args.port + 1) if args.port else (free_port(), free_port())
         servers.append(serve(BARE_TARGET, bare_port, env, BENCH))
-        servers.append(serve("wsgi:app", site_port, env, ROOT))
+        servers.append(serve("_layout:app", site_port, env, BENCH))  # the site, plus the layout-only page
         cookie = log_in(f"http://127.0.0.1:{site_port}", email, DEMO_PASSWORD)
         print(f"Machine : {os.cpu_count()} cœurs, charge (1 min) {machine_load()} ; gunicorn 2 workers, "
               f"PostgreSQL ; {args.connections} connexions pendant {args.seconds:.0f} s par page ; "
               f"membre de démo {email}")
         print(f"{'page':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'échecs':>8}{'charge':>8}")
-        measures = [("route Flask nue (référence)", bare_port, "/", None, "ok")]
+        measures = [("route Flask nue (référence)", bare_port, "/", None, "ok"),
+                    ("mise en page seule (plafond)", site_port, LAYOUT_PATH, cookie, "</html>")]
         measures += [(label, site_port, path, cookie, expect) for label, path, expect in PAGES]
         for label, port, path, cookie_, expect in measures:
             drive(port, path, cookie=cookie_, expect=expect.encode(), connections=args.connections,

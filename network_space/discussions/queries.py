@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, exists, func, literal, or_, select
-from sqlalchemy.orm import joinedload, selectinload, with_expression
+from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_expression
 from werkzeug.datastructures import MultiDict
 
 from network_space.accounts.models import Territory, User
@@ -204,10 +204,13 @@ def listed_unread(threads: list[Thread]) -> dict[int, Unread]:
     return {t.id: unread_state(t, t.read_number, t.read_cutoff) for t in threads}
 
 
+# The category comes from visible_threads' join (not joined a second time); the write-up, its buyer
+# and its sector in their own statement: joined to the list, those nine tables cost PostgreSQL
+# 19 ms of planning for 1 ms of execution at each display (3 ms with the five left).
 LIST_OPTIONS = (
-    joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.last_author),
+    contains_eager(Thread.category), joinedload(Thread.author), joinedload(Thread.last_author),
     joinedload(Thread.territory), selectinload(Thread.tags),
-    joinedload(Thread.writeup).options(joinedload(WriteUp.buyer), joinedload(WriteUp.sector)),
+    selectinload(Thread.writeup).options(joinedload(WriteUp.buyer), joinedload(WriteUp.sector)),
 )
 
 
@@ -226,7 +229,7 @@ def thread_list(filters: ThreadFilters, user, per_page: int = THREADS_PER_PAGE) 
 def recent_threads(user, limit: int = 5) -> ThreadList | None:
     """The dashboard panel: the threads with the latest activity, with their unread markers."""
     # The panel shows each thread's title and category only: nothing else is loaded.
-    threads = list(db.session.scalars(with_read_state(visible_threads(user), user).options(joinedload(Thread.category))
+    threads = list(db.session.scalars(with_read_state(visible_threads(user), user).options(contains_eager(Thread.category))
                                       .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)))
     return ThreadList(threads, listed_unread(threads)) if threads else None
 

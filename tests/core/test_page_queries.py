@@ -43,4 +43,3 @@ def _statements(app, client, url) -> list[str]:
 def test_main_page_query_count_does_not_grow(app, member_client, url):
     statements = _statements(app, member_client, url)
     assert len(statements) <= MAX_QUERIES, f"{len(statements)} queries:\n\n" + "\n\n".join(statements)
-
