@@ -46,6 +46,23 @@ def analyze(session) -> None:
     session.commit()
 
 
+def extensions(session) -> set[str]:
+    """The database's PostgreSQL extensions. The migrations and the search engine create unaccent
+    and pg_trgm; a benchmark given an empty database drops those it made (drop_extensions), or the
+    next one, in a schema of its own, would find them outside its search path."""
+    from sqlalchemy import text  # local import: the reference server must not load SQLAlchemy
+
+    return set(session.scalars(text("SELECT extname FROM pg_extension")))
+
+
+def drop_extensions(session, names: set[str]) -> None:
+    from sqlalchemy import text  # local import: the reference server must not load SQLAlchemy
+
+    for name in sorted(names):
+        session.execute(text(f'DROP EXTENSION IF EXISTS "{name}" CASCADE'))
+    session.commit()
+
+
 def machine_load() -> str:
     """The machine's load average over the last minute (other processes share the cores)."""
     return f"{os.getloadavg()[0]:.1f}"

@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
-    BARE_TARGET, BENCH, LAYOUT_PATH, analyze, drive, machine_load, percentile, serve, stop)
+    BARE_TARGET, BENCH, LAYOUT_PATH, analyze, drive, drop_extensions, extensions, machine_load, percentile, serve,
+    stop)
 
 PAGES = (
     # (label, path, text the answer must contain)
@@ -145,9 +146,11 @@ def main() -> None:
 
     app = create_app("development")
     servers = []
+    found = None  # the extensions the database had: the others are the benchmark's, dropped at the end
     try:
         with app.app_context():
             assert not inspect(db.engine).get_table_names(), "the benchmark needs an EMPTY database"
+            found = extensions(db.session)
             started = time.perf_counter()
             upgrade(directory=str(ROOT / "migrations"))  # the schema and the reference rows, as in production
             seed_demo(DOMAINS)
@@ -190,6 +193,8 @@ def main() -> None:
             db.drop_all()
             db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
             db.session.commit()
+            if found is not None:
+                drop_extensions(db.session, extensions(db.session) - found)
             db.engine.dispose()
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import analyze, machine_load, percentile, serve, stop  # noqa: E402
+from bench._common import analyze, drop_extensions, extensions, machine_load, percentile, serve, stop  # noqa: E402
 
 DOMAIN_WORDS = (
     "clause sociale insertion facilitateur facilitatrice marché public acheteur bailleur social heures "
@@ -408,9 +408,11 @@ def main() -> None:
     from network_space.extensions import db
 
     app = create_app("development")
+    found = set()  # the extensions the database had: the others are the benchmark's, dropped at the end
     with app.app_context():
         if args.database_url:
             assert not inspect(db.engine).get_table_names(), "the benchmark needs an EMPTY database"
+            found = extensions(db.session)
         else:
             assert str(tmp) in app.config["SQLALCHEMY_DATABASE_URI"], "the benchmark must use its own database"
     print(f"Machine : {os.cpu_count()} cœurs, charge (1 min) {machine_load()} ; base "
@@ -437,6 +439,7 @@ def main() -> None:
             with app.app_context():
                 db.session.remove()
                 db.drop_all()
+                drop_extensions(db.session, extensions(db.session) - found)
                 db.engine.dispose()
         shutil.rmtree(tmp, ignore_errors=True)
 
