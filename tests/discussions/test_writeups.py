@@ -59,6 +59,16 @@ def test_the_writeup_card_shows_its_fields(app, client, login_as, make_user, mak
         assert text in card, text
 
 
+def test_the_list_row_of_a_writeup_shows_buyer_sector_and_hours(app, client, login_as, make_user, make_thread):
+    """In the list, the write-up's buyer, sector and hours (loaded by their own statement), the
+    hours grouped as on the card."""
+    _writeup_fixture(app, make_user, make_thread)
+    login_as("member")
+    page = client.get("/discussions/?type=writeup").get_data(as_text=True)
+    assert "Alpes Habitat Solidaire · Bâtiment et travaux publics · 4\u202f200 heures d'insertion" in page
+    assert "<span>0 réponse</span>" in page  # French plural: singular for 0 (network_space/core/catalog.py)
+
+
 def test_writeup_cards_filter_by_their_fields(app, client, login_as, make_user, make_thread):
     building, cleaning, (landlord, hospital, btp, cleaning_sector) = _writeup_fixture(app, make_user, make_thread)
     make_thread(make_user(), title="Une simple question")
