@@ -28,22 +28,22 @@ _DATE = datetime(2026, 11, 30, tzinfo=timezone.utc)
 _HEADER = ("# The plurals of network_space's French messages, built from the sources by\n"
            "# network_space/core/catalog.py: rebuild it rather than editing it.")
 
-# Where the strings are, and how to read them: Python with flask-babel's keywords, the templates
-# with Jinja's own extractor (the one pybabel uses).
+# Where the strings are, and how to read them: Python, and the templates with Jinja's own extractor
+# (the one pybabel uses), given the extension the site adds (``do``) and told to fail on a template
+# it cannot parse: by default it skips it silently, and its plurals would be missing unnoticed.
 _SOURCES = (
-    (ROOT / "network_space", [("**.py", "python")]),
-    (ROOT / "templates", [("**.html", "jinja2.ext:babel_extract"), ("**.txt", "jinja2.ext:babel_extract")]),
+    (ROOT / "network_space", [("**.py", "python")], {}),
+    (ROOT / "templates", [("**.html", "jinja2.ext:babel_extract"), ("**.txt", "jinja2.ext:babel_extract")],
+     {pattern: {"extensions": "jinja2.ext.do", "silent": "false"} for pattern in ("**.html", "**.txt")}),
 )
-_KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 
 
 def plural_messages() -> set[tuple[str, str]]:
     """Every (singular, plural) pair the sources pass to ngettext."""
     found = set()
-    for folder, method_map in _SOURCES:
+    for folder, method_map, options_map in _SOURCES:
         for _filename, _lineno, message, _comments, _context in extract_from_dir(
-                str(folder), method_map, {"**.html": {"extensions": "jinja2.ext.do"},
-                                          "**.txt": {"extensions": "jinja2.ext.do"}}, keywords=_KEYWORDS):
+                str(folder), method_map, options_map, keywords=DEFAULT_KEYWORDS):
             if isinstance(message, tuple) and len(message) == 2 and all(message):
                 found.add(message)
     return found

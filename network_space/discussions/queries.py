@@ -229,7 +229,8 @@ def thread_list(filters: ThreadFilters, user, per_page: int = THREADS_PER_PAGE) 
 def recent_threads(user, limit: int = 5) -> ThreadList | None:
     """The dashboard panel: the threads with the latest activity, with their unread markers."""
     # The panel shows each thread's title and category only: nothing else is loaded.
-    threads = list(db.session.scalars(with_read_state(visible_threads(user), user).options(contains_eager(Thread.category))
+    threads = list(db.session.scalars(with_read_state(visible_threads(user), user)
+                                      .options(contains_eager(Thread.category))
                                       .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)))
     return ThreadList(threads, listed_unread(threads)) if threads else None
 
