@@ -19,8 +19,9 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
 
-ROOT = Path(__file__).resolve().parents[2]
-TRANSLATIONS = ROOT / "translations"  # BABEL_TRANSLATION_DIRECTORIES (config.py)
+from config import BASE_DIR as ROOT, Config
+
+TRANSLATIONS = Path(Config.BABEL_TRANSLATION_DIRECTORIES)
 LOCALE = "fr"
 DOMAIN = "messages"
 # Fixed, so that rebuilding an unchanged catalogue changes no byte.

@@ -19,19 +19,19 @@ def test_the_catalogue_holds_the_plurals_of_the_sources():
                             f"missing: {sorted(wanted - held)[:5]}\nleft over: {sorted(held - wanted)[:5]}")
 
 
-def _forms(app, render):
+def _forms(render):
     return [render(n) for n in (0, 1, 2, 12)]
 
 
 def test_french_plurals_in_a_request(app):
     with app.test_request_context("/"):
-        in_python = _forms(app, lambda n: ngettext("%(num)d réponse", "%(num)d réponses", n))
-        in_template = _forms(app, lambda n: render_template_string(
+        in_python = _forms(lambda n: ngettext("%(num)d réponse", "%(num)d réponses", n))
+        in_template = _forms(lambda n: render_template_string(
             '{{ ngettext("%(num)d réponse", "%(num)d réponses", n) }}', n=n))
     assert in_python == in_template == ["0 réponse", "1 réponse", "2 réponses", "12 réponses"]
 
 
 def test_french_plurals_in_the_worker(app):
     with app.app_context():
-        assert _forms(app, lambda n: ngettext("%(num)d personne", "%(num)d personnes", n)) == [
+        assert _forms(lambda n: ngettext("%(num)d personne", "%(num)d personnes", n)) == [
             "0 personne", "1 personne", "2 personnes", "12 personnes"]
