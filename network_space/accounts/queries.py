@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import request
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.accounts.models import ROLE_LABELS, SECTORS, Structure, Territory, User, fold, user_territory
 from network_space.core.http import int_arg
@@ -46,7 +46,8 @@ def directory_select(filters: DirectoryFilters, active: bool = True) -> Select:
     stmt = (
         select(User)
         .where(User.active.is_(active))
-        .options(selectinload(User.structure), selectinload(User.territories))
+        # The structure (one per member) in the same statement, the territories (several) in one more.
+        .options(joinedload(User.structure), selectinload(User.territories))
         .order_by(User.name_key, User.id)
     )
     if filters.q:

@@ -67,6 +67,45 @@ def test_list_grouped_by_day_with_links_and_deleted_targets(app, client, login_a
         assert db.session.get(Notification, old_id).read_at is not None
 
 
+def test_deleted_targets_of_every_type_found_in_one_statement(app, make_user, announcement):
+    """A page of notifications pointing at several types of objects: the ones whose object is
+    gone are found with one statement, by type and id together (an announcement and an event
+    kind may share an id; one deleted, the other not)."""
+    from network_space.events.models import EventKind
+    from network_space.notifications.queries import missing_targets
+
+    user = make_user("member")
+    kept = announcement("Gardée")
+    with app.app_context():
+        kind_id = db.session.scalars(select(EventKind.id).order_by(EventKind.id)).first()
+        shared = max(kind_id, kept) + 1000
+        kind = db.session.get(EventKind, kind_id)
+        db.session.add(EventKind(id=shared, code="partage", label="Partagé", position=99))
+        pointing = {
+            "announcement kept": ("announcement", kept),
+            "announcement gone": ("announcement", shared),
+            "kind kept": ("event_kind", shared),
+            "kind gone": ("event_kind", shared + 1),
+            "type no longer known": ("vanished_type", kind.id),
+            "no target": (None, None),
+        }
+        made = {}
+        for label, (target_type, target_id) in pointing.items():
+            made[label] = Notification(user_id=user.id, kind="test.meeting", category="meetings", channel="site",
+                                       title=label, target_type=target_type, target_id=target_id, context_json="{}")
+            db.session.add(made[label])
+        db.session.commit()
+        notifications = list(made.values())
+        for n in notifications:
+            db.session.refresh(n)  # loaded as a page of the list has them
+        with count_queries(app) as counter:
+            missing = missing_targets(notifications)
+        assert {n.title for n in notifications if n.id in missing} == {
+            "announcement gone", "kind gone", "type no longer known"}
+        assert len(counter.statements) == 1, counter.statements
+        assert missing_targets([made["announcement kept"]]) == set()
+
+
 def test_mark_one_and_all_read(app, client, login_as, make_user):
     user = login_as("member")
     other = make_user()
