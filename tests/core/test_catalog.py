@@ -3,7 +3,7 @@ sources, and the site says "0 réponse", "1 réponse", "2 réponses" in Python c
 in a request and in the worker (an application context without a request, as emails are made)."""
 from babel.messages.mofile import read_mo
 from flask import render_template_string
-from flask_babel import ngettext
+from flask_babel import force_locale, ngettext
 
 from network_space.core import catalog
 
@@ -35,3 +35,21 @@ def test_french_plurals_in_the_worker(app):
     with app.app_context():
         assert _forms(lambda n: ngettext("%(num)d personne", "%(num)d personnes", n)) == [
             "0 personne", "1 personne", "2 personnes", "12 personnes"]
+
+
+def test_templates_follow_a_forced_locale(app):
+    """Templates keep the catalogue of the request's locale (core/i18n.py), but a locale forced
+    for a moment (flask-babel's force_locale, say an email in the recipient's language) is followed
+    inside, and left behind after: English has no catalogue here, so English's rule ("0 réponses")
+    shows that the other catalogue was used."""
+    def rendered():
+        return _forms(lambda n: render_template_string(
+            '{{ ngettext("%(num)d réponse", "%(num)d réponses", n) }} {{ _("Accueil") }}', n=n))
+
+    with app.test_request_context("/"):
+        before = rendered()
+        with force_locale("en"):
+            forced = rendered()
+        after = rendered()
+    assert before == after == ["0 réponse Accueil", "1 réponse Accueil", "2 réponses Accueil", "12 réponses Accueil"]
+    assert forced == ["0 réponses Accueil", "1 réponse Accueil", "2 réponses Accueil", "12 réponses Accueil"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from network_space.core.dates import PARIS, fmt_date, fmt_datetime, fmt_time
+from flask_babel import force_locale, format_date, format_time
+
+from network_space.core.dates import PARIS, fmt_date, fmt_datetime, fmt_month, fmt_time
 
 ROOT = Path(__file__).resolve().parents[2]
 DAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
@@ -34,6 +36,34 @@ def test_the_one_format(app):
                                     "vendredi 1 janvier", "samedi 1 janvier", "dimanche 1 janvier"))
         assert new_year.endswith(f"{this_year + 1} à 00:30"), new_year
         assert fmt_time(datetime(this_year, 7, 1, 7, 5, tzinfo=timezone.utc)) == "09:05"
+
+
+def test_times_and_days_as_babel_says_them(app):
+    """fmt_time formats without Babel and fmt_date keeps what Babel said: Babel (through
+    flask-babel, Paris time) is the oracle, every 7 hours over more than a year and both changes
+    of time, for aware and naive (UTC) datetimes and bare times, in both languages."""
+    start = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    with app.test_request_context():
+        for hours in range(0, 24 * 400, 7):
+            moment = start + timedelta(hours=hours, minutes=hours % 60, seconds=hours % 59)
+            for value in (moment, moment.replace(tzinfo=None), moment.time()):
+                assert fmt_time(value) == format_time(value, "HH:mm"), value
+                assert fmt_time(value, seconds=True) == format_time(value, "HH:mm:ss"), value
+            day = moment.astimezone(PARIS).date()
+            assert fmt_date(moment, year=True) == format_date(day, "EEEE d MMMM y")
+        for language, month in (("fr", "Mars 2027"), ("en", "March 2027")):
+            with force_locale(language):
+                assert fmt_month(date(2027, 3, 9)) == month
+
+
+def test_a_member_reading_english_gets_english_months(client, login_as):
+    """What was once spelt out is kept per language: the member who chose English reads
+    "December 2030" on the calendar a French reader just saw as "Décembre 2030"."""
+    login_as("member", language="fr")
+    assert "Décembre 2030" in client.get("/events/?date=2030-12-10").get_data(as_text=True)
+    login_as("member", language="en")
+    page = client.get("/events/?date=2030-12-10").get_data(as_text=True)
+    assert "December 2030" in page and "Décembre 2030" not in page
 
 
 def test_templates_do_not_choose_their_own_format():
