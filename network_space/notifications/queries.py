@@ -49,8 +49,8 @@ def current_unread_count() -> int:
 
 def missing_targets(notifications: list[Notification]) -> set[int]:
     """Ids of the notifications whose target no longer exists: one statement for all the target
-    types of the page (a UNION ALL of one lookup per type, each row tagged with its type's rank),
-    as each round trip to the database costs a busy server more than the lookup itself."""
+    types of the page (a UNION ALL of one lookup per type, each row tagged with its type's rank)
+    rather than one per type, each with the ORM's cost of building and running it."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for n in notifications:
         if n.target_type and n.target_id is not None:
