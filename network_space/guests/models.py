@@ -24,6 +24,8 @@ from network_space.meetings.models import EXPECTED_ATTENDANCE, Meeting, PollResp
 SOURCE_INVITED = "invited"
 SOURCE_PUBLIC = "public"  # registered on an event's public page: counts once the email is confirmed
 
+ERASED_GUEST_NAME = _l("Invité·e (données effacées)")
+
 RSVP_LABELS = {"yes": _l("Je viens"), "no": _l("Je ne viens pas"), "maybe": _l("Peut-être")}
 
 
@@ -40,6 +42,9 @@ class Guest(TimestampMixin, db.Model):
     # An organisation typed by the organiser or by the person on a public page, not (yet) in the directory.
     organisation_typed: Mapped[str | None] = mapped_column(String(200))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("organisation_contact.id", ondelete="SET NULL"), index=True)
+    # Erased (on their request or at the end of the retention period) but kept, anonymous, because
+    # the attendance of a meeting's minutes lists them (guests.services.delete_guest).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation | None] = relationship()
     contact: Mapped[OrganisationContact | None] = relationship()

@@ -17,10 +17,11 @@ from network_space.guests.services import delete_guest, ends_at
 
 
 def purge_guests(cutoff: datetime) -> int:
-    """Delete the guests whose every invitation ended before ``cutoff``: their places and poll
-    answers stay, anonymous, so the events' and polls' figures do not change."""
+    """Erase the guests whose every invitation ended before ``cutoff``: their places and poll
+    answers stay, anonymous, so the events' and polls' figures do not change, and so does the
+    attendance of the minutes that list them (services.delete_guest). Each is erased once."""
     deleted = 0
-    guests = select(Guest).options(selectinload(Guest.links).selectinload(GuestLink.event),
+    guests = select(Guest).where(Guest.erased_at.is_(None)).options(selectinload(Guest.links).selectinload(GuestLink.event),
                                    selectinload(Guest.links).selectinload(GuestLink.meeting))
     for guest in db.session.scalars(guests):
         ends = [ends_at(link) for link in guest.links]
@@ -60,7 +61,8 @@ def register() -> None:
                    "l'insertion) de s'inscrire et de répondre sans compte, et les tenir informés des changements."),
         legal_basis=(BASIS_PUBLIC_TASK,),
         kept=_l("Jusqu'à la durée ci-dessous après l'événement ou la réunion ; l'invité·e peut les effacer "
-                "à tout moment par le lien de chaque email. Ses inscriptions et réponses restent comptées, sans nom."),
+                "à tout moment par le lien de chaque email. Ses inscriptions et réponses restent comptées, sans nom, "
+                "et sa présence au compte rendu d'une réunion tenue reste, au nom de « Invité·e (données effacées) »."),
         retentions=(
             Retention(_l("Invités, après l'événement ou la réunion"), "GUEST_RETENTION_MONTHS", purge_guests,
                       unit=UNIT_MONTHS),

@@ -43,7 +43,8 @@ def _page_links(target: Event | Meeting) -> list[GuestLink]:
 def guest_rows(target: Event | Meeting, links: list[GuestLink] | None = None) -> list[GuestRow]:
     """Every guest of the event or meeting (or these of its links) with where they stand, in two
     queries (one when there is nobody)."""
-    links = _links(target) if links is None else links
+    links = [link for link in (_links(target) if links is None else links)
+             if link.guest.erased_at is None]  # an erased guest is only a line of the minutes
     if not links:
         return []
     if isinstance(target, Event):
@@ -84,6 +85,8 @@ def minutes_attendees(meeting: Meeting) -> list[Attendee]:
 
 
 def _guest_note(guest: Guest) -> str:
+    if guest.erased_at is not None:
+        return ""  # the name already says it: "Invité·e (données effacées)"
     if guest.organisation_label:
         return _("invité·e, %(organisation)s", organisation=guest.organisation_label)
     return _("invité·e")

@@ -28,7 +28,8 @@ from network_space.events import services as events
 from network_space.events.models import Event, Registration
 from network_space.extensions import db
 from network_space.guests import notices
-from network_space.guests.models import SOURCE_INVITED, SOURCE_PUBLIC, Guest, GuestLink, PublicRegistrationPage
+from network_space.guests.models import (ERASED_GUEST_NAME, SOURCE_INVITED, SOURCE_PUBLIC, Guest, GuestLink,
+                                         PublicRegistrationPage)
 from network_space.guests.tokens import make_token, read
 from network_space.meetings import polls
 from network_space.meetings.models import STATUS_CANCELLED, STATUS_POLL, Meeting, PollResponse
@@ -299,8 +300,8 @@ def register_publicly(event: Event, person: GuestInput) -> GuestLink | None:
 
 def forget(guest: Guest) -> None:
     """Erase a guest on their own request: places at coming events are given back (which
-    commits, through events.unregister), answers to open polls removed, then the person deleted;
-    past registrations and answers stay as anonymous figures."""
+    commits, through events.unregister), answers to open polls removed, then the person erased
+    (delete_guest); past registrations, answers and minutes' attendance stay, anonymous."""
     email = guest.email
     for link in list(guest.links):
         if link.event_id is not None and not link.event.is_past:
@@ -313,11 +314,38 @@ def forget(guest: Guest) -> None:
 
 
 def delete_guest(guest: Guest) -> None:
-    """Delete the person and their links; their places and answers stay, anonymous. Done here,
-    not by the foreign keys' ON DELETE, which SQLite does not apply without its pragma."""
+    """Erase the person: their places and answers stay, anonymous. A guest the attendance of a held
+    meeting lists stays in it as "Invité·e (données effacées)" with the attendance recorded or
+    announced (the minutes keep their count, like a member's erased account): that row keeps only
+    its id; its links that nothing needs, or the person when nothing needs them, are deleted.
+    Done here, not by the foreign keys' ON DELETE, which SQLite does not apply without its pragma."""
     for model in (Registration, PollResponse):
         db.session.execute(update(model).where(model.guest_id == guest.id).values(guest_id=None))
-    for link in list(guest.links):
-        db.session.delete(link)
-    db.session.delete(guest)
+    kept = [link for link in guest.links if _in_held_minutes(link)]
+    for link in guest.links:
+        if link not in kept:
+            db.session.delete(link)
+    if not kept:
+        db.session.delete(guest)
+        db.session.flush()
+        return
+    now = utcnow()
+    for link in kept:
+        link.attendance = link.attendance_or_expected
+        link.rsvp = link.last_used_at = link.invited_by_id = None
+        link.revoked_at = link.revoked_at or now
+        link.nonce = secrets.token_hex(16)  # the emailed links open nothing any more
+    guest.name = str(ERASED_GUEST_NAME)
+    guest.email = f"invite-efface-{guest.id}@anonyme.invalid"
+    guest.organisation_id = guest.contact_id = guest.organisation_typed = None
+    guest.erased_at = now
     db.session.flush()
+
+
+def _in_held_minutes(link: GuestLink) -> bool:
+    """Whether the attendance of a meeting that took place lists the link's guest (the rule of
+    queries.minutes_attendees): a live invitation, or a revoked one with its attendance recorded."""
+    meeting = link.meeting
+    if meeting is None or meeting.status == STATUS_CANCELLED or meeting.starts_at is None:
+        return False
+    return meeting.starts_at <= utcnow() and (link.revoked_at is None or link.attendance is not None)

@@ -6,10 +6,16 @@ import html
 import io
 import re
 import zipfile
+from datetime import timedelta
+
+from sqlalchemy import func, select
 
 from network_space.accounts.models import User
+from network_space.core.audit import AuditEntry
+from network_space.core.models import utcnow
 from network_space.extensions import db
-from network_space.guests.models import GuestLink
+from network_space.guests.models import Guest, GuestLink
+from network_space.guests.privacy import purge_guests
 from network_space.meetings import minutes as minutes_services
 from network_space.meetings.models import Meeting
 from tests.guests.conftest import fix_first_slot, polled_meeting
@@ -99,6 +105,60 @@ def test_a_forged_guest_attendance_is_refused_and_a_revoked_guest_leaves_the_min
         # An unknown value is ignored (Léa keeps her expected attendance); a revoked guest is not recorded.
         assert db.session.get(GuestLink, lea_id).attendance is None
         assert db.session.get(GuestLink, marc_id).attendance is None
+
+
+def _docx_rows(client, meeting_id: int) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(client.get(f"/meetings/{meeting_id}/minutes.docx").data)) as archive:
+        return _rows(archive.read("word/document.xml").decode(), "w:tr")
+
+
+def test_an_erased_guest_stays_in_the_minutes_attendance_without_a_name(app, client, login_as, invite_guest):
+    """A guest who erases their data, or whom the retention period erases, keeps their line in the
+    attendance of the meetings held, as "Invité·e (données effacées)": the minutes still count
+    everyone present; nothing else of the person remains, and their link opens nothing."""
+    organiser = login_as("coanimator", full_name="Claire Animatrice")
+    with app.app_context():
+        meeting_id = make_held_meeting(organiser.id, minutes="Tour de table des chantiers.")
+    lea_id, _ = invite_guest(meeting_id=meeting_id)
+    marc_id, marc_token = invite_guest(meeting_id=meeting_id, email="m.roux@esat.example", name="Marc Roux",
+                                       organisation="ESAT Les Ateliers du Drac")
+    with app.app_context():
+        db.session.get(GuestLink, lea_id).rsvp = "yes"  # announced, never recorded: counted present
+        meeting = db.session.get(Meeting, meeting_id)  # then held, this morning
+        meeting.starts_at, meeting.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+        db.session.commit()
+    editor = client.get(f"/meetings/{meeting_id}/minutes/edit").get_data(as_text=True)
+    client.post(f"/meetings/{meeting_id}/minutes/edit", data={
+        "csrf_token": csrf_token(editor), "body": "Tour de table des chantiers.",
+        f"attendance-{organiser.id}": "present", f"attendance-guest-{marc_id}": "present"})
+    page = client.get(f"/meetings/{meeting_id}/minutes").get_data(as_text=True)
+    assert f"3 personnes présentes :</strong> Claire Animatrice, {LEA}, {MARC}" in page
+
+    marc = app.test_client()  # Marc erases his data through his link, which works for a day more
+    page_url = f"/partenaire/{marc_token}/effacer"
+    marc.post(page_url, data={"csrf_token": csrf_token(marc.get(page_url).get_data(as_text=True))})
+    with app.app_context():  # then Léa's invitation ended GUEST_RETENTION_MONTHS ago
+        assert purge_guests(utcnow() + timedelta(days=1)) == 1
+        db.session.commit()
+        assert purge_guests(utcnow() + timedelta(days=2)) == 0  # erased once, not at every round
+
+    erased = "Invité·e (données effacées)"
+    page = client.get(f"/meetings/{meeting_id}/minutes").get_data(as_text=True)
+    assert f"3 personnes présentes :</strong> Claire Animatrice, {erased}, {erased}" in page
+    assert _docx_rows(client, meeting_id)[:4] == ["Participant·e | Présence", "Claire Animatrice | Présent·e",
+                                                  f"{erased} | Présent·e", f"{erased} | Présent·e"]
+    with app.app_context():
+        guests = db.session.execute(select(Guest.name, Guest.email, Guest.organisation_typed, Guest.contact_id)).all()
+        assert sorted(guests) == sorted([(erased, f"invite-efface-{guest_id}@anonyme.invalid", None, None)
+                                         for guest_id in db.session.scalars(select(Guest.id))])
+        links = db.session.scalars(select(GuestLink).order_by(GuestLink.id)).all()
+        assert [(link.attendance, link.rsvp, link.revoked_at is not None) for link in links] == [
+            ("present", None, True), ("present", None, True)]
+        assert db.session.scalar(select(func.count()).where(AuditEntry.action == "guest.purge")) == 1
+        assert db.session.scalar(select(func.count()).where(AuditEntry.action == "guest.forget")) == 1
+    assert marc.get(f"/partenaire/{marc_token}").status_code == 410
+    manage = client.get(f"/meetings/{meeting_id}/invites").get_data(as_text=True)
+    assert erased not in manage and "anonyme.invalid" not in manage  # nobody left to manage
 
 
 def _participants(page: str) -> str:
