@@ -9,15 +9,14 @@ from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
 from config import INSTANCE_DIR, selected
+from network_space.core.i18n import language_of
 from network_space.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def select_locale() -> str:
-    if current_user and current_user.is_authenticated and current_user.language in ("fr", "en"):
-        return current_user.language
-    return "fr"
+    return language_of(current_user if current_user and current_user.is_authenticated else None)
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:

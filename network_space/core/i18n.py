@@ -12,9 +12,38 @@ few per page, and `lazy_gettext` must stay flask-babel's for forms declared at i
 """
 from __future__ import annotations
 
+import functools
+
 from babel.support import NullTranslations
 from flask import g
-from flask_babel import get_locale, get_translations
+from flask_babel import force_locale, get_locale, get_translations
+
+SITE_LANGUAGE = "fr"
+LANGUAGES = ("fr", "en")  # those with a catalogue (translations/, network_space/core/catalog.py)
+
+
+def language_of(person) -> str:
+    """The language someone reads: a member's choice; the site's for anyone else (guests,
+    invitees, an address)."""
+    language = getattr(person, "language", None)
+    return language if language in LANGUAGES else SITE_LANGUAGE
+
+
+def in_language_of(person):
+    """``with in_language_of(user):`` what is written inside (an email, its subject) is in their
+    language, whoever's request or worker task writes it."""
+    return force_locale(language_of(person))
+
+
+def in_site_language(function):
+    """For a function that writes to people without an account (guests, an invitation): their
+    messages are in the site's language, whoever's request calls it."""
+    @functools.wraps(function)
+    def written_in_site_language(*args, **kwargs):
+        with force_locale(SITE_LANGUAGE):
+            return function(*args, **kwargs)
+
+    return written_in_site_language
 
 
 def _current() -> tuple[object, str, NullTranslations]:

@@ -1,6 +1,8 @@
-"""French plurals (network_space/core/catalog.py): the catalogue holds every plural message of the
-sources, and the site says "0 réponse", "1 réponse", "2 réponses" in Python code and in templates,
-in a request and in the worker (an application context without a request, as emails are made)."""
+"""The catalogues (network_space/core/catalog.py). French: the catalogue holds every plural message
+of the sources, and the site says "0 réponse", "1 réponse", "2 réponses" in Python code and in
+templates, in a request and in the worker (an application context without a request, as emails
+are made). English: every message of the sources is translated, keeping its placeholders and
+tags, and a member who chose English reads the site in English."""
 from babel.messages.mofile import read_mo
 from flask import render_template_string
 from flask_babel import force_locale, ngettext
@@ -39,9 +41,8 @@ def test_french_plurals_in_the_worker(app):
 
 def test_templates_follow_a_forced_locale(app):
     """Templates keep the catalogue of the request's locale (core/i18n.py), but a locale forced
-    for a moment (flask-babel's force_locale, say an email in the recipient's language) is followed
-    inside, and left behind after: English has no catalogue here, so English's rule ("0 réponses")
-    shows that the other catalogue was used."""
+    for a moment (flask-babel's force_locale, as an email in its recipient's language) is followed
+    inside, and left behind after."""
     def rendered():
         return _forms(lambda n: render_template_string(
             '{{ ngettext("%(num)d réponse", "%(num)d réponses", n) }} {{ _("Accueil") }}', n=n))
@@ -52,4 +53,42 @@ def test_templates_follow_a_forced_locale(app):
             forced = rendered()
         after = rendered()
     assert before == after == ["0 réponse Accueil", "1 réponse Accueil", "2 réponses Accueil", "12 réponses Accueil"]
-    assert forced == ["0 réponses Accueil", "1 réponse Accueil", "2 réponses Accueil", "12 réponses Accueil"]
+    assert forced == ["0 replies Home", "1 reply Home", "2 replies Home", "12 replies Home"]
+
+
+def _english() -> dict:
+    with catalog.path("mo", catalog.ENGLISH).open("rb") as mo:
+        return {message.id if isinstance(message.id, str) else tuple(message.id):
+                message.string if isinstance(message.string, str) else tuple(message.string)
+                for message in read_mo(mo) if message.id}
+
+
+def test_the_english_catalogue_translates_every_message_of_the_sources():
+    stored = catalog.read_english()
+    held = {message.id if isinstance(message.id, str) else tuple(message.id) for message in stored if message.id}
+    wanted = catalog.source_messages()
+    rebuild = "rebuild it: .venv/bin/python -m network_space.core.catalog"
+    assert held == wanted, f"{rebuild}\nmissing: {sorted(wanted - held, key=str)[:5]}\nleft over: {sorted(held - wanted, key=str)[:5]}"
+    missing = catalog.untranslated(stored)
+    assert not missing, f"translate them in {catalog.path('po', catalog.ENGLISH)}: {missing[:10]}"
+    compiled = _english()
+    for message in stored:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else tuple(message.id)
+        string = message.string if isinstance(message.string, str) else tuple(message.string)
+        assert compiled.get(key) == string, f"{rebuild} ({key!r} differs in the .mo)"
+        for french, english in zip(*(((m,) if isinstance(m, str) else m) for m in (message.id, message.string))):
+            for pattern in (catalog.PLACEHOLDER, catalog.TAG):
+                assert sorted(pattern.findall(french)) == sorted(pattern.findall(english)), (french, english)
+
+
+def test_a_member_who_chose_english_reads_the_site_in_english(client, login_as):
+    login_as("member", language="en")
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert '<a href="/meetings/">Meetings</a>' in page and ">Log out</button>" in page
+    assert "Réunions" not in page and "Se déconnecter" not in page
+    login_as("member", language="fr")
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr">' in page and '<a href="/meetings/">Réunions</a>' in page
