@@ -145,7 +145,7 @@ def _send_invitation(invitation: Invitation) -> None:
     queue_email(
         "invitation",
         invitation.email,
-        _("Invitation à rejoindre l'espace du réseau clauses sociales"),
+        _l("Invitation à rejoindre l'espace du réseau clauses sociales"),  # in the site's language
         invitation=invitation,
         link=link,
         role_label=ROLE_LABELS.get(invitation.role, invitation.role),
@@ -235,7 +235,7 @@ def request_password_reset(email: str) -> None:
     queue_email(
         "password_reset",
         user.email,
-        _("Réinitialisation de votre mot de passe"),
+        _l("Réinitialisation de votre mot de passe"),  # in the member's language
         user=user,
         link=absolute_url("accounts.reset_password", token=make_reset_token(user)),
         kind="account.password_reset",

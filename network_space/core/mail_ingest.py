@@ -15,7 +15,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
@@ -92,11 +92,12 @@ def _queue_notice(outcome: Outcome) -> None:
     """Tell the member, at their own address, why their reply was refused or what it left out.
     Marked Auto-Submitted (RFC 3834) so that their mailbox's auto-reply does not answer it."""
     member, mail = outcome.member, outcome.mail
-    subject = " ".join(mail.subject.split())[:150] or _("(sans objet)")
+    subject = " ".join(mail.subject.split())[:150] or _l("(sans objet)")
+    # Lazy: spelt out by queue_email in the member's language.
     if outcome.status == POSTED:
-        title = _("Votre réponse a été publiée sans ses pièces jointes : %(subject)s", subject=subject)
+        title = _l("Votre réponse a été publiée sans ses pièces jointes : %(subject)s", subject=subject)
     else:
-        title = _("Votre réponse n'a pas été publiée : %(subject)s", subject=subject)
+        title = _l("Votre réponse n'a pas été publiée : %(subject)s", subject=subject)
     # Someone else's text is not relayed to the member (nor anything from a message too big to read).
     text = mail.text if outcome.reason != "wrong sender" else ""
     queue_email("inbound_notice", member.email, title, kind="inbound.notice", user=member,

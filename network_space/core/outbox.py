@@ -28,6 +28,7 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, bindparam
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from network_space.core.i18n import in_language_of
 from network_space.core.models import UTCDateTime, utcnow
 from network_space.core.privacy import BASIS_PUBLIC_TASK, Retention, register_personal_data
 from network_space.core.worker import worker_task
@@ -97,20 +98,26 @@ def queue_email(
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.txt`` and ``.html`` and add the message to the session.
 
+    The message is written in the language of ``user`` (the site's for a bare address), whoever's
+    request or task sends it: a lazy ``subject`` (``_l(...)``) too, and the templates' texts.
     ``attachments`` is a list of ``(filename, content_type, content)``.
     The caller commits: the message exists if and only if the change that caused it does.
     """
     context.setdefault("site_name", current_app.config["SITE_NAME"])
     context.setdefault("site_url", current_app.config["SITE_URL"])
     context.setdefault("recipient_user", user)
-    context["subject"] = subject
+    with in_language_of(user):
+        subject = str(subject)
+        context["subject"] = subject
+        text_body = render_template(f"email/{template}.txt", **context)
+        html_body = render_template(f"email/{template}.html", **context)
     message = OutboxMessage(
         kind=kind or template,
         recipient=recipient,
         user_id=getattr(user, "id", None),
         subject=subject,
-        text_body=render_template(f"email/{template}.txt", **context),
-        html_body=render_template(f"email/{template}.html", **context),
+        text_body=text_body,
+        html_body=html_body,
         headers_json=json.dumps(headers or {}),
         message_id=make_msgid(domain=_sender_domain() or "localhost"),
         status=STATUS_PENDING,

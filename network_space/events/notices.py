@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from blinker import signal
-from flask_babel import gettext as _
+from flask_babel import LazyString, lazy_gettext as _l
 from sqlalchemy import select
 
 from network_space.accounts.models import User
@@ -40,27 +40,28 @@ def _registrants(event: Event, *, waiting_too: bool = True) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def _when(event: Event) -> str:
-    return fmt_date(event.starts_at) if event.all_day else fmt_datetime(event.starts_at)
+def _when(event: Event) -> LazyString:
+    """Spelt out when read: in each recipient's language (core/outbox.queue_email)."""
+    return LazyString(fmt_date if event.all_day else fmt_datetime, event.starts_at)
 
 
 def event_created(event: Event, actor) -> None:
     # notify() takes each recipient once: following both the kind and the territory is one notice.
     followers = followers_of(event.event_kind) + (followers_of(event.territory) if event.territory else [])
     notify("event.created", followers, event, actor=actor, when=_when(event),
-           subject=_("Nouvel événement : %(title)s", title=event.title))
+           subject=_l("Nouvel événement : %(title)s", title=event.title))
     reschedule_reminders(event)
 
 
 def event_changed(event: Event, actor, fields: set[str]) -> None:
     notify("event.changed", _registrants(event), event, actor=actor, when=_when(event),
-           subject=_("Changement : %(title)s", title=event.title), **_calendar_attachment(event))
+           subject=_l("Changement : %(title)s", title=event.title), **_calendar_attachment(event))
     tell_guests("changed", event, fields=fields)
 
 
 def event_cancelled(event: Event, actor) -> None:
     notify("event.cancelled", _registrants(event), event, actor=actor, when=_when(event),
-           reason=event.cancel_reason, subject=_("Annulé : %(title)s", title=event.title),
+           reason=event.cancel_reason, subject=_l("Annulé : %(title)s", title=event.title),
            **_calendar_attachment(event))
     tell_guests("cancelled", event)
 
@@ -71,7 +72,7 @@ def promoted(registration: Registration) -> None:
         tell_guests("promoted", event, registrations=[registration])
         return
     notify("event.promoted", [registration.user_id], event, when=_when(event),
-           subject=_("Une place s'est libérée : %(title)s", title=event.title))
+           subject=_l("Une place s'est libérée : %(title)s", title=event.title))
 
 
 def _calendar_attachment(event: Event) -> dict:
@@ -106,6 +107,6 @@ def send_reminder(event_id: int, days: int) -> None:
     if event is None or event.is_cancelled or event.starts_at <= utcnow():
         return
     notify("event.reminder", _registrants(event, waiting_too=False), event, days=days, when=_when(event),
-           subject=(_("Demain : %(title)s", title=event.title) if days == 1
-                    else _("Dans %(n)d jours : %(title)s", n=days, title=event.title)))
+           subject=(_l("Demain : %(title)s", title=event.title) if days == 1
+                    else _l("Dans %(n)d jours : %(title)s", n=days, title=event.title)))
     tell_guests("reminder", event, days=days)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from network_space.core import ics
 from network_space.core.dates import fmt_date, fmt_datetime
+from network_space.core.i18n import in_site_language
 from network_space.core.outbox import queue_email
 from network_space.events.models import REG_REGISTERED, Event, Registration
 from network_space.extensions import db
@@ -49,6 +50,7 @@ def send(link: GuestLink, subject: str, paragraphs: list[str], *, method: str | 
                 attachments=ical.attachment(link, method) if method else None)
 
 
+@in_site_language
 def invitation(link: GuestLink, token: str) -> None:
     target = link.target
     inviter = link.invited_by.full_name if link.invited_by else current_app.config["SITE_NAME"]
@@ -91,6 +93,7 @@ def _links_of(event: Event, registrations: list[Registration]) -> list[GuestLink
     return [link for link in _live_links(GuestLink.event_id, event.id) if link.guest_id in guest_ids]
 
 
+@in_site_language
 def on_event_news(event: Event, what: str, registrations: list[Registration] | None = None, **context) -> None:
     if what == "changed":
         for link in _live_links(GuestLink.event_id, event.id):
@@ -122,6 +125,7 @@ def on_event_news(event: Event, what: str, registrations: list[Registration] | N
             send(link, context["subject"], [context["body"]], reply_to=actor.email)
 
 
+@in_site_language
 def on_meeting_news(meeting: Meeting, what: str, **context) -> None:
     links = _live_links(GuestLink.meeting_id, meeting.id)
     if what == "calendar" and context["method"] == ics.METHOD_CANCEL or what == "cancelled":

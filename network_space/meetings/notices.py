@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from blinker import signal
-from flask_babel import gettext as _
+from flask_babel import LazyString, gettext as _, lazy_gettext as _l
 
 from network_space.accounts.models import User
 from network_space.core import ics
@@ -61,20 +61,20 @@ def send_calendar(meeting: Meeting, method: str, users: list[User], *, updated: 
         return
     content = ical.meeting_ics(meeting, method)
     attachment = ("invitation.ics", f"text/calendar; method={method}; charset=UTF-8", content)
-    when = fmt_datetime(meeting.starts_at)
+    when = LazyString(fmt_datetime, meeting.starts_at)  # spelt out in each recipient's language
     attending = {i.user_id for i in meeting.invitees if i.rsvp in ATTENDING}
     if uninvited:
-        kind, subject = "meeting.uninvited", _("Vous n'êtes plus invité·e : %(title)s", title=meeting.title)
-        message = _("Vous n'êtes plus invité·e à cette réunion.")
+        kind, subject = "meeting.uninvited", _l("Vous n'êtes plus invité·e : %(title)s", title=meeting.title)
+        message = _l("Vous n'êtes plus invité·e à cette réunion.")
     elif method == ics.METHOD_CANCEL:
-        kind, subject = "meeting.cancelled", _("Annulée : %(title)s", title=meeting.title)
-        message = _("Réunion du %(when)s annulée. Raison : %(reason)s", when=when, reason=meeting.cancel_reason)
+        kind, subject = "meeting.cancelled", _l("Annulée : %(title)s", title=meeting.title)
+        message = _l("Réunion du %(when)s annulée. Raison : %(reason)s", when=when, reason=meeting.cancel_reason)
     elif updated:
-        kind, subject = "meeting.updated", _("Modifiée : %(title)s — %(when)s", title=meeting.title, when=when)
-        message = _("Nouvelles informations : le %(when)s.", when=when)
+        kind, subject = "meeting.updated", _l("Modifiée : %(title)s — %(when)s", title=meeting.title, when=when)
+        message = _l("Nouvelles informations : le %(when)s.", when=when)
     else:
-        kind, subject = "meeting.invitation", _("Invitation : %(title)s — %(when)s", title=meeting.title, when=when)
-        message = _("Le %(when)s.", when=when)
+        kind, subject = "meeting.invitation", _l("Invitation : %(title)s — %(when)s", title=meeting.title, when=when)
+        message = _l("Le %(when)s.", when=when)
     groups = [(kind, users)]
     if kind in ATTENDEE_KINDS:
         groups = [(ATTENDEE_KINDS[kind], [u for u in users if u.id in attending]),
@@ -86,13 +86,13 @@ def send_calendar(meeting: Meeting, method: str, users: list[User], *, updated: 
 
 def poll_opened(meeting: Meeting, users: list[User], actor: User, deadline: datetime | None = None) -> None:
     """Invite to answer the date poll."""
-    notify("meeting.poll", users, meeting, actor=actor, deadline=fmt_datetime(deadline) if deadline else "")
+    notify("meeting.poll", users, meeting, actor=actor, deadline=LazyString(fmt_datetime, deadline) if deadline else "")
 
 
 def cancelled_before_date(meeting: Meeting, actor: User) -> None:
     """A meeting cancelled while its date was still being polled: no calendar entry to remove."""
     notify("meeting.cancelled", invitee_users(meeting), meeting, actor=actor, updated=False, uninvited=False,
-           subject=_("Annulée : %(title)s", title=meeting.title),
+           subject=_l("Annulée : %(title)s", title=meeting.title),
            message=_("Raison : %(reason)s", reason=meeting.cancel_reason))
     tell_guests("cancelled", meeting)
 
@@ -166,9 +166,9 @@ def meeting_reminder(meeting_id: int, days: int) -> None:
     if meeting is None or meeting.status != STATUS_SCHEDULED:
         return
     coming = [i.user for i in meeting.invitees if i.rsvp != "no"]
-    when = fmt_datetime(meeting.starts_at)
+    when = LazyString(fmt_datetime, meeting.starts_at)
     notify("meeting.reminder", coming, meeting, days=days, when=when,
-           subject=_("Rappel (J-%(days)d) : %(title)s — %(when)s", days=days, title=meeting.title, when=when))
+           subject=_l("Rappel (J-%(days)d) : %(title)s — %(when)s", days=days, title=meeting.title, when=when))
     tell_guests("reminder", meeting, days=days)
 
 
@@ -177,9 +177,9 @@ def poll_reminder(meeting_id: int) -> None:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or meeting.status != STATUS_POLL:
         return
-    deadline = fmt_datetime(meeting.poll_deadline)
+    deadline = LazyString(fmt_datetime, meeting.poll_deadline)
     notify("meeting.poll_reminder", non_respondents(meeting), meeting, deadline=deadline,
-           subject=_("Sondage à remplir avant le %(deadline)s : %(title)s", deadline=deadline, title=meeting.title))
+           subject=_l("Sondage à remplir avant le %(deadline)s : %(title)s", deadline=deadline, title=meeting.title))
 
 
 @job_handler("meetings.action_reminder")
@@ -187,6 +187,6 @@ def action_reminder(action_id: int) -> None:
     action = db.session.get(ActionItem, action_id)
     if action is None or not action.is_open or action.assignee is None:
         return
-    due = fmt_date(action.due_date)
+    due = LazyString(fmt_date, action.due_date)
     notify("action.reminder", [action.assignee], action, due=due, meeting_title=action.meeting.title,
-           subject=_("Action à faire pour le %(due)s : %(title)s", due=due, title=action.title))
+           subject=_l("Action à faire pour le %(due)s : %(title)s", due=due, title=action.title))

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from network_space.core.dates import PARIS, paris_to_utc
+from network_space.core.i18n import in_language_of
 from network_space.core.models import utcnow
 from network_space.core.outbox import queue_email
 from network_space.extensions import db
@@ -94,20 +95,21 @@ def send_digests(frequency: str, now: datetime | None = None) -> int:
             if not unread or not user.active:
                 continue
             unsubscribe = unsubscribe_url(user.id, f"digest:{frequency}")
-            queue_email(
-                "digest",
-                user.email,
-                _digest_subject(frequency, len(unread)),
-                kind=f"digest.{frequency}",
-                user=user,
-                headers=unsubscribe_headers(unsubscribe),
-                frequency=frequency,
-                sections=_sections(unread),
-                count=len(unread),
-                unsubscribe_url=unsubscribe,
-                settings_url=settings_url,
-                centre_url=centre_url,
-            )
+            with in_language_of(user):  # the subject's plural in the member's language
+                queue_email(
+                    "digest",
+                    user.email,
+                    _digest_subject(frequency, len(unread)),
+                    kind=f"digest.{frequency}",
+                    user=user,
+                    headers=unsubscribe_headers(unsubscribe),
+                    frequency=frequency,
+                    sections=_sections(unread),
+                    count=len(unread),
+                    unsubscribe_url=unsubscribe,
+                    settings_url=settings_url,
+                    centre_url=centre_url,
+                )
             sent += 1
     db.session.commit()
     return sent

@@ -33,6 +33,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, exists, func, select, update
 
 from network_space.core.audit import audit
+from network_space.core.i18n import in_language_of
 from network_space.core.models import utcnow
 from network_space.core.outbox import STATUS_FAILED, OutboxMessage, queue_email, retry_now
 from network_space.core.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job  # noqa: F401
@@ -147,7 +148,8 @@ def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) 
         created.append(notification)
         if channel == CHANNEL_IMMEDIATE:
             headers = {**extra_headers, **(headers_for(user) if headers_for else {})}
-            _queue_notification_email(spec, user, notification, obj, actor, context, attachments, headers)
+            with in_language_of(user):  # the subject, a lazy _l(...), is read in the recipient's language
+                _queue_notification_email(spec, user, notification, obj, actor, context, attachments, headers)
     return created
 
 

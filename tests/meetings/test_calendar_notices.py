@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from flask_babel import get_locale
+from flask_login import login_user
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -144,3 +146,24 @@ def test_uninvited_and_poll_cancellation_follow_preferences(ctx, smtp, make_user
     assert len(cancelled) == 1 and _calendar_methods(cancelled) == []
     text = cancelled[0].get_body(("plain",)).get_content()
     assert "« Groupe de travail » est annulée" in text and "Sujet reporté" in text and "invitation.ics" not in text
+
+
+def test_each_email_is_written_in_its_recipients_language(app, ctx, smtp, make_user):
+    """An organiser reading the site in English invites a French and an English member: each
+    email, its subject, its date and its text, is in its recipient's language, not the sender's."""
+    organiser = make_user("coanimator", email="claire@example.org", language="en")
+    alice = make_user("member", email="alice@example.org", language="fr")
+    bob = make_user("member", email="bob@example.org", language="en")
+    with app.test_request_context("/"):
+        login_user(db.session.get(User, organiser.id))
+        assert str(get_locale()) == "en"  # the organiser's request
+        _scheduled_meeting(organiser, [alice, bob])
+    deliver_pending()
+    [french], [english] = smtp.to("alice@example.org"), smtp.to("bob@example.org")
+    assert french["Subject"].startswith("Invitation : Réunion plénière — ") and "9 février 2027" in french["Subject"]
+    assert english["Subject"].startswith("Invitation: Réunion plénière — ") and "9 February 2027" in english["Subject"]
+    french_text, english_text = (message.get_body(("plain",)).get_content() for message in (french, english))
+    assert "Vous êtes invité·e à la réunion « Réunion plénière »." in french_text
+    assert "Ne plus recevoir ces emails" in french_text and "February" not in french_text
+    assert "You are invited to the meeting “Réunion plénière”." in english_text
+    assert "Stop receiving these emails" in english_text and "février" not in english_text
