@@ -207,13 +207,13 @@ def _notify(org: Organisation, actor: User | None, revision: OrganisationRevisio
         recipients.update((user.id, user) for user in followers_of(territory))
     if revision.action == "create":
         notify("directory.new_organisation", recipients.values(), org, actor=actor,
-               message=_("%(kind)s ajouté·e à l'annuaire des partenaires.", kind=org.kind.name))
+               message=_l("%(kind)s ajouté·e à l'annuaire des partenaires.", kind=org.kind.name))
     else:
         changed = ", ".join(str(FIELD_LABELS[name]) for name in revision.changes if name in FIELD_LABELS
                             and name != "internal_notes")
         if changed:
             notify("directory.updated", recipients.values(), org, actor=actor,
-                   message=_("Modifié : %(fields)s.", fields=changed))
+                   message=_l("Modifié : %(fields)s.", fields=changed))
 
 
 def _after_write(org: Organisation, actor: User | None, revision: OrganisationRevision, notify_members: bool) -> None:

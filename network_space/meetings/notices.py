@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from blinker import signal
-from flask_babel import LazyString, gettext as _, lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from network_space.accounts.models import User
 from network_space.core import ics
@@ -93,7 +93,7 @@ def cancelled_before_date(meeting: Meeting, actor: User) -> None:
     """A meeting cancelled while its date was still being polled: no calendar entry to remove."""
     notify("meeting.cancelled", invitee_users(meeting), meeting, actor=actor, updated=False, uninvited=False,
            subject=_l("Annulée : %(title)s", title=meeting.title),
-           message=_("Raison : %(reason)s", reason=meeting.cancel_reason))
+           message=_l("Raison : %(reason)s", reason=meeting.cancel_reason))
     tell_guests("cancelled", meeting)
 
 
