@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import email
 import email.policy
-import importlib.util
 import os
 import threading
 from itertools import count
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -73,21 +71,14 @@ def app(tmp_path_factory):
 REFERENCE_TABLES = {"event_kind", "report_indicator"}
 
 
-def _migration(filename: str):
-    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / filename
-    spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    return migration
-
-
 def _reference_models():
-    """(model, columns kept, rows the migration inserts) for each reference table."""
+    """(model, columns kept, rows the migrations insert) for each reference table, from the domains'
+    reference lists (tests/core/test_migrations.py checks that `flask db upgrade` inserts the same)."""
     from network_space.events.models import EventKind
     from network_space.events.reference import EVENT_KINDS as kinds
     from network_space.reports.models import Indicator
+    from network_space.reports.reference import INDICATORS as indicators
 
-    indicators = _migration("20261129_1800_reports.py").INDICATORS
     return (
         (EventKind, ("code", "label", "position"),
          [dict(code=code, label=label, position=i) for i, (code, label) in enumerate(kinds, start=1)]),

@@ -15,8 +15,9 @@ down_revision = '20261129_rgpd'
 branch_labels = None
 depends_on = None
 
-# The indicators of issue #17, in form order: (code, group, kind, label, definition).
-# tests/conftest.py seeds its databases from this list.
+# The indicators of issue #17, in form order: (code, group, kind, label, definition). A frozen
+# copy of network_space.reports.reference.INDICATORS at the time of this migration: later
+# changes to that list must not change what this revision inserts.
 INDICATORS = [
     ("operations_accompanied", "contracts", "number", "Opérations et marchés accompagnés",
      "Opérations ou marchés pour lesquels le facilitateur est intervenu dans l'année (conseil à l'acheteur, "

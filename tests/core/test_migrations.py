@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 
 from network_space import create_app
 from network_space.extensions import db
+from tests.conftest import _reference_models
 
 
 @pytest.fixture
@@ -44,6 +45,13 @@ def test_upgrade_builds_schema_equal_to_models(fresh_database_url, tmp_path):
                 MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
             )
         assert diff == [], f"models and migrations disagree: {diff}"
+        # The tests' databases, built from the models, are seeded from the domains' reference
+        # lists (tests/conftest.py): the migrations must insert exactly those rows.
+        for model, columns, rows in _reference_models():
+            inserted = [tuple(getattr(item, column) for column in columns)
+                        for item in db.session.scalars(db.select(model).order_by(model.position))]
+            assert inserted == [tuple(row[column] for column in columns) for row in rows], model.__tablename__
+        db.session.remove()
         # And every migration can be undone (the schema is left empty but for alembic_version).
         downgrade(revision="base")
         with db.engine.connect() as conn:
