@@ -66,3 +66,12 @@ def test_files_are_named_in_chain_order_with_a_single_head():
     assert len(scripts.get_heads()) == 1, scripts.get_heads()
     chain = [Path(script.path).name for script in reversed(list(scripts.walk_revisions()))]
     assert chain == sorted(path.name for path in Path(scripts.versions).glob("*.py"))
+
+
+def test_no_test_loads_a_migration_file_for_its_data():
+    """A revision file is history, frozen: what the tests need of its data comes from the domain's
+    `reference.py` (the test above checks both agree), never from the file loaded by its path."""
+    tests = Path(__file__).resolve().parents[1]
+    loaders = [str(path.relative_to(tests)) for path in tests.rglob("*.py")
+               if path != Path(__file__).resolve() and "spec_from_file_location" in path.read_text()]
+    assert loaders == []
