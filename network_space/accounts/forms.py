@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, Optional, Regexp, Validation
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
 from network_space.core.forms import DecimalCommaField, Form, choices, max_length, strip
 from network_space.core.http import int_value
+from network_space.core.i18n import LANGUAGES
 from network_space.core.permissions import ROLES
 
 
@@ -89,7 +90,7 @@ class ProfileForm(Form):
     territories = SelectMultipleField(_l("Territoires couverts"), coerce=int, validate_choice=True)
     facilitation_fte = DecimalCommaField(_l("Temps consacré à la facilitation des clauses sociales (ETP)"),
                                          [Optional()], minimum=0, maximum=1)
-    language = SelectField(_l("Langue de l'interface"), choices=choices([("fr", "Français"), ("en", "English")]))
+    language = SelectField(_l("Langue de l'interface"), choices=choices(list(LANGUAGES.items())))
 
 
 class InvitationForm(Form):

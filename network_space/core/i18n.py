@@ -19,7 +19,9 @@ from flask import g
 from flask_babel import force_locale, get_locale, get_translations
 
 SITE_LANGUAGE = "fr"
-LANGUAGES = ("fr", "en")  # those with a catalogue (translations/, network_space/core/catalog.py)
+# Those with a catalogue (translations/, network_space/core/catalog.py), each named in itself: the
+# profile form offers them as they are.
+LANGUAGES = {"fr": "Français", "en": "English"}
 
 
 def language_of(person) -> str:
