@@ -7,8 +7,8 @@ from sqlalchemy import select
 from werkzeug.routing.converters import AnyConverter, IntegerConverter
 
 from network_space.extensions import db
+from tests.demo_network import demo_network
 
-ROLES = ("member", "coanimator", "admin")
 
 # URL parameter names -> the table and columns that give real values for them, together.
 REAL_VALUES = {
@@ -230,16 +230,6 @@ def has_token(rule) -> bool:
 
 
 def demo_users(app) -> dict[str, tuple[int, str]]:
-    """Seed the demo network; (user id, session token) of the first active demo person per role."""
-    from network_space import DOMAINS
-    from network_space.accounts.models import User
-    from network_space.demo import seed_demo
-
-    with app.app_context():
-        seed_demo(DOMAINS)
-        users = {}
-        for role in ROLES:
-            user = db.session.scalar(select(User).where(User.role == role, User.active.is_(True)).order_by(User.id))
-            users[role] = (user.id, user.session_token)
-        db.session.remove()
-    return users
+    """The demo network (tests/demo_network.py); (user id, session token) of the first active demo
+    person per role."""
+    return {role: (person.id, person.session_token) for role, person in demo_network(app).by_role.items()}

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask_babel import force_locale, format_date, format_time
 
 from network_space.core.dates import PARIS, fmt_date, fmt_datetime, fmt_month, fmt_time
+from tests.demo_network import demo_network
 
 ROOT = Path(__file__).resolve().parents[2]
 DAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
@@ -89,13 +90,7 @@ def test_babel_date_formatting_only_in_core_dates():
 def test_dashboard_shows_dates_in_the_one_format(app, client):
     """The dashboard of the demo network mixes meetings, events, resources and announcements:
     every date on it reads the same way, with the year only when it is not this year."""
-    from network_space import DOMAINS
-    from network_space.demo import seed_demo
-    from network_space.extensions import db
-
-    with app.app_context():
-        token = seed_demo(DOMAINS).data["facilitators"][0].session_token
-        db.session.remove()
+    token = demo_network(app).facilitator.session_token
     with client.session_transaction() as session:
         session["_user_id"] = token
     html = client.get("/").get_data(as_text=True)

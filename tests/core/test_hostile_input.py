@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.routes import ROLES, demo_users, fill, get_routes, real_rows, url_of
+from tests.core.routes import demo_users, fill, get_routes, real_rows, url_of
+from tests.demo_network import ROLES
 from tests.helpers import csrf_token
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -34,7 +34,8 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from network_space.core.demo import DEMO_PASSWORD
-from tests.core.routes import ROLES, demo_users, fill, get_routes, has_token, real_rows, real_token, url_of
+from tests.core.routes import demo_users, fill, get_routes, has_token, real_rows, real_token, url_of
+from tests.demo_network import ROLES
 from tests.helpers import browser_log_in, csrf_token, free_port, outage
 
 pytestmark = [

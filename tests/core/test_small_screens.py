@@ -12,6 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from network_space.core.demo import DEMO_PASSWORD
+from tests.demo_network import demo_network
 from tests.helpers import browser_log_in, free_port
 
 pytestmark = [
@@ -25,15 +26,8 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture
 def demo(app):
-    from network_space import DOMAINS
-    from network_space.demo import seed_demo
-    from network_space.extensions import db
-
-    with app.app_context():
-        data = seed_demo(DOMAINS).data
-        emails = {"member": data["facilitators"][0].email, "coanimator": data["users"]["coanimator_nord"].email}
-        db.session.remove()
-    return emails
+    people = demo_network(app)
+    return {"member": people.facilitator.email, "coanimator": people.coanimator_nord.email}
 
 
 @pytest.fixture

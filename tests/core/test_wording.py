@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from network_space.extensions import db
+from tests.demo_network import demo_network
 
 ROOT = Path(__file__).resolve().parents[2]
 # "membre(s)", "créneau(x)", "inscrit·e(s)", "créée(s)": a plural left to the reader.
@@ -107,13 +108,7 @@ def test_clause_mechanisms_include_insertion_and_qualification(app, client, logi
 
 
 def test_meetings_list_does_not_repeat_kind_and_series(app, client):
-    from network_space import DOMAINS
-    from network_space.demo import seed_demo
-
-    with app.app_context():
-        demo = seed_demo(DOMAINS)
-        token = demo.data["users"]["coanimator_nord"].session_token
-        db.session.remove()
+    token = demo_network(app).coanimator_nord.session_token
     with client.session_transaction() as session:
         session["_user_id"] = token
     html = client.get("/meetings/").get_data(as_text=True)
