@@ -81,7 +81,13 @@ def fmt_time(value: datetime | time | None, *, seconds: bool = False) -> str:
 
 def fmt_month(day: date) -> str:
     """A month, as a heading: "Décembre 2026"."""
-    return _day_in_words(day, "MMMM y", locale_name()).capitalize()
+    return first_upper(_day_in_words(day, "MMMM y", locale_name()))
+
+
+def first_upper(text: str) -> str:
+    """A date at the head of a line: "Dimanche 1 novembre", "Sunday 1 November". Jinja's
+    `capitalize` (and str.capitalize) lower the rest, and English writes its months with a capital."""
+    return text[:1].upper() + text[1:]
 
 
 def fmt_pattern(value: date | datetime | None, pattern: str) -> str:
@@ -97,3 +103,4 @@ def init_app(app) -> None:
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["time"] = fmt_time
+    app.jinja_env.filters["first_upper"] = first_upper

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from network_space.accounts.welcome import Step
 from network_space.core.dates import paris_to_utc, to_paris, paris_today
 from network_space.core.http import int_arg
+from network_space.core.i18n import SITE_LANGUAGE, locale_name
 from network_space.core.models import utcnow
 from network_space.core.permissions import can
 from network_space.core.backlinks import Backlink
@@ -139,14 +140,20 @@ class Day:
     entries: list[CalendarEntry] = field(default_factory=list)
 
 
-def french_holidays(first_day: date, last_day: date) -> dict[date, str]:
+# The holidays package names France's public holidays in French and in American English.
+HOLIDAY_LANGUAGES = {"fr": "fr", "en": "en_US"}
+
+
+def french_holidays(first_day: date, last_day: date, language: str = SITE_LANGUAGE) -> dict[date, str]:
+    """France's public holidays between the two days, named in ``language`` (a site language)."""
     years = range(first_day.year, last_day.year + 1)
-    return {d: name for d, name in holidays.France(years=years, language="fr").items() if first_day <= d <= last_day}
+    return {d: name for d, name in holidays.France(years=years, language=HOLIDAY_LANGUAGES.get(language, "fr")).items()
+            if first_day <= d <= last_day}
 
 
 def grid_days(days: list[date], entries: list[CalendarEntry], month: int | None = None) -> list[Day]:
     today = paris_today()
-    public = french_holidays(days[0], days[-1])
+    public = french_holidays(days[0], days[-1], locale_name())
     by_day = {d: Day(d, month is None or d.month == month, d == today, public.get(d)) for d in days}
     for entry in entries:
         day = max(entry.first_day, days[0])

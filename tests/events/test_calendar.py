@@ -35,6 +35,20 @@ def test_public_holidays_in_the_month_view(client, login_as):
         assert f"Férié : {name}" in page
 
 
+def test_days_and_holidays_in_the_readers_language(client, login_as):
+    """The list of days (the phone's month, the week) starts each day with a capital, and only
+    there: an English reader gets "Sunday 1 November" (Jinja's capitalize gave "november") and the
+    holiday's English name, without the French space before the colon."""
+    login_as("member")
+    french = client.get("/events/?date=2026-11").get_data(as_text=True)
+    assert '<h2 id="list-day-2026-11-01">Dimanche 1 novembre</h2>' in french
+    assert "Férié : Toussaint" in french
+    login_as("member", language="en")
+    english = client.get("/events/?date=2026-11").get_data(as_text=True)
+    assert '<h2 id="list-day-2026-11-01">Sunday 1 November</h2>' in english
+    assert "Public holiday: All Saints&#39; Day" in english and "Toussaint" not in english
+
+
 def test_meetings_and_events_are_told_apart_in_words(client, login_as, make_event):
     login_as("member")
     make_event(day=date(2027, 2, 9), title="Information collective clauses")
