@@ -17,6 +17,7 @@ import functools
 from babel.support import NullTranslations
 from flask import g
 from flask_babel import force_locale, get_locale, get_translations
+from markupsafe import Markup, escape
 
 SITE_LANGUAGE = "fr"
 # Those with a catalogue (translations/, network_space/core/catalog.py), each named in itself: the
@@ -64,6 +65,15 @@ def locale_name() -> str:
     return _current()[1]
 
 
+# French sets a colon apart with a space ("Erreur : …"), English does not ("Error: …"): a label
+# followed by a colon, in a template, is written {{ _("Erreur")|colon }}.
+COLONS = {"fr": " :", "en": ":"}
+
+
+def colon(label) -> Markup:
+    return escape(label) + COLONS.get(locale_name(), COLONS[SITE_LANGUAGE])
+
+
 def _gettext(string: str) -> str:
     return _current()[2].ugettext(string)
 
@@ -87,3 +97,4 @@ def init_app(app) -> None:
     app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True,
                                             pgettext=_pgettext, npgettext=_npgettext)
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
+    app.jinja_env.filters["colon"] = colon

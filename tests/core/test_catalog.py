@@ -3,6 +3,9 @@ of the sources, and the site says "0 réponse", "1 réponse", "2 réponses" in P
 templates, in a request and in the worker (an application context without a request, as emails
 are made). English: every message of the sources is translated, keeping its placeholders and
 tags, and a member who chose English reads the site in English."""
+import re
+from pathlib import Path
+
 from babel.messages.mofile import read_mo
 from flask import render_template_string
 from flask_babel import force_locale, ngettext
@@ -92,3 +95,18 @@ def test_a_member_who_chose_english_reads_the_site_in_english(client, login_as):
     login_as("member", language="fr")
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="fr">' in page and '<a href="/meetings/">Réunions</a>' in page
+
+
+def test_a_label_takes_the_colon_of_the_readers_language(client, login_as):
+    """French sets the colon apart ("Erreur : …"), English does not ("Error: …"): the templates
+    write a label and its colon through the `colon` filter, never a hard-coded " :"."""
+    for language, label in (("en", "Error:"), ("fr", "Erreur :")):
+        login_as("member", language=language)
+        with client.session_transaction() as session:
+            session["_flashes"] = [("error", "…")]
+        page = client.get("/").get_data(as_text=True)
+        assert f'<span class="flash-label">{label}</span>' in page, language
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    hard_coded = [str(path.relative_to(templates)) for path in templates.rglob("*") if path.is_file()
+                  and re.search(r"\}\} :", path.read_text(encoding="utf-8"))]
+    assert hard_coded == []
