@@ -99,7 +99,8 @@ def test_a_member_who_chose_english_reads_the_site_in_english(client, login_as):
 
 def test_a_label_takes_the_colon_of_the_readers_language(client, login_as):
     """French sets the colon apart ("Erreur : …"), English does not ("Error: …"): the templates
-    write a label and its colon through the `colon` filter, never a hard-coded " :"."""
+    write a label and its colon through the `colon` filter, never a hard-coded " :"; and quote a
+    value with the message "« %(text)s »" (English: “…”), never hard-coded French quotes."""
     for language, label in (("en", "Error:"), ("fr", "Erreur :")):
         login_as("member", language=language)
         with client.session_transaction() as session:
@@ -108,5 +109,5 @@ def test_a_label_takes_the_colon_of_the_readers_language(client, login_as):
         assert f'<span class="flash-label">{label}</span>' in page, language
     templates = Path(__file__).resolve().parents[2] / "templates"
     hard_coded = [str(path.relative_to(templates)) for path in templates.rglob("*") if path.is_file()
-                  and re.search(r"\}\} :", path.read_text(encoding="utf-8"))]
+                  and re.search(r"\}\} :|« \{\{", path.read_text(encoding="utf-8"))]
     assert hard_coded == []
