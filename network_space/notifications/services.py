@@ -155,7 +155,7 @@ def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) 
 
 def _queue_notification_email(spec: Kind, user, notification: Notification, obj, actor, context: dict,
                               attachments, extra_headers: dict) -> None:
-    subject = str(context.get("subject") or f"{spec.label} : {notification.title}")[:300]
+    subject = str(context.get("subject") or _("%(kind)s : %(title)s", kind=spec.label, title=notification.title))[:300]
     headers = dict(extra_headers)
     unsubscribe = None
     if not spec.mandatory:

@@ -50,6 +50,20 @@ def test_default_immediate_email_with_link_and_unsubscribe_headers(ctx, smtp, ma
     assert message["List-Unsubscribe"].strip("<>") in text
 
 
+def test_the_default_subject_is_in_the_recipients_language(ctx, smtp, make_user, announcement):
+    """Without a subject of its own, a notice is titled "<kind> : <title>": the kind's name and
+    the colon in each recipient's language."""
+    target = db.session.get(Announcement, announcement())
+    english, french = make_user(language="en"), make_user(language="fr")
+    for member in (english, french):
+        set_preference(member, "library", "immediate")
+    notify("library.new_resource", [english, french], target)
+    db.session.commit()
+    assert deliver_pending().sent == 2
+    assert smtp.to(english.email)[0]["Subject"] == "New resource: Réunion plénière du 12 mars"
+    assert smtp.to(french.email)[0]["Subject"] == "Nouvelle ressource : Réunion plénière du 12 mars"
+
+
 @pytest.mark.parametrize(
     ("channel", "rows", "emails"),
     [("immediate", 1, 1), ("daily", 1, 0), ("weekly", 1, 0), ("site", 1, 0), ("none", 0, 0)],
