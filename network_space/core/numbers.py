@@ -1,7 +1,13 @@
 """Numbers as French readers write them — "1 234 567" (narrow no-break spaces), "12,5", "34,6 %" —
-in pages, documents and charts. Plain formatting, not Babel's: it works anywhere, in a request or
-not (the worker, matplotlib's axis labels), and the site is in French."""
+in documents and charts, and in pages as their reader writes them (the `number` and `percent`
+filters: "1,234,567", "12.5", "34.6%" in English, where "12,5" would read as a hundred and
+twenty-five). Plain formatting, not Babel's: it works anywhere, in a request or not (the worker,
+matplotlib's axis labels)."""
 from __future__ import annotations
+
+from network_space.core.i18n import locale_name
+
+_ENGLISH = str.maketrans({"\u202f": ",", ",": ".", "\u00a0": None})
 
 
 def french_number(value, decimals: int = 0, *, trim: bool = False) -> str:
@@ -22,6 +28,18 @@ def french_percent(ratio, decimals: int = 1) -> str:
     return french_number(ratio * 100, decimals, trim=True) + "\u00a0%"
 
 
+def local_number(value, decimals: int = 0, *, trim: bool = False) -> str:
+    """french_number(), or in English "1,234.5": for a page, in its reader's language."""
+    text = french_number(value, decimals, trim=trim)
+    return text.translate(_ENGLISH) if locale_name() == "en" else text
+
+
+def local_percent(ratio, decimals: int = 1) -> str:
+    """french_percent(), or in English "34.6%"."""
+    text = french_percent(ratio, decimals)
+    return text.translate(_ENGLISH) if locale_name() == "en" else text
+
+
 def init_app(app) -> None:
-    app.jinja_env.filters["number"] = french_number
-    app.jinja_env.filters["percent"] = french_percent
+    app.jinja_env.filters["number"] = local_number
+    app.jinja_env.filters["percent"] = local_percent
