@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from network_space.core.numbers import french_number
+from network_space.core.i18n import locale_name
+from network_space.core.numbers import fmt_number
 
 SVG_NS = "http://www.w3.org/2000/svg"
 BAR = "bar"  # horizontal bars, one per category; several series side by side
@@ -71,21 +72,22 @@ class Chart:
 
 def svg(chart: Chart) -> str:
     """The chart as an inline SVG element (no XML declaration), accessible and scalable."""
-    return _svg(chart)
+    return _svg(chart, locale_name())
 
 
 def png(chart: Chart, dpi: int = 150) -> bytes:
-    return _png(chart, dpi)
+    return _png(chart, dpi, locale_name())
 
 
+# The language is part of the key: the axes and bar labels write numbers the reader's way.
 @lru_cache(maxsize=64)
-def _svg(chart: Chart) -> str:
+def _svg(chart: Chart, _language: str) -> str:
     raw = _render(chart, "svg")
     return _accessible(raw.decode("utf-8"), chart)
 
 
 @lru_cache(maxsize=32)
-def _png(chart: Chart, dpi: int) -> bytes:
+def _png(chart: Chart, dpi: int, _language: str) -> bytes:
     return _render(chart, "png", dpi=dpi)
 
 
@@ -111,7 +113,7 @@ def _render(chart: Chart, fmt: str, dpi: int = 100) -> bytes:
     }):
         figure = Figure(figsize=(8.0, _height(chart)), layout="constrained")
         axes = figure.add_subplot()
-        formatter = FuncFormatter(lambda value, _pos: french_number(value))
+        formatter = FuncFormatter(lambda value, _pos: fmt_number(value))
         if chart.kind == COLUMNS:
             _columns(axes, chart)
             axes.yaxis.set_major_formatter(formatter)
@@ -145,9 +147,9 @@ def _bars(axes, chart: Chart) -> None:
             bars = axes.barh([p + offset for p in positions], values, height=height, label=series.label,
                              color=PALETTE[index % len(PALETTE)], hatch=HATCHES[index % len(HATCHES)],
                              edgecolor="white", linewidth=0.5)
-            axes.bar_label(bars, labels=[french_number(v) if v else "" for v in series.values], padding=3, fontsize=8)
+            axes.bar_label(bars, labels=[fmt_number(v) if v else "" for v in series.values], padding=3, fontsize=8)
     if chart.kind == STACKED:
-        axes.bar_label(bars, labels=[french_number(v) if v else "" for v in left], padding=3, fontsize=8)
+        axes.bar_label(bars, labels=[fmt_number(v) if v else "" for v in left], padding=3, fontsize=8)
     axes.set_yticks(list(positions), labels=list(chart.categories))
     axes.invert_yaxis()  # first category on top, as in the table
     axes.margins(x=0.12)
@@ -163,7 +165,7 @@ def _columns(axes, chart: Chart) -> None:
         bars = axes.bar([p + offset for p in positions], values, width=width, label=series.label,
                         color=PALETTE[index % len(PALETTE)], hatch=HATCHES[index % len(HATCHES)],
                         edgecolor="white", linewidth=0.5)
-        axes.bar_label(bars, labels=[french_number(v) if v is not None else "" for v in series.values],
+        axes.bar_label(bars, labels=[fmt_number(v) if v is not None else "" for v in series.values],
                        padding=3, fontsize=8)
     axes.set_xticks(list(positions), labels=list(chart.categories))
     axes.margins(y=0.12)
@@ -238,4 +240,4 @@ def _accessible(text: str, chart: Chart) -> str:
 def chart_table_rows(chart: Chart) -> Sequence[Sequence[str]]:
     """The table's cells as text (French numbers), for documents and CSV-like displays."""
     header, rows = chart.table()
-    return [header] + [[row[0]] + [french_number(v) for v in row[1:]] for row in rows]
+    return [header] + [[row[0]] + [fmt_number(v) for v in row[1:]] for row in rows]

@@ -22,7 +22,7 @@ from sqlalchemy import and_, case, func, select
 from network_space.accounts.models import Structure, User
 from network_space.core import documents as doc
 from network_space.core.dates import fmt_date, paris_to_utc, paris_today
-from network_space.core.numbers import french_number, french_percent
+from network_space.core.numbers import fmt_number, fmt_percent
 from network_space.directory.models import KIND_GROUPS, GROUP_BUYER, GROUP_DISABILITY, Organisation, OrganisationKind
 from network_space.discussions.models import KIND_QUESTION, KIND_WRITEUP, DiscussionCategory, Reply, Thread
 from network_space.events.models import REG_REGISTERED, STATUS_CANCELLED, Event, EventKind, Registration, event_partner
@@ -70,7 +70,7 @@ class Figure:
 
     @property
     def text(self) -> str:
-        return french_percent(self.value) if self.percent else french_number(self.value, 2, trim=True)
+        return fmt_percent(self.value) if self.percent else fmt_number(self.value, 2, trim=True)
 
 
 @dataclass
@@ -151,8 +151,8 @@ def _meetings(period: Period) -> Section:
     figures += [Figure(_("Présences"), came), Figure(_("Taux de présence"), _ratio(came, invited), percent=True)]
     table = doc.Table(
         [_("Réunion"), _("Date"), _("Type"), _("Invités"), _("Présents"), _("Taux de présence")],
-        [[r[0], fmt_date(r[2], year=True), str(MEETING_KINDS.get(r[1], r[1])), french_number(r[3]),
-          french_number(r[4]) if r[5] else "—", french_percent(_ratio(r[4], r[3])) if r[5] else "—"] for r in rows],
+        [[r[0], fmt_date(r[2], year=True), str(MEETING_KINDS.get(r[1], r[1])), fmt_number(r[3]),
+          fmt_number(r[4]) if r[5] else "—", fmt_percent(_ratio(r[4], r[3])) if r[5] else "—"] for r in rows],
         caption=_("Réunions tenues"), align="lllrrr")
     note = ""
     if len(with_attendance) < len(rows):
@@ -179,7 +179,7 @@ def _library(period: Period) -> Section:
     figures += [Figure(str(label), added[kind]) for kind, label in KIND_LABELS.items() if added.get(kind)]
     figures += [Figure(_("Téléchargements"), sum(n for _title, n in downloads)),
                 Figure(_("Retours d'expérience sur les ressources"), comments)]
-    table = doc.Table([_("Ressource"), _("Téléchargements")], [[title, french_number(n)] for title, n in downloads[:10]],
+    table = doc.Table([_("Ressource"), _("Téléchargements")], [[title, fmt_number(n)] for title, n in downloads[:10]],
                       caption=_("Les ressources les plus téléchargées"), align="lr")
     return Section("library", _("Ressources partagées"), figures, table)
 
@@ -210,7 +210,7 @@ def _events(period: Period) -> Section:
                Figure(_("Inscriptions"), sum(r[5] for r in rows)),
                Figure(_("Inscriptions aux actions conjointes"), sum(r[5] for r in joint))]
     table = doc.Table([_("Événement"), _("Date"), _("Type"), _("Donneurs d'ordre"), _("Inscrits")],
-                      [[r[1], fmt_date(r[2], year=True), r[4], ", ".join(buyers.get(r[0], [])) or "—", french_number(r[5])]
+                      [[r[1], fmt_date(r[2], year=True), r[4], ", ".join(buyers.get(r[0], [])) or "—", fmt_number(r[5])]
                        for r in rows], caption=_("Événements"), align="llllr")
     return Section("events", _("Événements et actions conjointes"), figures, table)
 
@@ -237,7 +237,7 @@ def _discussions(period: Period) -> Section:
                Figure(_("Questions posées"), questions), Figure(_("dont résolues"), resolved),
                Figure(_("Fiches retour d'expérience"), writeups)]
     table = doc.Table([_("Discussion"), _("Catégorie"), _("Réponses"), _("Participants")],
-                      [[r[0], r[1], french_number(r[2]), french_number(r[3])] for r in rows[:10]],
+                      [[r[0], r[1], fmt_number(r[2]), fmt_number(r[3])] for r in rows[:10]],
                       caption=_("Les discussions les plus actives"), align="llrr")
     return Section("discussions", _("Discussions entre membres"), figures, table)
 
@@ -279,8 +279,8 @@ def _directory(period: Period) -> Section:
     for group in order:
         before, total = by_group.get(group, (0, 0))
         label = str(KIND_GROUPS.get(group, group))
-        table_rows.append([label, french_number(before), french_number(total - before), french_number(total),
-                           french_percent(_ratio(total - before, before)) if before else "—"])
+        table_rows.append([label, fmt_number(before), fmt_number(total - before), fmt_number(total),
+                           fmt_percent(_ratio(total - before, before)) if before else "—"])
     disability_before, disability_total = by_group.get(GROUP_DISABILITY, (0, 0))
     figures = [Figure(_("Partenaires du secteur du handicap ajoutés"), disability_total - disability_before),
                Figure(_("Partenaires du secteur du handicap à la fin de la période"), disability_total),

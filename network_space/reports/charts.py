@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from network_space.core.charts import BAR, COLUMNS, STACKED, Chart, Series
-from network_space.core.numbers import french_number
+from network_space.core.numbers import fmt_number
 from network_space.reports.queries import Consolidation
 
 
@@ -19,11 +19,11 @@ def _hours(c: Consolidation) -> Chart | None:
     rows = [r for r in rows if r[1] is not None]
     total = sum(v for _label, v in rows)
     description = _("%(total)s heures réalisées en %(year)d sur %(n)d territoires ayant une contribution validée.",
-                    total=french_number(total), year=c.year, n=len(rows))
+                    total=fmt_number(total), year=c.year, n=len(rows))
     if rows:
         description += " " + _("Le plus d'heures : %(name)s (%(value)s) ; le moins : %(last)s (%(last_value)s).",
-                               name=rows[0][0], value=french_number(rows[0][1]), last=rows[-1][0],
-                               last_value=french_number(rows[-1][1]))
+                               name=rows[0][0], value=fmt_number(rows[0][1]), last=rows[-1][0],
+                               last_value=fmt_number(rows[-1][1]))
     return Chart("chart-hours", _("Heures d'insertion réalisées par territoire, %(year)d", year=c.year), description,
                  BAR, tuple(r[0] for r in rows), (Series(hours.label, tuple(r[1] for r in rows)),),
                  unit=_("heures"), category_label=_("Territoire"))
@@ -42,7 +42,7 @@ def _publics(c: Consolidation) -> Chart | None:
     description = _("Participants de %(year)d par public, territoire par territoire.", year=c.year)
     if totals and totals[0][1]:
         description += " " + _("Public le plus représenté dans le département : %(name)s (%(value)s).",
-                               name=totals[0][0], value=french_number(totals[0][1]))
+                               name=totals[0][0], value=fmt_number(totals[0][1]))
     return Chart("chart-publics", _("Participants par public et par territoire, %(year)d", year=c.year), description,
                  STACKED, tuple(t.label for t in territories), series, unit=_("participants"),
                  category_label=_("Territoire"), totals=True)
@@ -55,8 +55,8 @@ def _department(c: Consolidation, group: str, key: str, title: str, unit: str) -
     values = tuple(c.total(c.year, i.id) for i in indicators)
     known = [(i.label, v) for i, v in zip(indicators, values) if v is not None]
     total = sum(v for _label, v in known)
-    parts = "; ".join(_("%(name)s : %(value)s (%(share)s %%)", name=label, value=french_number(v),
-                        share=french_number(v * 100 / total, 0)) for label, v in known) if total else ""
+    parts = "; ".join(_("%(name)s : %(value)s (%(share)s %%)", name=label, value=fmt_number(v),
+                        share=fmt_number(v * 100 / total, 0)) for label, v in known) if total else ""
     description = (_("Total du département en %(year)d : %(parts)s.", year=c.year, parts=parts) if parts
                    else _("Aucune donnée validée pour %(year)d.", year=c.year))
     return Chart(key, title, description, BAR, tuple(i.label for i in indicators),
@@ -70,7 +70,7 @@ def _evolution(c: Consolidation) -> Chart | None:
     if hours is None:
         return None
     points = [(y, c.total(y, hours.id)) for y in c.years if c.total(y, hours.id) is not None]
-    description = "; ".join(_("%(year)d : %(value)s heures (%(n)d territoires)", year=y, value=french_number(v),
+    description = "; ".join(_("%(year)d : %(value)s heures (%(n)d territoires)", year=y, value=fmt_number(v),
                               n=len(c.validated_territories.get(y, ()))) for y, v in points) + "."
     return Chart("chart-evolution", _("Évolution des heures d'insertion réalisées, %(first)d–%(last)d",
                                       first=c.years[0], last=c.years[-1]),

@@ -10,7 +10,7 @@ from network_space.accounts.models import SECTOR_LABELS, SECTORS
 from network_space.core import documents as doc
 from network_space.core.dates import fmt_date
 from network_space.core.charts import Chart, chart_table_rows, png
-from network_space.core.numbers import french_number
+from network_space.core.numbers import fmt_number, fmt_percent
 from network_space.core.models import utcnow
 from network_space.reports.charts import report_charts
 from network_space.reports.queries import FTE_HOURS, PNAD_TARGET, Consolidation
@@ -23,7 +23,7 @@ KEY_CODES = ("contracts_with_clause", "hours_planned", "hours_achieved", "partic
 def change_text(value: float | None) -> str:
     if value is None:
         return "—"
-    return ("+" if value > 0 else "") + french_number(value, 1) + " %"
+    return ("+" if value > 0 else "") + fmt_percent(value / 100, 1, trim=False)
 
 
 def department_rows(c: Consolidation) -> list[list]:
@@ -77,7 +77,7 @@ def table_title(table: str, year: int) -> str:
 def _text(value) -> str:
     if isinstance(value, float):  # the change in %, the only float of the tables
         return change_text(value)
-    return "—" if value is None else (french_number(value) if isinstance(value, int) else str(value))
+    return "—" if value is None else (fmt_number(value) if isinstance(value, int) else str(value))
 
 
 def _table(rows: list[list], *, text_columns: int = 1, caption: str = "") -> doc.Table:
@@ -92,7 +92,7 @@ def summary_lines(c: Consolidation) -> list[str]:
     hours = c.total_of("hours_achieved")
     if hours is not None:
         line = _("%(hours)s heures d'insertion réalisées, soit %(fte)s équivalents temps plein (heures / %(base)s).",
-                 hours=french_number(hours), fte=french_number(hours / FTE_HOURS, 1), base=french_number(FTE_HOURS))
+                 hours=fmt_number(hours), fte=fmt_number(hours / FTE_HOURS, 1), base=fmt_number(FTE_HOURS))
         indicator = c.indicator("hours_achieved")
         if c.change(indicator.id) is not None:
             line += " " + _("Évolution par rapport à %(year)d : %(change)s.", year=c.previous_year,
@@ -100,16 +100,16 @@ def summary_lines(c: Consolidation) -> list[str]:
         lines.append(line)
     participants = c.total_of("participants")
     if participants is not None:
-        lines.append(_("%(n)s participants ont travaillé au titre d'une clause.", n=french_number(participants)))
+        lines.append(_("%(n)s participants ont travaillé au titre d'une clause.", n=fmt_number(participants)))
     clauses = c.total_of("contracts_with_clause")
     if clauses is not None:
-        lines.append(_("%(n)s marchés comportant une clause sociale.", n=french_number(clauses)))
+        lines.append(_("%(n)s marchés comportant une clause sociale.", n=fmt_number(clauses)))
     pnad = c.pnad()
     if pnad is not None:
         share, count = pnad
         lines.append(_("Part des marchés notifiés comportant une clause : %(share)s %% (objectif du PNAD : %(target)d %%), "
                        "calculée sur les %(n)d territoires qui ont déclaré leurs marchés notifiés.",
-                       share=french_number(share, 1), target=PNAD_TARGET, n=count))
+                       share=fmt_number(share, 1), target=PNAD_TARGET, n=count))
     return lines
 
 

@@ -1,23 +1,24 @@
-"""French numbers, the one way pages, documents and charts write them."""
+"""Numbers the one way pages, documents and charts write them: their reader's."""
 from __future__ import annotations
 
 from flask_babel import force_locale
 
-from network_space.core.numbers import french_number, french_percent
+from network_space.core.charts import BAR, Chart, Series, svg
+from network_space.core.numbers import fmt_number, fmt_percent
 
 
 def test_numbers_are_written_the_french_way():
-    assert french_number(1234567) == "1\u202f234\u202f567"
-    assert french_number(12.5, 1) == "12,5" and french_number(12.0, 1) == "12,0"
-    assert french_number(0.25, 2, trim=True) == "0,25" and french_number(1.0, 2, trim=True) == "1"
-    assert french_number(1500.5, 2, trim=True) == "1\u202f500,5"
-    assert french_number(None) == "—"
+    assert fmt_number(1234567) == "1\u202f234\u202f567"
+    assert fmt_number(12.5, 1) == "12,5" and fmt_number(12.0, 1) == "12,0"
+    assert fmt_number(0.25, 2, trim=True) == "0,25" and fmt_number(1.0, 2, trim=True) == "1"
+    assert fmt_number(1500.5, 2, trim=True) == "1\u202f500,5"
+    assert fmt_number(None) == "—"
 
 
 def test_ratios_are_written_as_percentages():
-    assert french_percent(0.3461) == "34,6\u00a0%"
-    assert french_percent(0.75) == "75\u00a0%" and french_percent(2.0) == "200\u00a0%"
-    assert french_percent(None) == "—"
+    assert fmt_percent(0.3461) == "34,6\u00a0%"
+    assert fmt_percent(0.75) == "75\u00a0%" and fmt_percent(2.0) == "200\u00a0%"
+    assert fmt_percent(None) == "—"
 
 
 def test_pages_write_numbers_as_their_reader_does(app):
@@ -31,3 +32,17 @@ def test_pages_write_numbers_as_their_reader_does(app):
             assert template.render(**values) == "1\u202f234,5 · 34,6\u00a0% · —"
         with force_locale("en"):
             assert template.render(**values) == "1,234.5 · 34.6% · —"
+
+
+def test_documents_and_charts_write_numbers_as_their_reader_does(app):
+    """Code writes numbers for a document or a chart in the language of its context; a chart drawn
+    for one language is never served, from the cache, to a reader of the other."""
+    chart = Chart("c", "Heures", "Heures par territoire", BAR, ("Grésivaudan",), (Series("Heures", (15186,)),))
+    with app.test_request_context():
+        with force_locale("en"):
+            assert fmt_number(1234.5, 1) == "1,234.5" and fmt_percent(0.35, 1, trim=False) == "35.0%"
+            english = svg(chart)
+        with force_locale("fr"):
+            french = svg(chart)
+    assert ">15,186<" in english and ">15\u202f186<" not in english
+    assert ">15\u202f186<" in french

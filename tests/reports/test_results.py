@@ -99,7 +99,7 @@ def test_charts_are_svg_with_title_description_and_their_table(app, client, logi
     text = htmllib.unescape(page)
     assert "Contributions validées pour 1 territoires sur 3 attendus" in text or "1 territoire" in text
     assert "Sans contribution validée : CAPI, Trièves." in text
-    assert "-4,0 %" in text  # year over year
+    assert "-4,0\u00a0%" in text  # year over year (a no-break space before the sign)
     assert "30,0 % (objectif du PNAD : 30 %)" in text
 
 
