@@ -9,7 +9,7 @@ from babel.dates import format_date as babel_format_date
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
-from network_space.core.i18n import locale_name
+from network_space.core.i18n import locale_name, reader_filter
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -100,7 +100,7 @@ def fmt_pattern(value: date | datetime | None, pattern: str) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters["datetime"] = fmt_datetime
-    app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.filters["datetime"] = reader_filter(fmt_datetime)
+    app.jinja_env.filters["date"] = reader_filter(fmt_date)
     app.jinja_env.filters["time"] = fmt_time
     app.jinja_env.filters["first_upper"] = first_upper

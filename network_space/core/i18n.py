@@ -17,6 +17,7 @@ import functools
 from babel.support import NullTranslations
 from flask import g
 from flask_babel import force_locale, get_locale, get_translations
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 SITE_LANGUAGE = "fr"
@@ -74,6 +75,18 @@ def colon(label) -> Markup:
     return escape(label) + COLONS.get(locale_name(), COLONS[SITE_LANGUAGE])
 
 
+def reader_filter(function):
+    """A Jinja filter whose output depends on the reader's language (numbers, dates, colons).
+    Jinja computes a filter of constants once, when it compiles the template (`{{ 1|percent }}`
+    would say "100 %" to every reader); a filter that takes the context is computed each time."""
+    @functools.wraps(function)
+    @pass_context
+    def in_reader_language(_context, *args, **kwargs):
+        return function(*args, **kwargs)
+
+    return in_reader_language
+
+
 def _gettext(string: str) -> str:
     return _current()[2].ugettext(string)
 
@@ -97,4 +110,4 @@ def init_app(app) -> None:
     app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True,
                                             pgettext=_pgettext, npgettext=_npgettext)
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
-    app.jinja_env.filters["colon"] = colon
+    app.jinja_env.filters["colon"] = reader_filter(colon)

@@ -5,7 +5,7 @@ in a request or not (the worker, matplotlib's axis labels), in the language of t
 (`core.i18n.locale_name`, French outside a request)."""
 from __future__ import annotations
 
-from network_space.core.i18n import locale_name
+from network_space.core.i18n import locale_name, reader_filter
 
 _ENGLISH = str.maketrans({"\u202f": ",", ",": ".", "\u00a0": None})
 
@@ -33,5 +33,5 @@ def _in_reader_language(french: str) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters["number"] = fmt_number
-    app.jinja_env.filters["percent"] = fmt_percent
+    app.jinja_env.filters["number"] = reader_filter(fmt_number)
+    app.jinja_env.filters["percent"] = reader_filter(fmt_percent)

@@ -24,14 +24,15 @@ def test_ratios_are_written_as_percentages():
 def test_pages_write_numbers_as_their_reader_does(app):
     """The `number` and `percent` filters: French for a French reader, "1,234.5" and "34.6%" for an
     English one ("12,5" would read as a hundred and twenty-five)."""
-    # Values as variables, as in the site's templates (Jinja computes a filter of constants once).
-    template = app.jinja_env.from_string("{{ n|number(1) }} · {{ ratio|percent }} · {{ missing|number }}")
+    # Constants too: Jinja would compute them once, in the language of the first reader.
+    template = app.jinja_env.from_string("{{ n|number(1) }} · {{ ratio|percent }} · {{ missing|number }} · "
+                                         "{{ 1|percent }}")
     values = dict(n=1234.5, ratio=0.3461, missing=None)
     with app.test_request_context():
         with force_locale("fr"):
-            assert template.render(**values) == "1\u202f234,5 · 34,6\u00a0% · —"
+            assert template.render(**values) == "1\u202f234,5 · 34,6\u00a0% · — · 100\u00a0%"
         with force_locale("en"):
-            assert template.render(**values) == "1,234.5 · 34.6% · —"
+            assert template.render(**values) == "1,234.5 · 34.6% · — · 100%"
 
 
 def test_documents_and_charts_write_numbers_as_their_reader_does(app):
