@@ -41,6 +41,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from werkzeug.utils import secure_filename
 
+from network_space.core.i18n import colon_sign
 from network_space.core.markdown import URL_SCHEMES, parse_markdown
 
 # --- the outline ---------------------------------------------------------------------------------
@@ -305,7 +306,7 @@ def to_docx(outline: Outline) -> bytes:
         elif isinstance(block, Fields):
             for label, value in block.pairs:
                 paragraph = document.add_paragraph()
-                paragraph.add_run(f"{_clean(label)} : ").bold = True
+                paragraph.add_run(f"{_clean(label)}{colon_sign()} ").bold = True
                 _docx_runs(paragraph, value)
         elif isinstance(block, Table):
             if block.caption:
@@ -516,7 +517,7 @@ class _OdtWriter:
             body.addElement(self.item_list(block))
         elif isinstance(block, Fields):
             for label, value in block.pairs:
-                element = self.paragraph([Run(f"{label} : ", bold=True)])
+                element = self.paragraph([Run(f"{label}{colon_sign()} ", bold=True)])
                 self.fill(element, value)
                 body.addElement(element)
         elif isinstance(block, Table):
@@ -748,7 +749,8 @@ def to_pdf(outline: Outline) -> bytes:
                 add_list(block)
         elif isinstance(block, Fields):
             for label, value in block.pairs:
-                story.append(platypus.Paragraph(_pdf_markup([Run(f"{label} : ", bold=True), *runs(value)]), styles["body"]))
+                story.append(platypus.Paragraph(_pdf_markup([Run(f"{label}{colon_sign()} ", bold=True), *runs(value)]),
+                                                 styles["body"]))
         elif isinstance(block, Table):
             width = len(block.header)
             data = []

@@ -71,8 +71,13 @@ def locale_name() -> str:
 COLONS = {"fr": " :", "en": ":"}
 
 
+def colon_sign() -> str:
+    """" :" or ":", for the reader's language (documents write "label" + colon_sign() + " ")."""
+    return COLONS.get(locale_name(), COLONS[SITE_LANGUAGE])
+
+
 def colon(label) -> Markup:
-    return escape(label) + COLONS.get(locale_name(), COLONS[SITE_LANGUAGE])
+    return escape(label) + colon_sign()
 
 
 def reader_filter(function):

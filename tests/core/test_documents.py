@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from docx import Document as DocxDocument
 from docx.oxml.ns import qn
+from flask_babel import force_locale
 from odf import draw, opendocument, svg, table as odf_table, teletype, text as odf_text
 from PIL import Image as PILImage
 from pypdf import PdfReader
@@ -234,3 +235,15 @@ def test_download_names_the_file_safely(app):
         response = doc.download(doc.Outline("x"), "pdf", "bilan/../2026 été")
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == 'attachment; filename="bilan_.._2026_ete.pdf"'
+
+
+@pytest.mark.parametrize(("language", "label"), [("fr", "Heures : "), ("en", "Heures: ")])
+def test_a_field_label_takes_the_colon_of_the_readers_language(app, language, label):
+    outline = doc.Outline("Bilan", [doc.Fields([("Heures", "12")])])
+    with app.test_request_context(), force_locale(language):
+        docx, odt, pdf = doc.to_docx(outline), doc.to_odt(outline), doc.to_pdf(outline)
+    [paragraph] = [p for p in DocxDocument(io.BytesIO(docx)).paragraphs if p.text]
+    assert [(r.text, bool(r.bold)) for r in paragraph.runs] == [(label, True), ("12", False)]
+    content = opendocument.load(io.BytesIO(odt))
+    assert [teletype.extractText(p) for p in content.getElementsByType(odf_text.P)] == [label + "12"]
+    assert label + "12" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
