@@ -7,6 +7,8 @@
   config.py, each environment variable the code reads (config.py and network_space/), each
   `app.config` key the code reads or writes; and each row of those tables names a setting that
   still exists. A new setting without its line in the documentation fails here.
+- The README's architecture map names every package of `network_space/` and every domain of
+  `DOMAINS`: a newcomer looks there first for where a feature lives.
 """
 from __future__ import annotations
 
@@ -62,6 +64,18 @@ def test_the_documentation_exists():
     for expected in ("README.md", "docs/exploitation.md", "docs/developpement.md", "docs/performance.md",
                      "docs/guide/README.md", "docs/decisions/README.md"):
         assert expected in names
+
+
+def test_the_readme_map_names_every_package_and_domain():
+    from network_space import DOMAINS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("\nnetwork_space/\n")
+    listed = set(re.findall(r"^  (\w+)/ ", readme[start:readme.index("```", start)], re.M))
+    packages = {path.parent.name for path in (ROOT / "network_space").glob("*/__init__.py")}
+    assert packages == listed, (
+        f"README's map misses {sorted(packages - listed)}, names packages that no longer exist {sorted(listed - packages)}")
+    assert set(DOMAINS) <= listed
 
 
 @pytest.mark.parametrize("page", DOCS, ids=lambda path: path.relative_to(ROOT).as_posix())
