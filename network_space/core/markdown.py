@@ -101,7 +101,7 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 def parse_markdown(text: str | None) -> list:
-    """The parser's tokens for the source, for writers of other formats (core/documents.py): the
+    """The parser's tokens for the source, for writers of other formats (core/documents/): the
     same syntax and the same length limit as the HTML."""
     return _md.parse((text or "")[:MAX_MARKDOWN_LENGTH])
 

@@ -1,5 +1,5 @@
 """A "fiche retour d'expérience" as a document to share outside the network: its card of facts
-and its texts, in order. core/documents.py writes it as Word (DOCX), OpenDocument (ODT) or PDF.
+and its texts, in order. core/documents/ writes it as Word (DOCX), OpenDocument (ODT) or PDF.
 The replies are the network's internal conversation: they are not exported."""
 from __future__ import annotations
 

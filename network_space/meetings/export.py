@@ -1,5 +1,5 @@
 """The minutes as a document a co-animator can send to the Département: what they hold, in
-order. core/documents.py writes it as Word (DOCX), OpenDocument (ODT) or PDF."""
+order. core/documents/ writes it as Word (DOCX), OpenDocument (ODT) or PDF."""
 from __future__ import annotations
 
 from flask_babel import gettext as _

@@ -105,7 +105,7 @@ def report(period: Period) -> list[Section]:
 
 
 def outline(period: Period, sections: list[Section]) -> doc.Outline:
-    """The report as a document (DOCX, ODT, PDF through core/documents.py)."""
+    """The report as a document (DOCX, ODT, PDF through core/documents/)."""
     title = _("Rapport d'activité de la co-animation")
     blocks: list[doc.Block] = [doc.Title(title, _("Réseau des facilitateurs clauses sociales de l'Isère — %(period)s",
                                                    period=period.label))]

@@ -1,5 +1,5 @@
 """What leaves the site: the consolidated tables (XLSX, CSV through core/spreadsheet.py) and the
-report itself as one outline that core/documents.py writes as DOCX, ODT or PDF — title page,
+report itself as one outline that core/documents/ writes as DOCX, ODT or PDF — title page,
 summary, charts as images with their tables, the tables by sector and territory, each
 territory's highlights. Only validated contributions are in it."""
 from __future__ import annotations

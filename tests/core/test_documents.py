@@ -1,4 +1,4 @@
-"""The document writers (core/documents.py): one outline written as DOCX, ODT and PDF, each file
+"""The document writers (core/documents/): one outline written as DOCX, ODT and PDF, each file
 read back with the library a reader would use (python-docx, odfpy, pypdf) and, where those hide
 it, in its raw XML or bytes."""
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from network_space.core import documents as doc
+from network_space.core.documents.outline import _is_numbered
 
 
 def _png(width: int = 120, height: int = 60) -> bytes:
@@ -66,7 +67,7 @@ def test_markdown_becomes_blocks_of_the_same_structure():
         ("nuance", False, True, None), (", voir ", False, False, None),
         ("le guide", False, False, "https://example.org/guide"),
         (".\nDeuxième ligne du même paragraphe.", False, False, None)]
-    assert items.numbered and [(doc.plain_text(i.text), i.level, doc._is_numbered(items, i)) for i in items.items] == [
+    assert items.numbered and [(doc.plain_text(i.text), i.level, _is_numbered(items, i)) for i in items.items] == [
         ("Bailleurs", 0, True), ("Isère Habitat", 1, False), ("Voirie", 0, True)]
     assert (table.header, table.rows, table.align) == (["Territoire", "Heures"], [["Trièves", "1 200"]], "lr")
     assert code.text[0].code and code.text[0].text == "x = 1"
