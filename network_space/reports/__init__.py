@@ -11,8 +11,8 @@ def init_app(app) -> None:
     from network_space.core.navigation import add_nav_item
     from network_space.notifications.registry import register_category, register_kind, register_target
     from network_space.reports import models, notices, permissions, privacy  # noqa: F401 - the @rules, the reminder job
-    from network_space.reports import views_activity, views_coverage  # noqa: F401 - their routes on the blueprint
-    from network_space.reports.views import bp
+    # views.activity and views.coverage: their routes on the blueprint.
+    from network_space.reports.views import activity, bp, coverage  # noqa: F401
 
     app.register_blueprint(bp)
     register_audit_actions({

@@ -1,5 +1,7 @@
 """Pages of the departmental report: campaigns and their completeness board, the contribution
-form (and its import), the review, the consolidated results with charts, exports, indicators."""
+form (and its import), the review, the consolidated results with charts, exports, indicators. The
+coverage page is views/coverage.py, the activity report views/activity.py; they add their routes
+to the same blueprint."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
