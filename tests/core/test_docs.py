@@ -73,8 +73,8 @@ def test_the_readme_map_names_every_package_and_domain():
     start = readme.index("\nnetwork_space/\n")
     listed = set(re.findall(r"^  (\w+)/ ", readme[start:readme.index("```", start)], re.M))
     packages = {path.parent.name for path in (ROOT / "network_space").glob("*/__init__.py")}
-    assert packages == listed, (
-        f"README's map misses {sorted(packages - listed)}, names packages that no longer exist {sorted(listed - packages)}")
+    assert packages == listed, (f"README's map misses {sorted(packages - listed)}, "
+                                f"names packages that no longer exist {sorted(listed - packages)}")
     assert set(DOMAINS) <= listed
 
 

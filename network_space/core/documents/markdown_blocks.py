@@ -106,5 +106,3 @@ def _merged(items: list[Run]) -> list[Run]:
         elif item.text:
             merged.append(item)
     return merged
-
-

@@ -8,14 +8,15 @@ from odf.opendocument import OpenDocumentText
 from PIL import Image as PILImage
 
 from network_space.core.documents.outline import (
-    Fields, Heading, Image, Inline, ItemList, Outline, PageBreak, Paragraph, Run, Table, Title, _clean, _is_numbered, runs)
+    Fields, Heading, Image, Inline, ItemList, Outline, PageBreak, Paragraph, Run, Table, Title, _clean, _is_numbered,
+    runs)
 from network_space.core.i18n import colon_sign
+
 ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
 
 
 class _OdtWriter:
     def __init__(self, outline: Outline):
-
         self.document = OpenDocumentText()
         meta = self.document.meta
         meta.addElement(dc.Title(text=_clean(outline.title)))
@@ -205,5 +206,3 @@ def to_odt(outline: Outline) -> bytes:
     buffer = io.BytesIO()
     writer.document.write(buffer)
     return buffer.getvalue()
-
-

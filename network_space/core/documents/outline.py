@@ -130,5 +130,3 @@ def runs(value: Inline) -> tuple[Run, ...]:
 
 def plain_text(value: Inline) -> str:
     return "".join(r.text for r in runs(value))
-
-

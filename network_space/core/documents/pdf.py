@@ -16,8 +16,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from network_space.core.documents.outline import (
-    Fields, Heading, Image, Inline, ItemList, ListItem, Outline, PageBreak, Paragraph, Run, Table, Title, _clean, _is_numbered, plain_text, runs)
+    Fields, Heading, Image, Inline, ItemList, ListItem, Outline, PageBreak, Paragraph, Run, Table, Title, _clean,
+    _is_numbered, plain_text, runs)
 from network_space.core.i18n import colon_sign
+
 PDF_MIMETYPE = "application/pdf"
 
 # Bitstream Vera, shipped inside the ReportLab wheel: a real TrueType font, embedded in the file,
@@ -237,5 +239,3 @@ class _PdfDocument(platypus.SimpleDocTemplate):
         canvas.drawString(document.leftMargin, 1.2 * cm, _pdf_text(document.title[:90]))
         canvas.drawRightString(document.pagesize[0] - document.rightMargin, 1.2 * cm, str(canvas.getPageNumber()))
         canvas.restoreState()
-
-

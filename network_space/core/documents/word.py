@@ -161,5 +161,3 @@ def _docx_language(document, language: str) -> None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
     lang.set(qn("w:val"), language)
-
-
