@@ -238,6 +238,7 @@ def _accessible(text: str, chart: Chart) -> str:
 
 
 def chart_table_rows(chart: Chart) -> Sequence[Sequence[str]]:
-    """The table's cells as text (numbers in the reader's language, core/numbers.py), for documents and CSV-like displays."""
+    """The table's cells as text (numbers in the reader's language, core/numbers.py), for documents
+    and CSV-like displays."""
     header, rows = chart.table()
     return [header] + [[row[0]] + [fmt_number(v) for v in row[1:]] for row in rows]
