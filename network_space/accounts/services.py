@@ -10,7 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from network_space.accounts.membership import membership_changed
 from network_space.accounts.models import (
@@ -24,6 +24,7 @@ from network_space.core.models import utcnow
 from network_space.core.outbox import queue_email
 from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, has_role
 from network_space.core.privacy import ERASED_NAME, erase_personal_data
+from network_space.core.statements import built_once
 from network_space.core.transactions import Refusal
 from network_space.extensions import db
 from network_space.notifications.queries import remember_unread_count, unread_count_of
@@ -94,12 +95,17 @@ def authenticate(email: str, password: str, ip_address: str | None) -> LoginResu
     return LoginResult(user=user if ok else None)
 
 
+@built_once
+def _member_by_token():
+    return select(User, unread_count_of(User.id)).where(User.session_token == bindparam("token"),
+                                                        User.active.is_(True))
+
+
 def load_user_by_session_token(token: str) -> User | None:
     """The logged-in member, with the count of their unread notifications in the same statement."""
     if not token:
         return None
-    row = db.session.execute(select(User, unread_count_of(User.id))
-                             .where(User.session_token == token, User.active.is_(True))).first()
+    row = db.session.execute(_member_by_token(), {"token": token}).first()
     if row is None:
         return None
     remember_unread_count(row[1] or 0)

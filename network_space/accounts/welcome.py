@@ -8,7 +8,8 @@ the meetings): ``welcome_step("calendar", order=30, ask=subscribed)(check)``, wh
 planned). ``ask(user)``, when the step has one, returns what the step needs to know from the
 database as SQL: one scalar expression (often "is the step done?") or a tuple of them. The checklist
 asks those of every step in one statement and passes each step its answer (a value, a tuple, or
-None for a step without ``ask``), instead of one query per step."""
+None for a step without ``ask``), instead of one query per step. That statement is built once per
+role (core/statements.py): ``ask`` receives a ``Viewer``, whose ``id`` is a bound parameter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from sqlalchemy import exists, select
 
 from network_space.accounts.models import user_territory
 from network_space.core.models import utcnow
+from network_space.core.statements import Viewer, built_once, shape_of, values
 from network_space.extensions import db
 from network_space.notifications.models import NotificationPreference
 
@@ -43,18 +45,32 @@ def welcome_step(name: str, order: int = 100, ask: Callable | None = None):
     return decorator
 
 
+def _ordered() -> list:
+    return sorted(_steps.items(), key=lambda item: item[1][0])
+
+
+@built_once
+def _questions(role) -> tuple:
+    """The statement asking every step's question of a member with this role (the member's id a
+    bound parameter), or None when no step asks, and how its columns split among the steps: per
+    step, how many columns its tuple takes, or None for a single value."""
+    viewer = Viewer(role)
+    columns, layout = [], []
+    for name, (_order, _check, ask) in _ordered():
+        if ask:
+            asked = ask(viewer)
+            expressions = asked if isinstance(asked, tuple) else (asked,)
+            columns += [expression.label(f"{name}_{i}") for i, expression in enumerate(expressions)]
+            layout.append((name, len(asked) if isinstance(asked, tuple) else None))
+    return (select(*columns) if columns else None), tuple(layout)
+
+
 def steps_for(user) -> list[Step]:
-    steps = sorted(_steps.items(), key=lambda item: item[1][0])
-    questions = {name: ask(user) for name, (_order, _check, ask) in steps if ask}
-    columns = [expression.label(f"{name}_{i}") for name, asked in questions.items()
-               for i, expression in enumerate(asked if isinstance(asked, tuple) else (asked,))]
-    row = db.session.execute(select(*columns)).one() if columns else ()
-    answers, values = {}, iter(row)
-    for name, asked in questions.items():
-        answer = tuple(next(values) for _ in asked) if isinstance(asked, tuple) else next(values)
-        answers[name] = answer
-    return [step for name, (_order, check, _ask) in steps
-            if (step := check(user, answers.get(name))) is not None]
+    statement, layout = _questions(shape_of(user))
+    row = iter(db.session.execute(statement, values(user)).one() if statement is not None else ())
+    answers = {name: tuple(next(row) for _ in range(width)) if width is not None else next(row)
+               for name, width in layout}
+    return [step for name, (_order, check, _ask) in _ordered() if (step := check(user, answers.get(name))) is not None]
 
 
 def welcome_panel(user) -> dict | None:

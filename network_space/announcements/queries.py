@@ -5,6 +5,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.announcements.models import Announcement
+from network_space.core.statements import built_once
 from network_space.extensions import db
 
 
@@ -14,9 +15,14 @@ def announcements(*, territories: bool = True) -> Select:
     return stmt.options(selectinload(Announcement.territories)) if territories else stmt
 
 
-def latest_announcements(limit: int = 3) -> list[Announcement]:
-    """For the dashboard, which shows their title, date and author only."""
-    return list(db.session.scalars(announcements(territories=False).limit(limit)))
+@built_once
+def _latest_statement():
+    return announcements(territories=False).limit(3)
+
+
+def latest_announcements() -> list[Announcement]:
+    """The three latest, for the dashboard, which shows their title, date and author only."""
+    return list(db.session.scalars(_latest_statement()))
 
 
 def dashboard_panel(user) -> dict | None:

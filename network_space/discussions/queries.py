@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_expression
 from werkzeug.datastructures import MultiDict
 
@@ -18,6 +18,7 @@ from network_space.core.backlinks import Backlink, BacklinkAction
 from network_space.core.http import int_value
 from network_space.core.pagination import paginate
 from network_space.core.permissions import ROLE_COANIMATOR, can, has_role
+from network_space.core.statements import Viewer, built_once, shape_of, values
 from network_space.directory.models import Organisation
 from network_space.discussions.models import (
     KIND_LABELS, KIND_QUESTION, KIND_WRITEUP, DiscussionCategory, DiscussionTag, ReadMark, ReadState, Reply,
@@ -28,6 +29,7 @@ from network_space.library.models import CLAUSE_MECHANISMS
 from network_space.notifications.registry import target_type_of
 
 THREADS_PER_PAGE = 30
+RECENT_SIZE = 5  # threads on the dashboard
 REPLIES_PER_PAGE = 50
 WRITEUPS_PER_PAGE = 24
 
@@ -93,7 +95,7 @@ def _cutoff(user):
     """Threads without activity after this moment are read for ``user``: their last "marquer tout
     comme lu", or the day they joined (what came before is not news to them). A SQL expression."""
     mark = select(ReadMark.read_all_at).where(ReadMark.user_id == user.id).scalar_subquery()
-    return func.coalesce(mark, literal(user.created_at, ReadMark.read_all_at.type))
+    return func.coalesce(mark, type_coerce(user.created_at, ReadMark.read_all_at.type))
 
 
 def visible_threads(user) -> Select:
@@ -226,12 +228,17 @@ def thread_list(filters: ThreadFilters, user, per_page: int = THREADS_PER_PAGE) 
     return ThreadList(page, listed_unread(page.items))
 
 
-def recent_threads(user, limit: int = 5) -> ThreadList | None:
-    """The dashboard panel: the threads with the latest activity, with their unread markers."""
+@built_once
+def _recent_statement(role):
+    viewer = Viewer(role)
     # The panel shows each thread's title and category only: nothing else is loaded.
-    threads = list(db.session.scalars(with_read_state(visible_threads(user), user)
-                                      .options(contains_eager(Thread.category))
-                                      .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)))
+    return (with_read_state(visible_threads(viewer), viewer).options(contains_eager(Thread.category))
+            .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(RECENT_SIZE))
+
+
+def recent_threads(user) -> ThreadList | None:
+    """The dashboard panel: the threads with the latest activity, with their unread markers."""
+    threads = list(db.session.scalars(_recent_statement(shape_of(user)), values(user)))
     return ThreadList(threads, listed_unread(threads)) if threads else None
 
 

@@ -18,6 +18,7 @@ from network_space.core.http import int_arg
 from network_space.core.i18n import SITE_LANGUAGE, locale_name
 from network_space.core.models import utcnow
 from network_space.core.permissions import can
+from network_space.core.statements import NOW, Viewer, built_once, values
 from network_space.core.backlinks import Backlink
 from network_space.directory.models import Organisation
 from network_space.events.models import CalendarFeed, Event, EventKind, Registration, event_partner
@@ -179,8 +180,9 @@ def shift_month(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def upcoming_query(filters: Filters) -> Select:
-    query = select(Event).where(Event.ends_at > utcnow())
+def upcoming_query(filters: Filters, now=None) -> Select:
+    """Events not over at ``now`` (a moment, or NOW in a built-once statement), soonest first."""
+    query = select(Event).where(Event.ends_at > (utcnow() if now is None else now))
     return filters.apply(query).order_by(Event.starts_at, Event.id).options(joinedload(Event.territory))
 
 
@@ -212,13 +214,18 @@ def meetings_between(first_day: date, last_day: date, user) -> list[CalendarEntr
     ]
 
 
+@built_once
+def _upcoming_panel_statement():
+    registered = exists().where(Registration.user_id == Viewer.id, Registration.event_id == Event.id)
+    return upcoming_query(Filters(), NOW).add_columns(registered).limit(5)
+
+
 def upcoming_panel(user) -> dict | None:
     """The dashboard's panel: the next five events, the member's registrations flagged; hidden
     when nothing is planned."""
     if not can("events.view", None, user):
         return None
-    registered = exists().where(Registration.user_id == user.id, Registration.event_id == Event.id)
-    rows = db.session.execute(upcoming_query(Filters()).add_columns(registered).limit(5)).all()
+    rows = db.session.execute(_upcoming_panel_statement(), values(user)).all()
     if not rows:
         return None
     return {"events": [event for event, _mine in rows], "mine": {event.id for event, mine in rows if mine}}

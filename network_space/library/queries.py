@@ -12,6 +12,7 @@ from network_space.accounts.models import Territory
 from network_space.accounts.welcome import Step
 from network_space.core.site_settings import setting_value
 from network_space.core.pagination import page_arg
+from network_space.core.statements import Viewer, built_once, shape_of
 from network_space.extensions import db
 from network_space.library.search import SEARCH_KIND
 from network_space.library.models import (
@@ -83,14 +84,18 @@ def facet_label(name: str, value: str) -> str:
     return value
 
 
-def newest_resources(user, limit: int = 20, offset: int = 0, *, tags: bool = True) -> list[Resource]:
+@built_once
+def _newest_statement(role, limit: int, tags: bool):
+    stmt = (select(Resource).options(joinedload(Resource.category), joinedload(Resource.author))
+            .where(visible_clause(Viewer(role)))
+            .order_by(Resource.created_at.desc(), Resource.id.desc()).limit(limit))
+    return stmt.options(selectinload(Resource.tags)) if tags else stmt
+
+
+def newest_resources(user, limit: int = 20, *, tags: bool = True) -> list[Resource]:
     """Newest first, straight from the database (the dashboard, without their ``tags``, and the
     library while the search index is being rebuilt)."""
-    stmt = (select(Resource).options(joinedload(Resource.category), joinedload(Resource.author))
-            .order_by(Resource.created_at.desc(), Resource.id.desc()).limit(limit).offset(offset))
-    if tags:
-        stmt = stmt.options(selectinload(Resource.tags))
-    return list(db.session.scalars(stmt.where(visible_clause(user))))
+    return list(db.session.scalars(_newest_statement(shape_of(user), limit, tags)))
 
 
 def dashboard_panel(user) -> dict | None:

@@ -13,6 +13,7 @@ from network_space.accounts.welcome import Step
 from network_space.core.dates import fmt_date
 from network_space.core.models import utcnow
 from network_space.core.permissions import ROLE_ADMIN, has_role
+from network_space.core.statements import NOW, Viewer, built_once, shape_of, values
 from network_space.extensions import db
 from network_space.meetings.models import (
     OPEN_ACTION_STATUSES,
@@ -83,8 +84,10 @@ def _filtered(user, kind: str | None, series_id: int | None, territory: Territor
     return query
 
 
-def _upcoming_condition():
-    return or_(Meeting.status == STATUS_POLL, and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at >= utcnow()))
+def _upcoming_condition(now=None):
+    """Polls, and scheduled meetings not over at ``now`` (a moment, or NOW in a built-once statement)."""
+    now = utcnow() if now is None else now
+    return or_(Meeting.status == STATUS_POLL, and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at >= now))
 
 
 UPCOMING_ORDER = (Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
@@ -168,14 +171,17 @@ def follow_up_actions(meeting: Meeting) -> list[ActionItem]:
 
 # --- what a member has to do, and the dashboard's panels ---------------------------------------
 
+@built_once
+def _open_actions_statement():
+    return (select(ActionItem)
+            .where(ActionItem.assignee_id == Viewer.id, ActionItem.status.in_(OPEN_ACTION_STATUSES))
+            .options(joinedload(ActionItem.meeting))
+            .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id))
+
+
 def my_open_actions(user: User) -> list[ActionItem]:
     """Open actions assigned to the user, overdue first, then by due date (undated last)."""
-    actions = list(db.session.scalars(
-        select(ActionItem)
-        .where(ActionItem.assignee_id == user.id, ActionItem.status.in_(OPEN_ACTION_STATUSES))
-        .options(joinedload(ActionItem.meeting))
-        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
-    ))
+    actions = list(db.session.scalars(_open_actions_statement(), values(user)))
     return sorted(actions, key=lambda a: not a.is_overdue)
 
 
@@ -201,14 +207,9 @@ class DashboardMeetings:
     plenary_answered: bool  # its poll, or "Je viens" / "Je ne viens pas"
 
 
-def for_dashboard(user) -> DashboardMeetings:
-    """What the dashboard shows of meetings (two panels and the welcome checklist's plenary step),
-    in one statement asked once per request: the upcoming meetings the member may see, ranked by
-    date (overall and per kind, by window functions), with whether they are invited and answered,
-    keeping only the rows one of the three needs."""
-    known = g.get("dashboard_meetings")
-    if known is not None and known[0] == user.id:
-        return known[1]
+@built_once
+def _dashboard_statement(role):
+    user = Viewer(role)
     mine = and_(MeetingInvitee.meeting_id == Meeting.id, MeetingInvitee.user_id == user.id)
     polled = exists().where(PollResponse.meeting_id == Meeting.id, PollResponse.user_id == user.id)
     ranked = select(
@@ -219,8 +220,8 @@ def for_dashboard(user) -> DashboardMeetings:
         exists().where(mine).label("invited"),
         exists().where(mine, MeetingInvitee.rsvp.is_not(None)).label("rsvp"),
         polled.label("polled"),
-    ).where(visible_clause(user), _upcoming_condition()).subquery()
-    rows = db.session.execute(
+    ).where(visible_clause(user), _upcoming_condition(NOW)).subquery()
+    return (
         select(Meeting, ranked.c.rank, ranked.c.kind_rank, ranked.c.poll_rank, ranked.c.invited, ranked.c.rsvp,
                ranked.c.polled)
         .join(ranked, ranked.c.id == Meeting.id)
@@ -228,7 +229,18 @@ def for_dashboard(user) -> DashboardMeetings:
                    and_(Meeting.kind == PLENARY, ranked.c.kind_rank == 1),
                    and_(Meeting.status == STATUS_POLL, ranked.c.invited, ~ranked.c.polled)))
         .options(joinedload(Meeting.series)).order_by(ranked.c.rank)
-    ).all()
+    )
+
+
+def for_dashboard(user) -> DashboardMeetings:
+    """What the dashboard shows of meetings (two panels and the welcome checklist's plenary step),
+    in one statement asked once per request: the upcoming meetings the member may see, ranked by
+    date (overall and per kind, by window functions), with whether they are invited and answered,
+    keeping only the rows one of the three needs."""
+    known = g.get("dashboard_meetings")
+    if known is not None and known[0] == user.id:
+        return known[1]
+    rows = db.session.execute(_dashboard_statement(shape_of(user)), values(user)).all()
     plenary = next((row for row in rows if row.Meeting.kind == PLENARY and row.kind_rank == 1 and row.invited), None)
     meetings = DashboardMeetings(
         upcoming=[row.Meeting for row in rows if row.rank <= PANEL_SIZE],
