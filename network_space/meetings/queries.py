@@ -5,13 +5,12 @@ from dataclasses import dataclass
 
 from flask import g, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select, true
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.accounts.models import Territory, User
 from network_space.accounts.welcome import Step
 from network_space.core.dates import fmt_date
-from network_space.core.models import utcnow
 from network_space.core.permissions import ROLE_ADMIN, has_role
 from network_space.core.statements import NOW, Viewer, built_once, shape_of, values
 from network_space.extensions import db
@@ -70,51 +69,58 @@ def visible_clause(user):
     )
 
 
-def _filtered(user, kind: str | None, series_id: int | None, territory: Territory | None):
-    query = select(Meeting).where(visible_clause(user)).options(joinedload(Meeting.series))
-    if kind:
-        query = query.where(Meeting.kind == kind)
-    if series_id:
-        query = query.where(Meeting.series_id == series_id)
-    if territory is not None:
+def list_shape(user, kind: str | None, series_id: int | None, territory: Territory | None) -> tuple:
+    """The shape of the list's statements (core/statements.py): the member's role, and which
+    filters are set; their values are bound (list_values)."""
+    return shape_of(user), bool(kind), bool(series_id), territory is not None
+
+
+def list_values(user, kind: str | None, series_id: int | None, territory: Territory | None) -> dict:
+    return {**values(user), "kind": kind, "series_id": series_id, "territory_id": getattr(territory, "id", None),
+            "sector": getattr(territory, "sector", None)}
+
+
+def _filtered(role, by_kind: bool, by_series: bool, by_territory: bool):
+    query = select(Meeting).where(visible_clause(Viewer(role))).options(joinedload(Meeting.series))
+    if by_kind:
+        query = query.where(Meeting.kind == bindparam("kind"))
+    if by_series:
+        query = query.where(Meeting.series_id == bindparam("series_id"))
+    if by_territory:
         in_territory = exists().where(meeting_territory.c.meeting_id == Meeting.id,
-                                      meeting_territory.c.territory_id == territory.id)
+                                      meeting_territory.c.territory_id == bindparam("territory_id"))
         query = query.where(or_(in_territory, and_(Meeting.invite_scope == "sector",
-                                                   Meeting.invite_sector == territory.sector)))
+                                                   Meeting.invite_sector == bindparam("sector"))))
     return query
 
 
-def _upcoming_condition(now=None):
-    """Polls, and scheduled meetings not over at ``now`` (a moment, or NOW in a built-once statement)."""
-    now = utcnow() if now is None else now
-    return or_(Meeting.status == STATUS_POLL, and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at >= now))
+def _upcoming_condition():
+    """Polls, and scheduled meetings not over (for statements built once: NOW is bound)."""
+    return or_(Meeting.status == STATUS_POLL, and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at >= NOW))
 
 
 UPCOMING_ORDER = (Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
 POLL_ORDER = (Meeting.poll_deadline.is_(None), Meeting.poll_deadline, Meeting.id)
 
 
-def upcoming(user, kind=None, series_id=None, territory=None, limit: int | None = None) -> list[Meeting]:
-    query = _filtered(user, kind, series_id, territory).where(_upcoming_condition()).order_by(*UPCOMING_ORDER)
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
+@built_once
+def upcoming(*shape) -> Select:
+    """Polls and meetings to come, of a list's shape (list_shape, list_values)."""
+    return _filtered(*shape).where(_upcoming_condition()).order_by(*UPCOMING_ORDER)
 
 
-def past(user, kind=None, series_id=None, territory=None):
-    now = utcnow()
-    return _filtered(user, kind, series_id, territory).where(
+@built_once
+def past(*shape) -> Select:
+    return _filtered(*shape).where(
         or_(Meeting.status.in_((STATUS_HELD, STATUS_PUBLISHED)),
-            and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at < now))
+            and_(Meeting.status == STATUS_SCHEDULED, Meeting.ends_at < NOW))
     ).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
 
 
-def drafts_and_cancelled(user, kind=None, series_id=None, territory=None) -> list[Meeting]:
-    return list(db.session.scalars(
-        _filtered(user, kind, series_id, territory)
-        .where(Meeting.status.in_((STATUS_DRAFT, STATUS_CANCELLED)))
-        .order_by(Meeting.updated_at.desc()).limit(20)
-    ))
+@built_once
+def drafts_and_cancelled(*shape) -> Select:
+    return (_filtered(*shape).where(Meeting.status.in_((STATUS_DRAFT, STATUS_CANCELLED)))
+            .order_by(Meeting.updated_at.desc()).limit(20))
 
 
 def dated_meetings_of(user, since) -> list[Meeting]:
@@ -185,14 +191,16 @@ def my_open_actions(user: User) -> list[ActionItem]:
     return sorted(actions, key=lambda a: not a.is_overdue)
 
 
+@built_once
+def _polls_awaiting_statement():
+    answered = select(PollResponse.meeting_id).where(PollResponse.user_id == Viewer.id)
+    return (select(Meeting).join(MeetingInvitee, MeetingInvitee.meeting_id == Meeting.id)
+            .where(MeetingInvitee.user_id == Viewer.id, Meeting.status == STATUS_POLL, Meeting.id.not_in(answered))
+            .order_by(*POLL_ORDER))
+
+
 def polls_awaiting(user: User) -> list[Meeting]:
-    answered = select(PollResponse.meeting_id).where(PollResponse.user_id == user.id)
-    return list(db.session.scalars(
-        select(Meeting)
-        .join(MeetingInvitee, MeetingInvitee.meeting_id == Meeting.id)
-        .where(MeetingInvitee.user_id == user.id, Meeting.status == STATUS_POLL, Meeting.id.not_in(answered))
-        .order_by(*POLL_ORDER)
-    ))
+    return list(db.session.scalars(_polls_awaiting_statement(), values(user)))
 
 
 PANEL_SIZE = 5
@@ -220,7 +228,7 @@ def _dashboard_statement(role):
         exists().where(mine).label("invited"),
         exists().where(mine, MeetingInvitee.rsvp.is_not(None)).label("rsvp"),
         polled.label("polled"),
-    ).where(visible_clause(user), _upcoming_condition(NOW)).subquery()
+    ).where(visible_clause(user), _upcoming_condition()).subquery()
     return (
         select(Meeting, ranked.c.rank, ranked.c.kind_rank, ranked.c.poll_rank, ranked.c.invited, ranked.c.rsvp,
                ranked.c.polled)

@@ -107,13 +107,14 @@ def index():
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
     series_id = filters.series.data
     territory = next((t for t in territories if t.id == filters.territory.data), None)
-    args = (current_user, kind, series_id, territory)
+    shape = queries.list_shape(current_user, kind, series_id, territory)
+    values = queries.list_values(current_user, kind, series_id, territory)
     return render_template(
         "meetings/index.html",
         filters=filters,
-        upcoming=queries.upcoming(*args),
-        past=paginate(queries.past(*args), per_page=20),
-        others=queries.drafts_and_cancelled(*args),
+        upcoming=list(db.session.scalars(queries.upcoming(*shape), values)),
+        past=paginate(queries.past(*shape), per_page=20, values=values),
+        others=list(db.session.scalars(queries.drafts_and_cancelled(*shape), values)),
         awaiting=queries.polls_awaiting(current_user),
     )
 
