@@ -5,12 +5,13 @@ import re
 from dataclasses import dataclass, field, fields, replace
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, String, cast, func, literal_column, null, or_, select, union_all
+from sqlalchemy import Integer, String, bindparam, cast, func, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from network_space.accounts.models import Territory
 from network_space.core.http import int_value
+from network_space.core.statements import built_once
 from network_space.directory.models import (
     KIND_GROUPS,
     RESERVED_CONTRACTS,
@@ -87,42 +88,52 @@ class DirectoryFilters:
     def active_count(self) -> int:
         return sum(1 for key in self.to_args() if key != "q")
 
-    def conditions(self, skip: str | None = None) -> list:
-        """SQL conditions of every filter but ``skip`` (for that filter's counts)."""
-        conds = []
-        if self.q and skip != "q":
-            conds.append(text_condition(self.q) if self.text_ids is None else Organisation.id.in_(self.text_ids))
-        if self.kind and skip != "kind":
-            conds.append(Organisation.kind.has(OrganisationKind.slug == self.kind))
-        if self.group and skip != "group":
-            conds.append(Organisation.kind.has(OrganisationKind.group == self.group))
-        if self.sector and skip != "sector":
-            conds.append(Organisation.sectors.any(Sector.id == self.sector))
-        if self.service and skip != "service":
-            conds.append(Organisation.services.any(OrganisationService.code == self.service))
-        if self.territory and skip != "territory":
-            conds.append(territory_condition(self.territory))
-        if self.reserved and skip != "reserved":
-            conds.append(getattr(Organisation, f"reserved_{self.reserved}").is_(True))
-        if skip != "status":
-            if self.status == "active":
-                conds.append(Organisation.active.is_(True))
-            elif self.status == "archived":
-                conds.append(Organisation.active.is_(False))
-        return conds
+    @property
+    def shape(self) -> tuple:
+        """What of these filters shapes the list's statements, built once per shape
+        (core/statements.py): which filters are set, and the two that choose a column or a condition
+        (reserved, status). The other values are bound at execution (``values``)."""
+        return (bool(self.q), self.text_ids is not None, bool(self.kind), bool(self.group), bool(self.sector),
+                bool(self.service), bool(self.territory), self.reserved, self.status)
+
+    @property
+    def values(self) -> dict:
+        return {"pattern": f"%{_escape_like(self.q)}%", "text_ids": list(self.text_ids or ()), "kind": self.kind,
+                "group": self.group, "sector": self.sector, "service": self.service, "territory": self.territory}
 
 
-def territory_condition(territory_id: int):
-    """An organisation serving the whole département serves every territory."""
-    return or_(
-        Organisation.whole_departement.is_(True),
-        Organisation.served_territories.any(Territory.id == territory_id),
-    )
+def _conditions(shape: tuple, skip: str | None = None) -> list:
+    """SQL conditions of every filter set in ``shape`` but ``skip`` (for that filter's counts), their
+    values bound (DirectoryFilters.values)."""
+    q, text_ids, kind, group, sector, service, territory, reserved, status = shape
+    conds = []
+    if q and skip != "q":
+        conds.append(Organisation.id.in_(bindparam("text_ids", expanding=True)) if text_ids
+                     else _text_condition(bindparam("pattern")))
+    if kind and skip != "kind":
+        conds.append(Organisation.kind.has(OrganisationKind.slug == bindparam("kind")))
+    if group and skip != "group":
+        conds.append(Organisation.kind.has(OrganisationKind.group == bindparam("group")))
+    if sector and skip != "sector":
+        conds.append(Organisation.sectors.any(Sector.id == bindparam("sector")))
+    if service and skip != "service":
+        conds.append(Organisation.services.any(OrganisationService.code == bindparam("service")))
+    if territory and skip != "territory":
+        # An organisation serving the whole département serves every territory.
+        conds.append(or_(Organisation.whole_departement.is_(True),
+                         Organisation.served_territories.any(Territory.id == bindparam("territory"))))
+    if reserved and skip != "reserved":
+        conds.append(getattr(Organisation, f"reserved_{reserved}").is_(True))
+    if skip != "status":
+        if status == "active":
+            conds.append(Organisation.active.is_(True))
+        elif status == "archived":
+            conds.append(Organisation.active.is_(False))
+    return conds
 
 
-def text_condition(q: str):
+def _text_condition(pattern):
     """The fallback when the search index is unavailable: a plain match on names and commune."""
-    pattern = f"%{_escape_like(q)}%"
     return or_(
         Organisation.name.ilike(pattern, escape="\\"),
         Organisation.trade_name.ilike(pattern, escape="\\"),
@@ -134,23 +145,22 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def organisations_query(filters: DirectoryFilters):
-    return (
+@built_once
+def organisations_query(shape: tuple, *, export: bool = False):
+    """The list of organisations of these filters (``DirectoryFilters.shape``, executed with its
+    ``values``), with what the list page's table shows loaded in a bounded number of queries, and
+    with ``export`` the contacts the exports add."""
+    query = (
         select(Organisation)
-        .where(*filters.conditions())
+        .where(*_conditions(shape))
         .order_by(func.lower(Organisation.name), Organisation.id)
-    )
-
-
-def with_list_relations(query, *, export: bool = False):
-    """Eager loading for the list page (what its table shows) and, with ``export``, the contacts
-    the exports add: a bounded number of queries whatever the size."""
-    query = query.options(
-        joinedload(Organisation.kind),
-        joinedload(Organisation.territory),
-        selectinload(Organisation.served_territories),
-        selectinload(Organisation.services),
-        selectinload(Organisation.sectors),
+        .options(
+            joinedload(Organisation.kind),
+            joinedload(Organisation.territory),
+            selectinload(Organisation.served_territories),
+            selectinload(Organisation.services),
+            selectinload(Organisation.sectors),
+        )
     )
     return query.options(selectinload(Organisation.contacts)) if export else query
 
@@ -172,12 +182,12 @@ def _part(name: str):
     return literal_column(f"'{name}'").label("part")
 
 
-def _count_parts(filters: DirectoryFilters) -> list:
+def _count_parts(shape: tuple) -> list:
     org_id = func.count(func.distinct(Organisation.id))
 
     def counted(part: str, key, skip: str, *conditions):
         stmt = select(_part(part), cast(key, String).label("value"), null().label("label"), org_id.label("number"))
-        stmt = stmt.where(*filters.conditions(skip=skip), *conditions)
+        stmt = stmt.where(*_conditions(shape, skip=skip), *conditions)
         return stmt.group_by(key) if key is not None else stmt.select_from(Organisation)
 
     return [
@@ -223,10 +233,16 @@ def _counts(parts: dict[str, dict]) -> dict[str, dict]:
     return counts
 
 
-def _run(parts: list) -> dict[str, dict]:
+@built_once
+def _facets_statement(shape: tuple, choices: bool):
+    return union_all(*_count_parts(shape), *(_choice_parts() if choices else ()))
+
+
+def _run(filters: DirectoryFilters, choices: bool) -> dict[str, dict]:
     """{part: {value: (label, number)}}, each part's values in the order of their number."""
     result: dict[str, dict] = {}
-    for part, value, label, number in sorted(db.session.execute(union_all(*parts)).all(), key=lambda r: r.number):
+    rows = db.session.execute(_facets_statement(filters.shape, choices), filters.values).all()
+    for part, value, label, number in sorted(rows, key=lambda r: r.number):
         result.setdefault(part, {})[value] = (label, number)
     return result
 
@@ -234,11 +250,11 @@ def _run(parts: list) -> dict[str, dict]:
 def facet_counts(filters: DirectoryFilters) -> dict[str, dict]:
     """For each filter, how many organisations each of its values would give, the other
     filters being applied (so the counts always describe the next click)."""
-    return _counts(_run(_count_parts(filters)))
+    return _counts(_run(filters, choices=False))
 
 
 def facets(filters: DirectoryFilters) -> list[Facet]:
-    parts = _run(_count_parts(filters) + _choice_parts())
+    parts = _run(filters, choices=True)
     counts = _counts(parts)
     choices = {name: [(value, label) for value, (label, _rank) in parts.get(f"choices_{name}", {}).items()]
                for name in ("kind", "sector", "territory")}

@@ -41,7 +41,7 @@ def _organisation(organisation_id: int) -> Organisation:
 def index():
     require("directory.view")
     filters = queries.DirectoryFilters.from_args(request.args).with_text_matches(current_user)
-    page = paginate(queries.with_list_relations(queries.organisations_query(filters)), per_page=PER_PAGE)
+    page = paginate(queries.organisations_query(filters.shape), per_page=PER_PAGE, values=filters.values)
     return render_template("directory/index.html", page=page, filters=filters, facets=queries.facets(filters))
 
 
@@ -50,8 +50,8 @@ def index():
 def export_list(fmt: str):
     require("directory.export")
     filters = queries.DirectoryFilters.from_args(request.args).with_text_matches(current_user)
-    query = queries.with_list_relations(queries.organisations_query(filters), export=True).limit(MAX_EXPORT_ROWS)
-    organisations = list(db.session.scalars(query))
+    query = queries.organisations_query(filters.shape, export=True).limit(MAX_EXPORT_ROWS)
+    organisations = list(db.session.scalars(query, filters.values))
     include_notes = can("directory.notes")
     stamp = to_paris(utcnow()).strftime("%Y-%m-%d")
     if fmt == "csv":
