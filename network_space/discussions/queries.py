@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, exists, func, or_, select, type_coerce
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_expression
 from werkzeug.datastructures import MultiDict
 
@@ -90,6 +90,21 @@ class ThreadFilters:
         return bool(self.category_id or self.tag or self.territory or self.status or self.kind or self.unread
                     or self.writeup_filters)
 
+    @property
+    def shape(self) -> tuple:
+        """What of these filters shapes the list's statements, built once per shape
+        (core/statements.py): which filters are set, and those that choose a condition or an order
+        (the whole département, status, unread, sort). The other values are bound (``values``)."""
+        territory = WHOLE_DEPARTEMENT if self.territory == WHOLE_DEPARTEMENT else bool(self.territory)
+        return (bool(self.category_id), bool(self.tag), territory, self.status, bool(self.kind), self.unread,
+                self.sort, bool(self.buyer_id), bool(self.mechanism), bool(self.sector_id), self.min_hours is not None)
+
+    @property
+    def values(self) -> dict:
+        return {"category_id": self.category_id, "tag": self.tag, "territory": self.territory, "kind": self.kind,
+                "buyer_id": self.buyer_id, "mechanism": self.mechanism, "sector_id": self.sector_id,
+                "min_hours": self.min_hours}
+
 
 def _cutoff(user):
     """Threads without activity after this moment are read for ``user``: their last "marquer tout
@@ -124,42 +139,51 @@ def with_read_state(stmt: Select, user) -> Select:
                         with_expression(Thread.read_cutoff, _cutoff(user))).execution_options(populate_existing=True)
 
 
-def filtered_threads(filters: ThreadFilters, user) -> Select:
-    stmt = visible_threads(user)
-    if filters.category_id:
-        stmt = stmt.where(Thread.category_id == filters.category_id)
-    if filters.tag:
+def _writeup_filtered(shape: tuple) -> bool:
+    """Whether one of the write-up filters (the last four of ThreadFilters.shape) is set."""
+    return any(shape[7:])
+
+
+def _filtered_threads(role, shape: tuple) -> Select:
+    """The threads a member of ``role`` may see that the filters of ``shape`` (ThreadFilters.shape)
+    keep, in the list's order; the member and the filters' values bound."""
+    category, tag, territory, status, kind, unread, sort, buyer, mechanism, sector, min_hours = shape
+    viewer = Viewer(role)
+    stmt = visible_threads(viewer)
+    if category:
+        stmt = stmt.where(Thread.category_id == bindparam("category_id"))
+    if tag:
         # One primary-key probe per thread (the tag's id is looked up once): a plan that stays good
         # whatever the planner's estimates, where "id IN (the tag's threads)" was joined in a loop.
-        tag_id = select(DiscussionTag.id).where(DiscussionTag.name == filters.tag).scalar_subquery()
+        tag_id = select(DiscussionTag.id).where(DiscussionTag.name == bindparam("tag")).scalar_subquery()
         stmt = stmt.where(exists().where(thread_tag.c.thread_id == Thread.id, thread_tag.c.tag_id == tag_id))
-    if filters.territory == WHOLE_DEPARTEMENT:
+    if territory == WHOLE_DEPARTEMENT:
         stmt = stmt.where(Thread.territory_id.is_(None))
-    elif filters.territory:
-        stmt = stmt.where(Thread.territory_id == filters.territory)
-    if filters.kind:
-        stmt = stmt.where(Thread.kind == filters.kind)
-    if filters.status == "ouvertes":
+    elif territory:
+        stmt = stmt.where(Thread.territory_id == bindparam("territory"))
+    if kind:
+        stmt = stmt.where(Thread.kind == bindparam("kind"))
+    if status == "ouvertes":
         stmt = stmt.where(Thread.closed.is_(False))
-    elif filters.status == "fermees":
+    elif status == "fermees":
         stmt = stmt.where(Thread.closed.is_(True))
-    elif filters.status == "questions-resolues":
+    elif status == "questions-resolues":
         stmt = stmt.where(Thread.kind == KIND_QUESTION, Thread.answer_number.is_not(None))
-    elif filters.status == "questions-non-resolues":
+    elif status == "questions-non-resolues":
         stmt = stmt.where(Thread.kind == KIND_QUESTION, Thread.answer_number.is_(None))
-    if filters.writeup_filters:
+    if _writeup_filtered(shape):
         stmt = stmt.join(WriteUp, WriteUp.thread_id == Thread.id)
-        if filters.buyer_id:
-            stmt = stmt.where(WriteUp.buyer_id == filters.buyer_id)
-        if filters.mechanism:
-            stmt = stmt.where(WriteUp.clause_mechanism == filters.mechanism)
-        if filters.sector_id:
-            stmt = stmt.where(WriteUp.sector_id == filters.sector_id)
-        if filters.min_hours is not None:
-            stmt = stmt.where(WriteUp.insertion_hours >= filters.min_hours)
-    if filters.unread:
-        stmt = stmt.where(_unread_condition(user))
-    if filters.sort == "recentes":
+        if buyer:
+            stmt = stmt.where(WriteUp.buyer_id == bindparam("buyer_id"))
+        if mechanism:
+            stmt = stmt.where(WriteUp.clause_mechanism == bindparam("mechanism"))
+        if sector:
+            stmt = stmt.where(WriteUp.sector_id == bindparam("sector_id"))
+        if min_hours:
+            stmt = stmt.where(WriteUp.insertion_hours >= bindparam("min_hours"))
+    if unread:
+        stmt = stmt.where(_unread_condition(viewer))
+    if sort == "recentes":
         return stmt.order_by(Thread.pinned.desc(), Thread.created_at.desc(), Thread.id.desc())
     return stmt.order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
 
@@ -222,9 +246,14 @@ class ThreadList:
     unread: dict[int, Unread] = field(default_factory=dict)
 
 
+@built_once
+def _list_statement(role, shape: tuple) -> Select:
+    return with_read_state(_filtered_threads(role, shape), Viewer(role)).options(*LIST_OPTIONS)
+
+
 def thread_list(filters: ThreadFilters, user, per_page: int = THREADS_PER_PAGE) -> ThreadList:
-    page = paginate(with_read_state(filtered_threads(filters, user), user).options(*LIST_OPTIONS),
-                    per_page=per_page)
+    page = paginate(_list_statement(shape_of(user), filters.shape), per_page=per_page,
+                    values={**values(user), **filters.values})
     return ThreadList(page, listed_unread(page.items))
 
 
@@ -319,11 +348,18 @@ def threads_linked_to(target_type: str, target_id: int, user, limit: int = 20) -
 
 # --- write-ups ----------------------------------------------------------------------------------
 
-def writeup_cards(filters: ThreadFilters, user, per_page: int = WRITEUPS_PER_PAGE):
-    stmt = filtered_threads(replace(filters, kind=KIND_WRITEUP), user)
-    if not filters.writeup_filters:
+@built_once
+def _writeups_statement(role, shape: tuple) -> Select:
+    stmt = _filtered_threads(role, shape)
+    if not _writeup_filtered(shape):  # else _filtered_threads joined it
         stmt = stmt.join(WriteUp, WriteUp.thread_id == Thread.id)  # a deleted write-up has no fields left
-    return paginate(stmt.options(*LIST_OPTIONS), per_page=per_page)
+    return stmt.options(*LIST_OPTIONS)
+
+
+def writeup_cards(filters: ThreadFilters, user, per_page: int = WRITEUPS_PER_PAGE):
+    filters = replace(filters, kind=KIND_WRITEUP)
+    return paginate(_writeups_statement(shape_of(user), filters.shape), per_page=per_page,
+                    values={**values(user), **filters.values})
 
 
 def writeup_buyers() -> list:
