@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.accounts.models import ROLE_LABELS, SECTORS, Structure, Territory, User, fold, user_territory
 from network_space.core.http import int_arg
+from network_space.core.statements import built_once
 from network_space.extensions import db
 
 
@@ -73,6 +74,16 @@ def structures_for_select(active_only: bool = False) -> list[Structure]:
     if active_only:
         stmt = stmt.where(Structure.active.is_(True))
     return list(db.session.scalars(stmt))
+
+
+@built_once
+def _active_territories_statement():
+    return select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)
+
+
+def active_territories() -> list[Territory]:
+    """The territories in use, by name: the filters' and the forms' lists."""
+    return list(db.session.scalars(_active_territories_statement()))
 
 
 def territories_for_select(active_only: bool = True) -> list[Territory]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from network_space.accounts.models import Territory
+from network_space.accounts.queries import active_territories
 from network_space.announcements import queries, services
 from network_space.announcements.forms import AnnouncementForm
 from network_space.announcements.models import Announcement
@@ -39,7 +38,7 @@ def create():
     form = AnnouncementForm()
     form.territories.choices = [
         SelectChoice(t.id, f"{t.label} ({t.sector.capitalize()})")
-        for t in db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name))
+        for t in active_territories()
     ]
     if form.validate_on_submit():
         published = attempt(

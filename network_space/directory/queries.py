@@ -289,8 +289,3 @@ def sector_choices(org: Organisation | None = None) -> list[Sector]:
     sectors = db.session.scalars(select(Sector).order_by(Sector.position, Sector.name)).all()
     kept = {s.id for s in org.sectors} if org is not None else set()
     return [s for s in sectors if s.active or s.id in kept]
-
-
-def active_territories() -> list[Territory]:
-    return list(db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)))
-

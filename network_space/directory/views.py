@@ -8,6 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from network_space.accounts.models import Territory
+from network_space.accounts.queries import active_territories
 from network_space.core import spreadsheet
 from network_space.core.dates import fmt_datetime, to_paris, paris_today
 from network_space.core.models import utcnow
@@ -67,7 +68,7 @@ def export_list(fmt: str):
 def _form_choices(form: OrganisationForm, org: Organisation | None) -> None:
     kinds = queries.kind_choices(include_inactive=org.kind if org else None)
     form.kind.choices = kind_select_choices(kinds)
-    territories = queries.active_territories()
+    territories = active_territories()
     form.territory.choices = [SelectChoice(0, _("— Aucun —"))] + [SelectChoice(t.id, t.name) for t in territories]
     form.served_territories.choices = [SelectChoice(t.id, t.name) for t in territories]
     form.sectors.choices = [SelectChoice(s.id, s.name) for s in queries.sector_choices(org)]

@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, type_
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_expression
 from werkzeug.datastructures import MultiDict
 
-from network_space.accounts.models import Territory, User
+from network_space.accounts.models import User
 from network_space.core.backlinks import Backlink, BacklinkAction
 from network_space.core.http import int_value
 from network_space.core.pagination import paginate
@@ -285,10 +285,6 @@ def popular_tags(limit: int = 30) -> list[str]:
     count = func.count(thread_tag.c.thread_id)
     return list(db.session.scalars(select(DiscussionTag.name).join(thread_tag).group_by(DiscussionTag.name)
                                    .order_by(count.desc(), DiscussionTag.name).limit(limit)))
-
-
-def territories() -> list[Territory]:
-    return list(db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)))
 
 
 # --- a thread's page ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from network_space.accounts.queries import active_territories
 from network_space.core.forms import choices
 from network_space.core import documents
 from network_space.core.http import int_arg
@@ -67,7 +68,7 @@ def index():
     category = next((c for c in categories if c.id == filters.category_id), None)
     return render_template(
         "discussions/index.html", filters=filters, listing=listing, categories=categories, category=category,
-        territories=queries.territories(), tags=queries.popular_tags(), kinds=KIND_LABELS, statuses=STATUS_LABELS,
+        territories=active_territories(), tags=queries.popular_tags(), kinds=KIND_LABELS, statuses=STATUS_LABELS,
     )
 
 
@@ -80,7 +81,7 @@ def writeups():
     sectors = list(db.session.scalars(db.select(Sector).order_by(Sector.position, Sector.name)))
     return render_template(
         "discussions/writeups.html", filters=filters, page=page, buyers=queries.writeup_buyers(), sectors=sectors,
-        mechanisms=CLAUSE_MECHANISMS, territories=queries.territories(), facts=export.writeup_facts,
+        mechanisms=CLAUSE_MECHANISMS, territories=active_territories(), facts=export.writeup_facts,
         writeup_category=next((c for c in queries.categories_for(current_user, writable=True) if c.writeups), None),
     )
 
@@ -99,7 +100,7 @@ def _prepare(form: ThreadForm, thread: Thread | None = None) -> None:
     if thread is None:
         form.category_id.choices = choices([(c.id, c.name) for c in queries.categories_for(current_user, writable=True)])
     form.territory_id.choices = choices([(0, _("Tout le département"))]
-                                        + [(t.id, t.name) for t in queries.territories()])
+                                        + [(t.id, t.name) for t in active_territories()])
     buyers = db.session.scalars(db.select(Organisation).join(OrganisationKind).where(
         OrganisationKind.group == GROUP_BUYER, Organisation.active.is_(True)).order_by(Organisation.name))
     form.buyer_id.choices = choices([(0, _("— Non précisé —"))] + [(o.id, o.name) for o in buyers])

@@ -9,16 +9,15 @@ from datetime import date, datetime, time, timedelta
 import holidays
 from flask import request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import Row, Select, exists, func, select
+from sqlalchemy import Row, Select, bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from network_space.accounts.welcome import Step
 from network_space.core.dates import paris_to_utc, to_paris, paris_today
 from network_space.core.http import int_arg
 from network_space.core.i18n import SITE_LANGUAGE, locale_name
-from network_space.core.models import utcnow
 from network_space.core.permissions import can
-from network_space.core.statements import NOW, Viewer, built_once, values
+from network_space.core.statements import NOW, Viewer, built_once, shape_of, values
 from network_space.core.backlinks import Backlink
 from network_space.directory.models import Organisation
 from network_space.events.models import CalendarFeed, Event, EventKind, Registration, event_partner
@@ -45,14 +44,15 @@ class Filters:
         return cls(kind=kind if kind in {k.code for k in kinds} else None, territory_id=int_arg("territory"),
                    organisation_id=int_arg("organisation"))
 
-    def apply(self, query: Select) -> Select:
-        if self.kind:
-            query = query.where(Event.kind == self.kind)
-        if self.territory_id:
-            query = query.where(Event.territory_id == self.territory_id)
-        if self.organisation_id:
-            query = query.where(Event.partners.any(Organisation.id == self.organisation_id))
-        return query
+    @property
+    def shape(self) -> tuple:
+        """Which filters are set: the shape of the statements built once (core/statements.py); their
+        values are bound (``values``)."""
+        return bool(self.kind), bool(self.territory_id), bool(self.organisation_id)
+
+    @property
+    def values(self) -> dict:
+        return {"kind": self.kind, "territory_id": self.territory_id, "organisation_id": self.organisation_id}
 
     def args(self) -> dict:
         """The filters as query-string arguments, to keep them when navigating."""
@@ -64,8 +64,24 @@ class Filters:
         return bool(self.args())
 
 
+def _filtered(query: Select, shape: tuple) -> Select:
+    kind, territory, organisation = shape
+    if kind:
+        query = query.where(Event.kind == bindparam("kind"))
+    if territory:
+        query = query.where(Event.territory_id == bindparam("territory_id"))
+    if organisation:
+        query = query.where(Event.partners.any(Organisation.id == bindparam("organisation_id")))
+    return query
+
+
+@built_once
+def _kinds_statement():
+    return select(EventKind).order_by(EventKind.position, EventKind.id)
+
+
 def event_kinds() -> list[EventKind]:
-    return list(db.session.scalars(select(EventKind).order_by(EventKind.position, EventKind.id)))
+    return list(db.session.scalars(_kinds_statement()))
 
 
 def kinds_for_admin() -> list[tuple[EventKind, int, int]]:
@@ -91,13 +107,21 @@ def date_arg(name: str = "date") -> date:
     return today
 
 
+def _days_values(first_day: date, last_day: date) -> dict:
+    """The bound start and end of the days first_day..last_day (Paris)."""
+    return {"start": paris_to_utc(first_day, time(0)), "end": paris_to_utc(last_day + timedelta(days=1), time(0))}
+
+
+@built_once
+def _between_statement(shape: tuple) -> Select:
+    query = select(Event).where(Event.starts_at < bindparam("end"), Event.ends_at > bindparam("start"))
+    return _filtered(query, shape).order_by(Event.starts_at, Event.id).options(joinedload(Event.territory))
+
+
 def events_between(first_day: date, last_day: date, filters: Filters) -> list[Event]:
     """Events overlapping the days first_day..last_day (Paris), with what the calendar shows."""
-    start = paris_to_utc(first_day, time(0))
-    end = paris_to_utc(last_day + timedelta(days=1), time(0))
-    query = select(Event).where(Event.starts_at < end, Event.ends_at > start)
-    query = filters.apply(query).order_by(Event.starts_at, Event.id).options(joinedload(Event.territory))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_between_statement(filters.shape),
+                                   {**filters.values, **_days_values(first_day, last_day)}))
 
 
 @dataclass
@@ -180,32 +204,39 @@ def shift_month(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def upcoming_query(filters: Filters, now=None) -> Select:
-    """Events not over at ``now`` (a moment, or NOW in a built-once statement), soonest first."""
-    query = select(Event).where(Event.ends_at > (utcnow() if now is None else now))
-    return filters.apply(query).order_by(Event.starts_at, Event.id).options(joinedload(Event.territory))
+@built_once
+def upcoming(shape: tuple) -> Select:
+    """Events not over (NOW bound), soonest first, for filters of this shape (Filters.shape), executed
+    with the filters' values and the moment (core.statements.values)."""
+    query = select(Event).where(Event.ends_at > NOW)
+    return _filtered(query, shape).order_by(Event.starts_at, Event.id).options(joinedload(Event.territory))
+
+
+@built_once
+def _partners_statement():
+    used = select(event_partner.c.organisation_id)
+    return select(Organisation.id, Organisation.name).where(Organisation.id.in_(used)).order_by(Organisation.name)
 
 
 def partner_organisations() -> list[Row]:
     """The organisations that are partners of at least one event: the organisation filter. Only
     the id and name it shows: a whole Organisation per option cost a third of the calendar page."""
-    used = select(event_partner.c.organisation_id)
-    return list(db.session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.id.in_(used)).order_by(Organisation.name)
-    ))
+    return list(db.session.execute(_partners_statement()))
+
+
+@built_once
+def _meetings_statement(role) -> Select:
+    return select(Meeting).where(
+        visible_clause(Viewer(role)), Meeting.status.not_in((MEETING_DRAFT, MEETING_POLL)),
+        Meeting.starts_at.is_not(None), Meeting.ends_at.is_not(None),
+        Meeting.starts_at < bindparam("end"), Meeting.ends_at > bindparam("start"),
+    ).order_by(Meeting.starts_at, Meeting.id)
 
 
 def meetings_between(first_day: date, last_day: date, user) -> list[CalendarEntry]:
     """The network's meetings with a date in the range that the member may see (meetings part)."""
-    start = paris_to_utc(first_day, time(0))
-    end = paris_to_utc(last_day + timedelta(days=1), time(0))
-    meetings = db.session.scalars(
-        select(Meeting).where(
-            visible_clause(user), Meeting.status.not_in((MEETING_DRAFT, MEETING_POLL)),
-            Meeting.starts_at.is_not(None), Meeting.ends_at.is_not(None),
-            Meeting.starts_at < end, Meeting.ends_at > start,
-        ).order_by(Meeting.starts_at, Meeting.id)
-    )
+    meetings = db.session.scalars(_meetings_statement(shape_of(user)),
+                                  {**values(user), **_days_values(first_day, last_day)})
     return [
         CalendarEntry(title=m.title, url=url_for("meetings.show", meeting_id=m.id), starts_at=m.starts_at,
                       ends_at=m.ends_at, all_day=False, kind_label=m.kind_label, is_meeting=True,
@@ -217,7 +248,7 @@ def meetings_between(first_day: date, last_day: date, user) -> list[CalendarEntr
 @built_once
 def _upcoming_panel_statement():
     registered = exists().where(Registration.user_id == Viewer.id, Registration.event_id == Event.id)
-    return upcoming_query(Filters(), NOW).add_columns(registered).limit(5)
+    return upcoming(Filters().shape).add_columns(registered).limit(5)
 
 
 def upcoming_panel(user) -> dict | None:

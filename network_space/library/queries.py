@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from network_space.accounts.models import Territory
+from network_space.accounts.queries import active_territories
 from network_space.accounts.welcome import Step
 from network_space.core.site_settings import setting_value
 from network_space.core.pagination import page_arg
@@ -127,8 +127,7 @@ def sector_choices() -> list[tuple[int, str]]:
 
 
 def territory_choices() -> list[tuple[int, str]]:
-    territories = db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name))
-    return [(0, "Tout le département")] + [(t.id, t.label) for t in territories]
+    return [(0, "Tout le département")] + [(t.id, t.label) for t in active_territories()]
 
 
 def popular_tags(limit: int = 30) -> list[str]:

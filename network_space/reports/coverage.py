@@ -29,6 +29,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.accounts.models import Structure, Territory, User, fold
+from network_space.accounts.queries import active_territories
 from network_space.core.permissions import ROLE_MEMBER
 from network_space.extensions import db
 
@@ -181,7 +182,7 @@ def covered_territories(user: User) -> list[Territory]:
 def compute(data: Division | None = None) -> Coverage:
     """The coverage, in three queries whatever the number of members and territories."""
     data = data or division()
-    territories = db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)).all()
+    territories = active_territories()
     people = db.session.scalars(
         select(User)
         .where(User.active.is_(True),

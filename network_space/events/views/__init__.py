@@ -14,12 +14,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from network_space.accounts.models import Territory, User
+from network_space.accounts.models import User
+from network_space.accounts.queries import active_territories
 from network_space.core.dates import fmt_month, to_paris
 from network_space.core.http import int_arg
-from network_space.core.models import utcnow
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
+from network_space.core.statements import values
 from network_space.core.transactions import attempt
 from network_space.directory.models import Organisation, OrganisationKind
 from network_space.events import export, ical, queries, services
@@ -37,10 +38,6 @@ def event_or_404(event_id: int) -> Event:
         abort(404)
     require("events.view", event)
     return event
-
-
-def active_territories() -> list[Territory]:
-    return list(db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)))
 
 
 def _filters() -> tuple[queries.Filters, dict]:
@@ -100,7 +97,7 @@ def week():
 def upcoming():
     require("events.view")
     filters, filter_context = _filters()
-    page = paginate(queries.upcoming_query(filters), per_page=20)
+    page = paginate(queries.upcoming(filters.shape), per_page=20, values={**values(current_user), **filters.values})
     return render_template("events/upcoming.html", page=page, **filter_context)
 
 

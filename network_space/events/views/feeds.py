@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from network_space.accounts.queries import active_territories
 from network_space.core.models import utcnow
 from network_space.core.permissions import require
 from network_space.core.transactions import attempt
 from network_space.events import feeds, ical, queries, services
 from network_space.events.forms import FeedForm, FollowForm
 from network_space.events.models import FEED_SCOPES, Event, Registration
-from network_space.events.views import active_territories, bp, ics_response
+from network_space.events.views import bp, ics_response
 from network_space.extensions import db
 
 

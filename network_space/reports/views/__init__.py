@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from network_space.accounts.models import Structure, Territory
+from network_space.accounts.queries import active_territories
 from network_space.core import charts as core_charts, documents, spreadsheet
 from network_space.core.permissions import can, require
 from network_space.core.transactions import attempt
@@ -36,10 +37,6 @@ def _campaign_or_404(year: int) -> Campaign:
     return campaign
 
 
-def _territories() -> list[Territory]:
-    return list(db.session.scalars(select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)))
-
-
 @bp.route("/")
 @login_required
 def index():
@@ -54,14 +51,14 @@ def index():
 
 def _covered_territory_ids() -> set[int]:
     """The territories some facilitator covers: expected by default."""
-    return {t.id for user in queries.facilitators(t.id for t in _territories()) for t in user.territories}
+    return {t.id for user in queries.facilitators(t.id for t in active_territories()) for t in user.territories}
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @login_required
 def campaign_new():
     require("reports.manage")
-    territories = _territories()
+    territories = active_territories()
     form = CampaignForm(territories=territories)
     if request.method == "GET":
         latest = max((c.year for c in queries.campaigns()), default=None)
@@ -83,7 +80,7 @@ def campaign_new():
 def campaign_edit(year: int):
     campaign = _campaign_or_404(year)
     require("reports.manage", campaign)
-    territories = _territories()
+    territories = active_territories()
     form = CampaignForm(obj=campaign, territories=territories)
     if request.method == "GET":
         form.territories.data = [t.id for t in campaign.territories]
