@@ -68,8 +68,8 @@ def members():
     require("admin")
     filters = queries.DirectoryFilters.from_request()
     state = "inactive" if request.args.get("state") == "inactive" else "active"
-    stmt = queries.directory_select(filters, active=state == "active")
-    page = paginate(stmt, per_page=50)
+    page = paginate(queries.directory_select(filters.shape, active=state == "active"), per_page=50,
+                    values=filters.values)
     return render_template("admin/members.html", page=page, filters=filters, roles=ROLE_LABELS,
                            state=state, role_form=RoleForm())
 

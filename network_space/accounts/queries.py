@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.accounts.models import ROLE_LABELS, SECTORS, Structure, Territory, User, fold, user_territory
@@ -41,9 +41,25 @@ class DirectoryFilters:
     def active(self) -> bool:
         return bool(self.q or self.structure_id or self.territory_id or self.sector or self.role)
 
+    @property
+    def shape(self) -> tuple:
+        """Which filters are set: the shape of the list's statement, built once (core/statements.py);
+        their values are bound (``values``)."""
+        return bool(self.q), bool(self.structure_id), bool(self.territory_id), bool(self.sector), bool(self.role)
 
-def directory_select(filters: DirectoryFilters, active: bool = True) -> Select:
-    """Members (active, or deactivated for the admin) matching the filters, with what a card shows loaded in a fixed number of queries."""
+    @property
+    def values(self) -> dict:
+        return {"name_pattern": f"%{_like_escape(fold(self.q))}%", "email_pattern": f"%{_like_escape(self.q.lower())}%",
+                "structure_id": self.structure_id, "territory_id": self.territory_id, "sector": self.sector,
+                "role": self.role}
+
+
+@built_once
+def directory_select(shape: tuple, active: bool = True) -> Select:
+    """Members (active, or deactivated for the admin) matching filters of this shape
+    (DirectoryFilters.shape, executed with its values), with what a card shows loaded in a fixed
+    number of queries."""
+    q, structure, territory, sector, role = shape
     stmt = (
         select(User)
         .where(User.active.is_(active))
@@ -51,29 +67,31 @@ def directory_select(filters: DirectoryFilters, active: bool = True) -> Select:
         .options(joinedload(User.structure), selectinload(User.territories))
         .order_by(User.name_key, User.id)
     )
-    if filters.q:
-        pattern = f"%{_like_escape(fold(filters.q))}%"
-        stmt = stmt.where(or_(User.name_key.like(pattern, escape="\\"),
-                              User.email.like(f"%{_like_escape(filters.q.lower())}%", escape="\\")))
-    if filters.structure_id:
-        stmt = stmt.where(User.structure_id == filters.structure_id)
-    if filters.role:
-        stmt = stmt.where(User.role == filters.role)
-    if filters.territory_id or filters.sector:
+    if q:
+        stmt = stmt.where(or_(User.name_key.like(bindparam("name_pattern"), escape="\\"),
+                              User.email.like(bindparam("email_pattern"), escape="\\")))
+    if structure:
+        stmt = stmt.where(User.structure_id == bindparam("structure_id"))
+    if role:
+        stmt = stmt.where(User.role == bindparam("role"))
+    if territory or sector:
         covered = select(user_territory.c.user_id).join(Territory, Territory.id == user_territory.c.territory_id)
-        if filters.territory_id:
-            covered = covered.where(Territory.id == filters.territory_id)
-        if filters.sector:
-            covered = covered.where(Territory.sector == filters.sector)
+        if territory:
+            covered = covered.where(Territory.id == bindparam("territory_id"))
+        if sector:
+            covered = covered.where(Territory.sector == bindparam("sector"))
         stmt = stmt.where(User.id.in_(covered))
     return stmt
 
 
-def structures_for_select(active_only: bool = False) -> list[Structure]:
+@built_once
+def _structures_statement(active_only: bool):
     stmt = select(Structure).order_by(Structure.name)
-    if active_only:
-        stmt = stmt.where(Structure.active.is_(True))
-    return list(db.session.scalars(stmt))
+    return stmt.where(Structure.active.is_(True)) if active_only else stmt
+
+
+def structures_for_select(active_only: bool = False) -> list[Structure]:
+    return list(db.session.scalars(_structures_statement(active_only)))
 
 
 @built_once
@@ -86,11 +104,15 @@ def active_territories() -> list[Territory]:
     return list(db.session.scalars(_active_territories_statement()))
 
 
-def territories_for_select(active_only: bool = True) -> list[Territory]:
+@built_once
+def _territories_statement(active_only: bool):
     stmt = select(Territory).order_by(Territory.sector, Territory.name)
-    if active_only:
-        stmt = stmt.where(Territory.active.is_(True))
-    return list(db.session.scalars(stmt))
+    return stmt.where(Territory.active.is_(True)) if active_only else stmt
+
+
+def territories_for_select(active_only: bool = True) -> list[Territory]:
+    """The territories grouped by sector (the members' filters and forms)."""
+    return list(db.session.scalars(_territories_statement(active_only)))
 
 
 def member_profile(user_id: int) -> User | None:

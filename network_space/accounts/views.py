@@ -128,7 +128,7 @@ def accept_invitation(token: str):
 def directory():
     require("members.view")
     filters = queries.DirectoryFilters.from_request()
-    page = paginate(queries.directory_select(filters), per_page=30)
+    page = paginate(queries.directory_select(filters.shape), per_page=30, values=filters.values)
     return render_template(
         "accounts/directory.html", page=page, filters=filters,
         structures=queries.structures_for_select(), territories=queries.territories_for_select(),

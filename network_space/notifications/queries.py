@@ -10,13 +10,16 @@ from flask_login import current_user
 from sqlalchemy import func, literal_column, select, union_all
 
 from network_space.core.dates import to_paris
+from network_space.core.statements import Viewer, built_once
 from network_space.extensions import db
 from network_space.notifications.models import Notification
 from network_space.notifications.registry import target_model
 
 
-def notifications_of(user_id: int):
-    return select(Notification).where(Notification.user_id == user_id).order_by(
+@built_once
+def notifications_of():
+    """The member's notifications, newest first (executed with core.statements.values(member))."""
+    return select(Notification).where(Notification.user_id == Viewer.id).order_by(
         Notification.created_at.desc(), Notification.id.desc()
     )
 

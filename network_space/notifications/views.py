@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from network_space.core.dates import paris_today
 from network_space.core.pagination import paginate
+from network_space.core.statements import values
 from network_space.core.transactions import attempt
 from network_space.core.urls import is_safe_next
 from network_space.extensions import csrf, db
@@ -37,7 +38,7 @@ def _back(default: str):
 @bp.route("/")
 @login_required
 def index():
-    page = paginate(queries.notifications_of(current_user.id), per_page=30)
+    page = paginate(queries.notifications_of(), per_page=30, values=values(current_user))
     today = paris_today()
     return render_template(
         "notifications/index.html",
