@@ -12,8 +12,9 @@ from datetime import timezone
 from typing import Any, Iterable
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from network_space.core.statements import built_once
 from network_space.extensions import db
 from network_space.search.backends import get_backend
 from network_space.search.registry import FACET_FIELDS, get_type
@@ -116,6 +117,14 @@ def search(
     return results
 
 
+@built_once
+def _hits_statement(kind: str):
+    """The objects of one kind among the hits (executed with their ``ids``)."""
+    search_type = get_type(kind)
+    model = search_type.model
+    return select(model).where(model.id.in_(bindparam("ids", expanding=True))).options(*search_type.hit_options)
+
+
 def _checked_hits(stored: list[tuple[dict, str]], user) -> list[Hit]:
     """Only hits whose object still exists and which ``user`` may see, now, in the database."""
     ids_by_kind: dict[str, list[int]] = defaultdict(list)
@@ -126,8 +135,7 @@ def _checked_hits(stored: list[tuple[dict, str]], user) -> list[Hit]:
         search_type = get_type(kind)
         if search_type is None:
             continue
-        model = search_type.model
-        for obj in db.session.scalars(select(model).where(model.id.in_(ids)).options(*search_type.hit_options)):
+        for obj in db.session.scalars(_hits_statement(kind), {"ids": ids}):
             objects[(kind, obj.id)] = obj
     hits = []
     for fields, snippet in stored:
