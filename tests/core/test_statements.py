@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from network_space.accounts.models import Territory, User
 from network_space.extensions import db
+from network_space.library.models import Resource
 from network_space.meetings import services as meeting_services
 from network_space.meetings.models import ActionItem, Meeting
 from tests.meetings.conftest import make_meeting
@@ -57,6 +58,26 @@ def test_each_member_sees_their_own_dashboard_from_the_same_statements(app, clie
         assert "Envoyer la fiche ESAT" in page and "Relancer le bailleur" not in page
         assert "Point confidentiel avec Anna" not in page
         assert _territories_step_done(page) is False
+
+
+def test_a_role_sees_what_its_own_statement_shows(app, client, make_user, login_as):
+    """The role shapes a statement (one per role): a resource for co-animators only is on a
+    co-animator's dashboard and never on a member's, whichever was served first."""
+    coanimator, member = make_user("coanimator"), make_user("member")
+    with app.app_context():
+        db.session.add_all([
+            Resource(title="Notes internes des co-animateurs", kind="note", body="…", visibility="coanimators",
+                     author_id=coanimator.id),
+            Resource(title="Modèle de clause pour tous", kind="note", body="…", visibility="members",
+                     author_id=coanimator.id),
+        ])
+        db.session.commit()
+    for first, second in ((member, coanimator), (coanimator, member)):
+        for user in (first, second):
+            login_as(user)
+            page = _dashboard(client)
+            assert "Modèle de clause pour tous" in page
+            assert ("Notes internes des co-animateurs" in page) is (user is coanimator)
 
 
 def test_the_dashboard_runs_the_statements_it_built_before(app, client, login_as):
