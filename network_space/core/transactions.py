@@ -11,15 +11,29 @@ event under a lock, the worker's claims) says so in its docstring.
                       _("Réunion annulée : les invités sont prévenus."))
     if outcome:
         return redirect(url_for("meetings.show", meeting_id=outcome.value.id))
+
+What a request leaves uncommitted is rolled back at its end, except that a request which wrote
+nothing ends its transaction with COMMIT rather than ROLLBACK (``init_app``): the two are the same
+for a transaction that wrote nothing, but psycopg forgets every statement it prepared on the
+connection at each ROLLBACK (a rolled-back transaction may have dropped what they refer to), so
+with a ROLLBACK after every page PostgreSQL would parse and plan each query of each page anew.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, TypeVar
 
-from flask import flash
+from flask import Flask, flash
+from sqlalchemy import event
 
 from network_space.extensions import db
+
+log = logging.getLogger(__name__)
+
+# In the info of the connection (kept by the pool with the database connection): whether the
+# transaction under way has sent anything but a SELECT, or a statement that failed.
+WROTE = "network_space.wrote"
 
 T = TypeVar("T")
 
@@ -66,3 +80,46 @@ def attempt(action: Callable[[], T], success: str | Callable[[T], str] | None = 
     if success is not None:
         flash(success(value) if callable(success) else success, category)
     return Outcome(value=value)
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "begin", _forget_writes)
+    event.listen(engine, "before_cursor_execute", _note_writes)
+    event.listen(engine, "handle_error", _note_failure)
+    app.teardown_request(end_unwritten_transaction)
+
+
+def _forget_writes(connection) -> None:
+    connection.info[WROTE] = False
+
+
+def _note_writes(connection, cursor, statement: str, parameters, context, executemany: bool) -> None:
+    # Anything but a SELECT counts: INSERT, UPDATE, DELETE, WITH (a CTE may write), SAVEPOINT, SET.
+    if statement.lstrip()[:6].upper() != "SELECT":
+        connection.info[WROTE] = True
+
+
+def _note_failure(context) -> None:
+    if context.connection is not None:
+        context.connection.info[WROTE] = True
+
+
+def end_unwritten_transaction(error: BaseException | None) -> None:
+    """At the end of a request that sent nothing but SELECTs and holds no pending change, commit
+    (the same, for such a transaction, as the rollback that would follow, and psycopg keeps its
+    prepared statements). Anything else is left to the rollback that ends every request."""
+    session = db.session()
+    if error is not None or not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    expire_on_commit = session.expire_on_commit
+    try:
+        if not session.connection().info.get(WROTE, True):
+            # Nothing reads these objects after the request: expiring them all would be wasted work.
+            session.expire_on_commit = False
+            session.commit()
+    except Exception:  # noqa: BLE001 - the request is over; the rollback that follows ends the transaction
+        log.warning("ending a read-only transaction failed", exc_info=True)
+    finally:
+        session.expire_on_commit = expire_on_commit

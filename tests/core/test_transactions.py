@@ -1,19 +1,24 @@
 """The transaction rule: services change and flush, the view commits once through attempt();
 a function that commits itself says so. attempt() itself: commit and flash, or roll back and
-show the refusal beside its field."""
+show the refusal beside its field. What a request leaves uncommitted is rolled back; a request
+that wrote nothing ends with COMMIT, so that PostgreSQL keeps the statements it prepared."""
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import pytest
 from flask import session
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import DBAPIError
 from wtforms import StringField
 
+from network_space import create_app
 from network_space.accounts.models import Structure
 from network_space.core.transactions import Refusal, attempt
 from network_space.extensions import db
+from tests.conftest import ON_POSTGRESQL
 
 PACKAGE = Path(__file__).resolve().parents[2] / "network_space"
 
@@ -60,6 +65,74 @@ def test_refusal_rolls_back_and_lands_on_its_field_or_in_a_flash(app):
         assert not outcome and session["_flashes"] == [("error", "Ce nom est déjà pris.")]
         db.session.remove()
         assert _structure_names() == []
+
+
+@pytest.fixture
+def site(app):
+    """An app of its own on the test database, with routes that read, write without committing,
+    or fail; ``site.endings`` lists how each transaction ended."""
+    application = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                             DATA_DIR=app.config["DATA_DIR"], SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"])
+
+    @application.route("/_read")
+    def read():
+        return ",".join(_structure_names())
+
+    @application.route("/_flushed")
+    def flushed():
+        db.session.add(Structure(name="Écrite sans validation", kind="gip"))
+        db.session.flush()
+        return "flushed"
+
+    @application.route("/_added")
+    def added():
+        db.session.add(Structure(name="Ajoutée sans flush", kind="gip"))
+        return "added"
+
+    @application.route("/_failed")
+    def failed():
+        try:
+            db.session.execute(text("SELECT * FROM no_such_table"))
+        except DBAPIError:
+            pass
+        return "failed"
+
+    @application.route("/_prepared")
+    def prepared():
+        return str(db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements")))
+
+    application.endings = []
+    with application.app_context():
+        for ending in ("commit", "rollback"):
+            event.listen(db.engine, ending, lambda connection, ending=ending: application.endings.append(ending))
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def test_what_a_request_leaves_uncommitted_is_rolled_back(site):
+    client = site.test_client()
+    for path in ("/_flushed", "/_added", "/_failed"):
+        site.endings.clear()
+        assert client.get(path).status_code == 200
+        assert "commit" not in site.endings, path
+    assert client.get("/_read").get_data(as_text=True) == ""
+
+
+def test_a_request_that_only_read_ends_with_commit(site):
+    client = site.test_client()
+    assert client.get("/_read").status_code == 200
+    assert site.endings == ["commit"]
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL's prepared statements")
+def test_postgresql_keeps_the_statements_prepared_for_the_next_requests(site):
+    """psycopg prepares a statement at its sixth execution and forgets them all at a ROLLBACK:
+    pages that ended with ROLLBACK had every query parsed and planned again."""
+    client = site.test_client()
+    for _ in range(8):
+        client.get("/_read")
+    assert int(client.get("/_prepared").get_data(as_text=True)) >= 1
 
 
 def _modules():
