@@ -1,7 +1,7 @@
 """What bench/pages.py serves: the site itself, plus one page that renders nothing but the layout
 (header, menu, bell, footer) for the logged-in member. That page does what every page of the
 site does and nothing else (session, the member and their unread count loaded in one statement,
-CSRF token, navigation, the transaction's BEGIN and ROLLBACK), so its throughput is the ceiling
+CSRF token, navigation, the transaction's BEGIN and COMMIT), so its throughput is the ceiling
 any page can reach on the machine of the run: the reference between the bare Flask route and the
 real pages."""
 import sys
