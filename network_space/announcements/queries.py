@@ -2,22 +2,25 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from network_space.accounts.models import User
 from network_space.announcements.models import Announcement
 from network_space.core.statements import built_once
 from network_space.extensions import db
 
 
-def announcements(*, territories: bool = True) -> Select:
-    stmt = select(Announcement).options(joinedload(Announcement.author)).order_by(
-        Announcement.created_at.desc(), Announcement.id.desc())
-    return stmt.options(selectinload(Announcement.territories)) if territories else stmt
+def announcements() -> Select:
+    return (select(Announcement).options(joinedload(Announcement.author), selectinload(Announcement.territories))
+            .order_by(Announcement.created_at.desc(), Announcement.id.desc()))
 
 
 @built_once
 def _latest_statement():
-    return announcements(territories=False).limit(3)
+    return (select(Announcement)
+            .options(load_only(Announcement.id, Announcement.title, Announcement.created_at),
+                     joinedload(Announcement.author).load_only(User.full_name))
+            .order_by(Announcement.created_at.desc(), Announcement.id.desc()).limit(3))
 
 
 def latest_announcements() -> list[Announcement]:

@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, type_coerce
-from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_expression
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload, with_expression
 from werkzeug.datastructures import MultiDict
 
 from network_space.accounts.models import User
@@ -260,8 +260,12 @@ def thread_list(filters: ThreadFilters, user, per_page: int = THREADS_PER_PAGE) 
 @built_once
 def _recent_statement(role):
     viewer = Viewer(role)
-    # The panel shows each thread's title and category only: nothing else is loaded.
-    return (with_read_state(visible_threads(viewer), viewer).options(contains_eager(Thread.category))
+    # The panel shows each thread's title, category, replies and last activity, and its unread
+    # marker (unread_state): nothing else is loaded.
+    shown = load_only(Thread.id, Thread.title, Thread.reply_count, Thread.last_number, Thread.last_activity_at,
+                      Thread.created_at)
+    return (with_read_state(visible_threads(viewer), viewer)
+            .options(shown, contains_eager(Thread.category).load_only(DiscussionCategory.name))
             .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(RECENT_SIZE))
 
 

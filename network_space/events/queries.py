@@ -10,7 +10,7 @@ import holidays
 from flask import request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Row, Select, bindparam, exists, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from network_space.accounts.welcome import Step
 from network_space.core.dates import paris_to_utc, to_paris, paris_today
@@ -208,8 +208,11 @@ def shift_month(day: date, months: int) -> date:
 def upcoming(shape: tuple) -> Select:
     """Events not over (NOW bound), soonest first, for filters of this shape (Filters.shape), executed
     with the filters' values and the moment (core.statements.values)."""
-    query = select(Event).where(Event.ends_at > NOW)
-    return _filtered(query, shape).order_by(Event.starts_at, Event.id).options(joinedload(Event.territory))
+    return _not_over(shape).options(joinedload(Event.territory))
+
+
+def _not_over(shape: tuple) -> Select:
+    return _filtered(select(Event).where(Event.ends_at > NOW), shape).order_by(Event.starts_at, Event.id)
 
 
 @built_once
@@ -248,7 +251,8 @@ def meetings_between(first_day: date, last_day: date, user) -> list[CalendarEntr
 @built_once
 def _upcoming_panel_statement():
     registered = exists().where(Registration.user_id == Viewer.id, Registration.event_id == Event.id)
-    return upcoming(Filters().shape).add_columns(registered).limit(5)
+    shown = load_only(Event.id, Event.title, Event.status, Event.starts_at, Event.ends_at, Event.all_day)
+    return _not_over(Filters().shape).add_columns(registered).options(shown).limit(5)
 
 
 def upcoming_panel(user) -> dict | None:

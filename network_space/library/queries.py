@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from flask import request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import String, cast, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from network_space.accounts.models import User
 from network_space.accounts.queries import active_territories
 from network_space.accounts.welcome import Step
 from network_space.core.site_settings import setting_value
@@ -85,22 +86,26 @@ def facet_label(name: str, value: str) -> str:
 
 
 @built_once
-def _newest_statement(role, limit: int, tags: bool):
-    stmt = (select(Resource).options(joinedload(Resource.category), joinedload(Resource.author))
-            .where(visible_clause(Viewer(role)))
+def _newest_statement(role, limit: int, panel: bool):
+    stmt = (select(Resource).where(visible_clause(Viewer(role)))
             .order_by(Resource.created_at.desc(), Resource.id.desc()).limit(limit))
-    return stmt.options(selectinload(Resource.tags)) if tags else stmt
+    if panel:  # what the dashboard's panel shows, and nothing else
+        return stmt.options(
+            load_only(Resource.id, Resource.title, Resource.kind, Resource.created_at),
+            joinedload(Resource.category).load_only(Category.name),
+            joinedload(Resource.author).load_only(User.full_name))
+    return stmt.options(joinedload(Resource.category), joinedload(Resource.author), selectinload(Resource.tags))
 
 
-def newest_resources(user, limit: int = 20, *, tags: bool = True) -> list[Resource]:
-    """Newest first, straight from the database (the dashboard, without their ``tags``, and the
-    library while the search index is being rebuilt)."""
-    return list(db.session.scalars(_newest_statement(shape_of(user), limit, tags)))
+def newest_resources(user, limit: int = 20, *, panel: bool = False) -> list[Resource]:
+    """Newest first, straight from the database (the dashboard's panel, with only the columns it
+    shows, and the library while the search index is being rebuilt)."""
+    return list(db.session.scalars(_newest_statement(shape_of(user), limit, panel)))
 
 
 def dashboard_panel(user) -> dict | None:
     """The dashboard's panel: the five newest resources the member may see."""
-    resources = newest_resources(user, limit=5, tags=False)
+    resources = newest_resources(user, limit=5, panel=True)
     return {"resources": resources} if resources else None
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import g, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from network_space.accounts.models import Territory, User
 from network_space.accounts.welcome import Step
@@ -178,16 +178,19 @@ def follow_up_actions(meeting: Meeting) -> list[ActionItem]:
 # --- what a member has to do, and the dashboard's panels ---------------------------------------
 
 @built_once
-def _open_actions_statement():
-    return (select(ActionItem)
+def _open_actions_statement(panel: bool):
+    stmt = (select(ActionItem)
             .where(ActionItem.assignee_id == Viewer.id, ActionItem.status.in_(OPEN_ACTION_STATUSES))
-            .options(joinedload(ActionItem.meeting))
             .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id))
+    if panel:  # the dashboard shows each action's title and due date, nothing of its meeting
+        return stmt.options(load_only(ActionItem.id, ActionItem.title, ActionItem.due_date, ActionItem.status))
+    return stmt.options(joinedload(ActionItem.meeting))
 
 
-def my_open_actions(user: User) -> list[ActionItem]:
-    """Open actions assigned to the user, overdue first, then by due date (undated last)."""
-    actions = list(db.session.scalars(_open_actions_statement(), values(user)))
+def my_open_actions(user: User, *, panel: bool = False) -> list[ActionItem]:
+    """Open actions assigned to the user, overdue first, then by due date (undated last); with
+    ``panel``, only what the dashboard's panel shows of them."""
+    actions = list(db.session.scalars(_open_actions_statement(panel), values(user)))
     return sorted(actions, key=lambda a: not a.is_overdue)
 
 
@@ -236,7 +239,10 @@ def _dashboard_statement(role):
         .where(or_(ranked.c.rank <= PANEL_SIZE,
                    and_(Meeting.kind == PLENARY, ranked.c.kind_rank == 1),
                    and_(Meeting.status == STATUS_POLL, ranked.c.invited, ~ranked.c.polled)))
-        .options(joinedload(Meeting.series)).order_by(ranked.c.rank)
+        # What the two panels and the plenary step show of a meeting, and nothing else.
+        .options(load_only(Meeting.id, Meeting.title, Meeting.kind, Meeting.status, Meeting.starts_at,
+                           Meeting.poll_deadline))
+        .order_by(ranked.c.rank)
     )
 
 
@@ -271,7 +277,7 @@ def upcoming_panel(user) -> dict:
 
 
 def actions_panel(user) -> dict | None:
-    actions = my_open_actions(user)
+    actions = my_open_actions(user, panel=True)
     return {"actions": actions[:5], "total": len(actions)} if actions else None
 
 
