@@ -49,11 +49,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from network_space.core import (  # noqa: F401 - outbox, scheduler, privacy: tables and worker tasks
         audit, backlinks, backup, dates, devserver, errors, http, i18n, inbound, mail_ingest, markdown, navigation,
-        numbers, outbox, permissions, privacy, scheduler, sections, security, transactions, worker,
+        numbers, outbox, permissions, privacy, scheduler, sections, security, transactions, urls, worker,
     )
 
     for module in (http, i18n, dates, numbers, markdown, permissions, navigation, backlinks, sections, security, errors,
-                   transactions, worker, audit, outbox, inbound, mail_ingest, backup, devserver):
+                   transactions, urls, worker, audit, outbox, inbound, mail_ingest, backup, devserver):
         module.init_app(app)
 
     _register_domains(app)
