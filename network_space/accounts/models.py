@@ -8,7 +8,8 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Table, Text, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -74,9 +75,16 @@ class Territory(db.Model):
     # its name on the site.
     siren: Mapped[str | None] = mapped_column(String(9), unique=True)
 
-    @property
+    @hybrid_property
     def label(self) -> str:
         return self.short_name or self.name
+
+    @label.inplace.expression
+    @classmethod
+    def _label_expression(cls):
+        # The same in SQL, for lists read as rows (directory/queries.py): an empty short name, false
+        # in Python, is no label in SQL either.
+        return func.coalesce(func.nullif(cls.short_name, ""), cls.name)
 
     def __repr__(self) -> str:
         return f"<Territory {self.name}>"

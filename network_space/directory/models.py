@@ -31,6 +31,13 @@ SERVICE_TYPES = {
     "goods": _l("Fabrication et vente"),
 }
 
+
+def service_labels(codes) -> list[str]:
+    """The labels of these service types, in SERVICE_TYPES' order."""
+    offered = set(codes)
+    return [str(label) for code, label in SERVICE_TYPES.items() if code in offered]
+
+
 RESERVED_CONTRACTS = {
     "l2113_12": _l("Marché réservé L2113-12 (ESAT, EA)"),
     "l2113_13": _l("Marché réservé L2113-13 (SIAE)"),
@@ -136,7 +143,7 @@ class Organisation(TimestampMixin, db.Model):
 
     @property
     def service_labels(self) -> list[str]:
-        return [str(SERVICE_TYPES[code]) for code in self.service_codes if code in SERVICE_TYPES]
+        return service_labels(service.code for service in self.services)
 
     @property
     def reserved_short_labels(self) -> list[str]:

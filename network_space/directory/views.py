@@ -43,7 +43,8 @@ def index():
     require("directory.view")
     filters = queries.DirectoryFilters.from_args(request.args).with_text_matches(current_user)
     page = paginate(queries.organisations_query(filters.shape), per_page=PER_PAGE, values=filters.values)
-    return render_template("directory/index.html", page=page, filters=filters, facets=queries.facets(filters))
+    return render_template("directory/index.html", page=page, details=queries.list_details(page.items),
+                           filters=filters, facets=queries.facets(filters))
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")

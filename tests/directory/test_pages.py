@@ -120,6 +120,19 @@ def test_counts_per_filter_value(app, client, login_as, reference, make_org):
     assert "3 organisations" in html
 
 
+def test_filter_links_keep_the_other_filters_in_a_stable_order():
+    from network_space.directory.queries import DirectoryFilters
+
+    filters = DirectoryFilters(q="jardin", group="disability", territory=4, status="all")
+    assert filters.to_args() == {"q": "jardin", "group": "disability", "territory": 4, "status": "all"}
+    assert list(filters.to_args(kind="esat", sector=2)) == ["q", "kind", "group", "sector", "territory", "status"]
+    assert filters.to_args(group=None, q="", status="active") == {"territory": 4}
+    assert DirectoryFilters().to_args() == {} and DirectoryFilters(status="archived").to_args() == {"status": "archived"}
+    assert filters.active_count == 3
+    with pytest.raises(TypeError):
+        filters.to_args(text_ids=(1,))
+
+
 def test_list_page_runs_a_bounded_number_of_queries(app, client, login_as, reference, make_org):
     capi = reference[1]["CAPI"]
 
@@ -138,6 +151,34 @@ def test_list_page_runs_a_bounded_number_of_queries(app, client, login_as, refer
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert counts[1] <= 20, counts
+
+
+def test_list_lines_show_what_the_organisation_s_own_page_shows(app, client, login_as, reference, make_org):
+    """The list reads served territories, sectors and services as rows (list_details): the same
+    labels, in the same order, as the organisation's relationships."""
+    from network_space.directory.models import Organisation
+    from network_space.directory.queries import list_details
+    from network_space.library.models import Sector
+
+    plenty = make_org(name="Plurielle", served=["Vercors", "CAPI", "Trièves"], services=["goods", "service", "staffing"])
+    bare = make_org(name="Sans détail")
+    with app.app_context():
+        sectors = db.session.scalars(select(Sector).order_by(Sector.name.desc())).all()[:3]
+        assert len(sectors) == 3
+        db.session.get(Organisation, plenty).sectors = sectors
+        db.session.commit()
+        orgs = [db.session.get(Organisation, i) for i in (plenty, bare)]
+        details = list_details(orgs)
+        expected = {org.id: ([t.label for t in org.served_territories], [s.name for s in org.sectors], org.service_labels)
+                    for org in orgs}
+    found = {i: (d.territories, d.sectors, d.service_labels) for i, d in details.items()}
+    assert found == expected
+    assert len(expected[plenty][0]) == 3 and len(expected[plenty][2]) == 3
+    assert expected[bare] == ([], [], [])
+    login_as("member")
+    html = client.get("/directory/").get_data(as_text=True)
+    assert ", ".join(expected[plenty][0]) in html and ", ".join(expected[plenty][1]) in html
+    assert all(f'<span class="tag">{label}</span>' in html for label in expected[plenty][2])
 
 
 def test_history_and_revert(app, client, login_as, reference, make_org):
