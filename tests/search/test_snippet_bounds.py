@@ -42,3 +42,15 @@ def test_snippet_never_starts_inside_a_number_nor_on_a_separator():
     first_word = snippet[1:].split()[0]
     assert first_word[0].isalpha() and first_word not in ("000", "€", "·"), snippet
     assert "réservées" in snippet
+
+
+def test_among_equally_good_extracts_the_earliest_are_shown_every_time():
+    """Whoosh breaks ties between fragments by their objects' memory addresses: the same search
+    showed different extracts from one request (or worker) to the next."""
+    text = "".join(f"{'des mots sans rapport ' * 12}heures d'insertion du chantier {n}. {'et encore ' * 12}"
+                   for n in range(1, 5))
+    assert len(text) < 2_000  # all four in the beginning scanned first
+    snippets = {_plain(_snippet(text, {index_term("insertion")}, new_highlighter())) for _ in range(20)}
+    assert len(snippets) == 1, snippets
+    snippet = snippets.pop()
+    assert [n for n in range(1, 5) if f"chantier {n}." in snippet] == [1, 2, 3], snippet

@@ -4,6 +4,7 @@ search_queue table after each commit (queue.py). With analysis.py, index.py, doc
 queue.py, the only code that imports Whoosh."""
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import re
@@ -14,7 +15,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 from whoosh import qparser, query as wq
 from whoosh.analysis import Token
-from whoosh.highlight import Highlighter, HtmlFormatter, PinpointFragmenter, top_fragments
+from whoosh.highlight import Highlighter, HtmlFormatter, PinpointFragmenter
 
 from network_space.extensions import db
 from network_space.search import docsets, documents, index as search_index, queue
@@ -263,7 +264,9 @@ def _snippet(text: str, terms: set[str], highlighter: Highlighter) -> str:
     if not tokens:
         return ""
     fragments = highlighter.fragmenter.fragment_matches(text, tokens)
-    fragments = top_fragments(fragments, 3, highlighter.scorer, highlighter.order)
+    # The three best, the earliest among equals (Whoosh's top_fragments() breaks ties by the
+    # fragments' memory addresses: the same search would show other extracts at each request).
+    fragments = heapq.nsmallest(3, fragments, key=lambda f: (-highlighter.scorer(f), f.startchar))
     snippet, previous_end = "", None
     for fragment in sorted(fragments, key=lambda f: f.startchar):
         cut_before = _start_at_boundary(fragment)
