@@ -63,8 +63,8 @@ def directory_select(shape: tuple, active: bool = True) -> Select:
     stmt = (
         select(User)
         .where(User.active.is_(active))
-        # The structure (one per member) in the same statement, the territories (several) in one more.
-        .options(joinedload(User.structure), selectinload(User.territories))
+        # The structure and the territories in the same statement (docs/developpement.md, "Listes").
+        .options(joinedload(User.structure), joinedload(User.territories))
         .order_by(User.name_key, User.id)
     )
     if q:

@@ -230,12 +230,12 @@ def listed_unread(threads: list[Thread]) -> dict[int, Unread]:
     return {t.id: unread_state(t, t.read_number, t.read_cutoff) for t in threads}
 
 
-# The category comes from visible_threads' join (not joined a second time); the write-up, its buyer
-# and its sector in their own statement: joined to the list, those nine tables cost PostgreSQL
-# 19 ms of planning for 1 ms of execution at each display (3 ms with the five left).
+# The category comes from visible_threads' join (not joined a second time), the tags are joined
+# (docs/developpement.md, "Listes"); the write-up, its buyer and its sector in their own statement:
+# joined to the list, they cost PostgreSQL 19 ms of planning for 1 ms of execution at each display.
 LIST_OPTIONS = (
     contains_eager(Thread.category), joinedload(Thread.author), joinedload(Thread.last_author),
-    joinedload(Thread.territory), selectinload(Thread.tags),
+    joinedload(Thread.territory), joinedload(Thread.tags),
     selectinload(Thread.writeup).options(joinedload(WriteUp.buyer), joinedload(WriteUp.sector)),
 )
 

@@ -39,8 +39,9 @@ def resource_url(resource: Resource) -> str:
     return url_for("library.detail", resource_id=resource.id)
 
 
-# Loaded with each hit: what the result list shows (not the file texts nor a note's text).
-HIT_OPTIONS = (joinedload(Resource.category), joinedload(Resource.author), selectinload(Resource.tags),
+# Loaded with each hit: what the result list shows (not the file texts nor a note's text); the tags
+# joined (docs/developpement.md, "Listes").
+HIT_OPTIONS = (joinedload(Resource.category), joinedload(Resource.author), joinedload(Resource.tags),
                defer(Resource.body))
 # Loaded to build documents: everything to_document() reads, in a fixed number of queries.
 DOCUMENT_OPTIONS = (

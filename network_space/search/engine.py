@@ -135,7 +135,8 @@ def _checked_hits(stored: list[tuple[dict, str]], user) -> list[Hit]:
         search_type = get_type(kind)
         if search_type is None:
             continue
-        for obj in db.session.scalars(_hits_statement(kind), {"ids": ids}):
+        # unique(): a type's hit options may join a collection (one row per tag…).
+        for obj in db.session.scalars(_hits_statement(kind), {"ids": ids}).unique():
             objects[(kind, obj.id)] = obj
     hits = []
     for fields, snippet in stored:
