@@ -5,11 +5,11 @@ import importlib
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user
 
 from config import INSTANCE_DIR, selected
-from network_space.core.i18n import language_of
+from network_space.core.i18n import language_of, lazy_gettext as _l
 from network_space.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from stdnum.fr import siren
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
@@ -10,7 +9,7 @@ from wtforms.validators import DataRequired, Email, Optional, Regexp, Validation
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
 from network_space.core.forms import DecimalCommaField, Form, choices, max_length, strip
 from network_space.core.http import int_value
-from network_space.core.i18n import LANGUAGES
+from network_space.core.i18n import LANGUAGES, lazy_gettext as _l
 from network_space.core.permissions import ROLES
 
 

@@ -6,13 +6,13 @@ import unicodedata
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Table, Text, func
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLE_MEMBER
 from network_space.extensions import db

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
 from network_space.accounts.models import ROLE_LABELS, Invitation, LoginAttempt, User
 from network_space.accounts.services import anonymise_account, erase_member
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.privacy import (
     BASIS_PUBLIC_TASK, UNIT_MONTHS, Retention, register_personal_data,
 )

@@ -3,10 +3,10 @@ create, edit or deactivation is queued automatically at flush time."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from network_space.accounts.models import Structure, User
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.permissions import can
 from network_space.search import register_search_type
 

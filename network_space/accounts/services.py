@@ -9,7 +9,6 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from network_space.accounts.membership import membership_changed
@@ -20,6 +19,7 @@ from network_space.accounts.tokens import (
     INVITATION_SALT, RESET_SALT, make_invitation_token, make_reset_token, password_fingerprint, read_token,
 )
 from network_space.core.audit import audit, erased_label
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.core.outbox import queue_email
 from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, has_role

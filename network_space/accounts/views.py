@@ -4,7 +4,7 @@ from __future__ import annotations
 import tempfile
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
@@ -14,6 +14,7 @@ from network_space.accounts.forms import (
 )
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS
 from network_space.core.audit import audit
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.core.privacy import write_export
 from network_space.core.pagination import paginate

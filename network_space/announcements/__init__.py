@@ -2,7 +2,7 @@
 member is notified through notify() (kind "announcement.published")."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from network_space.core.i18n import lazy_gettext as _l
 
 
 def init_app(app) -> None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
@@ -8,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from network_space.core.forms import Form, max_length, strip
 from network_space.announcements.models import AUDIENCE_ALL, AUDIENCE_NORD, AUDIENCE_SUD, AUDIENCE_TERRITORIES
+from network_space.core.i18n import lazy_gettext as _l
 
 AUDIENCE_LABELS = {
     AUDIENCE_ALL: _l("Tous les membres"),

@@ -2,10 +2,10 @@
 core/privacy.py."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from network_space.announcements.models import Announcement
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.privacy import BASIS_PUBLIC_TASK, register_personal_data
 from network_space.extensions import db
 

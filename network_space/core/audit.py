@@ -5,11 +5,11 @@ from datetime import datetime
 
 from flask import has_request_context
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import ForeignKey, String, Text, delete, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import UTCDateTime, utcnow
 from network_space.core.privacy import BASIS_SECURITY, Retention, register_personal_data
 from network_space.extensions import client_address, db

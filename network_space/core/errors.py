@@ -9,11 +9,11 @@
 from __future__ import annotations
 
 from flask import g, has_app_context, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.extensions import db, login_manager
 
 MESSAGES = {

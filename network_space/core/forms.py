@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import format_decimal, lazy_gettext as _l
+from flask_babel import format_decimal
 from flask_wtf import FlaskForm
 from wtforms import Form as _WTForm
 from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
+
+from network_space.core.i18n import lazy_gettext as _l
 
 # C0 and C1 control characters (line feed, carriage return, tab, NUL…) and the Unicode line and
 # paragraph separators, which some mail and calendar software also read as line ends.

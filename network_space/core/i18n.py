@@ -8,7 +8,9 @@ discussions list: ~6 ms of its time). Here the locale is still flask-babel's ans
 locale object they belong to: a string costs ~10 µs in a template.
 
 Python code keeps flask-babel's gettext (`from flask_babel import gettext as _`): its strings are
-few per page, and `lazy_gettext` must stay flask-babel's for forms declared at import time.
+few per page. Texts declared at import time (forms, labels of codes, registries) use this module's
+`lazy_gettext`: flask-babel's own lazy string, translated through the same kept catalogue (a page
+shows up to sixty such labels: the directory's kinds, services and facets).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import functools
 
 from babel.support import NullTranslations
 from flask import g
-from flask_babel import force_locale, get_locale, get_translations
+from flask_babel import LazyString, force_locale, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
@@ -94,6 +96,17 @@ def reader_filter(function):
 
 def _gettext(string: str) -> str:
     return _current()[2].ugettext(string)
+
+
+def _lazily_translated(string: str, **variables) -> str:
+    translated = _current()[2].ugettext(string)
+    return translated % variables if variables else translated
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """flask-babel's lazy_gettext (the same LazyString, which forms and WTForms know), translated
+    when displayed in the reader's language at the time, as flask-babel's gettext would."""
+    return LazyString(_lazily_translated, string, **variables)
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:

@@ -234,7 +234,7 @@ def _erase(user) -> None:
 
 
 def init_app(app) -> None:
-    from flask_babel import lazy_gettext as _l
+    from network_space.core.i18n import lazy_gettext as _l
 
     from network_space.core.audit import register_audit_actions
     from network_space.core.privacy import BASIS_PUBLIC_TASK, Retention, register_personal_data

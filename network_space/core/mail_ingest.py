@@ -15,10 +15,10 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.inbound import DUPLICATE, POSTED, InboundMail, Outcome, ingest
 from network_space.core.mailtext import parse
 from network_space.core.outbox import queue_email

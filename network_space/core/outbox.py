@@ -22,13 +22,12 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import current_app, render_template
-from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from network_space.core.i18n import in_language_of
+from network_space.core.i18n import in_language_of, lazy_gettext as _l
 from network_space.core.models import UTCDateTime, utcnow
 from network_space.core.privacy import BASIS_PUBLIC_TASK, Retention, register_personal_data
 from network_space.core.worker import worker_task

@@ -26,9 +26,9 @@ from typing import IO, Any, Callable, Iterable
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.core.storage import path_for
 from network_space.core.worker import worker_task

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flask_babel import lazy_gettext as _l
 
 from network_space.core.audit import audit, register_audit_actions
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import UTCDateTime, utcnow
 from network_space.extensions import db
 

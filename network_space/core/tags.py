@@ -2,10 +2,10 @@
 and check them for every domain that has its own tag table (library, discussions)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.validators import ValidationError
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.extensions import db
 
 MAX_TAGS = 12

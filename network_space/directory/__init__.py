@@ -1,7 +1,7 @@
 """Partner directory: disability-sector partners, buyers and insertion structures."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from network_space.core.i18n import lazy_gettext as _l
 
 
 def init_app(app) -> None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, FieldList, FormField, IntegerField, RadioField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
@@ -9,6 +8,7 @@ from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regex
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from network_space.core.forms import Form, SubForm, max_length, strip
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.directory.models import KIND_GROUPS, SERVICE_TYPES
 from network_space.directory.siret import siret_validator
 

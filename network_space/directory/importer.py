@@ -13,11 +13,12 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from network_space.accounts.models import Territory
 from network_space.core import spreadsheet
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.spreadsheet import ImportLine, ParsedFile, normalise
 from network_space.directory import services
 from network_space.directory.models import SERVICE_TYPES, Organisation, OrganisationKind

@@ -6,11 +6,11 @@ import json
 from datetime import date, datetime
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.accounts.models import Territory, User
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.library.models import Sector
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.directory.siret import format_siret

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.privacy import BASIS_PUBLIC_TASK, ERASED_NAME, register_personal_data
 from network_space.directory.models import Organisation, OrganisationRevision
 from network_space.extensions import db

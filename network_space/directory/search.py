@@ -3,9 +3,9 @@ part of the /directory/ filters. Internal notes are never indexed."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.permissions import can
 from network_space.directory.models import Organisation
 from network_space.search import enqueue, register_search_type, search

@@ -11,7 +11,7 @@ import json
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -31,6 +31,7 @@ from network_space.extensions import db
 from network_space.library.models import Sector
 from network_space.notifications.services import followers_of, notify
 from network_space.core.dates import paris_today
+from network_space.core.i18n import lazy_gettext as _l
 
 # The fields of an organisation as a form, an import or a revert sets them, in display order.
 FIELD_LABELS: dict[str, Any] = {

@@ -3,10 +3,11 @@ exception where establishments of SIREN 356 000 000 use a digit sum multiple of 
 compact (14 digits), shown grouped."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 from stdnum.fr import siret as stdnum_siret
 from wtforms.validators import ValidationError as FormValidationError
+
+from network_space.core.i18n import lazy_gettext as _l
 
 
 class InvalidSiret(ValueError):

@@ -2,11 +2,11 @@
 refused form comes back with everything typed (WTForms re-renders what was posted)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from network_space.core.forms import Form, choices, max_length, strip
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.tags import check_tags, parse_tags
 from network_space.discussions.links import LinkError, parse_links
 from network_space.discussions.models import KIND_LABELS, KIND_WRITEUP

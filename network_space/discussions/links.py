@@ -13,11 +13,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.permissions import can
 from network_space.extensions import db
 from network_space.notifications.registry import target_model

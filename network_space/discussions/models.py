@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from network_space.accounts.models import Territory, User
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.directory.models import Organisation
 from network_space.extensions import db

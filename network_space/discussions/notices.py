@@ -16,10 +16,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from network_space.accounts.models import User
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.inbound import reply_address
 from network_space.discussions.mentions import mentioned_ids
 from network_space.discussions.permissions import may_view

@@ -5,9 +5,9 @@ threads are marked for co-animators in the index already. Deleted messages leave
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.discussions.models import Reply, Thread, WriteUp
 from network_space.discussions.permissions import may_view
 from network_space.search import register_search_type

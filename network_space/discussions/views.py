@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network_space.accounts.queries import active_territories
 from network_space.core.forms import choices
 from network_space.core import documents
 from network_space.core.http import int_arg
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.pagination import page_arg
 from network_space.core.permissions import can, require
 from network_space.core.transactions import attempt

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,6 +20,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Op
 
 from network_space.core.dates import local_naive_to_utc, paris_to_utc
 from network_space.core.forms import Form, max_length, strip
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.events.models import FEED_SCOPES
 from network_space.events.services import EventInput
 

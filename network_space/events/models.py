@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.accounts.models import Territory, User
 from network_space.core.dates import to_paris
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.directory.models import Organisation
 from network_space.library.models import Resource

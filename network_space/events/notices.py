@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from blinker import signal
-from flask_babel import LazyString, lazy_gettext as _l
+from flask_babel import LazyString
 from sqlalchemy import select
 
 from network_space.accounts.models import User
 from network_space.core.dates import fmt_date, fmt_datetime
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.events import ical
 from network_space.events.models import REG_REGISTERED, Event, Registration

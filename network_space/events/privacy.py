@@ -2,9 +2,9 @@
 export, erasure, declared to core/privacy.py."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.core.privacy import BASIS_PUBLIC_TASK, register_personal_data
 from network_space.events import notices

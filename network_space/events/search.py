@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.core.dates import fmt_date, fmt_datetime
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.permissions import can
 from network_space.events.models import Event
 from network_space.search import register_search_type

@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from network_space.accounts.models import Territory, User
 from network_space.core.audit import audit
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.core.outbox import queue_email
 from network_space.core.transactions import Refusal

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from flask_babel import lazy_gettext as _l
+    from network_space.core.i18n import lazy_gettext as _l
 
     from network_space.core.audit import register_audit_actions
     from network_space.core.sections import page_section

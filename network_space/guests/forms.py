@@ -1,12 +1,12 @@
 """Forms of the guests domain: inviting partners, the public registration page."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from network_space.core.forms import Form, max_length, strip
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.directory.forms import kind_select_choices
 from network_space.events.forms import CheckboxesField
 from network_space.guests.services import GuestInput

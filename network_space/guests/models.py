@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.accounts.models import User
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import TimestampMixin, UTCDateTime
 from network_space.directory.models import Organisation, OrganisationContact
 from network_space.events.models import Event, Registration

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from network_space.core.audit import audit
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.privacy import BASIS_PUBLIC_TASK, UNIT_MONTHS, Retention, register_personal_data
 from network_space.extensions import db
 from network_space.guests.models import SOURCE_PUBLIC, Guest, GuestLink

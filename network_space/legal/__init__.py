@@ -4,7 +4,8 @@ edited by admins; the personal data page lists what core/privacy.py's registry d
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+
+from network_space.core.i18n import lazy_gettext as _l
 
 # The footer's link to the accessibility statement says the conformity status, as the RGAA asks.
 ACCESSIBILITY_STATUSES = {

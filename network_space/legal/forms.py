@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from network_space.core.forms import Form, max_length
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.markdown import MAX_MARKDOWN_LENGTH
 
 

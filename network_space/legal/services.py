@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 
 from network_space.core.audit import audit
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.extensions import db
 from network_space.legal.models import LegalPage
 

@@ -1,7 +1,7 @@
 """The resource library: files, links and notes shared by the network, searchable inside files."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from network_space.core.i18n import lazy_gettext as _l
 
 
 def init_app(app) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.extensions import db
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import defer, joinedload, selectinload, undefer
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.library.models import VISIBILITY_COANIMATORS, Resource, ResourceVersion
 from network_space.library.permissions import may_view
 from network_space.search import register_search_type

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,6 +17,7 @@ from wtforms.validators import URL, DataRequired, NumberRange, Optional, Validat
 from network_space.core.dates import paris_to_utc
 from network_space.core.forms import Form, choices, max_length, strip
 from network_space.core.http import int_value
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.meetings.models import ACTION_STATUSES, FORMATS, KINDS, SCOPES
 from network_space.meetings.polls import SlotInput

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,6 +11,7 @@ from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.extensions import db
 from network_space.library.models import Resource
 from network_space.core.dates import paris_today
+from network_space.core.i18n import lazy_gettext as _l
 
 KINDS = {
     "pleniere": _l("Réunion plénière"),

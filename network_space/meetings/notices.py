@@ -14,11 +14,12 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from blinker import signal
-from flask_babel import LazyString, lazy_gettext as _l
+from flask_babel import LazyString
 
 from network_space.accounts.models import User
 from network_space.core import ics
 from network_space.core.dates import fmt_date, fmt_datetime, paris_to_utc
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.meetings import ical

@@ -3,9 +3,9 @@ with the meetings.view_minutes rule, so a private meeting's minutes reach only i
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.permissions import can
 from network_space.meetings.models import STATUS_PUBLISHED, Meeting, MeetingInvitee, Minutes
 from network_space.search import enqueue, register_search_type

@@ -9,7 +9,7 @@ def init_app(app) -> None:
     from network_space.notifications.admin import bp as email_admin_bp
     from network_space.notifications.views import bp, init_templates
 
-    from flask_babel import lazy_gettext as _l
+    from network_space.core.i18n import lazy_gettext as _l
 
     from network_space.core.audit import register_audit_actions
 

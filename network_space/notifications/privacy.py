@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.privacy import BASIS_PUBLIC_TASK, ERASED_NAME, Retention, register_personal_data
 from network_space.extensions import db
 from network_space.notifications.models import Follow, Notification, NotificationPreference

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.permissions import can, has_rule
 
 # Channels, from the most to the least intrusive.

@@ -3,7 +3,7 @@ indicators per territory and structure, consolidation, charts and exports; the c
 territory (coverage.py) and the co-animation's activity report (activity.py) live beside it."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from network_space.core.i18n import lazy_gettext as _l
 
 
 def init_app(app) -> None:

@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.reports.models import KIND_NUMBER, Indicator
 
 MAX_NUMBER = 1_000_000_000

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from network_space.core.forms import Form, max_length, strip
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.reports import checks
 from network_space.reports.activity import MAX_DAYS, Period
 from network_space.reports.models import GROUPS, KINDS, Indicator

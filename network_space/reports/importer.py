@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 
 from network_space.core import spreadsheet
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.spreadsheet import ImportLine, ParsedFile, normalise
 from network_space.reports import checks, contributions
 from network_space.reports.models import Contribution, Indicator

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.accounts.models import Structure, Territory, User
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.extensions import db
 from network_space.library.models import Resource

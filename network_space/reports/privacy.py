@@ -5,9 +5,9 @@ A contribution is the territory's figures, not the member's: erasing an account 
 history shown under "Ancien membre" (the user row stays, anonymised)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.privacy import BASIS_PUBLIC_TASK, register_personal_data
 from network_space.extensions import db
 from network_space.reports.models import CHANGE_ACTIONS, Campaign, Contribution, ContributionChange

@@ -59,6 +59,28 @@ def test_templates_follow_a_forced_locale(app):
     assert forced == ["0 replies Home", "1 reply Home", "2 replies Home", "12 replies Home"]
 
 
+def test_labels_declared_at_import_time_follow_the_reader_s_language(app):
+    """core.i18n.lazy_gettext: flask-babel's LazyString, translated through the request's kept
+    catalogue, in the language of the moment (a forced one inside, the request's after), and as
+    flask-babel's gettext outside any request."""
+    from flask_babel import LazyString, gettext
+
+    from network_space.core.i18n import lazy_gettext
+    from network_space.directory.models import KIND_GROUPS
+
+    label, counted = KIND_GROUPS["disability"], lazy_gettext("%(num)d réponse", num=1)
+    assert isinstance(label, LazyString)
+    with app.test_request_context("/"):
+        before = (str(label), str(counted), gettext("Secteur du handicap"))
+        with force_locale("en"):
+            forced = (str(label), render_template_string("{{ label }}", label=label), gettext("Secteur du handicap"))
+        after = str(label)
+    with app.app_context():
+        in_worker = str(label)
+    assert before == ("Secteur du handicap", "1 réponse", "Secteur du handicap") and after == in_worker == before[0]
+    assert forced == ("Disability sector",) * 3
+
+
 def _english() -> dict:
     with catalog.path("mo", catalog.ENGLISH).open("rb") as mo:
         return {message.id if isinstance(message.id, str) else tuple(message.id):

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from network_space.accounts.models import SECTOR_LABELS
+from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.permissions import require
 from network_space.reports import coverage as coverage_data
 from network_space.reports.coverage_map import tiles
