@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from flask_babel import format_date, format_datetime
-from flask_babel import gettext as _
 
+from network_space.core.i18n import gettext as _
 from network_space.core.i18n import locale_name, reader_filter
 
 PARIS = ZoneInfo("Europe/Paris")

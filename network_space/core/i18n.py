@@ -10,7 +10,8 @@ locale object they belong to: a string costs ~10 µs in a template.
 Python code keeps flask-babel's gettext (`from flask_babel import gettext as _`): its strings are
 few per page. Texts declared at import time (forms, labels of codes, registries) use this module's
 `lazy_gettext`: flask-babel's own lazy string, translated through the same kept catalogue (a page
-shows up to sixty such labels: the directory's kinds, services and facets).
+shows up to sixty such labels: the directory's kinds, services and facets); so do the dates of
+core/dates.py (a list shows one per line) with this module's `gettext`.
 """
 from __future__ import annotations
 
@@ -98,7 +99,9 @@ def _gettext(string: str) -> str:
     return _current()[2].ugettext(string)
 
 
-def _lazily_translated(string: str, **variables) -> str:
+def gettext(string: str, **variables) -> str:
+    """flask-babel's gettext through the kept catalogue: for what Python says many times on a page
+    (lazy labels, dates in a list)."""
     translated = _current()[2].ugettext(string)
     return translated % variables if variables else translated
 
@@ -106,7 +109,7 @@ def _lazily_translated(string: str, **variables) -> str:
 def lazy_gettext(string: str, **variables) -> LazyString:
     """flask-babel's lazy_gettext (the same LazyString, which forms and WTForms know), translated
     when displayed in the reader's language at the time, as flask-babel's gettext would."""
-    return LazyString(_lazily_translated, string, **variables)
+    return LazyString(gettext, string, **variables)
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:

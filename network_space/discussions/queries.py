@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, type_
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload, with_expression
 from werkzeug.datastructures import MultiDict
 
-from network_space.accounts.models import User
+from network_space.accounts.models import Territory, User
 from network_space.core.backlinks import Backlink, BacklinkAction
 from network_space.core.http import int_value
 from network_space.core.pagination import paginate
@@ -25,7 +25,7 @@ from network_space.discussions.models import (
     Revision, Thread, ThreadLink, WriteUp, thread_tag,
 )
 from network_space.extensions import db
-from network_space.library.models import CLAUSE_MECHANISMS
+from network_space.library.models import CLAUSE_MECHANISMS, Sector
 from network_space.notifications.registry import target_type_of
 
 THREADS_PER_PAGE = 30
@@ -233,10 +233,24 @@ def listed_unread(threads: list[Thread]) -> dict[int, Unread]:
 # The category comes from visible_threads' join (not joined a second time), the tags are joined
 # (docs/developpement.md, "Listes"); the write-up, its buyer and its sector in their own statement:
 # joined to the list, they cost PostgreSQL 19 ms of planning for 1 ms of execution at each display.
-LIST_OPTIONS = (
+CARD_OPTIONS = (
     contains_eager(Thread.category), joinedload(Thread.author), joinedload(Thread.last_author),
     joinedload(Thread.territory), joinedload(Thread.tags),
     selectinload(Thread.writeup).options(joinedload(WriteUp.buyer), joinedload(WriteUp.sector)),
+)
+# A line of the list (_macros.html, thread_row) shows less: only that is loaded, not the opening
+# message's text nor the write-up's, nor the people's and the buyer's other columns.
+LIST_OPTIONS = (
+    load_only(Thread.id, Thread.title, Thread.kind, Thread.category_id, Thread.territory_id, Thread.pinned,
+              Thread.closed, Thread.hidden, Thread.answer_number, Thread.last_number, Thread.reply_count,
+              Thread.last_activity_at, Thread.created_at, Thread.author_id, Thread.last_author_id),
+    contains_eager(Thread.category).load_only(DiscussionCategory.name),
+    joinedload(Thread.author).load_only(User.full_name), joinedload(Thread.last_author).load_only(User.full_name),
+    joinedload(Thread.territory).load_only(Territory.name, Territory.short_name),
+    joinedload(Thread.tags).load_only(DiscussionTag.name),
+    selectinload(Thread.writeup).options(
+        load_only(WriteUp.insertion_hours, WriteUp.buyer_id, WriteUp.sector_id),
+        joinedload(WriteUp.buyer).load_only(Organisation.name), joinedload(WriteUp.sector).load_only(Sector.name)),
 )
 
 
@@ -353,7 +367,7 @@ def _writeups_statement(role, shape: tuple) -> Select:
     stmt = _filtered_threads(role, shape)
     if not _writeup_filtered(shape):  # else _filtered_threads joined it
         stmt = stmt.join(WriteUp, WriteUp.thread_id == Thread.id)  # a deleted write-up has no fields left
-    return stmt.options(*LIST_OPTIONS)
+    return stmt.options(*CARD_OPTIONS)
 
 
 def writeup_cards(filters: ThreadFilters, user, per_page: int = WRITEUPS_PER_PAGE):
