@@ -8,6 +8,7 @@ where a mention links to; this module only finds them where a reader sees plain 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import nh3
@@ -122,10 +123,22 @@ def render_markdown(text: str | None, mentions: Resolver | None = None) -> Marku
     return Markup(clean)
 
 
+# Extracts kept per process: a page of results shows twenty summaries, each parsed anew at every
+# display (a tenth of the search page's time), and an extract depends on its text alone. Summaries
+# are at most 5,000 characters (library/forms.py): the cache holds at most ~20 MB.
+EXTRACT_CACHE_SIZE = 4096
+MAX_CACHED_LENGTH = 5_000
+
+
 def markdown_text(text: str | None) -> str:
     """The words of a Markdown text without its marks, for a one-paragraph extract in a list."""
     if not text:
         return ""
+    return _extract(text) if len(text) <= MAX_CACHED_LENGTH else _extract.__wrapped__(text)
+
+
+@lru_cache(maxsize=EXTRACT_CACHE_SIZE)
+def _extract(text: str) -> str:
     paragraphs = []
     for token in _md.parse(text[:MAX_MARKDOWN_LENGTH]):
         if token.type == "inline":
