@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 
 from babel.support import NullTranslations
-from flask import g
+from flask import g, has_app_context
 from flask_babel import LazyString, force_locale, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -57,11 +57,13 @@ def _current() -> tuple[object, str, NullTranslations]:
     """(locale, its name, catalogue); outside any context, flask-babel's answer (no locale,
     the null catalogue), named "fr" like the site's default."""
     locale = get_locale()
-    if not g:
+    if not has_app_context():
         return locale, "fr", get_translations()
-    found = g.get("_ns_i18n")
+    # `g` itself once, not through its proxy at each look (a page asks ~100 times).
+    kept = g._get_current_object()
+    found = getattr(kept, "_ns_i18n", None)
     if found is None or found[0] is not locale:
-        found = g._ns_i18n = (locale, str(locale), get_translations())
+        found = kept._ns_i18n = (locale, str(locale), get_translations())
     return found
 
 

@@ -29,7 +29,10 @@ def test_bell_shows_unread_count_on_every_page(app, client, login_as):
     user = login_as("member")
     html = client.get("/").get_data(as_text=True)
     assert 'class="bell"' in html and 'class="badge"' not in html
-    _notify(app, user, n=3)
+    _notify(app, user, n=1)
+    html = client.get("/").get_data(as_text=True)
+    assert '<span class="badge">1<span class="visually-hidden"> non lue</span>' in html
+    _notify(app, user, n=2)
     html = client.get("/").get_data(as_text=True)
     assert '<span class="badge">3<span class="visually-hidden"> non lues</span>' in html
 
