@@ -102,3 +102,19 @@ def test_dashboard_meetings_in_one_statement_still_find_what_lies_beyond_the_nex
     steps = _section(client.get("/").get_data(as_text=True), "Vos premiers pas")
     step = next(item for item in re.findall(r"<li[^>]*>(.*?)</li>", steps, re.S) if "prochaine plénière" in item)
     assert "Fait" in step
+
+
+def test_the_list_s_filters_keep_what_was_chosen(client, login_as, territory, app):
+    import re
+
+    vercors = territory("Vercors", "sud")
+    login_as("member")
+
+    def selected(query: str) -> dict:
+        html = client.get(f"/meetings/{query}").get_data(as_text=True)
+        return {name: re.findall(r'<option value="([^"]*)" selected>', html[html.index(f'name="{name}"'):].split("</select>")[0])
+                for name in ("kind", "series", "territory")}
+
+    assert selected("") == {"kind": [], "series": [""], "territory": [""]}
+    assert selected(f"?kind=nord&territory={vercors}") == {"kind": ["nord"], "series": [""], "territory": [str(vercors)]}
+    assert selected("?kind=inconnu&territory=abc") == {"kind": [], "series": [""], "territory": [""]}
