@@ -97,13 +97,9 @@ def reader_filter(function):
     return in_reader_language
 
 
-def _gettext(string: str) -> str:
-    return _current()[2].ugettext(string)
-
-
 def gettext(string: str, **variables) -> str:
-    """flask-babel's gettext through the kept catalogue: for what Python says many times on a page
-    (lazy labels, dates in a list)."""
+    """flask-babel's gettext through the kept catalogue: templates' `_()`, and what Python says
+    many times on a page (lazy labels, dates in a list)."""
     translated = _current()[2].ugettext(string)
     return translated % variables if variables else translated
 
@@ -130,7 +126,7 @@ def init_app(app) -> None:
     # Jinja's own newstyle wrappers (autoescaping, `%(name)s` variables, `num` for plurals) around
     # callables that do not look the catalogue up again; `_` is the same function as `gettext`
     # instead of Jinja's alias that resolves `gettext` in the context at every call.
-    app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True,
+    app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=_ngettext, newstyle=True,
                                             pgettext=_pgettext, npgettext=_npgettext)
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
     app.jinja_env.filters["colon"] = reader_filter(colon)
