@@ -54,8 +54,11 @@ def test_meetings_and_events_are_told_apart_in_words(client, login_as, make_even
     make_event(day=date(2027, 2, 9), title="Information collective clauses")
     make_event(day=date(2027, 2, 10), title="Visite annulée", status="cancelled")
     page = client.get("/events/?date=2027-02").get_data(as_text=True)
-    assert '<span class="cal-type">Événement</span>' in page
+    assert page.count('<span class="cal-type">Événement</span>') == 4  # the grid, and the list for phones
     assert '<span class="cal-flag">Annulé</span>' in page
+    login_as("member", language="en")
+    english = client.get("/events/?date=2027-02").get_data(as_text=True)
+    assert english.count('<span class="cal-type">Event</span>') == 4 and "Événement" not in english
 
 
 def test_multi_day_event_appears_on_each_day(client, login_as, make_event, app):
