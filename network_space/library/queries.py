@@ -94,13 +94,14 @@ def _newest_statement(role, limit: int, panel: bool):
             load_only(Resource.id, Resource.title, Resource.kind, Resource.created_at),
             joinedload(Resource.category).load_only(Category.name),
             joinedload(Resource.author).load_only(User.full_name))
-    return stmt.options(joinedload(Resource.category), joinedload(Resource.author), selectinload(Resource.tags))
+    # The tags joined, as the search's hits (docs/developpement.md, "Listes").
+    return stmt.options(joinedload(Resource.category), joinedload(Resource.author), joinedload(Resource.tags))
 
 
 def newest_resources(user, limit: int = 20, *, panel: bool = False) -> list[Resource]:
     """Newest first, straight from the database (the dashboard's panel, with only the columns it
     shows, and the library while the search index is being rebuilt)."""
-    return list(db.session.scalars(_newest_statement(shape_of(user), limit, panel)))
+    return list(db.session.scalars(_newest_statement(shape_of(user), limit, panel)).unique())
 
 
 def dashboard_panel(user) -> dict | None:

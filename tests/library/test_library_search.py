@@ -148,12 +148,13 @@ def test_library_page_query_count_is_bounded(client, login_as, make_user, add_re
 def test_index_missing_the_library_still_lists(client, login_as, make_user, add_resource, app):
     from network_space.search.index import remove_index
 
-    add_resource(make_user("member"), "Guide des clauses")
+    add_resource(make_user("member"), "Guide des clauses", tags=["marchés", "insertion"])
     login_as("member")
     with app.app_context():
         remove_index()
     html = client.get("/library/?q=guide").get_data(as_text=True)
     assert "index en cours de reconstruction" in html and "Guide des clauses" in html
+    assert html.count("Guide des clauses") == 1 and '<span class="tag">insertion</span>' in html
 
 
 def test_comments_notify_author_and_followers_and_counts(client, login_as, make_user, add_resource, app):
