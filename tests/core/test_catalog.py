@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from babel.messages.mofile import read_mo
-from flask import render_template_string
+from flask import g, render_template_string
 from flask_babel import force_locale, ngettext
 
 from network_space.core import catalog
@@ -57,6 +57,90 @@ def test_templates_follow_a_forced_locale(app):
         after = rendered()
     assert before == after == ["0 réponse Accueil", "1 réponse Accueil", "2 réponses Accueil", "12 réponses Accueil"]
     assert forced == ["0 replies Home", "1 reply Home", "2 replies Home", "12 replies Home"]
+
+
+def test_the_locale_is_read_where_flask_babel_keeps_it(app):
+    """core/i18n.py reads flask-babel's choice of locale from its private state instead of calling
+    get_locale() for every string: the same locale as get_locale() (the oracle) before it chose,
+    after, inside a forced locale and a nested one, after them, and in the worker."""
+    from flask_babel import get_locale
+
+    from network_space.core import i18n
+
+    def same() -> bool:
+        kept = i18n._current()[0]
+        return kept is get_locale() and i18n.locale_name() == str(get_locale())
+
+    with app.test_request_context("/"):
+        seen = [same()]
+        assert i18n._babel_locale(g._get_current_object()) is get_locale()  # read, not recomputed
+        with force_locale("en"):
+            seen += [same(), i18n.locale_name() == "en"]
+            with force_locale("fr"):
+                seen += [same(), i18n.locale_name() == "fr"]
+            seen += [same(), i18n.locale_name() == "en"]
+        seen += [same(), i18n.locale_name() == "fr"]
+    with app.app_context():
+        seen.append(same())
+        with force_locale("en"):
+            seen += [same(), i18n.locale_name() == "en"]
+    assert all(seen), seen
+
+
+HOSTILE = '<script>alert("x")</script> & 100 %'
+TRANSLATED = [
+    '{{ _("Accueil") }}',
+    '{{ _("Accueil") ~ "<b>" }}',
+    '{{ _("Bonjour %(name)s", name=hostile) }}',
+    '{{ _("100 %% sûr") }}',
+    '{{ _("<em>%(n)s</em>", n=hostile) }}',
+    '{% for n in (0, 1, 2, 12) %}{{ ngettext("%(num)d réponse", "%(num)d réponses", n) }};{% endfor %}',
+    '{{ ngettext("%(num)d réponse de %(who)s", "%(num)d réponses de %(who)s", 3, who=hostile) }}',
+    '{{ pgettext("menu", "Accueil") }} {{ pgettext("x", "%(context)s: %(v)s", v=hostile) }}',
+    '{{ npgettext("x", "%(num)d %(context)s", "%(num)d %(context)ss", 2) }}',
+    '{% trans %}Accueil{% endtrans %} {% trans name=hostile %}Bonjour {{ name }}{% endtrans %}',
+    '{% for n in (1, 4) %}{% trans count=n %}{{ count }} réponse{% pluralize %}{{ count }} réponses{% endtrans %};{% endfor %}',
+]
+
+
+def test_templates_translate_as_jinja_s_own_newstyle_gettext(app):
+    """The template callables of core/i18n.py against Jinja's own newstyle wrappers given the same
+    catalogue (the oracle): the same text, escaping and type, with autoescaping and without (the
+    plain-text emails), in French and in English."""
+    from jinja2 import Environment
+
+    from network_space.core import i18n
+
+    def environment(autoescape: bool, ours: bool) -> Environment:
+        env = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+        if ours:
+            env.newstyle_gettext = True
+            env.globals.update(i18n.TEMPLATE_CALLABLES, _=i18n.template_gettext)
+        else:
+            catalogue = lambda: i18n._current()[2]  # noqa: E731
+            env.install_gettext_callables(
+                gettext=lambda s: catalogue().ugettext(s), ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+                pgettext=lambda c, s: catalogue().upgettext(c, s),
+                npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n), newstyle=True)
+        return env
+
+    assert app.jinja_env.globals["_"] is i18n.template_gettext and app.jinja_env.newstyle_gettext
+    with app.test_request_context("/"):
+        for language in ("fr", "en"):
+            with force_locale(language):
+                for autoescape in (True, False):
+                    ours, jinja_s = environment(autoescape, True), environment(autoescape, False)
+                    for source in TRANSLATED:
+                        got = ours.from_string(source).render(hostile=HOSTILE)
+                        expected = jinja_s.from_string(source).render(hostile=HOSTILE)
+                        assert got == expected, (language, autoescape, source)
+                    call = "{{ x(_('Accueil')) }} {{ x(_('%(a)s', a='<')) }} {{ x(ngettext('a', 'b', 1)) }}"
+                    types = [ours.from_string(call).render(x=lambda v: type(v).__name__),
+                             jinja_s.from_string(call).render(x=lambda v: type(v).__name__)]
+                    assert types[0] == types[1] == ("Markup Markup Markup" if autoescape else "str str str"), types
+        with force_locale("en"):
+            assert app.jinja_env.from_string('{{ _("Accueil") }}').render() == "Home"
+    assert "&lt;script&gt;" in environment(True, True).from_string(TRANSLATED[2]).render(hostile=HOSTILE)
 
 
 def test_labels_declared_at_import_time_follow_the_reader_s_language(app):
