@@ -230,12 +230,18 @@ def _part(name: str):
 
 
 def _count_parts(shape: tuple) -> list:
-    org_id = func.count(func.distinct(Organisation.id))
+    # count(*), not count(distinct organisation.id): no part's join can repeat an organisation
+    # within a value (kinds are many-to-one, and each association's primary key holds the
+    # organisation with the value: organisation_sector, organisation_territory,
+    # organisation_service), and the filters are EXISTS conditions. PostgreSQL then counts in a
+    # hash instead of sorting each part's rows (the facets took half the time of the list's
+    # statements).
+    org_id = func.count()
 
     def counted(part: str, key, skip: str, *conditions):
-        stmt = select(_part(part), cast(key, String).label("value"), null().label("label"), org_id.label("number"))
-        stmt = stmt.where(*_conditions(shape, skip=skip), *conditions)
-        return stmt.group_by(key) if key is not None else stmt.select_from(Organisation)
+        stmt = (select(_part(part), cast(key, String).label("value"), null().label("label"), org_id.label("number"))
+                .select_from(Organisation).where(*_conditions(shape, skip=skip), *conditions))
+        return stmt.group_by(key) if key is not None else stmt
 
     return [
         counted("kind", OrganisationKind.slug, "kind").join(Organisation.kind),
@@ -248,7 +254,7 @@ def _count_parts(shape: tuple) -> list:
         .join(organisation_territory, organisation_territory.c.organisation_id == Organisation.id),
         *[counted(f"reserved_{key}", None, "reserved", getattr(Organisation, f"reserved_{key}").is_(True))
           for key in RESERVED_CONTRACTS],
-        counted("status", cast(Organisation.active, Integer), "status").select_from(Organisation),
+        counted("status", cast(Organisation.active, Integer), "status"),
     ]
 
 
