@@ -113,16 +113,18 @@ def shared_searcher():
     it, so the next search reopens."""
     with _shared_lock:
         path = index_path()
-        if not _exists(path):
+        # The version directory behind the link: a rebuild swapped in means another target.
+        target = os.path.realpath(path)
+        searcher = _shared["searcher"]
+        # The searcher kept is still the index's (same version directory, same generation: its
+        # table of contents is there): no need to ask whether an index exists, which opens it.
+        kept = searcher is not None and _shared["target"] == target and _up_to_date(searcher)
+        if not kept and not _exists(path):
             _drop_shared()
             yield None, None
             return
-        # The version directory behind the link: a rebuild swapped in means another target.
-        target = os.path.realpath(path)
         try:
-            if _shared["target"] == target and _shared["searcher"].up_to_date():
-                searcher = _shared["searcher"]
-            else:
+            if not kept:
                 # Not Searcher.refresh(): Whoosh 2.7.4 reuses none of the old segment readers
                 # (it looks them up by segment id in a dict keyed by generation) and closes only
                 # one of them, leaving the others' files open.
@@ -134,6 +136,13 @@ def shared_searcher():
         except BaseException:
             _drop_shared()
             raise
+
+
+def _up_to_date(searcher) -> bool:
+    try:
+        return searcher.up_to_date()
+    except Exception:  # noqa: BLE001 - a damaged or vanished index: the searcher is not kept
+        return False
 
 
 def _drop_shared() -> None:
