@@ -7,7 +7,7 @@ of them (the discussions list: ~6 ms of its time). Here the locale is still flas
 call (so `force_locale` is honoured), read where flask-babel keeps it, and the catalogue and the
 locale's name are kept in `g` beside the locale object they belong to; templates call Jinja's
 newstyle gettext rewritten without its detours (`template_gettext` and its kin): a string costs
-~2 µs in a template.
+~4 µs in a template.
 
 Python code keeps flask-babel's gettext (`from flask_babel import gettext as _`): its strings are
 few per page. Texts declared at import time (forms, labels of codes, registries) use this module's
