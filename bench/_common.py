@@ -68,6 +68,36 @@ def machine_load() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, command line, CPU seconds used) of the machine's processes, from /proc
+    (Linux); empty elsewhere."""
+    found = []
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stat = entry.read_text()
+            command = (entry.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        found.append((int(entry.parent.name), int(fields[1]), command, (int(fields[11]) + int(fields[12])) / ticks))
+    return found
+
+
+def cpu_seconds(server: subprocess.Popen, database: str) -> tuple[float, float | None, float]:
+    """CPU seconds used so far by the server's workers (gunicorn's children), by the PostgreSQL
+    backends serving ``database`` on this machine (None when there are none: a database on another
+    machine, or no /proc), and by this process (the load generator). A difference of two readings
+    around a load run, divided by its requests, says where a request's time goes. The workers'
+    pooled connections stay open during a run, so their backends keep their count."""
+    processes = _processes()
+    workers = sum(cpu for _pid, parent, _command, cpu in processes if parent == server.pid)
+    # A backend's title: "postgres: <user> <database> <client> <state>".
+    backends = [cpu for _pid, _parent, command, cpu in processes
+                if command.startswith("postgres: ") and f" {database} " in command]
+    return workers, (sum(backends) if backends else None), time.process_time()
+
+
 def serve(target: str, port: int, env: dict, cwd: Path, workers: int = 2, log=subprocess.DEVNULL) -> subprocess.Popen:
     """Start gunicorn (``workers`` sync workers) and wait until it answers."""
     server = subprocess.Popen(

@@ -5,8 +5,10 @@ site with gunicorn (2 workers), logs in as the demo member through the login for
 connections busy for N seconds on each main page, and on a bare Flask route served the same way
 in the same run (the reference), and on a page of the site that renders nothing but the layout for
 the member (bench/_layout.py: every request's fixed cost, the ceiling any page can reach). Prints
-requests per second, p50 and p95 per page, and the machine's load (the cores are shared: other
-processes' load lowers every figure alike).
+requests per second, p50 and p95 per page, the machine's load (the cores are shared: other
+processes' load lowers every figure alike), and where a request's time goes: the CPU time per
+request of gunicorn's workers, of the PostgreSQL backends serving the database when it runs on
+this machine, and of the load generator (read from /proc: Linux).
 Targets (2-core machine): dashboard >= 250 req/s, p95 <= 150 ms at 30 connections.
 
     .venv/bin/python bench/pages.py --database-url postgresql+psycopg://ns:ns@127.0.0.1:5432/EMPTY_DB
@@ -33,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
-    BARE_TARGET, BENCH, LAYOUT_PATH, analyze, drive, drop_extensions, extensions, machine_load, percentile, serve,
-    stop)
+    BARE_TARGET, BENCH, LAYOUT_PATH, analyze, cpu_seconds, drive, drop_extensions, extensions, machine_load,
+    percentile, serve, stop)
 
 PAGES = (
     # (label, path, text the answer must contain)
@@ -171,20 +173,30 @@ def main() -> None:
         print(f"Machine : {os.cpu_count()} cœurs, charge (1 min) {machine_load()} ; gunicorn 2 workers, "
               f"PostgreSQL ; {args.connections} connexions pendant {args.seconds:.0f} s par page ; "
               f"membre de démo {email}")
-        print(f"{'page':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'échecs':>8}{'charge':>8}")
-        measures = [("route Flask nue (référence)", bare_port, "/", None, "ok"),
-                    ("mise en page seule (plafond)", site_port, LAYOUT_PATH, cookie, "</html>")]
-        measures += [(label, site_port, path, cookie, expect) for label, path, expect in PAGES]
-        for label, port, path, cookie_, expect in measures:
+        print("Temps processeur par requête (ms) : workers = ceux de gunicorn, base = les processus de PostgreSQL "
+              "servant la base (sur cette machine), client = le générateur de charge")
+        database = urllib.parse.urlsplit(args.database_url).path.lstrip("/")
+        print(f"{'page':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'échecs':>8}{'charge':>8}"
+              f"{'workers':>9}{'base':>7}{'client':>8}")
+        bare_server, site_server = servers
+        measures = [("route Flask nue (référence)", bare_server, bare_port, "/", None, "ok"),
+                    ("mise en page seule (plafond)", site_server, site_port, LAYOUT_PATH, cookie, "</html>")]
+        measures += [(label, site_server, site_port, path, cookie, expect) for label, path, expect in PAGES]
+        for label, server, port, path, cookie_, expect in measures:
             drive(port, path, cookie=cookie_, expect=expect.encode(), connections=args.connections,
                   seconds=min(2.0, args.seconds))  # warm-up: each worker's caches and connections
+            before = cpu_seconds(server, database)
             load = drive(port, path, cookie=cookie_, expect=expect.encode(), connections=args.connections,
                          seconds=args.seconds)
+            after = cpu_seconds(server, database)
             if not load.latencies:
                 print(f"{label:<28}  aucune réponse correcte ({load.failures} échecs)")
                 continue
+            per_request = [f"{(end - start) * 1000 / len(load.latencies):.2f}" if start is not None and end is not None
+                           else "—" for start, end in zip(before, after)]
             print(f"{label:<28}{load.rate:>8.0f}{percentile(load.latencies, 50):>9.0f}"
-                  f"{percentile(load.latencies, 95):>9.0f}{load.failures:>8}{machine_load():>8}")
+                  f"{percentile(load.latencies, 95):>9.0f}{load.failures:>8}{machine_load():>8}"
+                  f"{per_request[0]:>9}{per_request[1]:>7}{per_request[2]:>8}")
     finally:
         for server in servers:
             stop(server)
