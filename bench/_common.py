@@ -84,18 +84,29 @@ def _processes() -> list[tuple[int, int, str, float]]:
     return found
 
 
-def cpu_seconds(server: subprocess.Popen, database: str) -> tuple[float, float | None, float]:
-    """CPU seconds used so far by the server's workers (gunicorn's children), by the PostgreSQL
-    backends serving ``database`` on this machine (None when there are none: a database on another
-    machine, or no /proc), and by this process (the load generator). A difference of two readings
-    around a load run, divided by its requests, says where a request's time goes. The workers'
-    pooled connections stay open during a run, so their backends keep their count."""
+def cpu_reading(server: subprocess.Popen, database: str) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far, per process: by the server's workers (gunicorn's children), by the
+    PostgreSQL backends serving ``database`` on this machine (none: a database on another machine,
+    or no /proc), and by this process (the load generator)."""
     processes = _processes()
-    workers = sum(cpu for _pid, parent, _command, cpu in processes if parent == server.pid)
-    # A backend's title: "postgres: <user> <database> <client> <state>".
-    backends = [cpu for _pid, _parent, command, cpu in processes
-                if command.startswith("postgres: ") and f" {database} " in command]
-    return workers, (sum(backends) if backends else None), time.process_time()
+    return {
+        "workers": {pid: cpu for pid, parent, _command, cpu in processes if parent == server.pid},
+        # A backend's title: "postgres: <user> <database> <client> <state>".
+        "base": {pid: cpu for pid, _parent, command, cpu in processes
+                 if command.startswith("postgres: ") and f" {database} " in command},
+        "client": {os.getpid(): time.process_time()},
+    }
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> list[str]:
+    """Milliseconds of CPU per request between two readings (cpu_reading), per part: what each
+    process still running spent (a process started meanwhile counts from zero; one that ended
+    is left out), "—" for a part without processes."""
+    spent = []
+    for part, now in after.items():
+        used = sum(cpu - before[part].get(pid, 0.0) for pid, cpu in now.items())
+        spent.append(f"{used * 1000 / requests:.2f}" if now else "—")
+    return spent
 
 
 def serve(target: str, port: int, env: dict, cwd: Path, workers: int = 2, log=subprocess.DEVNULL) -> subprocess.Popen:

@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
-    BARE_TARGET, BENCH, LAYOUT_PATH, analyze, cpu_seconds, drive, drop_extensions, extensions, machine_load,
-    percentile, serve, stop)
+    BARE_TARGET, BENCH, LAYOUT_PATH, analyze, cpu_per_request, cpu_reading, drive, drop_extensions, extensions,
+    machine_load, percentile, serve, stop)
 
 PAGES = (
     # (label, path, text the answer must contain)
@@ -185,15 +185,14 @@ def main() -> None:
         for label, server, port, path, cookie_, expect in measures:
             drive(port, path, cookie=cookie_, expect=expect.encode(), connections=args.connections,
                   seconds=min(2.0, args.seconds))  # warm-up: each worker's caches and connections
-            before = cpu_seconds(server, database)
+            before = cpu_reading(server, database)
             load = drive(port, path, cookie=cookie_, expect=expect.encode(), connections=args.connections,
                          seconds=args.seconds)
-            after = cpu_seconds(server, database)
+            after = cpu_reading(server, database)
             if not load.latencies:
                 print(f"{label:<28}  aucune réponse correcte ({load.failures} échecs)")
                 continue
-            per_request = [f"{(end - start) * 1000 / len(load.latencies):.2f}" if start is not None and end is not None
-                           else "—" for start, end in zip(before, after)]
+            per_request = cpu_per_request(before, after, len(load.latencies))
             print(f"{label:<28}{load.rate:>8.0f}{percentile(load.latencies, 50):>9.0f}"
                   f"{percentile(load.latencies, 95):>9.0f}{load.failures:>8}{machine_load():>8}"
                   f"{per_request[0]:>9}{per_request[1]:>7}{per_request[2]:>8}")
