@@ -3,6 +3,7 @@ public holidays, the upcoming list. Each page costs a fixed number of queries.""
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -171,10 +172,17 @@ class Day:
 HOLIDAY_LANGUAGES = {"fr": "fr", "en": "en_US"}
 
 
+@functools.lru_cache(maxsize=64)
+def _holidays_of_year(year: int, language: str) -> tuple[tuple[date, str], ...]:
+    """One year's public holidays, worked out once per process: the holidays package computes
+    them (Easter and the days that follow it) at each call, a third of a millisecond that each
+    display of the calendar paid for a list that changes once a year."""
+    return tuple(sorted(holidays.France(years=year, language=HOLIDAY_LANGUAGES.get(language, "fr")).items()))
+
+
 def french_holidays(first_day: date, last_day: date, language: str = SITE_LANGUAGE) -> dict[date, str]:
     """France's public holidays between the two days, named in ``language`` (a site language)."""
-    years = range(first_day.year, last_day.year + 1)
-    return {d: name for d, name in holidays.France(years=years, language=HOLIDAY_LANGUAGES.get(language, "fr")).items()
+    return {d: name for year in range(first_day.year, last_day.year + 1) for d, name in _holidays_of_year(year, language)
             if first_day <= d <= last_day}
 
 
