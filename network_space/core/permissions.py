@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from flask import abort
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 ROLE_MEMBER = "member"
 ROLE_COANIMATOR = "coanimator"
@@ -38,12 +39,20 @@ def has_role(user, role: str) -> bool:
     return _RANK.get(user.role, 0) >= _RANK[role]
 
 
+def unproxied(user: Any) -> Any:
+    """The member behind Flask-Login's ``current_user`` proxy (anything else as given). Each
+    attribute read through the proxy looks the member up again (~2.5 µs, against 0.4 µs on the
+    object itself), and a page asks who its reader is dozens of times (the menu's and the panels'
+    permissions, the statements' bound values): they resolve it once."""
+    return user._get_current_object() if isinstance(user, LocalProxy) else user
+
+
 def has_rule(action: str) -> bool:
     return action in _rules
 
 
 def can(action: str, obj: Any = None, user: Any = None) -> bool:
-    user = current_user if user is None else user
+    user = unproxied(current_user if user is None else user)
     check = _rules.get(action)
     if check is None:
         raise KeyError(f"no permission rule for {action!r}")

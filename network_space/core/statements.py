@@ -18,6 +18,7 @@ from typing import Callable, TypeVar
 from sqlalchemy import bindparam
 
 from network_space.core.models import UTCDateTime, utcnow
+from network_space.core.permissions import unproxied
 
 Build = TypeVar("Build", bound=Callable)
 
@@ -41,6 +42,7 @@ class Viewer:
 def shape_of(user) -> str | None:
     """What of ``user`` a built-once statement may depend on: an active member's role (None for
     anyone else, whom the visibility clauses refuse everything)."""
+    user = unproxied(user)
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
     return user.role
@@ -48,6 +50,7 @@ def shape_of(user) -> str | None:
 
 def values(user) -> dict:
     """The bound values of a statement built for ``Viewer(shape_of(user))``, and the moment."""
+    user = unproxied(user)
     return {"viewer_id": getattr(user, "id", None), "viewer_joined": getattr(user, "created_at", None),
             "now": utcnow()}
 
