@@ -9,6 +9,7 @@ import os
 import tarfile
 import threading
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,11 @@ def _tables(app) -> dict[str, list[tuple]]:
         with db.engine.connect() as connection:
             rows = {}
             for name in inspect(connection).get_table_names():
-                table = Table(name, MetaData(), autoload_with=connection)
+                with warnings.catch_warnings():
+                    # SQLite cannot reflect an index on an expression (the directory's list order):
+                    # SQLAlchemy warns and leaves it out; only the rows are compared here.
+                    warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+                    table = Table(name, MetaData(), autoload_with=connection)
                 # PostgreSQL cannot order by a json column: such columns are compared, not sorted on.
                 keys = [c for c in table.columns if not isinstance(c.type, sqltypes.JSON)]
                 rows[name] = [tuple(row) for row in connection.execute(select(table).order_by(*keys))]
