@@ -103,19 +103,21 @@ def touch(link: GuestLink) -> None:
 # --- invitations -------------------------------------------------------------------------------
 
 def _guest_for(person: GuestInput) -> Guest:
+    """The guest with this address, made from what was typed if new. A known guest's identity is
+    never changed by an invitation or a registration: anyone can type anyone's address on the
+    public page, and an organiser's typo must not rename a partner other organisers know. What
+    is still missing (an organisation, the directory contact) is filled in."""
     email = person.email.strip().lower()
     guest = db.session.scalar(select(Guest).where(func.lower(Guest.email) == email))
     if guest is None:
         guest = Guest(email=email, name=person.name.strip())
         db.session.add(guest)
-    # What the organiser (or the person) says now is the freshest.
-    guest.name = person.name.strip() or guest.name
-    if person.organisation_id:
-        guest.organisation = db.session.get(Organisation, person.organisation_id)
-        guest.organisation_typed = None
-    elif person.organisation_typed:
-        guest.organisation, guest.organisation_typed = None, person.organisation_typed.strip()
-    if person.contact_id:
+    if guest.organisation_id is None and not guest.organisation_typed:
+        if person.organisation_id:
+            guest.organisation = db.session.get(Organisation, person.organisation_id)
+        elif person.organisation_typed:
+            guest.organisation_typed = person.organisation_typed.strip()
+    if person.contact_id and guest.contact_id is None:
         guest.contact_id = person.contact_id
     return guest
 

@@ -288,6 +288,33 @@ def test_public_registration_takes_a_place_only_after_confirmation(app, client, 
     assert "Paul Chef" in client.get(f"/events/{event_id}/inscrits").get_data(as_text=True)
 
 
+def test_public_page_and_invitations_never_rename_a_known_guest(app, client, login_as, make_event, invite_guest, smtp):
+    """Anyone can type anyone's address on the public page: the partner the organisers know keeps
+    their name and organisation, and only gets their own link again, at their own address."""
+    login_as("coanimator")
+    event_id = make_event(capacity=3)
+    invite_guest(event_id=event_id, email="lea.martin@bailleur.example", name="Léa Martin")
+    other_event = make_event(capacity=3, title="Deuxième action")
+    _post(client, f"/events/{event_id}/invites", f"/events/{event_id}/inscription-publique", {"open": "1"})
+    _post(client, f"/events/{other_event}/invites", f"/events/{other_event}/inscription-publique", {"open": "1"})
+    anonymous = app.test_client()
+    for target in (event_id, other_event):  # already invited there, and a new registration elsewhere
+        page = _post(anonymous, f"/inscription/evenement/{target}", f"/inscription/evenement/{target}",
+                     {"name": "Usurpateur", "email": "LEA.MARTIN@bailleur.example", "organisation": "Société X"})
+        assert "Un email vient de vous être envoyé" in page.get_data(as_text=True)
+    # An organiser typing the address with another name does not rename her either.
+    _post(client, f"/events/{other_event}/invites", f"/events/{other_event}/invites",
+          {"name": "L. Martine", "email": "lea.martin@bailleur.example", "organisation_id": "0",
+           "organisation_typed": "Autre bailleur"})
+    with app.app_context():
+        [guest] = db.session.scalars(select(Guest)).all()
+        assert (guest.name, guest.organisation_typed) == ("Léa Martin", "Alpes Isère Habitat")
+        deliver_pending()
+    messages = smtp.to("lea.martin@bailleur.example")
+    assert len(messages) == 3  # the invitation, then her link again on each page
+    assert all("Usurpateur" not in _text(m) and "Martine" not in _text(m) for m in messages)
+
+
 def test_retention_purges_guests_after_the_period_and_unconfirmed_registrations(app, make_event, invite_guest):
     old_event = make_event(days_ahead=-400)
     recent_event = make_event(days_ahead=5)
