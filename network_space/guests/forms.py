@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Optional
 
 from network_space.core.forms import Form, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
@@ -32,11 +32,17 @@ class InviteForm(Form):
         self.organisation_id.choices = [SelectChoice(0, _l("— Aucune —"))] + [
             SelectChoice(o.id, o.name) for o in organisations]
 
-    def validate_email(self, field) -> None:
-        if field.data and not self.name.data:
+    def validate(self, extra_validators=None) -> bool:
+        """A typed person needs both a name and an address. Checked here, after the fields:
+        Optional() ends an empty field's chain before any validate_<field> would run."""
+        valid = super().validate(extra_validators)
+        if self.email.data and not self.name.data:
             self.name.errors.append(_l("Indiquez le nom de la personne."))
-        if self.name.data and not field.data:
-            raise ValidationError(_l("Indiquez l'adresse email de la personne."))
+            valid = False
+        if self.name.data and not self.email.data:
+            self.email.errors.append(_l("Indiquez l'adresse email de la personne."))
+            valid = False
+        return valid
 
     def typed_person(self) -> GuestInput | None:
         if not self.email.data:

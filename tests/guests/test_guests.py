@@ -288,6 +288,22 @@ def test_public_registration_takes_a_place_only_after_confirmation(app, client, 
     assert "Paul Chef" in client.get(f"/events/{event_id}/inscrits").get_data(as_text=True)
 
 
+def test_invitation_form_asks_for_the_name_and_the_address_together(app, client, login_as, make_event):
+    login_as("coanimator")
+    event_id = make_event(capacity=5)
+    url = f"/events/{event_id}/invites"
+    page = _post(client, url, url, {"name": "", "email": "sans.nom@bailleur.example", "organisation_id": "0",
+                                    "organisation_typed": "Bailleur"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Indiquez le nom de la personne." in text
+    assert 'value="sans.nom@bailleur.example"' in text  # what was typed is kept
+    page = _post(client, url, url, {"name": "Léa Martin", "email": "", "organisation_id": "0"})
+    text = page.get_data(as_text=True)
+    assert "Indiquez l'adresse email de la personne." in text
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Guest.id))) == 0
+
+
 def test_public_page_and_invitations_never_rename_a_known_guest(app, client, login_as, make_event, invite_guest, smtp):
     """Anyone can type anyone's address on the public page: the partner the organisers know keeps
     their name and organisation, and only gets their own link again, at their own address."""
