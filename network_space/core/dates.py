@@ -12,6 +12,9 @@ from network_space.core.i18n import gettext as _
 from network_space.core.i18n import locale_name, reader_filter
 
 PARIS = ZoneInfo("Europe/Paris")
+# The years a date typed or asked for may fall in: beyond them a day's arithmetic (the day after,
+# the week around) overflows Python's date, and no meeting, event or report of the network is there.
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def to_paris(value: datetime) -> datetime:

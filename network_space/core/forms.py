@@ -15,10 +15,11 @@ import re
 from flask_babel import format_decimal
 from flask_wtf import FlaskForm
 from wtforms import Form as _WTForm
-from wtforms import StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
 
+from network_space.core.dates import MAX_YEAR, MIN_YEAR
 from network_space.core.i18n import lazy_gettext as _l
 
 # C0 and C1 control characters (line feed, carriage return, tab, NUL…) and the Unicode line and
@@ -54,14 +55,22 @@ def is_one_line(field) -> bool:
     return isinstance(field, StringField) and not isinstance(field, (TextAreaField, DecimalCommaField))
 
 
+def plausible_year(form, field) -> None:
+    if field.data is not None and not MIN_YEAR <= field.data.year <= MAX_YEAR:
+        raise ValidationError(_l("Indiquez une date entre %(min)d et %(max)d.", min=MIN_YEAR, max=MAX_YEAR))
+
+
 class _OneLineFields:
-    """Form Meta: adds single_line to every one-line field as it is bound to a form instance
-    (a new list: the declaration's validators are shared by all instances)."""
+    """Form Meta: adds single_line to every one-line field, and plausible_year to every date
+    field, as it is bound to a form instance (a new list: the declaration's validators are
+    shared by all instances)."""
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
         if is_one_line(field):
             field.validators = [*field.validators, single_line]
+        if isinstance(field, (DateField, DateTimeLocalField)):
+            field.validators = [*field.validators, plausible_year]
         return field
 
 

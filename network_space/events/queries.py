@@ -14,7 +14,7 @@ from sqlalchemy import Row, Select, bindparam, exists, func, select
 from sqlalchemy.orm import joinedload, load_only
 
 from network_space.accounts.welcome import Step
-from network_space.core.dates import paris_to_utc, to_paris, paris_today
+from network_space.core.dates import MAX_YEAR, MIN_YEAR, paris_to_utc, paris_today, to_paris
 from network_space.core.http import int_arg
 from network_space.core.i18n import SITE_LANGUAGE, gettext, locale_name
 from network_space.core.permissions import can
@@ -30,7 +30,6 @@ from network_space.meetings.models import Meeting
 from network_space.meetings.queries import visible_clause
 from network_space.notifications.models import Follow
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 @dataclass

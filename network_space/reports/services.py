@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from network_space.accounts.models import Territory
 from network_space.core.audit import audit
+from network_space.core.dates import MAX_YEAR, MIN_YEAR
 from network_space.core.models import utcnow
 from network_space.core.spreadsheet import normalise
 from network_space.core.storage import UploadError
@@ -24,7 +25,6 @@ from network_space.reports.models import (
     CAMPAIGN_CLOSED, CAMPAIGN_OPEN, GROUPS, KINDS, Campaign, ContributionValue, Indicator,
 )
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class ReportError(Refusal):

@@ -34,11 +34,12 @@ ENGLISH = re.compile(
 )
 SCRIPT = "<script>alert(1)</script>"
 # Each value stands for a kind of trouble: empty, signs, overflow, NUL, markup, length, quotes and
-# brackets (search syntax), digits int() refuses, impossible dates, spaces, search operators.
+# brackets (search syntax), digits int() refuses, impossible dates, dates at the ends of Python's
+# calendar (the day after overflows), spaces, search operators.
 QUERY_VALUES = ["", "-1", "0", "99999999999999999999", "\x00", SCRIPT, "é" * 400, "'\"marché ((%", "²",
-                "2026-02-30", " 1 ", "a OU SAUF *", "1.5"]
+                "2026-02-30", "9999-12-31", "0001-01-01", " 1 ", "a OU SAUF *", "1.5"]
 # Files and calendars (no page around them) read few parameters: fewer values.
-FILE_QUERY_VALUES = ["", "-1", "99999999999999999999", "\x00", "²"]
+FILE_QUERY_VALUES = ["", "-1", "99999999999999999999", "\x00", "²", "9999-12-31"]
 ABSURD_IDS = [0, 987654, 2**31 - 1, 10**20]
 ABSURD_TOKENS = ["inexistant", "x" * 3000, "a.b.c", "%00", "'\""]
 
@@ -225,6 +226,8 @@ def _form_variants(form) -> list[tuple[str, dict]]:
         ("typed", every(MARKER)),
         ("negative", every("-1")),
         ("huge", every("99999999999999999999")),
+        ("last day", every("9999-12-31")),
+        ("first day", every("0001-01-01")),
     ]
 
 

@@ -179,6 +179,8 @@ def test_the_page_is_for_coanimators_with_the_current_year_by_default(client, lo
     ("start=&end=2026-06-30", "Indiquez une date valide"),
     ("start=2026-07-01&end=2026-06-30", "La fin de la période doit suivre son début."),
     ("start=2000-01-01&end=2026-06-30", "Une période de cinq ans au plus."),
+    ("start=9999-01-01&end=9999-12-31", "Indiquez une date entre 2000 et 2100."),  # the day after overflows
+    ("start=0001-01-01&end=0001-12-31", "Indiquez une date entre 2000 et 2100."),
 ])
 def test_a_bad_period_is_explained_and_kept(client, login_as, query, message):
     login_as("coanimator")
