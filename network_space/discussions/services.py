@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from network_space.core.audit import audit
@@ -26,6 +26,7 @@ from network_space.discussions.models import (
     ReadMark, ReadState, Reply, Revision, Thread, ThreadLink, WriteUp,
 )
 from network_space.discussions.permissions import may_see_category, may_view, reply_refusal
+from network_space.discussions.queries import visible_threads
 from network_space.discussions.search import REPLY_KIND, THREAD_KIND
 from network_space.extensions import db
 from network_space.notifications import services as notifications
@@ -292,11 +293,14 @@ def _reindex(thread: Thread, *, replies: bool) -> None:
 
 # --- reading ------------------------------------------------------------------------------------
 
+def _insert(model):
+    """The dialect's INSERT, which has ON CONFLICT DO UPDATE: two tabs of the same member (or
+    two requests) reading at once never fail on the primary key."""
+    return (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)
+
+
 def _upsert(model, keys: dict, values: dict, update_values: dict) -> None:
-    """INSERT … ON CONFLICT DO UPDATE on either database: two tabs of the same member (or two
-    requests) reading at once never fail on the primary key."""
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(model).values(**keys, **values)
+    statement = _insert(model).values(**keys, **values)
     db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=update_values))
 
 
@@ -313,9 +317,17 @@ def mark_read(user, thread: Thread, number: int) -> None:
 
 
 def mark_all_read(user) -> None:
-    """Every thread is read as of now: one mark instead of a row per thread."""
+    """Every thread the member sees is read up to its last reply, as of now: a row per thread
+    (one INSERT … SELECT), so that a later reply shows as the one new reply and not the whole
+    thread as news; the mark covers the threads they could not see then."""
     now = utcnow()
-    db.session.execute(delete(ReadState).where(ReadState.user_id == user.id))
+    # WHERE true: SQLite needs a WHERE before ON CONFLICT in an INSERT … SELECT (its parser).
+    threads = visible_threads(user).with_only_columns(literal(user.id), Thread.id, Thread.last_number, literal(now)) \
+        .where(true())
+    statement = _insert(ReadState).from_select(["user_id", "thread_id", "last_number", "read_at"], threads)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["user_id", "thread_id"],
+        set_={"last_number": statement.excluded.last_number, "read_at": statement.excluded.read_at}))
     _upsert(ReadMark, {"user_id": user.id}, {"read_all_at": now}, {"read_all_at": now})
 
 

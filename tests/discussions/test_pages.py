@@ -235,7 +235,11 @@ def test_unread_markers_and_mark_all_read(app, client, login_as, make_user, make
     _post(client, "/discussions/tout-lu", {}, page="/discussions/")
     assert "Vous avez tout lu." in client.get("/discussions/?non_lus=1").get_data(as_text=True)
     make_reply(author, fresh_id)
-    assert "Fil tout neuf" in client.get("/discussions/?non_lus=1").get_data(as_text=True)
+    make_reply(author, read_id)
+    unread = client.get("/discussions/?non_lus=1").get_data(as_text=True)
+    # Only what came after "tout lu" is new, in the thread opened before it and in the one never opened.
+    assert f'href="/discussions/{fresh_id}/reponses/1">1 nouvelle réponse</a>' in unread
+    assert f'href="/discussions/{read_id}/reponses/4">1 nouvelle réponse</a>' in unread
 
 
 def test_list_filters_sort_and_pagination(app, client, login_as, make_user, make_thread, make_reply):
