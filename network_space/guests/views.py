@@ -26,7 +26,7 @@ from network_space.directory.models import Organisation, OrganisationContact, Or
 from network_space.events.models import REG_WAITING, Event
 from network_space.events import services as event_services
 from network_space.extensions import db, limiter
-from network_space.guests import ical, queries, services
+from network_space.guests import ical, notices, queries, services
 from network_space.guests.forms import AddOrganisationForm, InviteForm, PublicRegistrationForm
 from network_space.guests.models import RSVP_LABELS, SOURCE_PUBLIC, GuestLink
 from network_space.meetings.models import ANSWERS, STATUS_POLL, Meeting
@@ -192,7 +192,8 @@ def personal(view):
     def wrapper(token: str):
         link, problem = services.resolve(token)
         if problem:
-            return render_template("guests/dead_link.html", problem=problem, link=link), 410
+            contact = notices.organiser_of(link) if link is not None and problem == "revoked" else None
+            return render_template("guests/dead_link.html", problem=problem, link=link, contact=contact), 410
         return view(link, token)
 
     return limiter.limit(_link_rate)(wrapper)

@@ -59,6 +59,7 @@ def test_organiser_invites_a_typed_partner_who_registers_through_the_link(client
         deliver_pending()
     [message] = smtp.to("lea.martin@bailleur.example")
     assert "Invitation : Action conjointe bailleur" in message["Subject"]
+    assert f"Reply-To: {organiser.email}".encode() in _raw(smtp, "lea.martin@bailleur.example")[0]  # a reply reaches her
     text = _text(message)
     assert "Vos données personnelles" in text and "/effacer" in text  # RGPD information and erase link
     [ics_bytes] = _ics_parts(message)
@@ -207,6 +208,8 @@ def test_revoked_link_is_refused_with_a_french_page_and_frees_the_place(app, cli
     _post(client, f"/events/{event_id}/invites", f"/invites/{link_id}/revoquer")
     response = guest.get(f"/partenaire/{token}")
     assert response.status_code == 410 and "Ce lien a été révoqué" in response.get_data(as_text=True)
+    # Whom to write to, since the invitation came from a no-reply address.
+    assert f'<a href="mailto:{organiser.email}">{organiser.email}</a>' in response.get_data(as_text=True)
     assert guest.post(f"/partenaire/{token}/inscription", data={"csrf_token": form_token}).status_code == 410
     with app.app_context():
         assert db.session.scalar(select(func.count(Registration.id))) == 0
