@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -111,15 +113,46 @@ class PollOpenForm(Form):
     deadline_day = DateField(_l("Date limite de réponse (facultatif)"), validators=[Optional()], format="%Y-%m-%d")
     deadline_time = TimeField(_l("Heure limite"), validators=[Optional()], format="%H:%M")
 
+    @property
+    def deadline(self) -> datetime | None:
+        """The deadline as aware UTC (the end of the day when no time is given), or None."""
+        if not self.deadline_day.data:
+            return None
+        return paris_to_utc(self.deadline_day.data, self.deadline_time.data or time(23, 59))
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.deadline is not None and self.deadline < utcnow():
+            self.deadline_day.errors.append(_l("La date limite de réponse est passée."))
+            return False
+        return True
+
 
 class ScheduleForm(Form):
+    """The meeting's date: one to come, unless the meeting's own date has passed already (the
+    hours of a meeting held are corrected afterwards)."""
+
     day = DateField(_l("Date"), validators=[DataRequired(BAD_DATE)], format="%Y-%m-%d")
     start = TimeField(_l("Début"), validators=[DataRequired(BAD_TIME)], format="%H:%M")
     end = TimeField(_l("Fin"), validators=[DataRequired(BAD_TIME)], format="%H:%M")
 
+    def __init__(self, *args, current_start: datetime | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_start = current_start
+
     def validate_end(self, field):
         if self.start.data and field.data and field.data <= self.start.data:
             raise ValidationError(_l("L'heure de fin doit être après l'heure de début."))
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        now = utcnow()
+        if paris_to_utc(self.day.data, self.start.data) < now and (self.current_start is None or self.current_start > now):
+            self.day.errors.append(_l("Cette date est passée."))
+            return False
+        return True
 
 
 class CancelForm(Form):

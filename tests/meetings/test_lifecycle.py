@@ -225,3 +225,22 @@ def test_slots_in_the_past_are_refused(client, login_as, app):
     assert response.status_code == 200 and "Cette date est passée" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Meeting, meeting_id).slots == []
+
+
+def test_a_date_or_a_deadline_already_past_is_refused_and_nothing_is_sent(client, login_as, make_user, app):
+    alice = make_user("member", email="alice@example.org")
+    login_as("coanimator")
+    meeting_id = _new_meeting(client, [alice])
+    yesterday = (utcnow() - timedelta(days=1)).date().isoformat()
+    page = post(client, f"/meetings/{meeting_id}/schedule", {"day": yesterday, "start": "09:00", "end": "11:00"},
+                token_page=f"/meetings/{meeting_id}/schedule")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Cette date est passée." in html and f'value="{yesterday}"' in html
+    post(client, f"/meetings/{meeting_id}/slots", {"slots-0-day": "2027-03-28", "slots-0-start": "10:00",
+                                                    "slots-0-end": "12:00"})
+    response = post(client, f"/meetings/{meeting_id}/poll/open", {"deadline_day": yesterday, "deadline_time": "18:00"})
+    assert "La date limite de réponse est passée." in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert (meeting.status, meeting.starts_at, meeting.poll_deadline) == ("draft", None, None)
+        assert not db.session.scalars(select(Notification)).all()  # no invitation, no poll

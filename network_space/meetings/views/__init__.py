@@ -225,7 +225,7 @@ def ics_file(meeting_id: int):
 @login_required
 def schedule(meeting_id: int):
     meeting = meeting_or_404(meeting_id, "meetings.edit")
-    form = ScheduleForm()
+    form = ScheduleForm(current_start=meeting.starts_at)
     if request.method == "GET" and meeting.starts_at:
         start, end = to_paris(meeting.starts_at), to_paris(meeting.ends_at)
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()

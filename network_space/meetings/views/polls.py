@@ -1,15 +1,12 @@
 """Date poll pages: propose slots, open the poll, answer it, choose the date."""
 from __future__ import annotations
 
-from datetime import time
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from network_space.core.dates import paris_to_utc
 from network_space.core.permissions import require
 from network_space.core.transactions import attempt
 from network_space.meetings import polls
@@ -49,12 +46,10 @@ def open_poll(meeting_id: int):
     meeting = meeting_or_404(meeting_id, "meetings.edit")
     form = PollOpenForm()
     if not form.validate_on_submit():
-        flash(_("Date limite invalide."), "error")
+        # The form sits on the meeting's page: its errors come back there as a message.
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    deadline = None
-    if form.deadline_day.data:
-        deadline = paris_to_utc(form.deadline_day.data, form.deadline_time.data or time(23, 59))
-    attempt(lambda: polls.open_poll(meeting, current_user, deadline), _("Sondage ouvert : les invités sont prévenus."))
+    attempt(lambda: polls.open_poll(meeting, current_user, form.deadline), _("Sondage ouvert : les invités sont prévenus."))
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
