@@ -135,10 +135,16 @@ def submit(contribution: Contribution, actor) -> Contribution:
     return contribution
 
 
+def _check_open(contribution: Contribution) -> None:
+    if not contribution.campaign.is_open:
+        raise ReportError(_("La campagne est clôturée : rouvrez-la pour revoir ses contributions."))
+
+
 def send_back(contribution: Contribution, actor, comment: str) -> Contribution:
     """Send the contribution back to its authors with a comment (required: they must know what
     to correct). A validated contribution may be sent back too: it leaves the consolidation."""
     comment = (comment or "").strip()
+    _check_open(contribution)
     if contribution.status not in (SUBMITTED, VALIDATED):
         raise ReportError(_("Seule une contribution envoyée ou validée peut être renvoyée."))
     if not comment:
@@ -155,6 +161,7 @@ def send_back(contribution: Contribution, actor, comment: str) -> Contribution:
 
 def validate(contribution: Contribution, actor, comment: str = "") -> Contribution:
     """Validate a sent contribution: from now on it counts in the consolidation."""
+    _check_open(contribution)
     if contribution.status != SUBMITTED:
         raise ReportError(_("Seule une contribution envoyée peut être validée."))
     contribution.status = VALIDATED

@@ -56,9 +56,10 @@ def _contribution_edit(user, contribution) -> bool:
 
 @rule("reports.contribution.review")
 def _contribution_review(user, contribution) -> bool:
-    """Validate or send back: a sent contribution, or a validated one to reopen it."""
-    return (contribution is not None and contribution.status in (SUBMITTED, VALIDATED)
-            and has_role(user, ROLE_COANIMATOR))
+    """Validate or send back, while the campaign is open: a sent contribution, or a validated one
+    to reopen it. A closed campaign's figures stay as closed (reopen the campaign first)."""
+    return (contribution is not None and contribution.campaign.is_open
+            and contribution.status in (SUBMITTED, VALIDATED) and has_role(user, ROLE_COANIMATOR))
 
 
 @rule("reports.view_coverage")

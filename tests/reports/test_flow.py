@@ -132,6 +132,17 @@ def test_whole_campaign_flow(app, client, login_as, network, smtp):
     assert "Sans contribution validée : CAPI." in results
     assert "9\u202f500 heures d'insertion réalisées" in results
 
+    # Closed, the campaign's figures stay as they are: no sending back until it is reopened.
+    page = client.get("/reports/2026/").get_data(as_text=True)
+    client.post("/reports/2026/close", data={"csrf_token": csrf_token(page)})
+    page = client.get(contribution_url).get_data(as_text=True)
+    assert "/send_back" not in page
+    assert client.post(contribution_url + "/send_back", data={"csrf_token": csrf_token(page),
+                                                              "comment": "Trop tard"}).status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(Contribution)).status == "validated"
+        assert not db.session.scalar(select(Campaign)).is_open
+
 
 def test_reminders_go_once_to_those_who_have_not_sent(app, client, login_as, network, smtp):
     deadline = paris_today() + timedelta(days=30)
