@@ -71,6 +71,7 @@ class Check:
     """A warning: ``applies(values by code)`` is True when the figures look inconsistent."""
 
     code: str
+    label: object  # lazy-translated: what it is about, in the contribution's history
     message: object  # lazy-translated: what looks wrong, for the facilitator
     codes: tuple[str, ...]  # the indicators it reads (it is skipped when none has a value)
     applies: Callable[[Mapping[str, int | None]], bool]
@@ -101,14 +102,16 @@ def _clauses(values) -> bool:
 
 
 CHECKS = (
-    Check("hours", _l("Les heures réalisées dépassent de plus de moitié les heures prévues."),
+    Check("hours", _l("heures réalisées"), _l("Les heures réalisées dépassent de plus de moitié les heures prévues."),
           ("hours_planned", "hours_achieved"), _hours),
-    Check("publics", _l("Les participants par public dépassent le nombre de participants (une personne peut "
+    Check("publics", _l("participants par public"), _l("Les participants par public dépassent le nombre de participants (une personne peut "
                         "relever de plusieurs publics : confirmez si c'est le cas)."), ("participants",), _publics),
-    Check("women", _l("Il y a plus de femmes que de participants."), ("participants", "women"), _women),
-    Check("clauses", _l("Il y a plus de marchés avec clause que de marchés notifiés par les acheteurs suivis."),
+    Check("women", _l("femmes"), _l("Il y a plus de femmes que de participants."), ("participants", "women"), _women),
+    Check("clauses", _l("marchés avec clause"), _l("Il y a plus de marchés avec clause que de marchés notifiés par les acheteurs suivis."),
           ("contracts_with_clause", "contracts_notified"), _clauses),
 )
+
+BY_CODE = {check.code: check for check in CHECKS}
 
 
 def warnings_for(values_by_code: Mapping[str, int | str | None]) -> list[Check]:

@@ -93,7 +93,7 @@ def save(contribution: Contribution, actor, values: dict[Indicator, int | str | 
         old_notes = contribution.confirmations or {}
         for code in sorted(set(confirmations) | set(old_notes)):
             if confirmations.get(code) != old_notes.get(code):
-                changed.append({"indicator_id": None, "label": _("Note de confirmation (%(check)s)", check=code),
+                changed.append({"indicator_id": None, "label": _("Note de confirmation (%(check)s)", check=_label_of(code)),
                                 "old": old_notes.get(code, ""), "new": confirmations.get(code, "")})
         contribution.confirmations = confirmations
     if changed:
@@ -103,6 +103,11 @@ def save(contribution: Contribution, actor, values: dict[Indicator, int | str | 
         _record(contribution, actor, action, fields=changed)
     db.session.flush()
     return changed
+
+
+def _label_of(check_code: str) -> str:
+    check = checks.BY_CODE.get(check_code)
+    return str(check.label) if check else check_code  # a check since removed keeps its code
 
 
 def values_by_code(contribution: Contribution) -> dict[str, int | str | None]:

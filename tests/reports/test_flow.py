@@ -124,6 +124,7 @@ def test_whole_campaign_flow(app, client, login_as, network, smtp):
     # Every change is visible with who, when, old → new.
     history = htmllib.unescape(client.get(contribution_url).get_data(as_text=True))
     assert "Bruno Collègue" in history and "18\u202f000" in history and "9\u202f500" in history
+    assert "Note de confirmation (heures réalisées)" in history and "(hours)" not in history
 
     # Consolidated: only the validated contribution counts; CAPI is missing, and said so.
     results = htmllib.unescape(client.get("/reports/2026/results").get_data(as_text=True))
