@@ -4,6 +4,7 @@ is core/charts.py's job; each chart's description says in words what the picture
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from network_space.core.charts import BAR, COLUMNS, STACKED, Chart, Series
 from network_space.core.numbers import fmt_number
@@ -18,8 +19,9 @@ def _hours(c: Consolidation) -> Chart | None:
                   key=lambda r: -(r[1] or 0))
     rows = [r for r in rows if r[1] is not None]
     total = sum(v for _label, v in rows)
-    description = _("%(total)s heures réalisées en %(year)d sur %(n)d territoires ayant une contribution validée.",
-                    total=fmt_number(total), year=c.year, n=len(rows))
+    description = ngettext("%(total)s heures réalisées en %(year)d sur %(n)d territoire ayant une contribution validée.",
+                           "%(total)s heures réalisées en %(year)d sur %(n)d territoires ayant une contribution "
+                           "validée.", len(rows), total=fmt_number(total), year=c.year, n=len(rows))
     if rows:
         description += " " + _("Le plus d'heures : %(name)s (%(value)s) ; le moins : %(last)s (%(last_value)s).",
                                name=rows[0][0], value=fmt_number(rows[0][1]), last=rows[-1][0],
@@ -70,8 +72,10 @@ def _evolution(c: Consolidation) -> Chart | None:
     if hours is None:
         return None
     points = [(y, c.total(y, hours.id)) for y in c.years if c.total(y, hours.id) is not None]
-    description = "; ".join(_("%(year)d : %(value)s heures (%(n)d territoires)", year=y, value=fmt_number(v),
-                              n=len(c.validated_territories.get(y, ()))) for y, v in points) + "."
+    description = "; ".join(ngettext("%(year)d : %(value)s heures (%(n)d territoire)",
+                                     "%(year)d : %(value)s heures (%(n)d territoires)",
+                                     len(c.validated_territories.get(y, ())), year=y, value=fmt_number(v),
+                                     n=len(c.validated_territories.get(y, ()))) for y, v in points) + "."
     return Chart("chart-evolution", _("Évolution des heures d'insertion réalisées, %(first)d–%(last)d",
                                       first=c.years[0], last=c.years[-1]),
                  description, COLUMNS, tuple(str(y) for y in c.years),

@@ -5,6 +5,7 @@ territory's highlights. Only validated contributions are in it."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from network_space.accounts.models import SECTOR_LABELS, SECTORS
 from network_space.core import documents as doc
@@ -91,8 +92,11 @@ def summary_lines(c: Consolidation) -> list[str]:
     lines = []
     hours = c.total_of("hours_achieved")
     if hours is not None:
-        line = _("%(hours)s heures d'insertion réalisées, soit %(fte)s équivalents temps plein (heures / %(base)s).",
-                 hours=fmt_number(hours), fte=fmt_number(hours / FTE_HOURS, 1), base=fmt_number(FTE_HOURS))
+        line = ngettext("%(hours)s heure d'insertion réalisée, soit %(fte)s ETP (équivalents temps plein : "
+                        "heures / %(base)s).",
+                        "%(hours)s heures d'insertion réalisées, soit %(fte)s ETP (équivalents temps plein : "
+                        "heures / %(base)s).",
+                        hours, hours=fmt_number(hours), fte=fmt_number(hours / FTE_HOURS, 1), base=fmt_number(FTE_HOURS))
         indicator = c.indicator("hours_achieved")
         if c.change(indicator.id) is not None:
             line += " " + _("Évolution par rapport à %(year)d : %(change)s.", year=c.previous_year,
@@ -100,24 +104,30 @@ def summary_lines(c: Consolidation) -> list[str]:
         lines.append(line)
     participants = c.total_of("participants")
     if participants is not None:
-        lines.append(_("%(n)s participants ont travaillé au titre d'une clause.", n=fmt_number(participants)))
+        lines.append(ngettext("%(n)s participant a travaillé au titre d'une clause.",
+                              "%(n)s participants ont travaillé au titre d'une clause.", participants,
+                              n=fmt_number(participants)))
     clauses = c.total_of("contracts_with_clause")
     if clauses is not None:
-        lines.append(_("%(n)s marchés comportant une clause sociale.", n=fmt_number(clauses)))
+        lines.append(ngettext("%(n)s marché comportant une clause sociale.", "%(n)s marchés comportant une clause sociale.",
+                              clauses, n=fmt_number(clauses)))
     pnad = c.pnad()
     if pnad is not None:
         share, count = pnad
-        lines.append(_("Part des marchés notifiés comportant une clause : %(share)s %% (objectif du PNAD : %(target)d %%), "
-                       "calculée sur les %(n)d territoires qui ont déclaré leurs marchés notifiés.",
-                       share=fmt_number(share, 1), target=PNAD_TARGET, n=count))
+        lines.append(ngettext("Part des marchés notifiés comportant une clause : %(share)s %% (objectif du PNAD : "
+                              "%(target)d %%), calculée sur le seul territoire qui a déclaré ses marchés notifiés.",
+                              "Part des marchés notifiés comportant une clause : %(share)s %% (objectif du PNAD : "
+                              "%(target)d %%), calculée sur les %(n)d territoires qui ont déclaré leurs marchés notifiés.",
+                              count, share=fmt_number(share, 1), target=PNAD_TARGET, n=count))
     return lines
 
 
 def completeness_line(c: Consolidation) -> str:
     expected = c.expected_territories.get(c.year, [])
     validated = len(c.validated_territories.get(c.year, set()))
-    line = _("Contributions validées pour %(done)d territoires sur %(expected)d attendus.", done=validated,
-             expected=len(expected))
+    line = ngettext("Contributions validées : %(done)d sur %(expected)d territoire attendu.",
+                    "Contributions validées : %(done)d sur %(expected)d territoires attendus.", len(expected),
+                    done=validated, expected=len(expected))
     missing = c.missing_territories()
     if missing:
         line += " " + _("Sans contribution validée : %(names)s.", names=", ".join(t.label for t in missing))

@@ -97,7 +97,9 @@ def test_charts_are_svg_with_title_description_and_their_table(app, client, logi
         assert f"Données : {title}" in htmllib.unescape(page)  # the table beside it
     assert "48\u202f000" in page and "99\u202f999" not in page
     text = htmllib.unescape(page)
-    assert "Contributions validées pour 1 territoires sur 3 attendus" in text or "1 territoire" in text
+    assert "Contributions validées : 1 sur 3 territoires attendus." in text
+    assert "sur le seul territoire ayant déclaré ses marchés notifiés." in text  # one territory: singular
+    assert "2026 : 48\u202f000 heures (1 territoire); " not in text and "2026 : 48\u202f000 heures (1 territoire)." in text
     assert "Sans contribution validée : CAPI, Trièves." in text
     assert "-4,0\u00a0%" in text  # year over year (a no-break space before the sign)
     assert "30,0 % (objectif du PNAD : 30 %)" in text
@@ -191,7 +193,7 @@ def test_results_page_queries_do_not_grow_with_years_territories_and_indicators(
         assert db.session.query(ContributionValue).count() == 5 * 17 * 41
     with count_queries(app) as big:
         response = client.get("/reports/2026/results")
-    assert response.status_code == 200 and "Contributions validées pour 17 territoires sur 17" in \
+    assert response.status_code == 200 and "Contributions validées : 17 sur 17 territoires attendus." in \
         htmllib.unescape(response.get_data(as_text=True))
     assert big.count == small.count, big
     assert big.count <= 15, big
