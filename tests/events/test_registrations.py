@@ -40,6 +40,7 @@ def test_register_then_waiting_list_then_promotion(client, login_as, make_user, 
     _register(client, event_id)
     page = client.get(f"/events/{event_id}").get_data(as_text=True)
     assert "liste d&#39;attente (position 1)" in page
+    assert "1 inscrit·e pour 1 place" in page and "1 places" not in page
     third = login_as("member")
     _register(client, event_id)
     assert _statuses(app, event_id) == [(first.email, "registered"), (second.email, "waiting"),
