@@ -62,6 +62,8 @@ def fmt_date(value: date | datetime | None, *, year: bool = False) -> str:
 def _day_in_words(day: date, pattern: str, locale: str) -> str:
     # A page shows the same few days again and again (a month grid, a list of the week's
     # meetings); Babel takes ~20 µs to spell one out.
+    if day.day == 1 and locale.startswith("fr"):
+        pattern = pattern.replace("d MMMM", "d'er' MMMM")  # French writes the first of the month "1er"
     return babel_format_date(day, pattern, locale=locale)
 
 

@@ -14,7 +14,7 @@ from tests.demo_network import demo_network
 ROOT = Path(__file__).resolve().parents[2]
 DAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
-ONE_FORMAT = re.compile(rf"\b(?:{DAYS}) \d{{1,2}} (?:{MONTHS})(?: (\d{{4}}))?")
+ONE_FORMAT = re.compile(rf"\b(?:{DAYS}) (?:1er|\d{{1,2}}) (?:{MONTHS})(?: (\d{{4}}))?")
 # What the other formats looked like: abbreviated days or months, numeric dates.
 OTHER_FORMATS = re.compile(r"\b(?:lun|mar|mer|jeu|ven|sam|dim)\. \d|\b\d{1,2} (?:janv|févr|avr|juil|sept|oct|nov|déc)\.|"
                            r"\b\d{2}/\d{2}/\d{4}\b")
@@ -33,8 +33,8 @@ def test_the_one_format(app):
         # next year in Paris, and says so.
         assert fmt_datetime(datetime(this_year + 1, 1, 5, 13, tzinfo=timezone.utc)) == f"{other} à 14:00"
         new_year = fmt_datetime(datetime(this_year, 12, 31, 23, 30, tzinfo=timezone.utc))
-        assert new_year.startswith(("lundi 1 janvier", "mardi 1 janvier", "mercredi 1 janvier", "jeudi 1 janvier",
-                                    "vendredi 1 janvier", "samedi 1 janvier", "dimanche 1 janvier"))
+        assert new_year.startswith(("lundi 1er janvier", "mardi 1er janvier", "mercredi 1er janvier", "jeudi 1er janvier",
+                                    "vendredi 1er janvier", "samedi 1er janvier", "dimanche 1er janvier"))
         assert new_year.endswith(f"{this_year + 1} à 00:30"), new_year
         assert fmt_time(datetime(this_year, 7, 1, 7, 5, tzinfo=timezone.utc)) == "09:05"
 
@@ -51,7 +51,9 @@ def test_times_and_days_as_babel_says_them(app):
                 assert fmt_time(value) == format_time(value, "HH:mm"), value
                 assert fmt_time(value, seconds=True) == format_time(value, "HH:mm:ss"), value
             day = moment.astimezone(PARIS).date()
-            assert fmt_date(moment, year=True) == format_date(day, "EEEE d MMMM y")
+            # French writes the first of the month "1er" (Babel's CLDR pattern has no ordinal).
+            expected = format_date(day, "EEEE d'er' MMMM y" if day.day == 1 else "EEEE d MMMM y")
+            assert fmt_date(moment, year=True) == expected
         for language, month in (("fr", "Mars 2027"), ("en", "March 2027")):
             with force_locale(language):
                 assert fmt_month(date(2027, 3, 9)) == month

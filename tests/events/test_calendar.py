@@ -22,7 +22,7 @@ def test_month_view_is_a_french_table_starting_on_monday(client, login_as, make_
     assert "Agenda — Décembre 2026" in page
     # December 2026 starts on a Tuesday: the grid starts on Monday 30 November.
     first_cell = page.index("lundi 30 novembre")
-    assert first_cell < page.index("mardi 1 décembre")
+    assert first_cell < page.index("mardi 1er décembre")
     assert "Forum de l&#39;emploi de Voiron" in page
     assert "Férié</p>" not in page  # sanity: the label is followed by the holiday name
     assert "Férié : Noël" in page
@@ -41,7 +41,7 @@ def test_days_and_holidays_in_the_readers_language(client, login_as):
     holiday's English name, without the French space before the colon."""
     login_as("member")
     french = client.get("/events/?date=2026-11").get_data(as_text=True)
-    assert '<h2 id="list-day-2026-11-01">Dimanche 1 novembre</h2>' in french
+    assert '<h2 id="list-day-2026-11-01">Dimanche 1er novembre</h2>' in french
     assert "Férié : Toussaint" in french
     login_as("member", language="en")
     english = client.get("/events/?date=2026-11").get_data(as_text=True)

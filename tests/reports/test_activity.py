@@ -132,7 +132,7 @@ def test_the_report_adds_up_the_period(activity_data):
     assert members["Nouveaux membres"] == 1 and members["Nouvelles structures"] == 1
     assert members["Membres à la fin de la période"] == db.session.scalar(
         db.select(db.func.count(User.id)).where(User.active.is_(True), User.created_at < at(2026, 7, 1)))
-    assert sections["members"].table.rows == [["Association Sud", "mercredi 1 avril 2026"]]
+    assert sections["members"].table.rows == [["Association Sud", "mercredi 1er avril 2026"]]
 
     directory = sections["directory"]
     assert _figures(directory)["Partenaires du secteur du handicap ajoutés"] == 2
@@ -168,7 +168,7 @@ def test_the_page_is_for_coanimators_with_the_current_year_by_default(client, lo
     year = datetime.now(timezone.utc).year
     assert f'value="{year}-01-01"' in html and f'value="{year}-12-31"' in html
     html = client.get("/reports/activity?start=2026-01-01&end=30/06/2026").get_data(as_text=True)
-    assert "du jeudi 1 janvier 2026 au mardi 30 juin 2026" in html
+    assert "du jeudi 1er janvier 2026 au mardi 30 juin 2026" in html
     section = re.search(r'<section class="card activity-section" aria-labelledby="section-events">.*?</section>', html, re.S).group(0)
     assert "<dt>dont actions conjointes avec des donneurs d&#39;ordre</dt><dd>2</dd>" in section
     assert "/reports/activity.docx?start=2026-01-01&amp;end=2026-06-30" in html
@@ -214,7 +214,7 @@ def test_the_report_files_hold_the_sections(client, login_as, activity_data):
 
     reader = PdfReader(io.BytesIO(client.get(f"/reports/activity.pdf{query}").data))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-    assert "Rapport d'activité de la co-animation" in text and "du jeudi 1 janvier 2026 au mardi 30 juin 2026" in text
+    assert "Rapport d'activité de la co-animation" in text and "du jeudi 1er janvier 2026 au mardi 30 juin 2026" in text
     assert "Inscriptions aux actions conjointes : 5" in text and "Secteur du handicap 1 2 3 200 %" in text
     assert [item.title for item in reader.outline] == headings
 
