@@ -137,6 +137,11 @@ class _DateField(DateField):
         except ValueError as error:
             raise ValueError(str(BAD_DATE)) from error
 
+    def _value(self) -> str:
+        # An <input type="date"> shows only an ISO date: 30/06/2026 typed in a link comes back
+        # as 2026-06-30; what could not be read comes back as typed, beside its message.
+        return self.data.isoformat() if self.data and not self.process_errors else super()._value()
+
 
 class ActivityPeriodForm(Form):
     """The period of the activity report: a GET form (a link to a report can be shared)."""

@@ -169,6 +169,7 @@ def test_the_page_is_for_coanimators_with_the_current_year_by_default(client, lo
     assert f'value="{year}-01-01"' in html and f'value="{year}-12-31"' in html
     html = client.get("/reports/activity?start=2026-01-01&end=30/06/2026").get_data(as_text=True)
     assert "du jeudi 1er janvier 2026 au mardi 30 juin 2026" in html
+    assert 'value="2026-06-30"' in html  # the date typed the French way, as the date field can show it
     section = re.search(r'<section class="card activity-section" aria-labelledby="section-events">.*?</section>', html, re.S).group(0)
     assert "<dt>dont actions conjointes avec des donneurs d&#39;ordre</dt><dd>2</dd>" in section
     assert "/reports/activity.docx?start=2026-01-01&amp;end=2026-06-30" in html
