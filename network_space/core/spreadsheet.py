@@ -3,7 +3,8 @@ mechanism (read a CSV or XLSX file, keep it between steps, map its columns, chec
 
 Spreadsheets execute a cell that starts with = + - @ (and tab or CR, which some strip first).
 Exported cells come from what members typed, so every such text cell gets a leading apostrophe
-and stays text. Numbers pass through as numbers.
+and stays text (and loses it when the file comes back through read_table). Numbers pass through
+as numbers.
 """
 from __future__ import annotations
 
@@ -37,6 +38,12 @@ def neutralise(value):
         return value
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def restore(text: str) -> str:
+    """What neutralise() exported, as it was typed: a file exported here, edited and imported
+    back keeps "- un tiret" without the apostrophe added on the way out."""
+    return text[1:] if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES else text
 
 
 def _csv_cell(value):
@@ -151,6 +158,7 @@ def read_table(raw: bytes, filename: str, *, max_bytes: int, max_rows: int = MAX
     for line, cells in lines:
         if not any(cells):
             continue
+        cells = [restore(cell) for cell in cells]
         if header is None:
             if len(cells) > MAX_COLUMNS:
                 raise SpreadsheetError(_("Le fichier a plus de %(n)d colonnes.", n=MAX_COLUMNS))

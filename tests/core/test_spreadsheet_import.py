@@ -61,3 +61,14 @@ def test_uploads_are_kept_for_their_owner_only(app, ctx, make_user):
     assert store.load("../../etc/passwd", alice) is None
     store.discard(token)
     assert store.load(token, alice) is None
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_cells_exported_with_an_apostrophe_come_back_as_typed(ctx, extension):
+    """Export (neutralised against formulas), edit, import: the text is what the member typed."""
+    rows = [["Code", "Valeur"], ["highlights", "- un chantier réservé"], ["formula", "=1+1"], ["at", "@mention"],
+            ["quote", "'déjà entre apostrophes'"]]
+    raw = spreadsheet.to_csv(rows) if extension == "csv" else spreadsheet.to_xlsx(rows, "Bilan")
+    assert b"'- un chantier" in raw or extension == "xlsx"  # what leaves is neutralised
+    parsed = spreadsheet.read_table(raw, f"modele.{extension}", max_bytes=100_000)
+    assert [cells for _line, cells in parsed.rows] == rows[1:]
