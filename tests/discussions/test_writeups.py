@@ -62,10 +62,15 @@ def test_the_writeup_card_shows_its_fields(app, client, login_as, make_user, mak
 def test_the_list_row_of_a_writeup_shows_buyer_sector_and_hours(app, client, login_as, make_user, make_thread):
     """In the list, the write-up's buyer, sector and hours (loaded by their own statement), the
     hours grouped as on the card."""
-    _writeup_fixture(app, make_user, make_thread)
+    _building, _cleaning, ids = _writeup_fixture(app, make_user, make_thread)
+    make_thread(make_user(), category="Retours d'expérience", kind="writeup", title="Sans acheteur précisé",
+                body="Un retour.", writeup={"context": "Espaces verts", "clause_mechanism": "execution",
+                                            "sector_id": ids[3], "insertion_hours": 1}, )
     login_as("member")
     page = client.get("/discussions/?type=writeup").get_data(as_text=True)
     assert "Alpes Habitat Solidaire · Bâtiment et travaux publics · 4\u202f200 heures d'insertion" in page
+    # What is not given leaves no stray separator.
+    assert '<p class="result-meta">Propreté et nettoyage · 1 heure d\'insertion</p>' in page
     assert "<span>0 réponse</span>" in page  # French plural: singular for 0 (network_space/core/catalog.py)
 
 
