@@ -92,7 +92,7 @@ class Event(TimestampMixin, db.Model):
     # Joined to every event query: pages, feeds and search documents show the kind's label.
     event_kind: Mapped[EventKind] = relationship(lazy="joined", innerjoin=True)
     territory: Mapped[Territory | None] = relationship()
-    organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
+    organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.name_key)
     partners: Mapped[list[Organisation]] = relationship(secondary=event_partner, order_by=Organisation.name)
     resources: Mapped[list[Resource]] = relationship(secondary=event_resource, order_by=Resource.title)
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

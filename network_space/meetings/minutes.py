@@ -55,7 +55,7 @@ def register_attendees(loader: Callable[[Meeting], list[Attendee]]) -> None:
 def attendees(meeting: Meeting) -> list[Attendee]:
     """Everyone the minutes list: the invited members by name, then what other domains add."""
     people = [Attendee(str(i.user_id), i.user.full_name, "", i)
-              for i in sorted(meeting.invitees, key=lambda i: i.user.full_name.lower())]
+              for i in sorted(meeting.invitees, key=lambda i: i.user.name_key)]  # Élodie among the E
     for loader in _attendee_loaders:
         people += loader(meeting)
     return people

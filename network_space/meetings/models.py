@@ -153,9 +153,9 @@ class Meeting(TimestampMixin, db.Model):
     series: Mapped[MeetingSeries | None] = relationship()
     secretary = relationship("User", foreign_keys=[secretary_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
-    organisers = relationship("User", secondary=meeting_organiser, order_by="User.full_name")
+    organisers = relationship("User", secondary=meeting_organiser, order_by="User.name_key")
     territories = relationship("Territory", secondary=meeting_territory, order_by="Territory.name")
-    named_members = relationship("User", secondary=meeting_named_member, order_by="User.full_name")
+    named_members = relationship("User", secondary=meeting_named_member, order_by="User.name_key")
     resources = relationship(Resource, secondary=meeting_resource, order_by=Resource.title)
     invitees: Mapped[list["MeetingInvitee"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True

@@ -188,7 +188,7 @@ def compute(data: Division | None = None) -> Coverage:
         .where(User.active.is_(True),
                or_(User.facilitation_fte > 0, and_(User.facilitation_fte.is_(None), User.role == ROLE_MEMBER)))
         .options(selectinload(User.territories), joinedload(User.structure).joinedload(Structure.territory))
-        .order_by(User.full_name)).unique().all()
+        .order_by(User.name_key)).unique().all()
 
     rows = {e.siren: Row(e, None) for e in data.epcis}
     by_key = {name_key(e.name): e.siren for e in data.epcis}

@@ -64,7 +64,7 @@ def facilitators(territory_ids) -> list[User]:
     return list(db.session.scalars(
         select(User).join(user_territory, user_territory.c.user_id == User.id)
         .where(user_territory.c.territory_id.in_(ids), User.active.is_(True), User.role == ROLE_MEMBER)
-        .options(selectinload(User.territories), selectinload(User.structure)).distinct().order_by(User.full_name)))
+        .options(selectinload(User.territories), selectinload(User.structure)).distinct().order_by(User.name_key)))
 
 
 # --- the completeness board --------------------------------------------------------------------

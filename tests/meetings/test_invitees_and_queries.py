@@ -118,3 +118,21 @@ def test_the_list_s_filters_keep_what_was_chosen(client, login_as, territory, ap
     assert selected("") == {"kind": [], "series": [""], "territory": [""]}
     assert selected(f"?kind=nord&territory={vercors}") == {"kind": ["nord"], "series": [""], "territory": [str(vercors)]}
     assert selected("?kind=inconnu&territory=abc") == {"kind": [], "series": [""], "territory": [""]}
+
+
+def test_people_are_listed_in_alphabetical_order_accents_aside(app, client, login_as, make_user):
+    """Élodie comes among the E, not after Zoé (a byte order puts "É" after "Z")."""
+    from network_space.meetings import minutes
+
+    organiser = login_as("coanimator", full_name="Claire Dumas")
+    names = ["Zoé Blanc", "Élodie Perrin", "Bruno Vidal"]
+    people = [make_user("member", full_name=name) for name in names]
+    with app.app_context():
+        meeting_id = make_meeting(organiser.id, invitee_ids=[p.id for p in people])
+        meeting = db.session.get(Meeting, meeting_id)
+        services.schedule(meeting, meeting.slots[0].starts_at, meeting.slots[0].ends_at, db.session.get(User, organiser.id))
+        db.session.commit()
+        listed = [a.name for a in minutes.attendees(db.session.get(Meeting, meeting_id)) if a.name in names]
+    assert listed == ["Bruno Vidal", "Élodie Perrin", "Zoé Blanc"]
+    form = client.get(f"/meetings/{meeting_id}/edit").get_data(as_text=True)
+    assert form.index("Bruno Vidal") < form.index("Élodie Perrin") < form.index("Zoé Blanc")

@@ -119,7 +119,7 @@ def detail(event_id: int):
 
 
 def _form(obj=None, **kwargs) -> EventForm:
-    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name_key))
     organisations = db.session.scalars(
         select(Organisation).join(Organisation.kind).where(Organisation.active.is_(True))
         .order_by(OrganisationKind.position, OrganisationKind.name, Organisation.name)

@@ -49,7 +49,7 @@ def child_or_404(model, child_id: int, meeting):
 
 
 def active_members() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)))
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name_key)))
 
 
 def assignee_choices(members: list[User] | None = None) -> list:
@@ -171,7 +171,7 @@ def show(meeting_id: int):
     my_response = next((r for r in meeting.responses if r.user_id == current_user.id), None)
     my_answers = {a.slot_id: a.value for a in my_response.answers} if my_response else {}
     my_invite = next((i for i in meeting.invitees if i.user_id == current_user.id), None)
-    invitees = sorted(meeting.invitees, key=lambda i: i.user.full_name.lower())
+    invitees = sorted(meeting.invitees, key=lambda i: i.user.name_key)  # Élodie among the E
     names = {i.user_id: i.user.full_name for i in meeting.invitees}
     respondents = {r.id: _respondent(r, names) for r in meeting.responses}
     return render_template(
