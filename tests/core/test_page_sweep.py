@@ -242,6 +242,32 @@ def _sweep_fault_pages(browser, base_url: str, pages: list[tuple[str, bytes, int
         context.close()
 
 
+# One word longer than a phone is wide, as members type them (a compound name, an address): the
+# last row of every table with a title or a name ends with it, so that every list and page showing
+# one must wrap it instead of scrolling sideways.
+LONG_WORD = "Coordinationdesclausessocialesdinsertionduterritoire"
+
+
+def _long_words(app) -> None:
+    from sqlalchemy import String, func, update
+
+    from network_space.extensions import db
+
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            if "id" not in table.c:
+                continue
+            for column in (table.c.get(name) for name in ("title", "name", "full_name")):
+                if column is None or not isinstance(column.type, String) or not column.type.length:
+                    continue
+                last = db.session.scalar(select(func.max(table.c.id)))
+                value = db.session.scalar(select(column).where(table.c.id == last)) if last else None
+                if value and len(value) + len(LONG_WORD) < column.type.length:
+                    db.session.execute(update(table).where(table.c.id == last).values({column.name: f"{value} {LONG_WORD}"}))
+        db.session.commit()
+        db.session.remove()
+
+
 @pytest.fixture(scope="module")
 def sweep(app, live_server, tmp_path_factory) -> Sweep:
     from playwright.sync_api import sync_playwright
@@ -250,6 +276,7 @@ def sweep(app, live_server, tmp_path_factory) -> Sweep:
     from network_space.extensions import db
 
     users = demo_users(app)
+    _long_words(app)
     with app.app_context():
         emails = {role: db.session.get(User, user_id).email for role, (user_id, _token) in users.items()}
         # The member reads the site in English (the co-animator and the admin in French): the
