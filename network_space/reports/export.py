@@ -32,7 +32,7 @@ def department_rows(c: Consolidation) -> list[list]:
     previous = c.previous_year
     header = [_("Rubrique"), _("Indicateur"), str(c.year)]
     if previous:
-        header += [str(previous), _("Évolution (%)")]
+        header += [str(previous), _("Évolution à périmètre constant (%)")]
     header += [str(SECTOR_LABELS[s]) for s in SECTORS]
     rows = [header]
     for indicator in c.indicators:
@@ -99,8 +99,8 @@ def summary_lines(c: Consolidation) -> list[str]:
                         hours, hours=fmt_number(hours), fte=fmt_number(hours / FTE_HOURS, 1), base=fmt_number(FTE_HOURS))
         indicator = c.indicator("hours_achieved")
         if c.change(indicator.id) is not None:
-            line += " " + _("Évolution par rapport à %(year)d : %(change)s.", year=c.previous_year,
-                            change=change_text(c.change(indicator.id)))
+            line += " " + _("Évolution par rapport à %(year)d, sur les territoires validés les deux années : "
+                            "%(change)s.", year=c.previous_year, change=change_text(c.change(indicator.id)))
         lines.append(line)
     participants = c.total_of("participants")
     if participants is not None:

@@ -191,14 +191,23 @@ class Consolidation:
         earlier = [y for y in self.years if y < self.year]
         return earlier[-1] if earlier else None
 
-    def change(self, indicator_id: int) -> float | None:
-        """N vs N-1 in %, when both years have a value and N-1 is not zero."""
+    def compared_territories(self) -> set[int]:
+        """The territories validated both this year and the year before: what change() compares."""
         if self.previous_year is None:
+            return set()
+        return self.validated_territories.get(self.year, set()) & self.validated_territories.get(self.previous_year, set())
+
+    def change(self, indicator_id: int) -> float | None:
+        """N vs N-1 in %, like for like: on the territories validated both years that gave the
+        figure both years (a year still being collected would otherwise look like a fall); None
+        when there are none or N-1's sum is zero."""
+        pairs = [(self.value(self.year, t, indicator_id), self.value(self.previous_year, t, indicator_id))
+                 for t in self.compared_territories()]
+        pairs = [(now, before) for now, before in pairs if now is not None and before is not None]
+        before = sum(b for _now, b in pairs)
+        if not before:
             return None
-        now, before = self.total(self.year, indicator_id), self.total(self.previous_year, indicator_id)
-        if now is None or not before:
-            return None
-        return (now - before) * 100.0 / before
+        return (sum(now for now, _b in pairs) - before) * 100.0 / before
 
     def territories_with_data(self, year: int | None = None) -> list[Territory]:
         year = year or self.year

@@ -68,7 +68,10 @@ def test_consolidation_counts_validated_only_and_compares_years(app, two_years):
         assert c.years == [2025, 2026]
         assert c.total(2026, hours.id) == 48000  # CAPI's 99 999 (only sent) does not count
         assert c.total(2025, hours.id) == 50000
-        assert c.change(hours.id) == pytest.approx(-4.0)
+        # Like for like: La Métro alone was validated both years (48 000 vs 40 000), not 48 000
+        # against both territories' 50 000 of 2025, which would read as a fall.
+        assert c.compared_territories() == {t.id for t in c.territories if t.label == "La Métro"}
+        assert c.change(hours.id) == pytest.approx(20.0)
         assert c.total(2025, hours.id, "sud") == 40000 and c.total(2025, hours.id, "nord") == 10000
         assert [t.label for t in c.missing_territories()] == ["CAPI", "Trièves"]
         assert c.status_counts == {"validated": 1, "submitted": 1}
@@ -99,9 +102,10 @@ def test_charts_are_svg_with_title_description_and_their_table(app, client, logi
     text = htmllib.unescape(page)
     assert "Contributions validées : 1 sur 3 territoires attendus." in text
     assert "sur le seul territoire ayant déclaré ses marchés notifiés." in text  # one territory: singular
+    assert "L'évolution compare 2026 et 2025 sur le seul territoire validé les deux années" in text
     assert "2026 : 48\u202f000 heures (1 territoire); " not in text and "2026 : 48\u202f000 heures (1 territoire)." in text
     assert "Sans contribution validée : CAPI, Trièves." in text
-    assert "-4,0\u00a0%" in text  # year over year (a no-break space before the sign)
+    assert "+20,0\u00a0%" in text  # year over year (a no-break space before the sign)
     assert "30,0 % (objectif du PNAD : 30 %)" in text
 
 
@@ -115,10 +119,10 @@ def test_tables_export_as_xlsx_and_excel_fr_csv(app, client, login_as, two_years
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert list(next(sheet.iter_rows(max_row=1, values_only=True))) == [
-        "Rubrique", "Indicateur", "2026", "2025", "Évolution (%)", "Nord-Isère", "Sud-Isère"]
-    assert rows["Heures d'insertion réalisées"][2:] == (48000, 50000, -4.0, None, 48000)
+        "Rubrique", "Indicateur", "2026", "2025", "Évolution à périmètre constant (%)", "Nord-Isère", "Sud-Isère"]
+    assert rows["Heures d'insertion réalisées"][2:] == (48000, 50000, 20.0, None, 48000)
     csv_lines = client.get("/reports/2026/tables/department.csv").data.decode("utf-8-sig").split("\r\n")
-    assert "Heures d'insertion ; réalisées".replace(" ; ", " ") + ";48000;50000;-4,0;;48000" in "\n".join(csv_lines)
+    assert "Heures d'insertion ; réalisées".replace(" ; ", " ") + ";48000;50000;20,0;;48000" in "\n".join(csv_lines)
     assert "'=HYPERLINK(\"http://x\")" in rows
     raw = client.get("/reports/2026/tables/territories.csv").data
     assert raw.startswith(b"\xef\xbb\xbf")
