@@ -100,7 +100,7 @@ def _height(chart: Chart) -> float:
 def _render(chart: Chart, fmt: str, dpi: int = 100) -> bytes:
     import matplotlib
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     with _lock, matplotlib.rc_context({
         "svg.fonttype": "none",  # real <text>: selectable, read by screen readers, small
@@ -114,12 +114,16 @@ def _render(chart: Chart, fmt: str, dpi: int = 100) -> bytes:
         figure = Figure(figsize=(8.0, _height(chart)), layout="constrained")
         axes = figure.add_subplot()
         formatter = FuncFormatter(lambda value, _pos: fmt_number(value))
+        # Counts: ticks on whole numbers only (at 0.5 steps, "0 0 1 1 2" would be written).
+        locator = MaxNLocator(integer=True)
         if chart.kind == COLUMNS:
             _columns(axes, chart)
+            axes.yaxis.set_major_locator(locator)
             axes.yaxis.set_major_formatter(formatter)
             axes.set_ylabel(chart.unit)
         else:
             _bars(axes, chart)
+            axes.xaxis.set_major_locator(locator)
             axes.xaxis.set_major_formatter(formatter)
             axes.set_xlabel(chart.unit)
         if len(chart.series) > 1:

@@ -47,3 +47,18 @@ def test_documents_and_charts_write_numbers_as_their_reader_does(app):
             french = svg(chart)
     assert ">15,186<" in english and ">15\u202f186<" not in english
     assert ">15\u202f186<" in french
+
+
+def test_chart_ticks_of_small_counts_are_whole_and_distinct(app):
+    """Small counts (two participants) get ticks 0, 1, 2, each written once, not 0 0 0 1 1 1 2 2 2."""
+    import xml.etree.ElementTree as ET
+
+    from network_space.core.charts import COLUMNS
+
+    for kind, axis in ((BAR, "xtick"), (COLUMNS, "ytick")):
+        chart = Chart(f"small-{kind}", "Participants", "d", kind, ("A", "B"), (Series("Participants", (1, 2)),))
+        with app.test_request_context():
+            root = ET.fromstring(svg(chart))
+        labels = [text.text for group in root.iter("{http://www.w3.org/2000/svg}g") if f"-{axis}_" in (group.get("id") or "")
+                  for text in group.iter("{http://www.w3.org/2000/svg}text")]
+        assert labels and len(labels) == len(set(labels)) and all(label.isdigit() for label in labels), labels
