@@ -116,6 +116,7 @@ def test_tables_export_as_xlsx_and_excel_fr_csv(app, client, login_as, two_years
         db.session.commit()
     login_as("member")
     response = client.get("/reports/2026/tables/department.xlsx")
+    assert 'filename="bilan-2026-departement.xlsx"' in response.headers["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert list(next(sheet.iter_rows(max_row=1, values_only=True))) == [

@@ -371,11 +371,15 @@ def _safe(name: str) -> str:
     return secure_filename(name) or "bilan"
 
 
+# The members' names for the files they download (the URLs keep theirs: links are shared).
+TABLE_FILE_NAMES = {"department": "departement", "territories": "territoires", "years": "annees"}
+
+
 @bp.route("/<int:year>/tables/<any(department, territories, years):table>.<any(xlsx, csv):extension>")
 @login_required
 def table(year: int, table: str, extension: str):
     c = _consolidation(year)
-    return _spreadsheet(export.table_rows(c, table), extension, f"bilan-{year}-{table}",
+    return _spreadsheet(export.table_rows(c, table), extension, f"bilan-{year}-{TABLE_FILE_NAMES[table]}",
                         export.table_title(table, year))
 
 
