@@ -79,6 +79,24 @@ def _split_mentions(content: str, resolve: Resolver, found: list, quoted: bool) 
     return tokens
 
 
+def _images_rule(state) -> None:
+    """Core rule: an image becomes a link to it, named by its description (or its address). The
+    site shows no image from elsewhere (a tracking pixel would tell its sender who reads), and a
+    dropped image would lose what the author wrote."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children = []
+        for token in block.children:
+            if token.type != "image":
+                children.append(token)
+                continue
+            link = Token("link_open", "a", 1)
+            link.attrs = {"href": str(token.attrs.get("src", ""))}
+            children += [link, _text(token.content or str(token.attrs.get("src", ""))), Token("link_close", "a", -1)]
+        block.children = children
+
+
 def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
@@ -88,6 +106,7 @@ def _text(content: str) -> Token:
 # Raw HTML in the source is not interpreted ("html": False), and the output is sanitized anyway:
 # nh3 is the boundary, the Markdown parser is not trusted to be one.
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").enable("strikethrough")
+_md.core.ruler.push("images", _images_rule)
 _md.core.ruler.push("mentions", _mentions_rule)
 
 _ALLOWED_TAGS = {

@@ -71,9 +71,10 @@ def test_markdown_becomes_blocks_of_the_same_structure():
         ("Bailleurs", 0, True), ("Isère Habitat", 1, False), ("Voirie", 0, True)]
     assert (table.header, table.rows, table.align) == (["Territoire", "Heures"], [["Trièves", "1 200"]], "lr")
     assert code.text[0].code and code.text[0].text == "x = 1"
-    # A link of a scheme the site's HTML refuses is not a link; an image is not fetched, its text
-    # alternative stands in.
-    assert all(r.href is None for r in last.text) and doc.plain_text(last.text) == "piège schéma"
+    # A link of a scheme the site's HTML refuses is not a link; an image is not fetched: its text
+    # alternative links to it, as on the page.
+    assert doc.plain_text(last.text) == "piège schéma"
+    assert {r.text.strip(): r.href for r in last.text if r.text.strip()} == {"piège": None, "schéma": "https://x.org/a.png"}
 
 
 def test_markdown_list_item_with_two_paragraphs_stays_one_item():
