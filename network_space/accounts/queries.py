@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from network_space.accounts.models import ROLE_LABELS, SECTORS, Structure, Territory, User, fold, user_territory
@@ -45,13 +45,24 @@ class DirectoryFilters:
     def shape(self) -> tuple:
         """Which filters are set: the shape of the list's statement, built once (core/statements.py);
         their values are bound (``values``)."""
-        return bool(self.q), bool(self.structure_id), bool(self.territory_id), bool(self.sector), bool(self.role)
+        return len(self.name_words), bool(self.structure_id), bool(self.territory_id), bool(self.sector), bool(self.role)
+
+    @property
+    def name_words(self) -> list[str]:
+        """The words typed, each to be found in the name in any order ("Martin Hélène" finds Hélène
+        Martin); past MAX_NAME_WORDS, the rest as one (a statement per count of words is kept)."""
+        words = fold(self.q).split()
+        return words[:MAX_NAME_WORDS - 1] + [" ".join(words[MAX_NAME_WORDS - 1:])] if len(words) > MAX_NAME_WORDS else words
 
     @property
     def values(self) -> dict:
-        return {"name_pattern": f"%{_like_escape(fold(self.q))}%", "email_pattern": f"%{_like_escape(self.q.lower())}%",
+        return {"email_pattern": f"%{_like_escape(self.q.lower())}%",
+                **{f"name_{i}": f"%{_like_escape(word)}%" for i, word in enumerate(self.name_words)},
                 "structure_id": self.structure_id, "territory_id": self.territory_id, "sector": self.sector,
                 "role": self.role}
+
+
+MAX_NAME_WORDS = 4
 
 
 @built_once
@@ -59,7 +70,7 @@ def directory_select(shape: tuple, active: bool = True) -> Select:
     """Members (active, or deactivated for the admin) matching filters of this shape
     (DirectoryFilters.shape, executed with its values), with what a card shows loaded in a fixed
     number of queries."""
-    q, structure, territory, sector, role = shape
+    words, structure, territory, sector, role = shape
     stmt = (
         select(User)
         .where(User.active.is_(active))
@@ -67,8 +78,8 @@ def directory_select(shape: tuple, active: bool = True) -> Select:
         .options(joinedload(User.structure), joinedload(User.territories))
         .order_by(User.name_key, User.id)
     )
-    if q:
-        stmt = stmt.where(or_(User.name_key.like(bindparam("name_pattern"), escape="\\"),
+    if words:
+        stmt = stmt.where(or_(and_(*(User.name_key.like(bindparam(f"name_{i}"), escape="\\") for i in range(words))),
                               User.email.like(bindparam("email_pattern"), escape="\\")))
     if structure:
         stmt = stmt.where(User.structure_id == bindparam("structure_id"))

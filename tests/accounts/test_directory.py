@@ -38,6 +38,11 @@ def test_search_is_case_and_accent_insensitive(app, client, login_as):
     assert _names(client.get("/members/?q=HELENE").get_data(as_text=True)) == {"Hélène Martin"}
     assert _names(client.get("/members/?q=elodie").get_data(as_text=True)) == {"Élodie Perrin"}
     assert _names(client.get("/members/?q=%25").get_data(as_text=True)) == set()  # LIKE wildcards are literal
+    # Surname first, as a directory is read; each word found in any order, all of them needed.
+    assert _names(client.get("/members/?q=Martin+h%C3%A9l%C3%A8ne").get_data(as_text=True)) == {"Hélène Martin"}
+    assert _names(client.get("/members/?q=perrin++ELO").get_data(as_text=True)) == {"Élodie Perrin"}
+    assert _names(client.get("/members/?q=Martin+Julien").get_data(as_text=True)) == set()
+    assert _names(client.get("/members/?q=a+b+c+d+e+f").get_data(as_text=True)) == set()  # many words: no error
 
 
 def test_filters(app, client, login_as):
