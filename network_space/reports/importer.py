@@ -100,17 +100,23 @@ def analyse(parsed: ParsedFile, mapping: list[str], indicators: list[Indicator],
             current: dict[int, int | str | None]) -> DryRun:
     """Every line's indicator and value, or its problems, and what would change. Writes nothing."""
     by_code = {normalise(i.code): i for i in indicators}
-    by_label = {normalise(i.label): i for i in indicators}
+    by_label: dict[str, list[Indicator]] = {}
+    for i in indicators:
+        by_label.setdefault(normalise(i.label), []).append(i)
     seen: dict[int, int] = {}
     lines = []
     for number, values in parsed.rows:
         cells = {key: (values[i] if i < len(values) else "") for i, key in enumerate(mapping) if key}
         line = Line(line=number, label=cells.get("indicator") or cells.get("code", ""))
         indicator = by_code.get(normalise(cells.get("code", ""))) if cells.get("code") else None
-        if indicator is None and cells.get("indicator"):
-            indicator = by_label.get(normalise(cells["indicator"]))
+        named = by_label.get(normalise(cells["indicator"]), []) if indicator is None and cells.get("indicator") else []
+        if len(named) == 1:
+            indicator = named[0]
         if indicator is None:
-            if not line.label:
+            if len(named) > 1:  # two sections may name an indicator alike: never guess which
+                line.problems.append(_("« %(value)s » désigne plusieurs indicateurs (%(codes)s) : indiquez le code.",
+                                       value=line.label[:80], codes=", ".join(sorted(i.code for i in named))))
+            elif not line.label:
                 line.problems.append(_("Indicateur manquant."))
             else:
                 line.problems.append(_("Indicateur inconnu : « %(value)s ».", value=line.label[:80]))

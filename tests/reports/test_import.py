@@ -126,6 +126,20 @@ def test_csv_from_french_excel_by_label_and_blank_values_change_nothing(app, cli
         assert values == {ids["hours_achieved"]: 1250}
 
 
+def test_a_label_two_indicators_share_is_refused_until_the_code_says_which(app, client, login_as, network):
+    from network_space.reports.models import Indicator
+
+    with app.app_context():  # an admin named a second indicator like an existing one, in another section
+        db.session.add(Indicator(code="participants_esat", label="Participants", group="publics", position=99))
+        db.session.commit()
+    _campaign(client, login_as, network)
+    login_as(network.alice)
+    base = f"/reports/2026/fill/{network.metro}/{network.metro_structure}"
+    check_url = _upload(client, base, "Indicateur;Valeur\r\nParticipants;12\r\n".encode(), "suivi.csv").headers["Location"]
+    page = htmllib.unescape(client.get(check_url).get_data(as_text=True))
+    assert "« Participants » désigne plusieurs indicateurs (participants, participants_esat) : indiquez le code." in page
+
+
 def test_upload_is_bound_to_its_owner_and_contribution(app, client, login_as, network):
     _campaign(client, login_as, network)
     login_as(network.alice)
