@@ -211,8 +211,11 @@ def database_without_extensions(tmp_path):
     admin_url = make_url(os.environ["TEST_DATABASE_URL"])
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        if not connection.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")):
-            pytest.skip("the test role may not create roles and databases")
+        superuser = connection.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+    if not superuser:
+        admin.dispose()  # else its pooled connection, collected during a later test, fails it with a ResourceWarning
+        pytest.skip("the test role may not create roles and databases")
+    with admin.connect() as connection:
         suffix = uuid.uuid4().hex[:8]
         name, role = f"ns_noext_{suffix}", f"ns_limited_{suffix}"
         connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'limited' NOSUPERUSER NOCREATEDB"))
