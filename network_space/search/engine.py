@@ -71,14 +71,23 @@ class SearchResults:
         return self.page + 1
 
 
-_LONE_OPERATOR = re.compile(r"^(\s*(AND|OR|NOT|ET|OU|NON|SAUF|ANDNOT)\b\s*)+|(\s*\b(AND|OR|NOT|ET|OU|NON|SAUF|ANDNOT))+\s*$")
+_OPERATORS = r"(?:AND|OR|NOT|ET|OU|NON|SAUF|ANDNOT)"
+_TRAILING_OPERATORS = re.compile(rf"(?:\s*\b{_OPERATORS})+\s*$")
+_LEADING_OPERATORS = re.compile(rf"^(?:\s*{_OPERATORS}\b\s*)+")
+_NEGATION = re.compile(r"\b(?:NOT|NON|SAUF|ANDNOT)\b")
+
+
+def _leading(match: re.Match) -> str:
+    # "SAUF logement" means all but housing: a negation first is kept, as NON; "ET x" is x.
+    return "NON " if _NEGATION.search(match.group(0)) else ""
 
 
 def clean_query(text: str | None) -> str:
     text = (text or "").replace("\x00", " ").strip()[:MAX_QUERY_LENGTH]
     if text.count('"') % 2:
         text = text.replace('"', " ")  # an unbalanced quote: search the words
-    return _LONE_OPERATOR.sub(" ", text).strip()
+    text = _TRAILING_OPERATORS.sub("", text).strip()
+    return _LEADING_OPERATORS.sub(_leading, text).strip()
 
 
 def matches_everything(text: str) -> bool:

@@ -44,6 +44,10 @@ QUERIES = [
     ('"charges cahier"', set()),
     ("l'assemblée", {"Assemblée générale"}),
     ("propreté SAUF voirie", set()),
+    # A negation first excludes from everything; an operator with nothing on one side is dropped.
+    ("SAUF voirie", {"Guide des clauses", "Assemblée générale", "Marchés réservés"}),
+    ("NON voirie", {"Guide des clauses", "Assemblée générale", "Marchés réservés"}),
+    ("ET voirie SAUF", {"Propreté urbaine"}),
     ("propreté OU handicapés", {"Propreté urbaine", "Marchés réservés"}),
     ("propreté OR handicapés", {"Propreté urbaine", "Marchés réservés"}),
     ("bailleurs OU jeunes NON voirie", {"Guide des clauses"}),
