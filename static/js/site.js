@@ -1,10 +1,31 @@
 // Progressive enhancement only: every page works without JavaScript.
+// A form (or the button that submits it) may ask for a confirmation. A form posted once is not
+// posted again by a double click or an impatient second click while the page loads: that made
+// two threads or two replies. A download leaves the page where it is: the form is free again
+// after a few seconds.
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var question = form.getAttribute("data-confirm");
+  var button = event.submitter;
+  var question = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
   if (question && !window.confirm(question)) {
     event.preventDefault();
+    return;
   }
+  if ((form.getAttribute("method") || "get").toLowerCase() !== "post") {
+    return;
+  }
+  if (form.hasAttribute("data-sending")) {
+    event.preventDefault();
+    return;
+  }
+  form.setAttribute("data-sending", "");
+  setTimeout(function () { form.removeAttribute("data-sending"); }, 4000);
+});
+// Back to a page from the browser's cache: its forms may be sent again.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-sending]").forEach(function (form) {
+    form.removeAttribute("data-sending");
+  });
 });
 
 // A phone folds the navigation behind the "Menu" button (the CSS hides it when the class
