@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from network_space.accounts.models import Territory, User, user_territory
 from network_space.core import ics
@@ -76,11 +76,14 @@ class MeetingData:
     resource_ids: list[int] = field(default_factory=list)
 
 
-def _users(ids) -> list[User]:
+def _users(ids, keep=()) -> list[User]:
+    """The active members among ``ids``, and those of ``keep`` (the list as it stands) still
+    chosen: a member deactivated since stays where they were, no one inactive is added."""
     ids = [i for i in ids or () if i]
     if not ids:
         return []
-    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))))
+    kept = [u.id for u in keep]
+    return list(db.session.scalars(select(User).where(User.id.in_(ids), or_(User.active.is_(True), User.id.in_(kept or [0])))))
 
 
 def _resources(ids) -> list[Resource]:
@@ -100,9 +103,9 @@ def _apply(meeting: Meeting, data: MeetingData, actor: User) -> None:
     meeting.invite_sector = data.invite_sector if data.invite_scope == SCOPE_SECTOR else None
     territory_ids = [i for i in data.territory_ids if i] if data.invite_scope == SCOPE_TERRITORIES else []
     meeting.territories = list(db.session.scalars(select(Territory).where(Territory.id.in_(territory_ids)))) if territory_ids else []
-    meeting.named_members = _users(data.named_member_ids)
+    meeting.named_members = _users(data.named_member_ids, keep=meeting.named_members)
     meeting.resources = _resources(data.resource_ids)
-    organisers = _users(data.organiser_ids)
+    organisers = _users(data.organiser_ids, keep=meeting.organisers)
     if not any(o.id == actor.id for o in organisers) and not meeting.organisers and actor.is_coanimator:
         organisers.append(actor)
     if not organisers:

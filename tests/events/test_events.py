@@ -252,3 +252,36 @@ def test_linked_library_resources_respect_their_visibility(client, login_as, mak
                                                  resource_ids=[str(shared_id), str(internal_id)],
                                                  organiser_ids=[str(coanimator.id), str(member.id)]))
     assert response.status_code == 200
+
+
+def test_editing_keeps_an_organiser_deactivated_and_a_partner_archived_since(client, login_as, make_user, make_event, app):
+    """Saving an unrelated change must not drop them: they stay listed, chosen, and saved."""
+    from network_space.accounts.models import User
+    from network_space.directory.models import Organisation, OrganisationKind
+
+    coanimator = login_as("coanimator")
+    colleague = make_user("member", full_name="Julien Parti")
+    event_id = make_event(organisers=[coanimator, colleague], day=date(2027, 5, 20))
+    with app.app_context():
+        kind = db.session.scalar(select(OrganisationKind)) or OrganisationKind(name="ESAT", slug="esat", group="siae")
+        partner = Organisation(name="ESAT Horizons", kind=kind)
+        db.session.add(partner)
+        db.session.get(Event, event_id).partners = [partner]
+        db.session.commit()
+        partner_id = partner.id
+        db.session.get(User, colleague.id).active = False
+        db.session.get(Organisation, partner_id).active = False
+        db.session.commit()
+    url = f"/events/{event_id}/modifier"
+    page = client.get(url).get_data(as_text=True)
+    assert f'<option selected value="{colleague.id}">Julien Parti</option>' in page or \
+        f'<option value="{colleague.id}" selected>Julien Parti</option>' in page
+    assert "ESAT Horizons" in page
+    response = client.post(url, data=_form_data(client, url, start_date="2027-05-20", description="Nouveau texte",
+                                                 organiser_ids=[str(coanimator.id), str(colleague.id)],
+                                                 partner_ids=[str(partner_id)]))
+    assert response.status_code == 302
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assert {u.id for u in event.organisers} == {coanimator.id, colleague.id}
+        assert [o.id for o in event.partners] == [partner_id]

@@ -136,3 +136,42 @@ def test_people_are_listed_in_alphabetical_order_accents_aside(app, client, logi
     assert listed == ["Bruno Vidal", "Élodie Perrin", "Zoé Blanc"]
     form = client.get(f"/meetings/{meeting_id}/edit").get_data(as_text=True)
     assert form.index("Bruno Vidal") < form.index("Élodie Perrin") < form.index("Zoé Blanc")
+
+
+def test_editing_keeps_people_deactivated_since(app, client, login_as, make_user):
+    """An organiser, a named invitee and an action's assignee deactivated since stay where they
+    were when the meeting or the action is saved for another change."""
+    from network_space.meetings import minutes
+    from network_space.meetings.models import ActionItem
+
+    organiser = login_as("coanimator", full_name="Claire Dumas")
+    colleague = make_user("coanimator", full_name="Julien Moreau")
+    invitee = make_user("member", full_name="Karim Haddad")
+    with app.app_context():
+        meeting_id = make_meeting(organiser.id, invitee_ids=[invitee.id])
+        meeting = db.session.get(Meeting, meeting_id)
+        meeting.organisers.append(db.session.get(User, colleague.id))
+        services.schedule(meeting, meeting.slots[0].starts_at, meeting.slots[0].ends_at, db.session.get(User, organiser.id))
+        action = minutes.add_action(meeting, db.session.get(User, organiser.id), "Relancer les bailleurs", invitee.id, None)
+        db.session.flush()
+        action_id = action.id
+        for person in (colleague, invitee):
+            db.session.get(User, person.id).active = False
+        db.session.commit()
+    page = client.get(f"/meetings/{meeting_id}/edit").get_data(as_text=True)
+    form = {"csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1),
+            "title": "Réunion plénière (ordre du jour revu)", "kind": "pleniere", "format": "presentiel",
+            "place": "Grenoble", "invite_scope": "none", "series_id": "",
+            "organiser_ids": re.findall(r'<option selected value="(\d+)"', page.split('name="organiser_ids"')[1].split("</select>")[0]),
+            "named_member_ids": re.findall(r'<option selected value="(\d+)"', page.split('name="named_member_ids"')[1].split("</select>")[0])}
+    assert client.post(f"/meetings/{meeting_id}/edit", data=form).status_code == 302
+    post(client, f"/meetings/{meeting_id}/actions/{action_id}/edit",
+         {"action-title": "Relancer les bailleurs sociaux", "action-assignee_id": str(invitee.id)},
+         token_page=f"/meetings/{meeting_id}/actions/{action_id}/edit")
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting.title == "Réunion plénière (ordre du jour revu)"
+        assert {u.id for u in meeting.organisers} == {organiser.id, colleague.id}
+        assert [u.id for u in meeting.named_members] == [invitee.id]
+        action = db.session.get(ActionItem, action_id)
+        assert (action.title, action.assignee_id) == ("Relancer les bailleurs sociaux", invitee.id)

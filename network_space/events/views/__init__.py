@@ -118,17 +118,24 @@ def detail(event_id: int):
     )
 
 
-def _form(obj=None, **kwargs) -> EventForm:
-    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name_key))
-    organisations = db.session.scalars(
+def _form(obj=None, keep: Event | None = None, **kwargs) -> EventForm:
+    """The event form; editing ``keep``, its organisers, partners and territory stay in the lists
+    even when deactivated, archived or retired since: saving an unrelated change must not drop them."""
+    users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name_key)))
+    organisations = list(db.session.scalars(
         select(Organisation).join(Organisation.kind).where(Organisation.active.is_(True))
         .order_by(OrganisationKind.position, OrganisationKind.name, Organisation.name)
         .options(contains_eager(Organisation.kind))
-    )
+    ))
+    territories = active_territories()
+    if keep is not None:
+        users += [u for u in keep.organisers if u not in users]
+        organisations += [o for o in keep.partners if o not in organisations]
+        territories += [keep.territory] if keep.territory is not None and keep.territory not in territories else []
     # Only what the editor may see can be linked (the field refuses any other id).
     resources = [r for r in db.session.scalars(select(Resource).order_by(Resource.title)) if can("library.view", r)]
-    return EventForm(obj=obj, kinds=queries.event_kinds(), territories=active_territories(), users=list(users), organisations=list(organisations),
-                     resources=resources, **kwargs)
+    return EventForm(obj=obj, kinds=queries.event_kinds(), territories=territories, users=users,
+                     organisations=organisations, resources=resources, **kwargs)
 
 
 def _prefill(form: EventForm, event: Event, with_dates: bool) -> None:
@@ -188,7 +195,7 @@ def duplicate(event_id: int):
 def edit(event_id: int):
     event = event_or_404(event_id)
     require("events.edit", event)
-    form = _form()
+    form = _form(keep=event)
     if request.method == "GET":
         _prefill(form, event, with_dates=True)
     if form.validate_on_submit():

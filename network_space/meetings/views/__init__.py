@@ -21,7 +21,7 @@ from network_space.library.models import Resource
 from network_space.meetings import ical, queries, services
 from network_space.meetings.polls import tally
 from network_space.meetings.forms import AgendaItemForm, CancelForm, FilterForm, MeetingForm, PollOpenForm, ScheduleForm
-from network_space.meetings.models import ANSWERS, KINDS, RSVPS, AgendaItem
+from network_space.meetings.models import ANSWERS, KINDS, RSVPS, AgendaItem, Meeting
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -66,8 +66,13 @@ def _resource_choices():
     return choices((r.id, r.title) for r in _visible_resources())
 
 
-def _fill_meeting_choices(form: MeetingForm) -> None:
-    members = [(u.id, u.full_name) for u in active_members()]
+def _fill_meeting_choices(form: MeetingForm, keep: Meeting | None = None) -> None:
+    """The form's lists; editing ``keep``, its people stay in them even when deactivated since:
+    saving an unrelated change must not drop an organiser, an invitee or the secretary."""
+    people = active_members()
+    if keep is not None:
+        people += [u for u in (*keep.organisers, *keep.named_members, keep.secretary) if u is not None and u not in people]
+    members = [(u.id, u.full_name) for u in people]
     form.series_id.choices = choices([("", _("— Aucune —"))] + [(s.id, s.name) for s in queries.all_series()])
     form.territory_ids.choices = choices((t.id, t.name) for t in db.session.scalars(select(Territory).order_by(Territory.name)))
     form.named_member_ids.choices = choices(members)
@@ -150,7 +155,7 @@ def create():
 def edit(meeting_id: int):
     meeting = meeting_or_404(meeting_id, "meetings.edit")
     form = MeetingForm(obj=meeting)
-    _fill_meeting_choices(form)
+    _fill_meeting_choices(form, keep=meeting)
     if request.method == "GET":
         form.territory_ids.data = [t.id for t in meeting.territories]
         form.named_member_ids.data = [u.id for u in meeting.named_members]

@@ -166,9 +166,12 @@ def edit_decision(meeting_id: int, decision_id: int):
                            heading=_("Modifier la décision")), 400 if form.is_submitted() else 200
 
 
-def _action_form_valid(form: ActionForm) -> bool:
-    """The form's own checks, and an assignee who is an active member (a select can be forged)."""
+def _action_form_valid(form: ActionForm, action: ActionItem | None = None) -> bool:
+    """The form's own checks, and an assignee who is an active member (a select can be forged),
+    or the action's assignee as it stands (deactivated since: kept, not silently dropped)."""
     members = active_members()
+    if action is not None and action.assignee is not None and action.assignee not in members:
+        members.append(action.assignee)
     form.assignee_id.choices = assignee_choices(members)
     valid = form.validate_on_submit()
     if form.is_submitted() and form.assignee_id.data is not None and \
@@ -190,7 +193,7 @@ def edit_action(meeting_id: int, action_id: int):
     meeting = meeting_or_404(meeting_id, "meetings.write_minutes")
     action = child_or_404(ActionItem, action_id, meeting)
     form = ActionForm(prefix="action", obj=action)
-    if _action_form_valid(form) and attempt(
+    if _action_form_valid(form, action) and attempt(
             lambda: minutes_services.update_action(action, current_user, form.title.data, form.assignee_id.data,
                                            form.due_date.data), _("Action modifiée."), form=form):
         return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id, _anchor="actions"))
