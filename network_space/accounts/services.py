@@ -13,14 +13,14 @@ from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from network_space.accounts.membership import membership_changed
 from network_space.accounts.models import (
-    ROLE_LABELS, Invitation, LoginAttempt, Structure, Territory, User, normalize_email, user_territory,
+    ROLE_LABELS, Invitation, LoginAttempt, Structure, Territory, User, normalize_email,
 )
 from network_space.accounts.tokens import (
     INVITATION_SALT, RESET_SALT, make_invitation_token, make_reset_token, password_fingerprint, read_token,
 )
 from network_space.core.audit import audit, erased_label
 from network_space.core.i18n import lazy_gettext as _l
-from network_space.core.models import utcnow
+from network_space.core.models import references_to, utcnow
 from network_space.core.outbox import queue_email
 from network_space.core.permissions import ROLES, ROLE_ADMIN, ROLE_COANIMATOR, has_role
 from network_space.core.privacy import ERASED_NAME, erase_personal_data
@@ -440,6 +440,9 @@ def delete_structure(structure: Structure, actor: User) -> None:
     if in_use:
         raise AccountError(ngettext("Cette structure emploie encore %(num)d membre : elle ne peut pas être supprimée.",
                                    "Cette structure emploie encore %(num)d membres : elle ne peut pas être supprimée.", in_use))
+    if references_to(structure):  # its report contributions, which stay in the consolidated figures
+        raise AccountError(_("Cette structure a contribué au bilan ou reste liée ailleurs : désactivez-la plutôt que "
+                             "de la supprimer."))
     audit("structure.deleted", target=structure.name, actor=actor)
     db.session.delete(structure)
 
@@ -453,10 +456,9 @@ def save_territory(territory: Territory | None, actor: User, **fields) -> Territ
 
 
 def delete_territory(territory: Territory, actor: User) -> None:
-    members = db.session.scalar(
-        select(func.count()).select_from(user_territory).where(user_territory.c.territory_id == territory.id)) or 0
-    structures = db.session.scalar(select(func.count(Structure.id)).where(Structure.territory_id == territory.id)) or 0
-    if members or structures:
-        raise AccountError(_("Ce territoire est utilisé (membres ou structures) : désactivez-le plutôt que de le supprimer."))
+    # Anything pointing at it: members, structures, events, meetings, resources, contributions…
+    if references_to(territory):
+        raise AccountError(_("Ce territoire est utilisé (membres, structures, événements, réunions, bilans…) : "
+                             "désactivez-le plutôt que de le supprimer."))
     audit("territory.deleted", target=territory.name, actor=actor)
     db.session.delete(territory)

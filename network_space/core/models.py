@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, func
+from sqlalchemy import DateTime, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from network_space.extensions import db
 
 
 def utcnow() -> datetime:
@@ -45,3 +47,16 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=func.now()
     )
+
+
+def references_to(obj) -> int:
+    """How many rows of any table point at ``obj`` by a foreign key: what a delete would cut or
+    cascade. Read from the metadata, so a table a later domain adds is counted without being named."""
+    table = type(obj).__table__
+    total = 0
+    for other in db.metadata.sorted_tables:
+        for key in other.foreign_keys:
+            if key.column.table is table:
+                total += db.session.scalar(
+                    select(func.count()).select_from(other).where(key.parent == getattr(obj, key.column.key))) or 0
+    return total

@@ -106,6 +106,20 @@ def test_territories_crud_and_refuse_delete_in_use(app, client, login_as, make_u
         territory = db.session.get(Territory, territory_id)
         assert territory.sector == "nord" and not territory.active  # unchecked box = inactive
         db.session.get(User, user.id).territories = []
+        # Anything else pointing at it counts too: an event of the territory (it would become the
+        # whole département's, or point at the next territory created with the same id).
+        from datetime import datetime, timezone
+
+        from network_space.events.models import Event
+        event = Event(title="Forum", kind="forum", territory_id=territory_id, status="planned", sequence=0,
+                      starts_at=datetime(2027, 3, 1, 9, tzinfo=timezone.utc), ends_at=datetime(2027, 3, 1, 12, tzinfo=timezone.utc))
+        db.session.add(event)
+        db.session.commit()
+        event_id = event.id
+    refused = client.post(f"/admin/territories/{territory_id}/delete", data={"csrf_token": token}, follow_redirects=True)
+    assert "désactivez-le" in refused.get_data(as_text=True)
+    with app.app_context():
+        db.session.delete(db.session.get(Event, event_id))
         db.session.commit()
     client.post(f"/admin/territories/{territory_id}/delete", data={"csrf_token": token})
     with app.app_context():
