@@ -97,6 +97,16 @@ class GuestLink(TimestampMixin, db.Model):
         return self.event if self.event_id is not None else self.meeting
 
     @property
+    def organiser(self):
+        """Who a guest may write to about their link: whoever invited them, else an organiser of
+        the event or meeting, else its author (active accounts only); None when nobody is left."""
+        target = self.target
+        for person in (self.invited_by, *target.organisers, target.created_by):
+            if person is not None and person.active:
+                return person
+        return None
+
+    @property
     def target_key(self) -> str:
         return f"event:{self.event_id}" if self.event_id is not None else f"meeting:{self.meeting_id}"
 

@@ -44,22 +44,12 @@ def send(link: GuestLink, subject: str, paragraphs: list[str], *, method: str | 
         page = absolute_url(url_for("guests.page", token=token))
         erase = absolute_url(url_for("guests.forget", token=token))
     # A guest's reply reaches a person, not the no-reply sender: the pages tell them to reply.
-    reply_to = reply_to or getattr(organiser_of(link), "email", None)
+    reply_to = reply_to or getattr(link.organiser, "email", None)
     headers = {"Reply-To": reply_to} if reply_to else None
     queue_email("guest_message", link.guest.email, subject, kind=kind, guest=link.guest, paragraphs=paragraphs,
                 page_url=page, erase_url=erase, retention_months=current_app.config["GUEST_RETENTION_MONTHS"],
                 controller=current_app.config["GUEST_DATA_CONTROLLER"], headers=headers,
-                attachments=ical.attachment(link, method) if method else None)
-
-
-def organiser_of(link: GuestLink):
-    """Who a guest may write to about their link: whoever invited them, else an organiser of
-    the event or meeting, else its author (active accounts only); None when nobody is left."""
-    target = link.target
-    for person in (link.invited_by, *target.organisers, target.created_by):
-        if person is not None and person.active:
-            return person
-    return None
+                attachments=ical.attachment(link, method, page) if method else None)
 
 
 @in_site_language

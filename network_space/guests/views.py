@@ -26,7 +26,7 @@ from network_space.directory.models import Organisation, OrganisationContact, Or
 from network_space.events.models import REG_WAITING, Event
 from network_space.events import services as event_services
 from network_space.extensions import db, limiter
-from network_space.guests import ical, notices, queries, services
+from network_space.guests import ical, queries, services
 from network_space.guests.forms import AddOrganisationForm, InviteForm, PublicRegistrationForm
 from network_space.guests.models import RSVP_LABELS, SOURCE_PUBLIC, GuestLink
 from network_space.meetings.models import ANSWERS, STATUS_POLL, Meeting
@@ -192,7 +192,7 @@ def personal(view):
     def wrapper(token: str):
         link, problem = services.resolve(token)
         if problem:
-            contact = notices.organiser_of(link) if link is not None and problem == "revoked" else None
+            contact = link.organiser if link is not None and problem == "revoked" else None
             return render_template("guests/dead_link.html", problem=problem, link=link, contact=contact), 410
         return view(link, token)
 
@@ -293,7 +293,7 @@ def rsvp(link: GuestLink, token: str):
 @bp.route("/partenaire/<token>/agenda.ics")
 @personal
 def ics_file(link: GuestLink, token: str):
-    content = ical.calendar(link)
+    content = ical.calendar(link, url_for("guests.page", token=token, _external=True))
     if content is None:
         abort(404)
     name = f"evenement-{link.event_id}.ics" if link.event_id is not None else f"reunion-{link.meeting_id}.ics"
