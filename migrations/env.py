@@ -45,9 +45,22 @@ def run_migrations_online():
     conf_args.setdefault("render_item", render_item)
 
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration copies a table, drops the old one and renames the copy: with
+            # foreign keys on, the DROP would delete (ON DELETE CASCADE) the rows pointing at it.
+            # The pragma takes effect outside a transaction only.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.commit()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")  # the pooled connection serves the app next
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -36,10 +36,16 @@ def _sqlite_write_ahead_log(dbapi_connection, connection_record) -> None:
     """SQLite files run in WAL mode with synchronous=NORMAL: readers no longer wait for a writer,
     and a commit costs no disk flush, so the worker can commit each email as sent the moment the
     SMTP server accepted it (core/outbox.py). A commit survives any crash of the
-    application; only a power loss or an OS crash may undo the last ones, never corrupt the file."""
+    application; only a power loss or an OS crash may undo the last ones, never corrupt the file.
+
+    Foreign keys are enforced, as PostgreSQL does: SQLite ignores them (and their ON DELETE)
+    without the pragma, and reuses the highest id of a deleted row, so a link left to a deleted
+    object would attach itself to the next one created (migrations/env.py turns them off while
+    a migration rebuilds tables, as Alembic asks)."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
     if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")

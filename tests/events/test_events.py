@@ -285,3 +285,23 @@ def test_editing_keeps_an_organiser_deactivated_and_a_partner_archived_since(cli
         event = db.session.get(Event, event_id)
         assert {u.id for u in event.organisers} == {coanimator.id, colleague.id}
         assert [o.id for o in event.partners] == [partner_id]
+
+
+def test_a_deleted_resource_leaves_no_link_for_the_next_one_to_inherit(app, make_event):
+    """On either database the foreign keys hold (SQLite enforces them only with its pragma, set
+    on every connection): deleting a resource removes its links, and the next resource, which
+    SQLite numbers with the freed id, is linked to nothing."""
+    from network_space.library.models import Resource
+
+    event_id = make_event()
+    with app.app_context():
+        resource = Resource(kind="link", title="Programme", url="https://example.org/p", visibility="members")
+        db.session.add(resource)
+        db.session.get(Event, event_id).resources = [resource]
+        db.session.commit()
+        db.session.delete(resource)
+        db.session.commit()
+        db.session.add(Resource(kind="link", title="Autre chose", url="https://example.org/a", visibility="members"))
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(Event, event_id).resources == []
