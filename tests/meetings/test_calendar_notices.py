@@ -103,7 +103,7 @@ def test_change_and_cancellation_always_reach_those_who_said_they_come(ctx, smtp
     actor = db.session.get(User, organiser.id)
     services.schedule(meeting, paris_to_utc(date(2027, 2, 10), time(14)), paris_to_utc(date(2027, 2, 10), time(16)), actor)
     db.session.commit()
-    services.cancel_meeting(meeting, actor, "Salle indisponible")
+    services.cancel_meeting(meeting, actor, "Salle indisponible\nNous reprogrammons en mars.")
     db.session.commit()
     deliver_pending()
 
@@ -115,6 +115,9 @@ def test_change_and_cancellation_always_reach_those_who_said_they_come(ctx, smtp
         assert cancellation["List-Unsubscribe"] is None  # mandatory: nothing to unsubscribe from
         text = cancellation.get_body(("plain",)).get_content()
         assert "Salle indisponible" in text and "vous aviez prévu de venir" in text
+        # The reason's line break shows in the HTML part too (the paragraph keeps its lines).
+        html = cancellation.get_body(("html",)).get_content()
+        assert '<p style="white-space:pre-line;"><strong>Raison :</strong> Salle indisponible\r\nNous reprogrammons' in html
     for user in (not_answered, declined):
         assert _notifications(user.id) == [("meeting.invitation", "site"), ("meeting.updated", "site"),
                                            ("meeting.cancelled", "site")]

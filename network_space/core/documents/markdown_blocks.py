@@ -90,7 +90,7 @@ def _inline_runs(children) -> list[Run]:
             href = None
         elif kind in ("softbreak", "hardbreak"):
             result.append(Run("\n"))
-        elif kind in ("text", "code_inline", "image"):
+        elif kind in ("text", "code_inline"):
             result.append(Run(_clean(child.content), bold=bold > 0, italic=italic > 0,
                               code=kind == "code_inline", href=href))
     return _merged(result)
