@@ -23,6 +23,8 @@ def test_empty_query_lists_newest_first_and_facets_combine(client, login_as, mak
     html = client.get("/library/").get_data(as_text=True)
     assert html.index("Tableau de suivi des heures") < html.index("Modèle de clause pour les bailleurs") < html.index("Guide des facilitateurs")
     assert "3 ressources" in html
+    assert '<option value="date" selected>' in html  # the sort says what the list does
+    assert '<option value="relevance" selected>' in client.get("/library/?q=bailleurs").get_data(as_text=True)
     html = client.get("/library/?tag=bailleurs").get_data(as_text=True)
     assert titles(html, ["Guide des facilitateurs", "Modèle de clause pour les bailleurs", "Tableau de suivi"]) == \
         ["Guide des facilitateurs", "Modèle de clause pour les bailleurs"]
