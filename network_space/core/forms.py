@@ -11,6 +11,7 @@ every field of every form).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import format_decimal
 from flask_wtf import FlaskForm
@@ -22,9 +23,11 @@ from wtforms.validators import Length, StopValidation, ValidationError
 from network_space.core.dates import MAX_YEAR, MIN_YEAR
 from network_space.core.i18n import lazy_gettext as _l
 
-# C0 and C1 control characters (line feed, carriage return, tab, NUL…) and the Unicode line and
-# paragraph separators, which some mail and calendar software also read as line ends.
-CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 control characters (line feed, carriage return, tab, NUL…), the Unicode line and
+# paragraph separators, which some mail and calendar software also read as line ends, and the
+# bidirectional embeddings, overrides and isolates, which reorder what follows them on screen (a
+# title or a file name that reads otherwise than it is).
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def strip(value):
@@ -47,6 +50,10 @@ def single_line(form, field) -> None:
     if isinstance(typed, str) and CONTROL_CHARACTERS.search(typed):
         raise ValidationError(_l("Ce champ tient sur une ligne : retirez les retours à la ligne et les "
                                  "caractères invisibles (tabulations…)."))
+    # Zero-width spaces alone pass a required check but show nothing: an invisible title.
+    if isinstance(typed, str) and typed and not any(
+            not c.isspace() and unicodedata.category(c) != "Cf" for c in typed):
+        raise ValidationError(_l("Ce champ ne contient que des caractères invisibles : tapez du texte."))
 
 
 def is_one_line(field) -> bool:

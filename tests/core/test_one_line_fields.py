@@ -18,7 +18,7 @@ import network_space
 from network_space.core.forms import Form, SubForm, is_one_line
 
 HOSTILE = ["Réunion plénière\r\nBcc: tous@example.org", "Titre\nsur deux lignes", "Titre\rretour",
-           "Titre\twith a tab", "Titre\x00nul", "Titre\u2028séparé", "Titre\x85NEL"]
+           "Titre\twith a tab", "Titre\x00nul", "Titre\u2028séparé", "Titre\x85NEL", "Titre \u202eesrevni"]
 MESSAGE = "Ce champ tient sur une ligne"
 
 
@@ -75,12 +75,19 @@ def test_every_one_line_field_refuses_line_breaks(app, form_class):
                     assert any(MESSAGE in e for e in _validate(field, form)), (field.name, value)
                 elif isinstance(field, TextAreaField):
                     assert not any(MESSAGE in e for e in _validate(field, form)), field.name
-    # Ordinary French text passes.
+    # Zero-width characters alone are refused: they would make an invisible title.
     with app.test_request_context("/", method="POST", data={}):
-        form = form_class(formdata=MultiDict({name: "Clause d'insertion « BTP » – l'Isère" for name in names}))
+        form = form_class(formdata=MultiDict({name: "\u200b\u200b" for name in names}))
         for field in _fields(form):
             if is_one_line(field):
-                assert not any(MESSAGE in e for e in _validate(field, form)), field.name
+                assert any("que des caractères invisibles" in e for e in _validate(field, form)), field.name
+    # Ordinary French text passes, an emoji made of several joined ones too.
+    with app.test_request_context("/", method="POST", data={}):
+        form = form_class(formdata=MultiDict({name: "Clause d'insertion « BTP » – l'Isère 👩\u200d🔧" for name in names}))
+        for field in _fields(form):
+            if is_one_line(field):
+                errors = _validate(field, form)
+                assert not any(MESSAGE in e or "invisibles : tapez" in e for e in errors), field.name
 
 
 def test_a_title_with_a_line_break_is_refused_with_what_was_typed(client, login_as):
