@@ -31,6 +31,13 @@ def paris_to_utc(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=PARIS).astimezone(timezone.utc)
 
 
+def exists_in_paris(day: date, at: time) -> bool:
+    """False for a wall-clock time the spring change of time skips (02:30 on the last Sunday of
+    March): zoneinfo would silently move it an hour on."""
+    local = datetime.combine(day, at, tzinfo=PARIS)
+    return local.astimezone(timezone.utc).astimezone(PARIS).replace(tzinfo=None) == local.replace(tzinfo=None)
+
+
 def local_naive_to_utc(value: datetime) -> datetime:
     """A naive datetime typed by a user (Paris wall clock) as aware UTC."""
     return value.replace(tzinfo=PARIS).astimezone(timezone.utc)

@@ -20,7 +20,7 @@ from wtforms import DateField, DateTimeLocalField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
 
-from network_space.core.dates import MAX_YEAR, MIN_YEAR
+from network_space.core.dates import MAX_YEAR, MIN_YEAR, exists_in_paris
 from network_space.core.i18n import lazy_gettext as _l
 
 # C0 and C1 control characters (line feed, carriage return, tab, NUL…), the Unicode line and
@@ -41,6 +41,20 @@ def max_length(n: int) -> Length:
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as a select's choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+NO_SUCH_TIME = _l("Cette heure n'existe pas ce jour-là (passage à l'heure d'été, de 02:00 à 03:00) : choisissez-en "
+                  "une autre.")
+
+
+def check_paris_time(day_field, time_field, day=None) -> bool:
+    """Whether the time typed exists in Paris on the day typed (``day`` when the day comes from
+    elsewhere); else the time field says why. Nothing to say while either is missing."""
+    day = day or day_field.data
+    if day is None or time_field.data is None or exists_in_paris(day, time_field.data):
+        return True
+    time_field.errors = [*time_field.errors, NO_SUCH_TIME]
+    return False
 
 
 def single_line(form, field) -> None:

@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from network_space.core.dates import local_naive_to_utc, paris_to_utc
-from network_space.core.forms import Form, max_length, strip
+from network_space.core.forms import Form, check_paris_time, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.events.models import FEED_SCOPES
 from network_space.events.services import EventInput
@@ -76,6 +76,10 @@ class EventForm(Form):
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
+            return False
+        if not self.all_day.data and not all([
+                check_paris_time(self.start_date, self.start_time),
+                check_paris_time(self.end_date, self.end_time, day=self.end_date.data or self.start_date.data)]):
             return False
         start, end = self.bounds()
         if end <= start:

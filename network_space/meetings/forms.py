@@ -16,8 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
 
-from network_space.core.dates import paris_to_utc
-from network_space.core.forms import Form, choices, max_length, strip
+from network_space.core.dates import exists_in_paris, paris_to_utc
+from network_space.core.forms import NO_SUCH_TIME, Form, check_paris_time, choices, max_length, strip
 from network_space.core.http import int_value
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
@@ -100,6 +100,8 @@ class SlotsForm(Form):
                 start, end = start or first.start.data, end or first.end.data
             if start is None or end is None:
                 entry.start.errors = [*entry.start.errors, _l("Indiquez le début et la fin.")]
+            elif not (exists_in_paris(entry.day.data, start) and exists_in_paris(entry.day.data, end)):
+                entry.start.errors = [*entry.start.errors, NO_SUCH_TIME]
             elif end <= start:
                 entry.end.errors = [*entry.end.errors, _l("L'heure de fin doit être après l'heure de début.")]
             elif paris_to_utc(entry.day.data, start) < utcnow():
@@ -147,6 +149,8 @@ class ScheduleForm(Form):
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
+            return False
+        if not all([check_paris_time(self.day, self.start), check_paris_time(self.day, self.end)]):
             return False
         now = utcnow()
         if paris_to_utc(self.day.data, self.start.data) < now and (self.current_start is None or self.current_start > now):

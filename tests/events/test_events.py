@@ -305,3 +305,15 @@ def test_a_deleted_resource_leaves_no_link_for_the_next_one_to_inherit(app, make
         db.session.commit()
         db.session.expire_all()
         assert db.session.get(Event, event_id).resources == []
+
+
+def test_a_time_the_change_to_summer_time_skips_is_refused(client, login_as, app):
+    """02:30 does not exist in Paris on 28 March 2027: it was silently moved to 03:30."""
+    user = login_as("coanimator")
+    response = client.post("/events/nouveau", data=_form_data(client, "/events/nouveau", start_date="2027-03-28",
+                                                               start_time="02:30", end_time="04:00",
+                                                               organiser_ids=str(user.id)))
+    assert response.status_code == 200
+    assert "Cette heure n'existe pas ce jour-là (passage à l'heure d'été" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Event)) is None

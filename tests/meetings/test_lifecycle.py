@@ -245,3 +245,17 @@ def test_a_date_or_a_deadline_already_past_is_refused_and_nothing_is_sent(client
         meeting = db.session.get(Meeting, meeting_id)
         assert (meeting.status, meeting.starts_at, meeting.poll_deadline) == ("draft", None, None)
         assert not db.session.scalars(select(Notification)).all()  # no invitation, no poll
+
+
+def test_a_slot_or_a_date_in_the_skipped_hour_is_refused(client, login_as, make_user, app):
+    login_as("coanimator")
+    meeting_id = _new_meeting(client, [make_user("member")])
+    page = post(client, f"/meetings/{meeting_id}/slots", {"slots-0-day": "2027-03-28", "slots-0-start": "02:30",
+                                                          "slots-0-end": "03:30"})
+    assert "Cette heure n'existe pas ce jour-là" in page.get_data(as_text=True)
+    page = post(client, f"/meetings/{meeting_id}/schedule", {"day": "2027-03-28", "start": "02:15", "end": "04:00"},
+                token_page=f"/meetings/{meeting_id}/schedule")
+    assert "Cette heure n'existe pas ce jour-là" in page.get_data(as_text=True)
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert (meeting.status, meeting.slots) == ("draft", [])
