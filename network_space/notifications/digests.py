@@ -26,7 +26,7 @@ from network_space.core.outbox import queue_email
 from network_space.extensions import db
 from network_space.notifications.models import DigestRun, Notification
 from network_space.notifications.registry import CATEGORIES, CHANNEL_DAILY, CHANNEL_WEEKLY
-from network_space.notifications.services import site_context, unsubscribe_headers, unsubscribe_url
+from network_space.notifications.services import AUTOMATIC, site_context, unsubscribe_headers, unsubscribe_url
 
 DIGEST_TIME = time(8, 0)
 FREQUENCIES = (CHANNEL_DAILY, CHANNEL_WEEKLY)
@@ -102,7 +102,7 @@ def send_digests(frequency: str, now: datetime | None = None) -> int:
                     _digest_subject(frequency, len(unread)),
                     kind=f"digest.{frequency}",
                     user=user,
-                    headers=unsubscribe_headers(unsubscribe),
+                    headers={**AUTOMATIC, **unsubscribe_headers(unsubscribe)},
                     frequency=frequency,
                     sections=_sections(unread),
                     count=len(unread),

@@ -156,7 +156,7 @@ def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) 
 def _queue_notification_email(spec: Kind, user, notification: Notification, obj, actor, context: dict,
                               attachments, extra_headers: dict) -> None:
     subject = str(context.get("subject") or _("%(kind)s : %(title)s", kind=spec.label, title=notification.title))[:300]
-    headers = dict(extra_headers)
+    headers = {**AUTOMATIC, **extra_headers}
     unsubscribe = None
     if not spec.mandatory:
         unsubscribe = unsubscribe_url(user.id, spec.category)
@@ -345,6 +345,10 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 def unsubscribe_url(user_id: int, scope: str) -> str:
     with site_context():
         return absolute_url(url_for("notifications.unsubscribe", token=unsubscribe_token(user_id, scope)))
+
+
+# A notice the site sends by itself (RFC 3834): out-of-office replies are not sent back to it.
+AUTOMATIC = {"Auto-Submitted": "auto-generated"}
 
 
 def unsubscribe_headers(url: str) -> dict[str, str]:

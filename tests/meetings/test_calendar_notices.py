@@ -113,6 +113,7 @@ def test_change_and_cancellation_always_reach_those_who_said_they_come(ctx, smtp
         assert _calendar_methods(smtp.to(user.email)) == ["REQUEST", "CANCEL"]
         cancellation = smtp.to(user.email)[-1]
         assert cancellation["List-Unsubscribe"] is None  # mandatory: nothing to unsubscribe from
+        assert cancellation["Auto-Submitted"] == "auto-generated"  # no out-of-office reply to the site
         text = cancellation.get_body(("plain",)).get_content()
         assert "Salle indisponible" in text and "vous aviez prévu de venir" in text
         # The reason's line break shows in the HTML part too (the paragraph keeps its lines).

@@ -82,6 +82,7 @@ def test_daily_digest_across_spring_dst(ctx, smtp, make_user):
     [message] = smtp.to(alice.email)
     assert message["Subject"] == "Votre résumé du jour : 2 nouveautés"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Auto-Submitted"] == "auto-generated"
 
     # An item of Saturday evening; Sunday is the DST day: not before 06:00 UTC (08:00 CEST).
     _item(alice.id, "Compte-rendu plénière", utc(2026, 3, 28, 19, 0))
