@@ -110,9 +110,15 @@ def _active_territories_statement():
     return select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)
 
 
+def by_name(territories) -> list[Territory]:
+    """Territories in alphabetical order as a reader expects it: "CC de l'Oisans" before "CC
+    Saint-Marcellin", accents and capitals aside (a byte order puts every capital first)."""
+    return sorted(territories, key=lambda t: fold(t.name))
+
+
 def active_territories() -> list[Territory]:
     """The territories in use, by name: the filters' and the forms' lists."""
-    return list(db.session.scalars(_active_territories_statement()))
+    return by_name(db.session.scalars(_active_territories_statement()))
 
 
 @built_once
@@ -123,7 +129,7 @@ def _territories_statement(active_only: bool):
 
 def territories_for_select(active_only: bool = True) -> list[Territory]:
     """The territories grouped by sector (the members' filters and forms)."""
-    return list(db.session.scalars(_territories_statement(active_only)))
+    return sorted(db.session.scalars(_territories_statement(active_only)), key=lambda t: (t.sector, fold(t.name)))
 
 
 def member_profile(user_id: int) -> User | None:

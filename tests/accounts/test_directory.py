@@ -129,3 +129,17 @@ def test_directory_and_dashboard_issue_bounded_queries(app, client, login_as):
     _network(app, 55, start=5)
     many = measure()
     assert few == many, (few, many)
+
+
+def test_territories_are_listed_as_a_reader_sorts_them(app):
+    """Capitals and accents aside: "CC de l'Oisans" before "CC Saint-Marcellin", "Écrins" among the E."""
+    from network_space.accounts.models import Territory
+    from network_space.accounts.queries import active_territories, territories_for_select
+
+    names = ["CC Saint-Marcellin", "Écrins", "CC de l'Oisans", "Vercors", "Belledonne"]
+    with app.app_context():
+        db.session.add_all(Territory(name=name, sector="sud") for name in names)
+        db.session.commit()
+        listed = [t.name for t in active_territories() if t.name in names]
+        grouped = [t.name for t in territories_for_select() if t.name in names]
+    assert listed == grouped == ["Belledonne", "CC de l'Oisans", "CC Saint-Marcellin", "Écrins", "Vercors"]

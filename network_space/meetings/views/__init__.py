@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from network_space.accounts.models import Territory, User
+from network_space.accounts.queries import by_name
 from network_space.core import ics
 from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.forms import choices
@@ -74,7 +75,7 @@ def _fill_meeting_choices(form: MeetingForm, keep: Meeting | None = None) -> Non
         people += [u for u in (*keep.organisers, *keep.named_members, keep.secretary) if u is not None and u not in people]
     members = [(u.id, u.full_name) for u in people]
     form.series_id.choices = choices([("", _("— Aucune —"))] + [(s.id, s.name) for s in queries.all_series()])
-    form.territory_ids.choices = choices((t.id, t.name) for t in db.session.scalars(select(Territory).order_by(Territory.name)))
+    form.territory_ids.choices = choices((t.id, t.name) for t in by_name(db.session.scalars(select(Territory))))
     form.named_member_ids.choices = choices(members)
     form.organiser_ids.choices = choices(members)
     form.secretary_id.choices = choices([("", _("— Aucun·e —"))] + members)
@@ -107,7 +108,7 @@ def index():
     require("member")
     filters = FilterForm(request.args)
     filters.series.choices = choices([("", _("Toutes"))] + [(s.id, s.name) for s in queries.all_series()])
-    territories = list(db.session.scalars(select(Territory).order_by(Territory.name)))
+    territories = by_name(db.session.scalars(select(Territory)))
     filters.territory.choices = choices([("", _("Tous"))] + [(t.id, t.name) for t in territories])
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
     series_id = filters.series.data
