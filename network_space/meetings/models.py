@@ -229,8 +229,13 @@ class MeetingInvitee(db.Model):
     @property
     def attendance_or_expected(self) -> str:
         """The attendance recorded in the minutes, or until then the one the RSVP announces:
-        "Je viens" → present, "Je ne viens pas" → excused, otherwise absent."""
-        return self.attendance or EXPECTED_ATTENDANCE.get(self.rsvp, "absent")
+        "Je viens" → present, "Je ne viens pas" → excused, otherwise absent; but an organiser or
+        the secretary who did not answer is expected present (they hold the meeting)."""
+        if self.attendance:
+            return self.attendance
+        if self.rsvp is None and (self.meeting.is_organiser(self.user) or self.meeting.secretary_id == self.user_id):
+            return "present"
+        return EXPECTED_ATTENDANCE.get(self.rsvp, "absent")
 
 
 class PollSlot(db.Model):

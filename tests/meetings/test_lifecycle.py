@@ -151,7 +151,7 @@ def test_full_life_cycle(client, login_as, make_user, smtp, app):
         assert {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "action.assigned"))} == {alice.id}
     login_as(bob)
     minutes_page = client.get(f"/meetings/{meeting_id}/minutes").get_data(as_text=True)
-    assert "Version publiée" in minutes_page and "Adopter la charte" in minutes_page and "personnes absentes" in minutes_page
+    assert "Version publiée" in minutes_page and "Adopter la charte" in minutes_page and "1 personne absente" in minutes_page  # Bob; Claire, who organises, is present
     assert "Première version" in client.get(f"/meetings/{meeting_id}/minutes/revisions/1").get_data(as_text=True)
     docx = client.get(f"/meetings/{meeting_id}/minutes.docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)

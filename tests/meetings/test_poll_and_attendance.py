@@ -87,6 +87,7 @@ def test_minutes_attendance_starts_from_the_rsvps(app, client, make_user, login_
     assert checked(people["Chloé"].id) == "excused"
     silent = next(u for u in _silent_ids(app, meeting_id, people, organiser))
     assert checked(silent) == "absent"
+    assert checked(organiser.id) == "present"  # who holds the meeting is there unless they say otherwise
     # An answer that comes after the editor was first opened still counts until attendance is saved.
     with app.app_context():
         services.rsvp(db.session.get(Meeting, meeting_id), db.session.get(User, silent), "yes")
