@@ -86,6 +86,8 @@ def test_full_life_cycle(client, login_as, make_user, smtp, app):
     login_as(claire)
     assert post(client, f"/meetings/{meeting_id}/poll/choose/{march}").status_code == 302
     _deliver(app)
+    page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert "Créneau retenu" in page and "Meilleur créneau" not in page  # the poll says which slot was kept
     invitation = _calendars(smtp, "alice@example.org")[0]
     assert invitation["METHOD"] == "REQUEST"
     assert invitation.walk("VTIMEZONE")[0]["TZID"] == "Europe/Paris"
