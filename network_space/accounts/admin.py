@@ -83,7 +83,7 @@ def member_role(user_id: int):
         flash(_("Rôle invalide."), "error")
         return redirect(url_for("admin.members"))
     attempt(lambda: services.change_role(user, form.role.data, current_user),
-            lambda _none: _("Rôle de %(name)s : %(role)s.", name=user.full_name, role=ROLE_LABELS[user.role]))
+            lambda _none: _("Nouveau rôle pour %(name)s : %(role)s.", name=user.full_name, role=ROLE_LABELS[user.role]))
     return redirect(url_for("admin.members"))
 
 
