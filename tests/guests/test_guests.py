@@ -406,3 +406,17 @@ def test_meeting_date_fixed_then_cancelled_reaches_guests_with_calendar_and_remi
     assert Calendar.from_ical(fixed).walk("VEVENT")[0]["UID"] == Calendar.from_ical(cancelled).walk("VEVENT")[0]["UID"]
     # The members invited are not shown to a guest: she is the only attendee.
     assert _people(fixed)[1] == ["mailto:chef.chantier@bailleur.example"]
+
+
+def test_a_guest_waiting_for_a_place_is_not_offered_the_date_for_their_calendar(app, make_user, make_event, invite_guest):
+    event_id = make_event(capacity=1)
+    member = make_user()
+    with app.app_context():
+        event_services.register(event_id, db.session.get(User, member.id))
+    link_id, token = invite_guest(event_id=event_id)
+    with app.app_context():
+        services.register(db.session.get(GuestLink, link_id))
+    page = app.test_client().get(f"/partenaire/{token}").get_data(as_text=True)
+    assert "liste d&#39;attente (position 1)" in page or "liste d'attente (position 1)" in page
+    assert "Ajouter à mon agenda" not in page
+    assert "Page des partenaires invités par le réseau" in page and "Espace réservé aux membres" not in page
