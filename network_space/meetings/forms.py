@@ -15,6 +15,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from network_space.core.dates import exists_in_paris, paris_to_utc
 from network_space.core.forms import NO_SUCH_TIME, Form, check_paris_time, choices, max_length, strip
@@ -174,6 +175,8 @@ class AgendaItemForm(Form):
 class MinutesForm(Form):
     body = TextAreaField(_l("Compte-rendu (Markdown)"), validators=[Optional(), max_length(100000)],
                          filters=[])
+    # The version the editor was opened on: a save over a newer one is a conflict (minutes.conflicts).
+    revision = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class DecisionForm(Form):

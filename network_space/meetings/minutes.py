@@ -72,6 +72,19 @@ def start_minutes(meeting: Meeting) -> Minutes:
     return meeting.minutes
 
 
+def latest_revision(meeting: Meeting) -> int:
+    """The number of the minutes' last saved version, 0 before the first."""
+    minutes = meeting.minutes
+    return minutes.revisions[0].number if minutes is not None and minutes.revisions else 0
+
+
+def conflicts(meeting: Meeting, opened_on: int | None, body: str) -> bool:
+    """Whether saving ``body``, typed in an editor opened on version ``opened_on``, would
+    overwrite a text someone else saved since (two organisers writing at once)."""
+    return (opened_on is not None and latest_revision(meeting) > opened_on
+            and (body or "") != (meeting.minutes.body or ""))
+
+
 def save_minutes(meeting: Meeting, actor: User, body: str, attendance: dict[str, str]) -> Minutes:
     """Save the text (a new revision when it changed) and the attendance, keyed by Attendee.key."""
     minutes = start_minutes(meeting)

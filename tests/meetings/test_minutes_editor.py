@@ -81,3 +81,32 @@ def test_a_refused_action_adds_nothing_twice_and_keeps_the_typed_decision(app, c
         meeting = db.session.get(Meeting, meeting_id)
         assert meeting.minutes.body == TEXT  # the text, at least, is saved
         assert meeting.decisions == [] and meeting.actions == []
+
+
+def test_two_editors_at_once_the_second_save_does_not_overwrite_the_first(app, client, login_as, make_user):
+    """Claire and Marc open the editor on the same version; Claire saves; Marc's save is refused
+    with his text kept, then goes through once he saves again knowingly."""
+    import re as _re
+
+    from network_space.meetings.models import Meeting
+    from tests.meetings.conftest import make_held_meeting
+
+    claire = login_as("coanimator")
+    with app.app_context():
+        meeting_id = make_held_meeting(claire.id, minutes="Version de départ")
+    url = f"/meetings/{meeting_id}/minutes/edit"
+    page = client.get(url).get_data(as_text=True)
+    token = _re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    opened_on = _re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
+    first = client.post(url, data={"csrf_token": token, "revision": opened_on, "body": "Texte de Claire"})
+    assert first.status_code == 302
+    second = client.post(url, data={"csrf_token": token, "revision": opened_on, "body": "Texte de Marc"})
+    html = second.get_data(as_text=True)
+    assert second.status_code == 409 and "rien n&#39;est enregistré" in html.replace("'", "&#39;")
+    assert "Texte de Marc" in html  # what he typed is kept
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).minutes.body == "Texte de Claire"
+    again = _re.search(r'name="revision" type="hidden" value="(\d+)"', html).group(1)
+    assert client.post(url, data={"csrf_token": token, "revision": again, "body": "Texte de Marc"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).minutes.body == "Texte de Marc"

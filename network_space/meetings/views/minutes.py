@@ -2,7 +2,7 @@
 actions, an action's status, the revisions."""
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -65,7 +65,9 @@ def edit_minutes(meeting_id: int):
 
 def _minutes_page(meeting: Meeting, form=None, decision_form=None, action_form=None, status: int = 200):
     """The minutes editor; a refused decision or action comes back in it, as typed."""
-    form = form or MinutesForm(formdata=None, obj=meeting.minutes)
+    if form is None:
+        form = MinutesForm(formdata=None, obj=meeting.minutes)
+        form.revision.data = minutes_services.latest_revision(meeting)
     action_form = action_form or ActionForm(prefix="action", formdata=None)
     action_form.assignee_id.choices = assignee_choices()
     return render_template(
@@ -108,6 +110,13 @@ def _save_editor(meeting: Meeting, button: str):
     action_ok = with_action and _action_form_valid(action_form)
     refused = (with_minutes and not minutes_ok) or (with_decision and not decision_ok) or (with_action and not action_ok)
     attendance = _posted_attendance(meeting)
+    if minutes_ok and minutes_services.conflicts(meeting, form.revision.data, form.body.data):
+        # Nothing is saved; the text typed comes back, and the next save is made knowingly.
+        flash(_("Quelqu'un a enregistré le compte-rendu pendant que vous l'écriviez : rien n'est enregistré. "
+                "Votre texte est ci-dessous ; reprenez-y ce qui a changé (voir l'historique des versions), "
+                "puis enregistrez."), "error")
+        form.revision.data, form.revision.raw_data = minutes_services.latest_revision(meeting), None  # not as posted
+        return _minutes_page(meeting, form, decision_form, action_form, status=409)
     saved = []
 
     def save() -> None:
