@@ -7,15 +7,14 @@ Runs in `make test` and in CI (which installs Chromium). Skipped only when NS_NO
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from network_space.extensions import db
 from tests.conftest import PASSWORD
-from tests.helpers import browser_log_in, free_port
+from tests.helpers import browser_log_in
+from tests.library.test_library_js import live_server, page  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,30 +22,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page(app):
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            try:
-                tab = browser.new_page(base_url=f"http://127.0.0.1:{port}")
-                tab.set_default_timeout(30_000)
-                yield tab
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        thread.join()
-
-
-def test_a_thread_sent_twice_in_a_row_is_posted_once(app, page, make_user):
+def test_a_thread_sent_twice_in_a_row_is_posted_once(app, page, make_user):  # noqa: F811
     from network_space.discussions.models import Thread
 
     member = make_user("member")
@@ -70,7 +46,7 @@ def test_a_thread_sent_twice_in_a_row_is_posted_once(app, page, make_user):
             Thread.title == "Clauses dans les marchés de propreté")) == 1
 
 
-def test_declining_a_confirmation_sends_nothing(app, page, make_user):
+def test_declining_a_confirmation_sends_nothing(app, page, make_user):  # noqa: F811
     from network_space.events.models import CalendarFeed
 
     member = make_user("member")
