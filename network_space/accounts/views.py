@@ -14,6 +14,7 @@ from network_space.accounts.forms import (
 )
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS
 from network_space.core.audit import audit
+from network_space.core.i18n import in_language_of
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.core.privacy import write_export
@@ -164,6 +165,16 @@ def profile():
     return member(current_user.id)
 
 
+def _said_in_their_language(user):
+    """The confirmation, in the language the member may just have chosen: it shows on the next
+    page, which speaks that language."""
+    def message(_none) -> str:
+        with in_language_of(user):
+            return _("Votre profil a été mis à jour.")
+
+    return message
+
+
 @bp.route("/profile/edit", methods=["GET", "POST"])
 @login_required
 def edit_profile():
@@ -182,7 +193,7 @@ def edit_profile():
                                                    job_title=form.job_title.data, phone=form.phone.data,
                                                    bio=form.bio.data, language=form.language.data,
                                                    facilitation_fte=form.facilitation_fte.data),
-                   _("Votre profil a été mis à jour."), form=form):
+                   _said_in_their_language(user), form=form):
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/edit_profile.html", form=form)
 

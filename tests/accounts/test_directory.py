@@ -94,6 +94,9 @@ def test_edit_own_profile(app, client, login_as):
     assert "Chiffres, espaces" in bad and "120 caractères au maximum" in bad and "appelez-moi" in bad
     with app.app_context():
         assert db.session.get(User, user.id).name_key == "apres edition"
+    # Switching to English: the confirmation is already in the language chosen.
+    client.post("/profile/edit", data={**data, "language": "en"})
+    assert "Your profile has been updated." in client.get("/profile").get_data(as_text=True)
 
 
 def test_change_password_needs_current_and_logs_out_other_sessions(app, client, login_as):
