@@ -107,7 +107,7 @@ def structures_for_select(active_only: bool = False) -> list[Structure]:
 
 @built_once
 def _active_territories_statement():
-    return select(Territory).where(Territory.active.is_(True)).order_by(Territory.name)
+    return select(Territory).where(Territory.active.is_(True))  # sorted by by_name, as a reader reads
 
 
 def by_name(territories) -> list[Territory]:
