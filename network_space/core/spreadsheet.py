@@ -2,9 +2,10 @@
 mechanism (read a CSV or XLSX file, keep it between steps, map its columns, check each line).
 
 Spreadsheets execute a cell that starts with = + - @ (and tab or CR, which some strip first).
-Exported cells come from what members typed, so every such text cell gets a leading apostrophe
-and stays text (and loses it when the file comes back through read_table). Numbers pass through
-as numbers.
+Exported cells come from what members typed, so every such text cell of a CSV file gets a leading
+apostrophe and stays text (and loses it when the file comes back through read_table); an XLSX
+workbook writes them as text cells, which are never run, as typed. Numbers pass through as
+numbers.
 """
 from __future__ import annotations
 
@@ -61,13 +62,24 @@ def to_csv(rows: Iterable[Sequence]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _xlsx_cell(value):
+    # A workbook's text cell is never run, whatever it starts with (it is written as an inline
+    # string, to_xlsx below): no apostrophe to show, unlike CSV.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return "" if value is None else str(value)
+
+
 def to_xlsx(rows: Iterable[Sequence], sheet_title: str, *, widths: Sequence[int] = (), doc_title: str = "") -> bytes:
     """The first row is the header (bold, frozen)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title[:31]  # Excel's limit on sheet names
     for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
+        sheet.append([_xlsx_cell(cell) for cell in row])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl reads a text starting with "=" as a formula
+                cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
