@@ -21,11 +21,15 @@ def init_app(app) -> None:
     register_target(models.Event, permission="events.view")
     register_target(models.EventKind, permission="events.view")
     register_kind("event.created", _l("Nouvel événement"), "events", email_template="event_created")
-    # What registrants need to act on is emailed at once unless they chose otherwise.
-    for name, label in (("event.changed", _l("Événement modifié")), ("event.cancelled", _l("Événement annulé")),
-                        ("event.promoted", _l("Place obtenue (liste d'attente)")),
-                        ("event.reminder", _l("Rappel d'événement"))):
-        register_kind(name, label, "events", email_template=name.replace(".", "_"), default_channel="immediate")
+    # Registrants hold a place others may need: a change, a cancellation or a place freed for them
+    # is emailed whatever their preference for events (as meetings do for those who said they
+    # would come); reminders follow it and are emailed at once unless they chose otherwise.
+    for name, label in (("event.changed", _l("Événement modifié (vous êtes inscrit·e ou en attente)")),
+                        ("event.cancelled", _l("Événement annulé (vous êtes inscrit·e ou en attente)")),
+                        ("event.promoted", _l("Place obtenue (liste d'attente)"))):
+        register_kind(name, label, "events", email_template=name.replace(".", "_"), mandatory=True)
+    register_kind("event.reminder", _l("Rappel d'événement"), "events", email_template="event_reminder",
+                  default_channel="immediate")
     # Events appear on the pages of their partner organisations in the directory.
     backlink_provider("events", Organisation, order=20)(queries.partner_backlinks)
     search.register()

@@ -158,6 +158,12 @@ def user_categories() -> list[Category]:
     return [c for c in CATEGORIES.values() if not c.mandatory]
 
 
+def mandatory_kinds(category: Category) -> list[Kind]:
+    """The kinds of a settable category that are emailed whatever its preference (a change to a
+    meeting someone said they would attend): the preferences page names them."""
+    return [k for k in KINDS.values() if k.category == category.name and k.mandatory]
+
+
 # The members' model: accounts' User, given by accounts' init_app (notifications sits below
 # accounts and never imports it). Notifications read its ``id``, ``email``, ``active``,
 # ``full_name`` and ``language``.

@@ -19,6 +19,7 @@ from network_space.notifications.registry import (
     CHANNELS,
     DIGEST_CHANNELS,
     kind_label,
+    mandatory_kinds,
     may_view_target,
     member_model,
     target_type_of,
@@ -110,6 +111,7 @@ def settings():
         current=current,
         errors=errors,
         mandatory=[c for c in CATEGORIES.values() if c.mandatory],
+        mandatory_kinds=mandatory_kinds,
     ), status
 
 

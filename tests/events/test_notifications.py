@@ -185,3 +185,36 @@ def test_change_and_cancellation_reach_registrants_and_waiting_list(ctx, make_us
     body = smtp.to(registered.email)[1].get_body(("plain",)).get_content()
     assert "Intempéries" in body
     assert not smtp.to(organiser.email)
+
+
+def test_registrants_hear_of_changes_cancellation_and_promotion_whatever_their_preference(
+        ctx, client, login_as, make_user, make_event, smtp):
+    """A member who set events to "nothing" or to a digest still holds a place others may need:
+    the change, the cancellation and the place freed for them arrive at once; reminders follow
+    the preference."""
+    from network_space.notifications.services import set_preferences
+
+    event_id = make_event(day=paris_today() + timedelta(days=40), capacity=1)
+    registered = db.session.get(User, make_user().id)
+    waiting = db.session.get(User, make_user().id)
+    set_preferences(registered, {"events": "none"})
+    set_preferences(waiting, {"events": "weekly"})
+    services.register(event_id, registered)
+    services.register(event_id, waiting)
+    organiser = db.session.get(User, make_user("coanimator").id)
+    services.update_event(event_id, _input(db.session.get(Event, event_id), place="Maison de l'emploi"), organiser)
+    db.session.commit()
+    services.unregister(event_id, registered)
+    run_due_jobs(now=db.session.get(Event, event_id).starts_at - timedelta(days=1))
+    db.session.commit()
+    deliver_pending()
+    assert [m["Subject"] for m in smtp.to(registered.email)] == ["Changement : Job dating chantier Les Tilleuls"]
+    assert [m["Subject"] for m in smtp.to(waiting.email)] == [
+        "Changement : Job dating chantier Les Tilleuls", "Une place s'est libérée : Job dating chantier Les Tilleuls"]
+    # No unsubscribe link on a message that cannot be turned off.
+    assert all("List-Unsubscribe" not in m for m in smtp.to(waiting.email))
+
+    login_as("member")
+    page = " ".join(client.get("/notifications/settings").get_data(as_text=True).split())
+    assert ("Toujours envoyés par email, quel que soit votre choix : Événement modifié (vous êtes inscrit·e ou en "
+            "attente), Événement annulé (vous êtes inscrit·e ou en attente), Place obtenue (liste d&#39;attente).") in page
