@@ -5,7 +5,8 @@ Spreadsheets execute a cell that starts with = + - @ (and tab or CR, which some 
 Exported cells come from what members typed, so every such text cell of a CSV file gets a leading
 apostrophe and stays text (and loses it when the file comes back through read_table); an XLSX
 workbook writes them as text cells, which are never run, as typed. Numbers pass through as
-numbers.
+numbers; dates and times (an aware datetime is shown in Paris time) as dates: "dd/mm/yyyy hh:mm"
+in CSV, a date cell with that format in a workbook, so that Excel sorts and filters them.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from network_space.core.archives import archive_problem
+from network_space.core.dates import to_paris
 from network_space.core.storage import write_failure
 from network_space.core.transactions import Refusal
 
@@ -47,10 +49,23 @@ def restore(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES else text
 
 
+def _paris(value):
+    """A datetime as Paris wall-clock time, without a zone (neither CSV nor XLSX keeps one)."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return to_paris(value).replace(tzinfo=None)
+    return value
+
+
+def _date_format(value) -> str:
+    return "%d/%m/%Y %H:%M" if isinstance(value, datetime.datetime) else "%d/%m/%Y"
+
+
 def _csv_cell(value):
-    # Excel in French reads "12,5" as a number and "12.5" as text.
+    # Excel in French reads "12,5" as a number and "12.5" as text, and "31/12/2026 09:30" as a date.
     if isinstance(value, float):
         return repr(value).replace(".", ",")
+    if isinstance(value, datetime.date):
+        return _paris(value).strftime(_date_format(value))
     return neutralise(value)
 
 
@@ -67,6 +82,8 @@ def _xlsx_cell(value):
     # string, to_xlsx below): no apostrophe to show, unlike CSV.
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
+    if isinstance(value, datetime.date):
+        return _paris(value)
     return "" if value is None else str(value)
 
 
@@ -80,6 +97,8 @@ def to_xlsx(rows: Iterable[Sequence], sheet_title: str, *, widths: Sequence[int]
         for cell in sheet[sheet.max_row]:
             if cell.data_type == "f":  # openpyxl reads a text starting with "=" as a formula
                 cell.data_type = "s"
+            elif cell.is_date:
+                cell.number_format = "DD/MM/YYYY HH:MM" if isinstance(cell.value, datetime.datetime) else "DD/MM/YYYY"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

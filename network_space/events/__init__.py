@@ -21,12 +21,15 @@ def init_app(app) -> None:
     register_target(models.Event, permission="events.view")
     register_target(models.EventKind, permission="events.view")
     register_kind("event.created", _l("Nouvel événement"), "events", email_template="event_created")
-    # Registrants hold a place others may need: a change, a cancellation or a place freed for them
-    # is emailed whatever their preference for events (as meetings do for those who said they
-    # would come); reminders follow it and are emailed at once unless they chose otherwise.
+    # Registrants hold a place others may need: a change, a cancellation, a place freed for them or
+    # an organiser's change to their registration is emailed whatever their preference for events
+    # (as meetings do for those who said they would come); reminders follow it and are emailed at
+    # once unless they chose otherwise.
     for name, label in (("event.changed", _l("Événement modifié (vous êtes inscrit·e ou en attente)")),
                         ("event.cancelled", _l("Événement annulé (vous êtes inscrit·e ou en attente)")),
-                        ("event.promoted", _l("Place obtenue (liste d'attente)"))):
+                        ("event.promoted", _l("Place obtenue (liste d'attente)")),
+                        ("event.registered", _l("Inscription par un organisateur")),
+                        ("event.removed", _l("Inscription retirée par un organisateur"))):
         register_kind(name, label, "events", email_template=name.replace(".", "_"), mandatory=True)
     register_kind("event.reminder", _l("Rappel d'événement"), "events", email_template="event_reminder",
                   default_channel="immediate")
@@ -36,6 +39,9 @@ def init_app(app) -> None:
     register_audit_actions({
         "event.create": _l("Événement créé"), "event.update": _l("Événement modifié"),
         "event.cancel": _l("Événement annulé"), "event.email": _l("Message aux inscrits d'un événement"),
+        "event.registration_add": _l("Membre inscrit par un organisateur"),
+        "event.registration_remove": _l("Inscription retirée par un organisateur"),
+        "event.attendance": _l("Présences à un événement notées"),
         "events.kind_add": _l("Type d'événement ajouté"), "events.kind_rename": _l("Type d'événement renommé"),
         "events.kind_delete": _l("Type d'événement supprimé"),
         "calendar_feed.new": _l("Adresse d'abonnement à l'agenda créée"),

@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from network_space.core import spreadsheet
-from network_space.core.dates import fmt_pattern
 from network_space.events.models import REG_WAITING, Registration
 
 
-def rows(registrations: list[Registration]) -> list[list[str]]:
-    header = [_("Nom"), _("Email"), _("Structure ou organisation"), _("Téléphone"), _("Statut"), _("Inscrit·e le")]
+def rows(registrations: list[Registration]) -> list[list]:
+    header = [_("Nom"), _("Email"), _("Structure ou organisation"), _("Téléphone"), _("Statut"), _("Inscrit·e le"),
+              _("Venu·e")]
     body = []
     for registration in registrations:
         # Guests (partners without an account) come with their organisation, marked "invité·e".
@@ -19,7 +19,8 @@ def rows(registrations: list[Registration]) -> list[list[str]]:
             registration.organisation_name,
             registration.user.phone or "" if registration.user else "",
             _("Liste d'attente") if registration.status == REG_WAITING else _("Inscrit·e"),
-            fmt_pattern(registration.created_at, "dd/MM/yyyy HH:mm"),
+            registration.created_at,
+            "" if registration.attended is None else _("oui") if registration.attended else _("non"),
         ])
     return [header] + body
 
@@ -29,4 +30,4 @@ def to_csv(registrations: list[Registration]) -> bytes:
 
 
 def to_xlsx(registrations: list[Registration], title: str) -> bytes:
-    return spreadsheet.to_xlsx(rows(registrations), _("Inscrits"), widths=(28, 34, 34, 16, 16, 18), doc_title=title)
+    return spreadsheet.to_xlsx(rows(registrations), _("Inscrits"), widths=(28, 34, 34, 16, 16, 18, 10), doc_title=title)

@@ -123,6 +123,19 @@ class MessageForm(Form):
     include_waiting = BooleanField(_l("Écrire aussi aux personnes en liste d'attente"))
 
 
+class AddRegistrantForm(Form):
+    user_id = SelectField(_l("Membre à inscrire"), coerce=int,
+                          validators=[InputRequired(_l("Choisissez le membre à inscrire."))])
+
+    def __init__(self, *args, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.full_name) for u in users]
+
+    def validate_user_id(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choisissez le membre à inscrire."))
+
+
 class FeedForm(Form):
     scope = SelectField(_l("Contenu de l'agenda"), choices=[SelectChoice(k, v) for k, v in FEED_SCOPES.items()],
                         validators=[InputRequired(REQUIRED)])

@@ -155,6 +155,8 @@ class Registration(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=REG_REGISTERED, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Recorded by an organiser once the event has begun: True came, False did not, None not yet said.
+    attended: Mapped[bool | None] = mapped_column(Boolean)
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     user: Mapped[User | None] = relationship()

@@ -25,7 +25,7 @@ from network_space.notifications.services import cancel_job, cancel_jobs, follow
 
 REMINDER_DAYS = (7, 1)
 
-# Sent with the event and ``what`` ("changed", "cancelled", "promoted", "reminder", "message"),
+# Sent with the event and ``what`` ("changed", "cancelled", "promoted", "removed", "reminder", "message"),
 # plus ``registrations`` (the guests' ones concerned; all of the event's when absent) and details.
 GUEST_NEWS = signal("events.guest-news")
 
@@ -74,6 +74,26 @@ def promoted(registration: Registration) -> None:
         return
     notify("event.promoted", [registration.user_id], event, when=_when(event),
            subject=_l("Une place s'est libérée : %(title)s", title=event.title))
+
+
+def registered_by(registration: Registration, actor) -> None:
+    """An organiser registered a member by hand (services.register with an actor)."""
+    event = registration.event
+    waiting = registration.status != REG_REGISTERED
+    notify("event.registered", [registration.user_id], event, actor=actor, when=_when(event), waiting=waiting,
+           subject=(_l("Liste d'attente : %(title)s", title=event.title) if waiting
+                    else _l("Vous êtes inscrit·e : %(title)s", title=event.title)),
+           headers={"Reply-To": actor.email}, **({} if waiting else _calendar_attachment(event)))
+
+
+def removed(registration: Registration, actor) -> None:
+    """An organiser took the registration or the waiting-list place back."""
+    event = registration.event
+    if registration.user_id is None:
+        tell_guests("removed", event, registrations=[registration], actor=actor)
+        return
+    notify("event.removed", [registration.user_id], event, actor=actor, when=_when(event),
+           subject=_l("Inscription retirée : %(title)s", title=event.title), headers={"Reply-To": actor.email})
 
 
 def _calendar_attachment(event: Event) -> dict:

@@ -24,7 +24,7 @@ def export_events(user) -> dict:
     return {
         "inscriptions": [
             {"evenement": r.event.title, "debut": r.event.starts_at, "inscrit_le": r.created_at,
-             "liste_d_attente": r.status == REG_WAITING, "place_obtenue_le": r.promoted_at}
+             "liste_d_attente": r.status == REG_WAITING, "place_obtenue_le": r.promoted_at, "venu": r.attended}
             for r in registrations
         ],
         "evenements_organises": [{"evenement": e.title, "debut": e.starts_at} for e in organised],

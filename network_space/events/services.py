@@ -6,8 +6,8 @@ Writes flush; the view commits (core/transactions.py). Registrations never excee
 when two members take the last place at the same moment: ``register``, ``unregister`` and
 capacity changes run in a transaction that first locks the event (``SELECT … FOR UPDATE`` on
 PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite, which takes the database's write lock before anything
-is read), then count. ``register`` and ``unregister`` commit themselves, to release the lock at
-once; ``update_event`` keeps it until the view commits.
+is read), then count. ``register``, ``unregister`` and ``remove_registration`` commit
+themselves, to release the lock at once; ``update_event`` keeps it until the view commits.
 """
 from __future__ import annotations
 
@@ -223,23 +223,33 @@ def waiting_position(registration: Registration) -> int | None:
     ) or 0) + 1
 
 
-def register(event_id: int, user: User | None = None, *, guest_id: int | None = None) -> Registration:
+def register(event_id: int, user: User | None = None, *, guest_id: int | None = None,
+             actor: User | None = None) -> Registration:
     """Register the member (or the guest, by id), or put them on the waiting list when the event
     is full: members and guests share the places and the list. Commits, to release the event's
-    lock as soon as the place is taken."""
+    lock as soon as the place is taken.
+
+    With ``actor``, an organiser registers a member by hand (a phone call, someone at the door):
+    past the deadline and once the event has begun too, never once it is cancelled; once it has
+    begun they take a place whatever the capacity, since they came. The member is told."""
     event = lock_event(event_id)
     try:
         existing = _holder(event, user, guest_id)
         if existing is not None:
             db.session.commit()
             return existing
-        reason = registration_closed_reason(event)
+        started = event.starts_at <= utcnow()
+        reason = registration_closed_reason(event) if actor is None or event.is_cancelled else None
         if reason:
             raise RegistrationError(reason)
-        full = event.capacity is not None and registered_count(event) >= event.capacity
+        full = event.capacity is not None and registered_count(event) >= event.capacity and not started
         registration = Registration(event_id=event.id, user_id=None if guest_id is not None else user.id,
                                     guest_id=guest_id, status=REG_WAITING if full else REG_REGISTERED)
         db.session.add(registration)
+        db.session.flush()
+        if actor is not None:
+            audit("event.registration_add", target=f"event:{event.id}", detail=user.full_name, actor=actor)
+            notices.registered_by(registration, actor)
         db.session.commit()
         return registration
     except BaseException:
@@ -251,8 +261,25 @@ def unregister(event_id: int, user: User | None = None, *, guest_id: int | None 
     """Remove the member's (or the guest's) registration or waiting-list place; returns whoever
     was promoted. Commits, to release the event's lock as soon as the place is freed."""
     event = lock_event(event_id)
+    return _release(event, _holder(event, user, guest_id))
+
+
+def remove_registration(event_id: int, registration_id: int, actor: User) -> Registration | None:
+    """An organiser takes a registration or a waiting-list place back (someone who said they
+    cannot come, a duplicate); the person is told and the waiting list moves on. Returns whoever
+    was promoted; commits, like unregister()."""
+    event = lock_event(event_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise RegistrationError(str(_l("Cette inscription n'existe plus : la liste a peut-être changé entre-temps.")))
+    audit("event.registration_remove", target=f"event:{event.id}", detail=registration.person_name, actor=actor)
+    notices.removed(registration, actor)
+    return _release(event, registration)
+
+
+def _release(event: Event, registration: Registration | None) -> Registration | None:
+    """Delete the registration held under the event's lock, promote whoever waits, commit."""
     try:
-        registration = _holder(event, user, guest_id)
         if registration is None:
             db.session.commit()
             return None
@@ -267,6 +294,20 @@ def unregister(event_id: int, user: User | None = None, *, guest_id: int | None 
     except BaseException:
         db.session.rollback()
         raise
+
+
+def record_attendance(event: Event, present_ids: set[int], actor: User) -> int:
+    """Who came, among those registered (not the waiting list): ticked present, the others absent.
+    Only once the event has begun. Returns how many came."""
+    if event.starts_at > utcnow():
+        raise RegistrationError(str(_l("Les présences se notent une fois l'événement commencé.")))
+    came = 0
+    for registration in registrations(event, REG_REGISTERED):
+        registration.attended = registration.id in present_ids
+        came += registration.attended
+    db.session.flush()
+    audit("event.attendance", target=f"event:{event.id}", detail=str(came), actor=actor)
+    return came
 
 
 def _fill_from_waiting_list(event: Event) -> list[Registration]:

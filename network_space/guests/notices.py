@@ -113,6 +113,14 @@ def on_event_news(event: Event, what: str, registrations: list[Registration] | N
             send(link, _("Une place s'est libérée : %(title)s", title=event.title),
                  [_("Une place s'est libérée : vous êtes inscrit·e à « %(title)s », le %(when)s.",
                     title=event.title, when=when(event))], method=ics.METHOD_REQUEST)
+    elif what == "removed":
+        actor = context["actor"]
+        for link in _links_of(event, registrations or []):
+            send(link, _("Inscription retirée : %(title)s", title=event.title),
+                 [_("%(organiser)s a retiré votre inscription à « %(title)s », le %(when)s.",
+                    organiser=actor.full_name, title=event.title, when=when(event)),
+                  _("Pour toute question, répondez à cet email.")],
+                 method=ics.METHOD_CANCEL, reply_to=actor.email)
     elif what == "reminder" and context.get("days") == 1:
         registered = db.session.scalars(select(Registration).where(
             Registration.event_id == event.id, Registration.status == REG_REGISTERED,

@@ -217,4 +217,5 @@ def test_registrants_hear_of_changes_cancellation_and_promotion_whatever_their_p
     login_as("member")
     page = " ".join(client.get("/notifications/settings").get_data(as_text=True).split())
     assert ("Toujours envoyés par email, quel que soit votre choix : Événement modifié (vous êtes inscrit·e ou en "
-            "attente), Événement annulé (vous êtes inscrit·e ou en attente), Place obtenue (liste d&#39;attente).") in page
+            "attente), Événement annulé (vous êtes inscrit·e ou en attente), Place obtenue (liste d&#39;attente), "
+            "Inscription par un organisateur, Inscription retirée par un organisateur.") in page

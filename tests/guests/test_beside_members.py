@@ -137,3 +137,30 @@ def test_personal_links_and_the_public_page_are_rate_limited_with_a_french_page(
         thread.join()
         with limited.app_context():
             db.engine.dispose()
+
+
+def test_an_organiser_takes_a_guest_s_place_back_and_the_guest_is_told(app, client, login_as, make_event,
+                                                                       invite_guest, smtp):
+    from network_space.events.models import Registration
+
+    organiser = login_as("coanimator")
+    event_id = make_event(capacity=5, title="Visite de chantier")
+    link_id, _ = invite_guest(event_id=event_id)
+    with app.app_context():
+        services.register(db.session.get(GuestLink, link_id))
+        registration_id = db.session.scalar(db.select(Registration.id).where(Registration.event_id == event_id))
+    page = client.get(f"/events/{event_id}/inscrits").get_data(as_text=True)
+    response = client.post(f"/events/{event_id}/inscrits/{registration_id}/retirer",
+                           data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    with app.app_context():
+        deliver_pending()
+        assert db.session.get(Registration, registration_id) is None
+    [message] = [m for m in smtp.to("chef.chantier@bailleur.example") if "retirée" in m["Subject"]]
+    raw = message.as_bytes()
+    assert f"Reply-To: {organiser.email}".encode() in raw
+    # The calendar file takes the event out of the guest's calendar.
+    [ics] = [p.get_payload(decode=True) for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert b"METHOD:CANCEL\r\n" in ics
+    text = next(p.get_payload(decode=True).decode() for p in message.walk() if p.get_content_type() == "text/plain")
+    assert f"{organiser.full_name} a retiré votre inscription à « Visite de chantier »" in text

@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 from network_space.accounts.models import User
 from network_space.accounts.queries import active_territories
 from network_space.core.dates import fmt_month, to_paris
+from network_space.core.models import utcnow
 from network_space.core.http import int_arg
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
@@ -24,7 +25,7 @@ from network_space.core.statements import values
 from network_space.core.transactions import attempt
 from network_space.directory.models import Organisation, OrganisationKind
 from network_space.events import export, ical, queries, services
-from network_space.events.forms import CancelForm, EventForm, MessageForm
+from network_space.events.forms import AddRegistrantForm, CancelForm, EventForm, MessageForm
 from network_space.events.models import REG_REGISTERED, REG_WAITING, Event
 from network_space.extensions import db
 from network_space.library.models import Resource
@@ -204,8 +205,19 @@ def edit(event_id: int):
         data.resource_ids += [r.id for r in event.resources if not can("library.view", r)]
         if attempt(lambda: services.update_event(event.id, data, current_user),
                    lambda changed: _("L'événement est modifié.") if changed else _("Aucun changement."), form=form):
+            _warn_if_overbooked(event)
             return redirect(url_for("events.detail", event_id=event_id))
     return render_template("events/form.html", form=form, event=event, source=None)
+
+
+def _warn_if_overbooked(event: Event) -> None:
+    """Fewer places than people registered: nobody is unregistered behind their back, and the
+    organiser must know it is theirs to sort out."""
+    registered = services.registered_count(event)
+    if event.capacity is not None and registered > event.capacity:
+        flash(_("Il y a plus d'inscrits que de places (%(registered)d pour %(capacity)d) : personne n'est "
+                "désinscrit. La liste des inscrits permet de retirer des inscriptions.",
+                registered=registered, capacity=event.capacity), "warning")
 
 
 @bp.route("/events/<int:event_id>/annuler", methods=["GET", "POST"])
@@ -247,17 +259,61 @@ def unregister(event_id: int):
     return redirect(url_for("events.detail", event_id=event_id))
 
 
-@bp.route("/events/<int:event_id>/inscrits")
+def _add_form(event: Event, rows) -> AddRegistrantForm:
+    """Active members not yet registered or waiting, to register by hand."""
+    taken = {r.user_id for r in rows if r.user_id is not None}
+    users = [u for u in db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name_key))
+             if u.id not in taken]
+    return AddRegistrantForm(users=users, prefix="add")
+
+
+@bp.route("/events/<int:event_id>/inscrits", methods=["GET", "POST"])
 @login_required
 def registrants(event_id: int):
     event = event_or_404(event_id)
     require("events.manage_registrations", event)
     rows = services.registrations(event)
+    add_form = _add_form(event, rows)
+    if add_form.validate_on_submit():
+        user = db.session.get(User, add_form.user_id.data)
+        added = attempt(lambda: services.register(event.id, user, actor=current_user))
+        if added:
+            flash(_("%(name)s est sur la liste d'attente (position %(n)d) et en est prévenu·e.", name=user.full_name,
+                    n=services.waiting_position(added.value)) if added.value.status == REG_WAITING
+                  else _("%(name)s est inscrit·e et en est prévenu·e.", name=user.full_name), "success")
+            return redirect(url_for("events.registrants", event_id=event_id))
+    registered = [r for r in rows if r.status == REG_REGISTERED]
+    started = event.starts_at <= utcnow()
     return render_template(
-        "events/registrants.html", event=event,
-        registered=[r for r in rows if r.status == REG_REGISTERED],
+        "events/registrants.html", event=event, registered=registered, add_form=add_form, started=started,
         waiting=[r for r in rows if r.status == REG_WAITING],
-    )
+        came=sum(1 for r in registered if r.attended),
+        recorded=any(r.attended is not None for r in registered),
+    ), 400 if add_form.errors else 200
+
+
+@bp.route("/events/<int:event_id>/inscrits/<int:registration_id>/retirer", methods=["POST"])
+@login_required
+def remove_registrant(event_id: int, registration_id: int):
+    event = event_or_404(event_id)
+    require("events.manage_registrations", event)
+    attempt(lambda: services.remove_registration(event.id, registration_id, current_user),
+            lambda promoted: _("L'inscription est retirée et la personne prévenue ; %(name)s obtient la place libérée.",
+                               name=promoted.person_name) if promoted
+            else _("L'inscription est retirée et la personne prévenue."))
+    return redirect(url_for("events.registrants", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/inscrits/presences", methods=["POST"])
+@login_required
+def attendance(event_id: int):
+    event = event_or_404(event_id)
+    require("events.manage_registrations", event)
+    present = {int(v) for v in request.form.getlist("present") if v.isdigit() and len(v) < 12}
+    attempt(lambda: services.record_attendance(event, present, current_user),
+            lambda came: ngettext("Présences enregistrées : %(num)d personne est venue.",
+                                  "Présences enregistrées : %(num)d personnes sont venues.", came))
+    return redirect(url_for("events.registrants", event_id=event_id))
 
 
 @bp.route("/events/<int:event_id>/inscrits.<any(csv, xlsx):fmt>")
