@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from network_space.core.models import utcnow
 from network_space.core.outbox import OutboxMessage
@@ -317,3 +317,18 @@ def test_a_time_the_change_to_summer_time_skips_is_refused(client, login_as, app
     assert "Cette heure n'existe pas ce jour-là (passage à l'heure d'été" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Event)) is None
+
+
+def test_fewer_places_than_registrants_unregisters_nobody_and_says_so(client, login_as, make_user, make_event, app):
+    coanimator = login_as("coanimator")
+    event_id = make_event(organisers=[coanimator], day=date(2027, 5, 20), capacity=5)
+    with app.app_context():
+        db.session.add_all(Registration(event_id=event_id, user_id=make_user().id) for _ in range(3))
+        db.session.commit()
+    url = f"/events/{event_id}/modifier"
+    response = client.post(url, data=_form_data(client, url, start_date="2027-05-20", capacity="2",
+                                                 organiser_ids=[str(coanimator.id)]), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Il y a plus d&#39;inscrits que de places (3 pour 2) : personne n&#39;est désinscrit." in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Registration.id)).where(Registration.event_id == event_id)) == 3
