@@ -38,7 +38,9 @@ def place(target: Event | Meeting) -> str:
 
 def send(link: GuestLink, subject: str, paragraphs: list[str], *, method: str | None = None,
          token: str | None = None, kind: str = "guest.message", reply_to: str | None = None) -> None:
-    """One message to one guest, with their personal link, the RGPD text and the erase link."""
+    """One message to one guest, with their personal link, the RGPD text and the erase link.
+    The confirmation of a public sign-up greets nobody by name: anyone may type any address and
+    any "name" there, and the site must not carry a stranger's words to that inbox."""
     token = token or make_token(link)
     with site_context():
         page = absolute_url(url_for("guests.page", token=token))
@@ -47,6 +49,7 @@ def send(link: GuestLink, subject: str, paragraphs: list[str], *, method: str | 
     reply_to = reply_to or getattr(link.organiser, "email", None)
     headers = {"Reply-To": reply_to} if reply_to else None
     queue_email("guest_message", link.guest.email, subject, kind=kind, guest=link.guest, paragraphs=paragraphs,
+                greet_by_name=kind != "guest.confirm",
                 page_url=page, erase_url=erase, retention_months=current_app.config["GUEST_RETENTION_MONTHS"],
                 controller=current_app.config["GUEST_DATA_CONTROLLER"], headers=headers,
                 attachments=ical.attachment(link, method, page) if method else None)

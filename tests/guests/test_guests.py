@@ -290,6 +290,8 @@ def test_public_registration_takes_a_place_only_after_confirmation(app, client, 
     assert not smtp.to("robot@spam.example")
     [message] = smtp.to("paul@entreprise.example")
     assert message["Subject"].startswith("Confirmez votre inscription")
+    # Whatever was typed as a name is not carried to the inbox (anyone may type any address).
+    assert "Paul Chef" not in message.as_string() and _text(message).startswith("Bonjour,")
     path = _personal_path(_text(message))
     confirm_page = anonymous.get(path).get_data(as_text=True)  # opening the link (a mail scanner) takes nothing
     assert "Confirmer mon inscription" in confirm_page
