@@ -35,13 +35,22 @@ def _optional_text(label, length, **kwargs):
 
 
 class ContactForm(SubForm):
-    """One contact person; a row left empty is ignored."""
+    """One contact person; a row left empty is ignored, a row without a name is refused (its
+    email or phone would otherwise vanish on saving)."""
 
     name = _optional_text(_l("Nom"), 120)
     role = _optional_text(_l("Fonction"), 120)
     email = EmailField(_l("Email"), filters=[strip, _none_if_empty],
                        validators=[Optional(), Email(_l("Adresse email invalide.")), max_length(254)])
     phone = _optional_text(_l("Téléphone"), 30)
+
+    def validate(self, extra_validators=None) -> bool:
+        # Not a validate_name method: Optional() ends the name's chain when it is empty.
+        valid = super().validate(extra_validators)
+        if not self.name.data and any((self.role.data, self.email.data, self.phone.data)):
+            self.name.errors = [*self.name.errors, _l("Indiquez le nom de la personne, ou videz la ligne.")]
+            return False
+        return valid
 
 
 class OrganisationForm(Form):

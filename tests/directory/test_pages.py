@@ -409,3 +409,20 @@ def test_revert_restores_sectors_services_and_contacts(app, reference, make_org)
         assert [s.id for s in org.sectors] == [green_id]
         assert org.service_codes == ["service"]
         assert [c.name for c in org.contacts] == ["Alice"]
+
+
+def test_a_contact_row_without_a_name_is_refused_not_dropped(app, client, login_as, reference):
+    kinds, _ = reference
+    login_as("member")
+    page = client.get("/directory/new").get_data(as_text=True)
+    response = client.post("/directory/new", data=_form_payload(
+        page, kind=str(kinds["esat"]), **{"contacts-0-email": "accueil@esat-test.example",
+                                           "contacts-0-phone": "04 76 00 00 00"}))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Indiquez le nom de la personne, ou videz la ligne." in body
+    assert 'value="accueil@esat-test.example"' in body and 'value="04 76 00 00 00"' in body
+    from network_space.directory.models import Organisation
+
+    with app.app_context():
+        assert db.session.scalar(select(Organisation)) is None
