@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask import flash
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Form as _WTForm
-from wtforms import DateField, DateTimeLocalField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
 
@@ -100,6 +102,36 @@ class Form(FlaskForm):
 
     class Meta(_OneLineFields):
         pass
+
+
+class EditedRow:
+    """A form that edits a shared row (an organisation, a resource, an event, a meeting, a
+    thread): the version it was opened on (the row's ``updated_at``, core/models.TimestampMixin)
+    travels in a hidden field, and a save over a newer version is refused with everything typed
+    kept, instead of silently undoing a colleague's change. Mixed into the form's class; the view
+    calls ``open_on`` when showing the row and ``edited_meanwhile`` before saving."""
+
+    opened_version = HiddenField()
+
+    def open_on(self, row) -> None:
+        self.opened_version.data, self.opened_version.raw_data = _version(row), None
+
+    def edited_meanwhile(self, row) -> bool:
+        """True, with the reason flashed, when ``row`` changed since the form was opened; the form
+        then carries the current version, so that saving again (knowingly) goes through. A post
+        without a version (an old page, a script) is not refused."""
+        posted = self.opened_version.data
+        if not posted or posted == _version(row):
+            return False
+        flash(_("Quelqu'un a enregistré une modification pendant que vous travailliez sur ce formulaire : rien "
+                "n'est enregistré. Vos saisies sont conservées ci-dessous ; ouvrez la page dans un autre onglet "
+                "pour voir la version actuelle, reprenez ce qui a changé, puis enregistrez à nouveau."), "error")
+        self.open_on(row)
+        return True
+
+
+def _version(row) -> str:
+    return row.updated_at.isoformat() if row.updated_at else ""
 
 
 class SubForm(_WTForm):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, event, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from network_space.extensions import db
@@ -43,10 +43,24 @@ class UTCDateTime(TypeDecorator):
 
 
 class TimestampMixin:
+    """``updated_at`` moves with every change to the row or to its collections (an event's
+    organisers, an organisation's sectors): it is the version an edit form was opened on
+    (core/forms.EditedRow)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=func.now()
     )
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_changed_rows(session, flush_context, instances) -> None:
+    # The column's onupdate fires only when a column of the row changes; a change to one of its
+    # collections alone (an association table) would leave the version as it was.
+    now = None
+    for obj in session.dirty:
+        if isinstance(obj, TimestampMixin) and session.is_modified(obj):
+            now = now or utcnow()
+            obj.updated_at = now
 
 
 def references_to(obj) -> int:

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp, URL
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from network_space.core.forms import Form, SubForm, max_length, strip
+from network_space.core.forms import EditedRow, Form, SubForm, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.directory.models import KIND_GROUPS, SERVICE_TYPES
 from network_space.directory.siret import siret_validator
@@ -53,7 +53,7 @@ class ContactForm(SubForm):
         return valid
 
 
-class OrganisationForm(Form):
+class OrganisationForm(EditedRow, Form):
     name = StringField(_l("Nom"), filters=[strip],
                        validators=[DataRequired(_l("Indiquez le nom de l'organisation.")), max_length(200)])
     trade_name = _optional_text(_l("Nom commercial"), 200)

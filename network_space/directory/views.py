@@ -163,14 +163,18 @@ def edit(organisation_id: int):
         })
         if not can("directory.notes", org):
             form.internal_notes.data = None
+        form.open_on(org)
     else:
         form = OrganisationForm()
     _form_choices(form, org)
+    status = 200
     if form.validate_on_submit():
-        if _save(form, org) is not None:
+        if form.edited_meanwhile(org):
+            status = 409
+        elif _save(form, org) is not None:
             return redirect(url_for("directory.show", organisation_id=org.id))
     _pad_contacts(form)
-    return render_template("directory/form.html", form=form, org=org)
+    return render_template("directory/form.html", form=form, org=org), status
 
 
 @bp.route("/<int:organisation_id>")

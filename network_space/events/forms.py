@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from network_space.core.dates import local_naive_to_utc, paris_to_utc
-from network_space.core.forms import Form, check_paris_time, max_length, strip
+from network_space.core.forms import EditedRow, Form, check_paris_time, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.events.models import FEED_SCOPES
 from network_space.events.services import EventInput
@@ -27,7 +27,7 @@ from network_space.events.services import EventInput
 REQUIRED = _l("Ce champ est obligatoire.")
 
 
-class EventForm(Form):
+class EventForm(EditedRow, Form):
     title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     kind = SelectField(_l("Type d'événement"), validators=[InputRequired(REQUIRED)])
     description = TextAreaField(_l("Description"), validators=[Optional(), max_length(20000)], filters=[strip])

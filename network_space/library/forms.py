@@ -8,7 +8,7 @@ from wtforms import DateField, RadioField, SelectField, SelectMultipleField, Str
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from network_space.core.forms import Form, choices, max_length, strip
+from network_space.core.forms import EditedRow, Form, choices, max_length, strip
 from network_space.core.http import int_value
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.tags import check_tags, parse_tags
@@ -31,7 +31,7 @@ def _http_url(form, field):
         raise ValidationError(_l("Indiquez une adresse complète commençant par https:// ou http://."))
 
 
-class ResourceForm(Form):
+class ResourceForm(EditedRow, Form):
     """Metadata of a resource; the new-resource page adds the kind and the file. ``kind`` is the
     kind of the resource being edited: a link keeps its address, a note its text."""
 

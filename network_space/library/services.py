@@ -162,14 +162,18 @@ def record_view(resource: Resource, user: User) -> None:
     """Count a view; the network's practical guide opened ticks the member's welcome step."""
     if queries.practical_guide() == resource:
         welcome.guide_opened(user)
-    # A plain UPDATE: counters are not search fields and must not race with each other.
+    # A plain UPDATE: counters are not search fields and must not race with each other. It names
+    # updated_at, or its onupdate would make every view a change of the resource ("Mise à jour",
+    # and the version an edit form was opened on).
     db.session.execute(update(Resource).where(Resource.id == resource.id)
-                       .values(view_count=Resource.view_count + 1).execution_options(synchronize_session=False))
+                       .values(view_count=Resource.view_count + 1, updated_at=Resource.updated_at)
+                       .execution_options(synchronize_session=False))
 
 
 def record_download(version: ResourceVersion) -> None:
     db.session.execute(update(Resource).where(Resource.id == version.resource_id)
-                       .values(download_count=Resource.download_count + 1).execution_options(synchronize_session=False))
+                       .values(download_count=Resource.download_count + 1, updated_at=Resource.updated_at)
+                       .execution_options(synchronize_session=False))
     db.session.execute(update(ResourceVersion).where(ResourceVersion.id == version.id)
                        .values(download_count=ResourceVersion.download_count + 1)
                        .execution_options(synchronize_session=False))

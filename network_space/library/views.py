@@ -100,11 +100,14 @@ def edit(resource_id: int):
         form.territory_id.data = resource.territory_id or 0
         form.clause_mechanism.data = resource.clause_mechanism or ""
         form.buyer_type.data = resource.buyer_type or ""
+        form.open_on(resource)
     _prepare(form, resource)
-    if form.validate_on_submit() and attempt(lambda: services.update_resource(resource, form.data_dict(resource.kind),
-                                                                              current_user),
-                                             _("Ressource modifiée."), form=form):
-        return redirect(url_for("library.detail", resource_id=resource.id))
+    if form.validate_on_submit():
+        if form.edited_meanwhile(resource):
+            return _form_page("library/form.html", form, resource=resource), 409
+        if attempt(lambda: services.update_resource(resource, form.data_dict(resource.kind), current_user),
+                   _("Ressource modifiée."), form=form):
+            return redirect(url_for("library.detail", resource_id=resource.id))
     return _form_page("library/form.html", form, resource=resource)
 
 

@@ -199,6 +199,9 @@ def edit(event_id: int):
     form = _form(keep=event)
     if request.method == "GET":
         _prefill(form, event, with_dates=True)
+        form.open_on(event)
+    if form.validate_on_submit() and form.edited_meanwhile(event):
+        return render_template("events/form.html", form=form, event=event, source=None), 409
     if form.validate_on_submit():
         data = form.to_input()
         # Links to resources this editor cannot see are kept as they are.

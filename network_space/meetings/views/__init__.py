@@ -162,9 +162,13 @@ def edit(meeting_id: int):
         form.named_member_ids.data = [u.id for u in meeting.named_members]
         form.organiser_ids.data = [u.id for u in meeting.organisers]
         form.resource_ids.data = [r.id for r in meeting.resources]
-    if form.validate_on_submit() and attempt(lambda: services.update_meeting(meeting, current_user, _data(form)),
-                                             _("Réunion enregistrée."), form=form):
-        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+        form.open_on(meeting)
+    if form.validate_on_submit():
+        if form.edited_meanwhile(meeting):
+            return render_template("meetings/form.html", form=form, meeting=meeting), 409
+        if attempt(lambda: services.update_meeting(meeting, current_user, _data(form)), _("Réunion enregistrée."),
+                   form=form):
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting)
 
 
