@@ -182,3 +182,10 @@ def outage(app):
     finally:
         event.remove(engine, "before_cursor_execute", refuse)
         event.remove(db.session, "after_commit", committed)
+
+
+def checked_values(html: str, name: str) -> list[str]:
+    """The values of the checkboxes named ``name`` that a page shows checked (the checkboxes macro)."""
+    import re
+
+    return re.findall(rf'<input type="checkbox" name="{re.escape(name)}" value="([^"]*)" id="[^"]*" checked>', html)

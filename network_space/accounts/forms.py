@@ -3,11 +3,11 @@ from __future__ import annotations
 import re
 
 from stdnum.fr import siren
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 
 from network_space.accounts.models import ROLE_LABELS, SECTOR_LABELS, STRUCTURE_KIND_LABELS
-from network_space.core.forms import DecimalCommaField, Form, choices, max_length, strip
+from network_space.core.forms import CheckboxesField, DecimalCommaField, Form, choices, max_length, strip
 from network_space.core.http import int_value
 from network_space.core.i18n import LANGUAGES, lazy_gettext as _l
 from network_space.core.permissions import ROLES
@@ -86,7 +86,7 @@ class ProfileForm(Form):
         render_kw={"autocomplete": "tel", "type": "tel"},
     )
     bio = TextAreaField(_l("Présentation"), filters=[strip], validators=[Optional(), max_length(5000)])
-    territories = SelectMultipleField(_l("Territoires couverts"), coerce=int, validate_choice=True)
+    territories = CheckboxesField(_l("Territoires couverts"), coerce=int, validate_choice=True)
     facilitation_fte = DecimalCommaField(_l("Temps consacré à la facilitation des clauses sociales (ETP)"),
                                          [Optional()], minimum=0, maximum=1)
     language = SelectField(_l("Langue de l'interface"), choices=choices(list(LANGUAGES.items())))

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from network_space.core.forms import Form, max_length, strip
+from network_space.core.forms import CheckboxesField, Form, max_length, strip
 from network_space.announcements.models import AUDIENCE_ALL, AUDIENCE_NORD, AUDIENCE_SUD, AUDIENCE_TERRITORIES
 from network_space.core.i18n import lazy_gettext as _l
 
@@ -24,8 +23,7 @@ class AnnouncementForm(Form):
                          validators=[DataRequired(_l("Écrivez le message.")), max_length(20000)])
     audience = RadioField(_l("Destinataires"), choices=[SelectChoice(k, v) for k, v in AUDIENCE_LABELS.items()], default=AUDIENCE_ALL,
                           validators=[DataRequired(_l("Choisissez les destinataires."))])
-    territories = SelectMultipleField(_l("Territoires"), coerce=int, choices=[],
-                                      option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    territories = CheckboxesField(_l("Territoires"), coerce=int, choices=[])
 
     def validate_territories(self, field):
         if self.audience.data == AUDIENCE_TERRITORIES and not field.data:

@@ -18,9 +18,10 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Form as _WTForm
-from wtforms import DateField, DateTimeLocalField, HiddenField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from network_space.core.dates import MAX_YEAR, MIN_YEAR, exists_in_paris
 from network_space.core.i18n import lazy_gettext as _l
@@ -102,6 +103,15 @@ class Form(FlaskForm):
 
     class Meta(_OneLineFields):
         pass
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice as checkboxes, never a <select multiple> (Ctrl-click, lost in one slip).
+    Pages render it with the ``checkboxes`` macro of _macros.html (fieldset, legend, a filter
+    for long lists); the widget below serves the few that render the field itself."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class EditedRow:

@@ -2,22 +2,16 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, FieldList, FormField, IntegerField, RadioField, SelectField, \
-    SelectMultipleField, StringField, TextAreaField
+    StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp, URL
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from network_space.core.forms import EditedRow, Form, SubForm, max_length, strip
+from network_space.core.forms import CheckboxesField, EditedRow, Form, SubForm, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.directory.models import KIND_GROUPS, SERVICE_TYPES
 from network_space.directory.siret import siret_validator
 
 MAX_CONTACTS = 10
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def kind_select_choices(kinds) -> list[SelectChoice]:
@@ -72,10 +66,10 @@ class OrganisationForm(EditedRow, Form):
                           validators=[Optional(), max_length(300),
                                       URL(require_tld=True, message=_l("Adresse web invalide (https://…)."))])
     contacts = FieldList(FormField(ContactForm), min_entries=1, max_entries=MAX_CONTACTS)
-    sectors = MultiCheckboxField(_l("Secteurs d'activité"), coerce=int)
-    services = MultiCheckboxField(_l("Types de prestation"), choices=[SelectChoice(k, v) for k, v in SERVICE_TYPES.items()])
+    sectors = CheckboxesField(_l("Secteurs d'activité"), coerce=int)
+    services = CheckboxesField(_l("Types de prestation"), choices=[SelectChoice(k, v) for k, v in SERVICE_TYPES.items()])
     whole_departement = BooleanField(_l("Intervient sur tout le département"))
-    served_territories = MultiCheckboxField(_l("Territoires d'intervention"), coerce=int)
+    served_territories = CheckboxesField(_l("Territoires d'intervention"), coerce=int)
     workforce = IntegerField(_l("Effectif"), validators=[Optional(), NumberRange(0, 1_000_000, _l("Effectif invalide."))])
     reserved_l2113_12 = BooleanField(_l("Éligible aux marchés réservés L2113-12 (ESAT, EA)"))
     reserved_l2113_13 = BooleanField(_l("Éligible aux marchés réservés L2113-13 (SIAE)"))

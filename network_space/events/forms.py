@@ -8,18 +8,16 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields import DateTimeLocalField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from network_space.core.dates import local_naive_to_utc, paris_to_utc
-from network_space.core.forms import EditedRow, Form, check_paris_time, max_length, strip
+from network_space.core.forms import CheckboxesField, EditedRow, Form, check_paris_time, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.events.models import FEED_SCOPES
 from network_space.events.services import EventInput
@@ -41,9 +39,9 @@ class EventForm(EditedRow, Form):
         Optional(), max_length(500), URL(require_tld=False, message=_l("Indiquez une adresse web complète (https://…)."))],
         filters=[strip])
     territory_id = SelectField(_l("Territoire"), coerce=int, default=0)
-    organiser_ids = SelectMultipleField(_l("Organisateurs et organisatrices"), coerce=int, validators=[Optional()])
-    partner_ids = SelectMultipleField(_l("Structures partenaires (annuaire)"), coerce=int, validators=[Optional()])
-    resource_ids = SelectMultipleField(_l("Ressources liées (bibliothèque)"), coerce=int, validators=[Optional()])
+    organiser_ids = CheckboxesField(_l("Organisateurs et organisatrices"), coerce=int, validators=[Optional()])
+    partner_ids = CheckboxesField(_l("Structures partenaires (annuaire)"), coerce=int, validators=[Optional()])
+    resource_ids = CheckboxesField(_l("Ressources liées (bibliothèque)"), coerce=int, validators=[Optional()])
     capacity = IntegerField(_l("Nombre de places"), validators=[
         Optional(), NumberRange(min=1, max=100000, message=_l("Indiquez un nombre entre 1 et 100 000."))])
     registration_deadline = DateTimeLocalField(_l("Date limite d'inscription"), format="%Y-%m-%dT%H:%M",
@@ -139,11 +137,6 @@ class AddRegistrantForm(Form):
 class FeedForm(Form):
     scope = SelectField(_l("Contenu de l'agenda"), choices=[SelectChoice(k, v) for k, v in FEED_SCOPES.items()],
                         validators=[InputRequired(REQUIRED)])
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class FollowForm(Form):

@@ -4,11 +4,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf.file import FileField
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from network_space.core.forms import EditedRow, Form, choices, max_length, strip
+from network_space.core.forms import CheckboxesField, EditedRow, Form, choices, max_length, strip
 from network_space.core.http import int_value
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.tags import check_tags, parse_tags
@@ -16,11 +15,6 @@ from network_space.library.models import (
     BUYER_TYPES, CLAUSE_MECHANISMS, KIND_FILE, KIND_LABELS, KIND_LINK, KIND_NOTE, VISIBILITY_LABELS,
     VISIBILITY_MEMBERS,
 )
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _http_url(form, field):

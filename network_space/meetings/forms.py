@@ -9,7 +9,6 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -18,7 +17,7 @@ from wtforms.validators import URL, DataRequired, NumberRange, Optional, Validat
 from wtforms.widgets import HiddenInput
 
 from network_space.core.dates import exists_in_paris, paris_to_utc
-from network_space.core.forms import NO_SUCH_TIME, EditedRow, Form, check_paris_time, choices, max_length, strip
+from network_space.core.forms import NO_SUCH_TIME, CheckboxesField, EditedRow, Form, check_paris_time, choices, max_length, strip
 from network_space.core.http import int_value
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
@@ -47,11 +46,11 @@ class MeetingForm(EditedRow, Form):
     invite_scope = SelectField(_l("Invités"), choices=choices(SCOPES.items()))
     invite_sector = SelectField(_l("Secteur"), choices=choices([("", "—"), ("nord", _l("Nord-Isère")), ("sud", _l("Sud-Isère"))]),
                                 validate_choice=False)
-    territory_ids = SelectMultipleField(_l("Territoires"), coerce=int_value, validate_choice=False)
-    named_member_ids = SelectMultipleField(_l("Membres invités nommément"), coerce=int_value, validate_choice=False)
-    organiser_ids = SelectMultipleField(_l("Organisateurs"), coerce=int_value, validate_choice=False)
+    territory_ids = CheckboxesField(_l("Territoires"), coerce=int_value, validate_choice=False)
+    named_member_ids = CheckboxesField(_l("Membres invités nommément"), coerce=int_value, validate_choice=False)
+    organiser_ids = CheckboxesField(_l("Organisateurs"), coerce=int_value, validate_choice=False)
     secretary_id = SelectField(_l("Secrétaire de séance"), coerce=int_value, validate_choice=False)
-    resource_ids = SelectMultipleField(_l("Ressources de la bibliothèque liées"), coerce=int_value, validate_choice=False)
+    resource_ids = CheckboxesField(_l("Ressources de la bibliothèque liées"), coerce=int_value, validate_choice=False)
 
     def validate_invite_sector(self, field):
         if field.data not in (None, "", "nord", "sud"):
@@ -169,7 +168,7 @@ class AgendaItemForm(Form):
     duration = IntegerField(_l("Durée (minutes)"), validators=[Optional(), NumberRange(1, 600, _l("Entre 1 et 600 minutes."))])
     presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[strip])
     description = TextAreaField(_l("Détails (Markdown)"), validators=[Optional(), max_length(5000)], filters=[strip])
-    resource_ids = SelectMultipleField(_l("Ressources liées"), coerce=int_value, validate_choice=False)
+    resource_ids = CheckboxesField(_l("Ressources liées"), coerce=int_value, validate_choice=False)
 
 
 class MinutesForm(Form):

@@ -6,23 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from network_space.core.forms import Form, max_length, strip
+from network_space.core.forms import CheckboxesField, Form, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.reports import checks
 from network_space.reports.activity import MAX_DAYS, Period
 from network_space.reports.models import GROUPS, KINDS, Indicator
 
 REQUIRED = _l("Ce champ est obligatoire.")
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class CampaignForm(Form):

@@ -108,3 +108,52 @@ window.addEventListener("pageshow", function () {
     }
   });
 })();
+
+// A long list of checkboxes (the checkboxes macro, data-filter): a search box above it shows only
+// the choices whose label holds what is typed, accents and capitals aside. Hidden choices keep
+// their state: a checked one filtered out is still sent.
+(function () {
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  document.querySelectorAll("fieldset[data-filter]").forEach(function (fieldset) {
+    var box = fieldset.querySelector(".checkbox-scroll");
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "checkbox-filter";
+    input.setAttribute("aria-label", fieldset.getAttribute("data-filter-label"));
+    input.placeholder = fieldset.getAttribute("data-filter") + "…";
+    var none = document.createElement("p");
+    none.className = "checkbox-none muted";
+    none.setAttribute("role", "status");
+    box.parentNode.insertBefore(input, box);
+    box.parentNode.insertBefore(none, box.nextSibling);
+    var items = Array.prototype.map.call(box.querySelectorAll("li"), function (li) {
+      return {li: li, text: fold(li.textContent)};
+    });
+    input.addEventListener("input", function () {
+      var wanted = fold(input.value.trim());
+      var shown = 0;
+      items.forEach(function (item) {
+        var visible = !wanted || item.text.indexOf(wanted) !== -1;
+        item.li.hidden = !visible;
+        shown += visible ? 1 : 0;
+      });
+      box.querySelectorAll(".checkbox-list").forEach(function (list) {
+        var empty = !list.querySelector("li:not([hidden])");
+        list.hidden = empty;
+        var heading = list.previousElementSibling;
+        if (heading && heading.classList.contains("checkbox-group")) {
+          heading.hidden = empty;
+        }
+      });
+      none.textContent = shown ? "" : fieldset.getAttribute("data-filter-empty");
+    });
+    // Enter in the filter must not submit the whole form.
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+      }
+    });
+  });
+})();

@@ -8,7 +8,7 @@ from network_space.accounts.models import User
 from network_space.extensions import db
 from network_space.meetings import polls, services
 from network_space.meetings.models import Meeting
-from tests.helpers import count_queries
+from tests.helpers import checked_values, count_queries
 from tests.meetings.conftest import attach_territory, make_meeting, post
 
 
@@ -162,8 +162,8 @@ def test_editing_keeps_people_deactivated_since(app, client, login_as, make_user
     form = {"csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1),
             "title": "Réunion plénière (ordre du jour revu)", "kind": "pleniere", "format": "presentiel",
             "place": "Grenoble", "invite_scope": "none", "series_id": "",
-            "organiser_ids": re.findall(r'<option selected value="(\d+)"', page.split('name="organiser_ids"')[1].split("</select>")[0]),
-            "named_member_ids": re.findall(r'<option selected value="(\d+)"', page.split('name="named_member_ids"')[1].split("</select>")[0])}
+            "organiser_ids": checked_values(page, "organiser_ids"),
+                "named_member_ids": checked_values(page, "named_member_ids")}
     assert client.post(f"/meetings/{meeting_id}/edit", data=form).status_code == 302
     post(client, f"/meetings/{meeting_id}/actions/{action_id}/edit",
          {"action-title": "Relancer les bailleurs sociaux", "action-assignee_id": str(invitee.id)},
