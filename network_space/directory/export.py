@@ -44,7 +44,7 @@ def columns(include_notes: bool) -> list[tuple[str, object]]:
         (label["contact_role"], lambda o: first_contact(o, "role")),
         (label["contact_email"], lambda o: first_contact(o, "email")),
         (label["contact_phone"], lambda o: first_contact(o, "phone")),
-        (_("Dernière vérification"), lambda o: o.last_checked_on.strftime("%d/%m/%Y") if o.last_checked_on else ""),
+        (_("Dernière vérification"), lambda o: o.last_checked_on or ""),  # a date cell in XLSX
         (_("Statut"), lambda o: _("active") if o.active else _("archivée")),
     ]
     if include_notes:

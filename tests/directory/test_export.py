@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import date, datetime
 
 from openpyxl import load_workbook
 
@@ -38,8 +39,9 @@ def test_csv_export_is_excel_friendly_and_neutralised(app, client, login_as, ref
 
 def test_xlsx_export_read_back_with_openpyxl(app, client, login_as, reference, make_org):
     make_org(name=HOSTILE[0], kind="esat", phone=HOSTILE[1], commune=HOSTILE[2], trade_name=HOSTILE[3],
-             description=HOSTILE[4], internal_notes="=1+1", workforce=12)
+             description=HOSTILE[4], internal_notes="=1+1", workforce=12, last_checked_on=date(2026, 11, 3))
     login_as("member")
+    assert "03/11/2026" in client.get("/directory/export.csv").get_data().decode("utf-8-sig")
     response = client.get("/directory/export.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.get_data())).active
@@ -48,6 +50,10 @@ def test_xlsx_export_read_back_with_openpyxl(app, client, login_as, reference, m
     assert row["Nom"] == HOSTILE[0]  # as typed, in a text cell: never run (unlike CSV, no apostrophe)
     assert row["Notes internes"] == "=1+1"
     assert row["Effectif"] == 12
+    # A date the spreadsheet sorts and filters, shown the French way.
+    assert row["Dernière vérification"] == datetime(2026, 11, 3)
+    checked = sheet.cell(row=2, column=rows[0].index("Dernière vérification") + 1)
+    assert checked.is_date and checked.number_format == "DD/MM/YYYY"
     for cell in sheet[2]:
         assert cell.data_type != "f"
     with zipfile.ZipFile(io.BytesIO(response.get_data())) as package:  # the file itself holds no formula
