@@ -4,7 +4,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from network_space.core.forms import CheckboxesField, Form, max_length, strip
+from network_space.core.forms import CheckboxesField, Form, SubmittedOnce, max_length, strip
 from network_space.announcements.models import AUDIENCE_ALL, AUDIENCE_NORD, AUDIENCE_SUD, AUDIENCE_TERRITORIES
 from network_space.core.i18n import lazy_gettext as _l
 
@@ -16,7 +16,7 @@ AUDIENCE_LABELS = {
 }
 
 
-class AnnouncementForm(Form):
+class AnnouncementForm(SubmittedOnce, Form):
     title = StringField(_l("Titre"), filters=[strip],
                         validators=[DataRequired(_l("Indiquez un titre.")), max_length(200)])
     body = TextAreaField(_l("Message"), filters=[strip],

@@ -11,12 +11,17 @@ every field of every form).
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
+from datetime import datetime, timedelta
 
 from flask import flash
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from sqlalchemy import String, delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import Form as _WTForm
 from wtforms import DateField, DateTimeLocalField, HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +30,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from network_space.core.dates import MAX_YEAR, MIN_YEAR, exists_in_paris
 from network_space.core.i18n import lazy_gettext as _l
+from network_space.core.models import UTCDateTime, utcnow
+from network_space.core.transactions import Refusal
+from network_space.extensions import db
 
 # C0 and C1 control characters (line feed, carriage return, tab, NUL…), the Unicode line and
 # paragraph separators, which some mail and calendar software also read as line ends, and the
@@ -131,13 +139,62 @@ class EditedRow:
         then carries the current version, so that saving again (knowingly) goes through. A post
         without a version (an old page, a script) is not refused."""
         posted = self.opened_version.data
-        if not posted or posted == _version(row):
+        if not posted or posted == _version(row) or self._sent_already():
             return False
         flash(_("Quelqu'un a enregistré une modification pendant que vous travailliez sur ce formulaire : rien "
                 "n'est enregistré. Vos saisies sont conservées ci-dessous ; ouvrez la page dans un autre onglet "
                 "pour voir la version actuelle, reprenez ce qui a changé, puis enregistrez à nouveau."), "error")
         self.open_on(row)
         return True
+
+
+class FormSubmission(db.Model):
+    """The token of a form sent and saved (SubmittedOnce), kept a day."""
+
+    __tablename__ = "form_submission"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+SUBMISSION_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+SUBMISSIONS_KEPT = timedelta(days=1)
+
+
+class SubmittedOnce:
+    """A form whose work must not be done twice when it is sent twice: a double click without
+    JavaScript (site.js already holds a form while its answer comes), a browser or a proxy sending
+    a post again, the back button. Each page of the form carries a random token; attempt()
+    (core/transactions.py) records it in the transaction of the change, and a second sending of
+    the same token is refused, whoever comes second of two at the same instant (the token is the
+    table's primary key). A refused change rolls the token back with it: the form, corrected, goes."""
+
+    submission = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.submission.data:
+            self.submission.data = secrets.token_urlsafe(24)
+
+    def record_submission(self) -> None:
+        token = self.submission.data or ""
+        if not SUBMISSION_TOKEN.fullmatch(token):
+            return  # an old page, a script: nothing to compare with
+        db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < utcnow() - SUBMISSIONS_KEPT))
+        db.session.add(FormSubmission(token=token, created_at=utcnow()))
+        try:
+            db.session.flush()
+        except IntegrityError:
+            # No savepoint (with SQLite's driver, releasing one commits): attempt() rolls back.
+            raise Refusal(_("Ce formulaire vient déjà d'être envoyé (double clic, ou page envoyée de nouveau) : "
+                            "il n'est pas enregistré une seconde fois.")) from None
+
+
+    def _sent_already(self) -> bool:
+        """The same page sent again (SubmittedOnce): the row changed by its first sending, which
+        attempt() then names for what it is rather than as a colleague's change."""
+        token = getattr(getattr(self, "submission", None), "data", None)
+        return bool(token) and db.session.get(FormSubmission, token) is not None
 
 
 def _version(row) -> str:

@@ -67,6 +67,8 @@ def attempt(action: Callable[[], T], success: str | Callable[[T], str] | None = 
     roll back and show the refusal: under ``form``'s field named by the refusal when there is
     one, else as a flash message."""
     try:
+        if form is not None and hasattr(form, "record_submission"):
+            form.record_submission()  # core/forms.SubmittedOnce: a second sending is refused
         value = action()
     except Refusal as refusal:
         db.session.rollback()

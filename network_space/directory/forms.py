@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, FieldList, FormField, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp, URL
 
-from network_space.core.forms import CheckboxesField, EditedRow, Form, SubForm, max_length, strip
+from network_space.core.forms import CheckboxesField, EditedRow, Form, SubForm, SubmittedOnce, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.directory.models import KIND_GROUPS, SERVICE_TYPES
 from network_space.directory.siret import siret_validator
@@ -47,7 +47,7 @@ class ContactForm(SubForm):
         return valid
 
 
-class OrganisationForm(EditedRow, Form):
+class OrganisationForm(SubmittedOnce, EditedRow, Form):
     name = StringField(_l("Nom"), filters=[strip],
                        validators=[DataRequired(_l("Indiquez le nom de l'organisation.")), max_length(200)])
     trade_name = _optional_text(_l("Nom commercial"), 200)

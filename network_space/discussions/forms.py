@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from network_space.core.forms import Form, choices, max_length, strip
+from network_space.core.forms import Form, SubmittedOnce, choices, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.tags import check_tags, parse_tags
 from network_space.discussions.links import LinkError, parse_links
@@ -29,7 +29,7 @@ def _count(label):
         "Indiquez un nombre entier entre 0 et 10 000 000."))])
 
 
-class ThreadForm(Form):
+class ThreadForm(SubmittedOnce, Form):
     parsed_links: list = []  # set by validate_links
     category_id = SelectField(_l("Catégorie"), coerce=int, validators=[
         InputRequired(_l("Choisissez une catégorie.")), _in_choices(_l("Choisissez une catégorie."))])
@@ -87,7 +87,7 @@ class ThreadForm(Form):
         return parse_tags(self.tags.data)
 
 
-class ReplyForm(Form):
+class ReplyForm(SubmittedOnce, Form):
     body = TextAreaField(_l("Votre réponse"), filters=[strip], validators=[
         DataRequired(_l("Écrivez votre réponse.")), max_length(MAX_BODY)], description=MARKDOWN_HINT)
 

@@ -17,7 +17,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from network_space.core.dates import local_naive_to_utc, paris_to_utc
-from network_space.core.forms import CheckboxesField, EditedRow, Form, check_paris_time, max_length, strip
+from network_space.core.forms import (
+    CheckboxesField,
+    EditedRow,
+    Form,
+    SubmittedOnce,
+    check_paris_time,
+    max_length,
+    strip,
+)
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.events.models import FEED_SCOPES
 from network_space.events.services import EventInput
@@ -25,7 +33,7 @@ from network_space.events.services import EventInput
 REQUIRED = _l("Ce champ est obligatoire.")
 
 
-class EventForm(EditedRow, Form):
+class EventForm(SubmittedOnce, EditedRow, Form):
     title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     kind = SelectField(_l("Type d'événement"), validators=[InputRequired(REQUIRED)])
     description = TextAreaField(_l("Description"), validators=[Optional(), max_length(20000)], filters=[strip])
@@ -115,7 +123,7 @@ class CancelForm(Form):
                            filters=[strip])
 
 
-class MessageForm(Form):
+class MessageForm(SubmittedOnce, Form):
     subject = StringField(_l("Objet"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     body = TextAreaField(_l("Message"), validators=[DataRequired(REQUIRED), max_length(10000)], filters=[strip])
     include_waiting = BooleanField(_l("Écrire aussi aux personnes en liste d'attente"))

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from network_space.core.forms import CheckboxesField, EditedRow, Form, choices, max_length, strip
+from network_space.core.forms import CheckboxesField, EditedRow, Form, SubmittedOnce, choices, max_length, strip
 from network_space.core.http import int_value
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.tags import check_tags, parse_tags
@@ -25,7 +25,7 @@ def _http_url(form, field):
         raise ValidationError(_l("Indiquez une adresse complète commençant par https:// ou http://."))
 
 
-class ResourceForm(EditedRow, Form):
+class ResourceForm(SubmittedOnce, EditedRow, Form):
     """Metadata of a resource; the new-resource page adds the kind and the file. ``kind`` is the
     kind of the resource being edited: a link keeps its address, a note its text."""
 
@@ -99,7 +99,7 @@ class VersionForm(Form):
     note = StringField(_l("Ce qui change"), filters=[strip], validators=[max_length(500)])
 
 
-class CommentForm(Form):
+class CommentForm(SubmittedOnce, Form):
     body = TextAreaField(_l("Votre retour d'expérience"), filters=[strip],
                          validators=[DataRequired(_l("Écrivez votre commentaire.")), max_length(10_000)],
                          description=_l("Markdown accepté."))

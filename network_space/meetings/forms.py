@@ -17,7 +17,17 @@ from wtforms.validators import URL, DataRequired, NumberRange, Optional, Validat
 from wtforms.widgets import HiddenInput
 
 from network_space.core.dates import exists_in_paris, paris_to_utc
-from network_space.core.forms import NO_SUCH_TIME, CheckboxesField, EditedRow, Form, check_paris_time, choices, max_length, strip
+from network_space.core.forms import (
+    NO_SUCH_TIME,
+    CheckboxesField,
+    EditedRow,
+    Form,
+    SubmittedOnce,
+    check_paris_time,
+    choices,
+    max_length,
+    strip,
+)
 from network_space.core.http import int_value
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
@@ -29,7 +39,7 @@ BAD_DATE = _l("Date invalide (format attendu : AAAA-MM-JJ).")
 BAD_TIME = _l("Heure invalide (format attendu : HH:MM).")
 
 
-class MeetingForm(EditedRow, Form):
+class MeetingForm(SubmittedOnce, EditedRow, Form):
     title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     kind = SelectField(_l("Type de réunion"), choices=choices(KINDS.items()))
     series_id = SelectField(_l("Série"), coerce=int_value, validate_choice=False)
