@@ -120,7 +120,7 @@ class _FormsAsBrowser:
             return next((i for i, f in self.forms.items() if f["id"] == named), None)
         return control["form"]
 
-    def submission(self, button_text: str, typed: dict[str, str]) -> tuple[str, dict[str, str]]:
+    def submission(self, button_text: str, typed: dict[str, str]) -> tuple[str, dict[str, str | list[str]]]:
         """(url, data) a browser posts when ``button_text`` is clicked after ``typed`` was typed."""
         import html as html_module
 
@@ -138,13 +138,19 @@ class _FormsAsBrowser:
             if kind in ("radio", "checkbox") and "checked" not in control["attrs"]:
                 continue
             if control["tag"] == "textarea":
-                value = html_module.unescape(control["text"]).removeprefix("\n")
+                # HTML reads CR LF as LF, and drops the newline that opens a textarea.
+                value = html_module.unescape(control["text"]).replace("\r\n", "\n").removeprefix("\n")
             elif control["tag"] == "select":
                 chosen = [o for o in control["options"] if "selected" in o] or control["options"][:1]
                 value = chosen[0].get("value", "") if chosen else ""
             else:
                 value = control["value"]
-            data[name] = typed.get(name, value)
+            if name in typed:
+                data[name] = typed[name]
+            elif name in data:  # several checked boxes of one name: all are sent
+                data[name] = [*data[name], value] if isinstance(data[name], list) else [data[name], value]
+            else:
+                data[name] = value
         assert set(typed) <= set(data), f"no such field in the form: {set(typed) - set(data)}"
         if button["attrs"].get("name"):
             data[button["attrs"]["name"]] = button["value"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, event, func, select
+from sqlalchemy import DateTime, event, func, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -43,9 +43,10 @@ class UTCDateTime(TypeDecorator):
 
 
 class TimestampMixin:
-    """``updated_at`` moves with every change to the row or to its collections (an event's
-    organisers, an organisation's sectors): it is the version an edit form was opened on
-    (core/forms.EditedRow)."""
+    """``updated_at`` moves with every change to the row or to its many-to-many collections (an
+    event's organisers, an organisation's sectors): it is the version an edit form was opened on
+    (core/forms.EditedRow). A service that replaces children the form edits (an organisation's
+    contacts) moves it itself."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=func.now()
@@ -55,12 +56,21 @@ class TimestampMixin:
 @event.listens_for(Session, "before_flush")
 def _touch_changed_rows(session, flush_context, instances) -> None:
     # The column's onupdate fires only when a column of the row changes; a change to one of its
-    # collections alone (an association table) would leave the version as it was.
+    # many-to-many collections alone (an association table: an event's organisers, an
+    # organisation's sectors) would leave the version as it was. Children with a table of their
+    # own (a resource's comments, a meeting's agenda) are not a change to the row.
     now = None
     for obj in session.dirty:
-        if isinstance(obj, TimestampMixin) and session.is_modified(obj):
+        if isinstance(obj, TimestampMixin) and _association_changed(obj):
             now = now or utcnow()
             obj.updated_at = now
+
+
+def _association_changed(obj) -> bool:
+    state = inspect(obj)
+    # .history reads what is loaded, never loads a collection.
+    return any(rel.secondary is not None and state.attrs[rel.key].history.has_changes()
+               for rel in state.mapper.relationships)
 
 
 def references_to(obj) -> int:

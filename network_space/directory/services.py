@@ -31,6 +31,7 @@ from network_space.extensions import db
 from network_space.library.models import Sector
 from network_space.notifications.services import followers_of, notify
 from network_space.core.dates import paris_today
+from network_space.core.models import utcnow
 from network_space.core.i18n import lazy_gettext as _l
 
 # The fields of an organisation as a form, an import or a revert sets them, in display order.
@@ -170,17 +171,20 @@ def _apply(org: Organisation, data: dict) -> None:
         org.served_territories = list(data["served_territories"])
     if "sectors" in data:
         org.sectors = list(data["sectors"])
+    # Services and contacts are rows of their own: replaced only when they differ, and then the
+    # organisation's version moves (core/models.TimestampMixin), as for a change to its columns.
     if "services" in data:
         wanted = [code for code in SERVICE_TYPES if code in set(data["services"])]
-        existing = {service.code: service for service in org.services}
-        org.services = [existing.get(code) or OrganisationService(code=code) for code in wanted]
+        if set(wanted) != {service.code for service in org.services}:
+            existing = {service.code: service for service in org.services}
+            org.services = [existing.get(code) or OrganisationService(code=code) for code in wanted]
+            org.updated_at = utcnow()
     if "contacts" in data:
-        org.contacts = [
-            OrganisationContact(position=i, **{key: (contact.get(key) or None) for key in CONTACT_FIELDS})
-            for i, contact in enumerate(c for c in data["contacts"] if (c.get("name") or "").strip())
-        ]
-        for contact in org.contacts:
-            contact.name = contact.name.strip()
+        wanted = [{key: ((contact.get(key) or "").strip() or None) for key in CONTACT_FIELDS}
+                  for contact in data["contacts"] if (contact.get("name") or "").strip()]
+        if wanted != [{key: getattr(contact, key) for key in CONTACT_FIELDS} for contact in org.contacts]:
+            org.contacts = [OrganisationContact(position=i, **contact) for i, contact in enumerate(wanted)]
+            org.updated_at = utcnow()
     if "last_checked_on" in data:
         org.last_checked_on = data["last_checked_on"]
     if "last_checked_by" in data:

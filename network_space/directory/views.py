@@ -117,12 +117,17 @@ def _save(form: OrganisationForm, org: Organisation | None):
     def save():
         data = _form_data(form, org)
         if org is None:
-            return services.create_organisation(data, current_user)
-        services.update_organisation(org, data, current_user)
-        return org
+            return services.create_organisation(data, current_user), True
+        return org, services.update_organisation(org, data, current_user) is not None
 
-    return attempt(save, lambda saved: _("« %(name)s » est ajoutée à l'annuaire.", name=saved.name) if org is None
-                   else _("Les modifications sont enregistrées."), form=form).value
+    def said(outcome) -> str:
+        saved, changed = outcome
+        if org is None:
+            return _("« %(name)s » est ajoutée à l'annuaire.", name=saved.name)
+        return _("Les modifications sont enregistrées.") if changed else _("Aucun changement.")
+
+    saved = attempt(save, said, form=form)
+    return saved.value[0] if saved else None
 
 
 def _pad_contacts(form: OrganisationForm) -> None:

@@ -130,7 +130,9 @@ class MessageForm(SubmittedOnce, Form):
 
 
 class AddRegistrantForm(Form):
-    user_id = SelectField(_l("Membre à inscrire"), coerce=int,
+    # validate_choice off: a member no longer offered (registered from another tab meanwhile) is
+    # named in words below, not as "not a valid choice".
+    user_id = SelectField(_l("Membre à inscrire"), coerce=int, validate_choice=False,
                           validators=[InputRequired(_l("Choisissez le membre à inscrire."))])
 
     def __init__(self, *args, users=(), **kwargs):
@@ -140,6 +142,9 @@ class AddRegistrantForm(Form):
     def validate_user_id(self, field) -> None:
         if not field.data:
             raise ValidationError(_l("Choisissez le membre à inscrire."))
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Ce membre est déjà inscrit ou sur la liste d'attente, ou son compte n'est plus "
+                                     "actif : la liste ci-dessus est à jour."))
 
 
 class FeedForm(Form):

@@ -73,7 +73,7 @@ def promoted(registration: Registration) -> None:
         tell_guests("promoted", event, registrations=[registration])
         return
     notify("event.promoted", [registration.user_id], event, when=_when(event),
-           subject=_l("Une place s'est libérée : %(title)s", title=event.title))
+           subject=_l("Une place s'est libérée : %(title)s", title=event.title), **_calendar_attachment(event))
 
 
 def registered_by(registration: Registration, actor) -> None:
@@ -92,8 +92,11 @@ def removed(registration: Registration, actor) -> None:
     if registration.user_id is None:
         tell_guests("removed", event, registrations=[registration], actor=actor)
         return
-    notify("event.removed", [registration.user_id], event, actor=actor, when=_when(event),
-           subject=_l("Inscription retirée : %(title)s", title=event.title), headers={"Reply-To": actor.email})
+    waiting = registration.status != REG_REGISTERED
+    notify("event.removed", [registration.user_id], event, actor=actor, when=_when(event), waiting=waiting,
+           subject=(_l("Liste d'attente quittée : %(title)s", title=event.title) if waiting
+                    else _l("Inscription retirée : %(title)s", title=event.title)),
+           headers={"Reply-To": actor.email})
 
 
 def _calendar_attachment(event: Event) -> dict:

@@ -231,7 +231,8 @@ def register(event_id: int, user: User | None = None, *, guest_id: int | None = 
 
     With ``actor``, an organiser registers a member by hand (a phone call, someone at the door):
     past the deadline and once the event has begun too, never once it is cancelled; once it has
-    begun they take a place whatever the capacity, since they came. The member is told."""
+    begun they take a place whatever the capacity, since they came. The member is told, unless
+    the event has begun."""
     event = lock_event(event_id)
     try:
         existing = _holder(event, user, guest_id)
@@ -249,7 +250,8 @@ def register(event_id: int, user: User | None = None, *, guest_id: int | None = 
         db.session.flush()
         if actor is not None:
             audit("event.registration_add", target=f"event:{event.id}", detail=user.full_name, actor=actor)
-            notices.registered_by(registration, actor)
+            if not started:  # once it has begun, they are there: nothing to tell them
+                notices.registered_by(registration, actor)
         db.session.commit()
         return registration
     except BaseException:
@@ -264,17 +266,26 @@ def unregister(event_id: int, user: User | None = None, *, guest_id: int | None 
     return _release(event, _holder(event, user, guest_id))
 
 
-def remove_registration(event_id: int, registration_id: int, actor: User) -> Registration | None:
+@dataclass
+class Removal:
+    told: bool  # whether the person is told (an active member, or a guest)
+    promoted: Registration | None  # who took the place freed
+
+
+def remove_registration(event_id: int, registration_id: int, actor: User) -> Removal:
     """An organiser takes a registration or a waiting-list place back (someone who said they
-    cannot come, a duplicate); the person is told and the waiting list moves on. Returns whoever
-    was promoted; commits, like unregister()."""
+    cannot come, a duplicate); the person is told and the waiting list moves on. Not on a
+    cancelled event, whose registrants were told already. Commits, like unregister()."""
     event = lock_event(event_id)
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         raise RegistrationError(str(_l("Cette inscription n'existe plus : la liste a peut-être changé entre-temps.")))
+    if event.is_cancelled:
+        raise RegistrationError(str(_l("Cet événement est annulé : ses inscriptions restent telles quelles.")))
     audit("event.registration_remove", target=f"event:{event.id}", detail=registration.person_name, actor=actor)
+    told = registration.guest_id is not None or (registration.user is not None and registration.user.active)
     notices.removed(registration, actor)
-    return _release(event, registration)
+    return Removal(told=told, promoted=_release(event, registration))
 
 
 def _release(event: Event, registration: Registration | None) -> Registration | None:
@@ -299,6 +310,8 @@ def _release(event: Event, registration: Registration | None) -> Registration | 
 def record_attendance(event: Event, present_ids: set[int], actor: User) -> int:
     """Who came, among those registered (not the waiting list): ticked present, the others absent.
     Only once the event has begun. Returns how many came."""
+    if event.is_cancelled:
+        raise RegistrationError(str(_l("Cet événement est annulé : il n'y a pas de présences à noter.")))
     if event.starts_at > utcnow():
         raise RegistrationError(str(_l("Les présences se notent une fois l'événement commencé.")))
     came = 0

@@ -118,10 +118,14 @@ def on_event_news(event: Event, what: str, registrations: list[Registration] | N
                     title=event.title, when=when(event))], method=ics.METHOD_REQUEST)
     elif what == "removed":
         actor = context["actor"]
+        waiting = any(r.status != REG_REGISTERED for r in registrations or [])
         for link in _links_of(event, registrations or []):
-            send(link, _("Inscription retirée : %(title)s", title=event.title),
-                 [_("%(organiser)s a retiré votre inscription à « %(title)s », le %(when)s.",
-                    organiser=actor.full_name, title=event.title, when=when(event)),
+            send(link, _("Liste d'attente quittée : %(title)s", title=event.title) if waiting
+                 else _("Inscription retirée : %(title)s", title=event.title),
+                 [_("%(organiser)s vous a retiré·e de la liste d'attente de « %(title)s », le %(when)s.",
+                    organiser=actor.full_name, title=event.title, when=when(event)) if waiting
+                  else _("%(organiser)s a retiré votre inscription à « %(title)s », le %(when)s.",
+                         organiser=actor.full_name, title=event.title, when=when(event)),
                   _("Pour toute question, répondez à cet email.")],
                  method=ics.METHOD_CANCEL, reply_to=actor.email)
     elif what == "reminder" and context.get("days") == 1:

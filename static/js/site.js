@@ -148,6 +148,7 @@ window.addEventListener("pageshow", function () {
         }
       });
       none.textContent = shown ? "" : fieldset.getAttribute("data-filter-empty");
+      box.hidden = !shown;  // no empty frame above the message
     });
     // Enter in the filter must not submit the whole form.
     input.addEventListener("keydown", function (event) {

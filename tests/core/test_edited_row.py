@@ -88,3 +88,33 @@ def test_a_change_to_a_collection_alone_moves_the_version_and_a_view_does_not(ap
         resource = db.session.get(Resource, resource_id)
         # Counted, but neither "Mise à jour" nor the version an editor opened moved.
         assert resource.view_count == views + 1 and resource.updated_at == version
+
+
+def test_what_is_not_an_edit_of_the_row_leaves_its_version(app, client):
+    """Saving a partner's page unchanged, commenting a resource, adding a meeting's agenda item:
+    an editor who opened the row's form meanwhile is not told that someone changed it."""
+    from network_space.library.models import ResourceComment
+    from network_space.meetings.models import AgendaItem
+
+    admin = demo_network(app).by_role["admin"]
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = admin.session_token, True
+    with app.app_context():
+        org = _first(Organisation)
+        org_id, org_version, contacts = org.id, org.updated_at, [c.id for c in org.contacts]
+    url = f"/directory/{org_id}/edit"
+    action, data = _FormsAsBrowser(client.get(url).get_data(as_text=True)).submission("Enregistrer", {})
+    response = client.post(action or url, data=data, follow_redirects=True)
+    assert "Aucun changement." in response.get_data(as_text=True)
+    with app.app_context():
+        org = db.session.get(Organisation, org_id)
+        assert org.updated_at == org_version and [c.id for c in org.contacts] == contacts
+
+        resource = _first(Resource)
+        meeting = _first(Meeting)
+        versions = (resource.updated_at, meeting.updated_at)
+        db.session.add(ResourceComment(resource=resource, author_id=admin.id, body="Très utile."))
+        db.session.add(AgendaItem(meeting=meeting, title="Point ajouté", position=99))
+        db.session.commit()
+        assert (db.session.get(Resource, resource.id).updated_at, db.session.get(Meeting, meeting.id).updated_at) \
+            == versions

@@ -3,17 +3,18 @@ waiting list moving on), registering a member by hand, recording who came, and t
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from network_space.accounts.models import User
 from network_space.core.audit import AuditEntry
 from network_space.core.models import utcnow
-from network_space.core.outbox import deliver_pending
+from network_space.core.outbox import OutboxMessage, deliver_pending
 from network_space.events.models import Event, Registration
 from network_space.extensions import db
 from tests.helpers import csrf_token
@@ -61,7 +62,7 @@ def test_organiser_takes_a_registration_back_and_the_waiting_list_moves_on(clien
     gone_id, = _register(app, event_id, gone)
     _register(app, event_id, next_in_line, status="waiting")
     page = _page(client, event_id).get_data(as_text=True)
-    assert "Retirer l'inscription de Paul Girard ? La personne en sera prévenue." in page
+    assert "Retirer cette inscription (Paul Girard) ? La personne en sera prévenue." in page
 
     response = _post(client, event_id, f"/{gone_id}/retirer")
     assert response.status_code == 302
@@ -78,13 +79,44 @@ def test_organiser_takes_a_registration_back_and_the_waiting_list_moves_on(clien
     assert message["Reply-To"] == organiser.email
     assert b"List-Unsubscribe" not in raw
     assert f"{organiser.full_name} a retiré votre inscription" in message.get_body(("plain",)).get_content()
-    assert [m["Subject"] for m in smtp.to(next_in_line.email)] == [
-        "Une place s'est libérée : Job dating chantier Les Tilleuls"]
+    [promoted] = smtp.to(next_in_line.email)
+    assert promoted["Subject"] == "Une place s'est libérée : Job dating chantier Les Tilleuls"
+    # The place comes with its calendar file, as a change would.
+    assert [p.get_filename() for p in promoted.iter_attachments()] == [f"evenement-{event_id}.ics"]
 
     # The same row again (a second tab): refused in words, nothing else touched.
     response = _post(client, event_id, f"/{gone_id}/retirer")
     assert "Cette inscription n&#39;existe plus" in client.get(response.location).get_data(as_text=True)
     assert _rows(app, event_id) == [(next_in_line.email, "registered", None)]
+
+
+def test_leaving_the_waiting_list_is_said_so(client, login_as, make_user, make_event, app, smtp):
+    organiser = login_as("member")
+    event_id = make_event(capacity=1, organisers=[organiser])
+    _register(app, event_id, make_user())
+    waiting_id, = _register(app, event_id, waiting := make_user(), status="waiting")
+    _post(client, event_id, f"/{waiting_id}/retirer")
+    with app.app_context():
+        deliver_pending()
+    [message] = smtp.to(waiting.email)
+    assert message["Subject"] == "Liste d'attente quittée : Job dating chantier Les Tilleuls"
+    assert f"{organiser.full_name} vous a retiré·e de la liste d'attente" in message.get_body(("plain",)).get_content()
+
+
+def test_a_cancelled_event_keeps_its_registrations_and_takes_no_attendance(client, login_as, make_user, make_event,
+                                                                          app):
+    organiser = login_as("member")
+    event_id = make_event(organisers=[organiser], status="cancelled", day=(utcnow() - timedelta(days=1)).date())
+    someone = make_user()
+    registration_id, = _register(app, event_id, someone)
+    page = _page(client, event_id).get_data(as_text=True)
+    assert "Retirer" not in page and 'name="present"' not in page
+    response = _post(client, event_id, f"/{registration_id}/retirer")
+    assert "Cet événement est annulé : ses inscriptions restent telles quelles." in \
+        client.get(response.location).get_data(as_text=True)
+    response = _post(client, event_id, "/presences", {"present": str(registration_id)})
+    assert "il n&#39;y a pas de présences à noter" in client.get(response.location).get_data(as_text=True)
+    assert _rows(app, event_id) == [(someone.email, "registered", None)]
 
 
 def test_a_registration_of_another_event_is_not_taken_back_from_this_one(client, login_as, make_user, make_event, app):
@@ -126,16 +158,23 @@ def test_organiser_registers_a_member_by_hand(client, login_as, make_user, make_
     # No member chosen: a French message, the page again.
     page = _add(client, event_id, 0)
     assert page.status_code == 400 and "Choisissez le membre à inscrire." in page.get_data(as_text=True)
+    # Registered from another tab meanwhile: said in words.
+    page = _add(client, event_id, first.id)
+    assert page.status_code == 400
+    assert "Ce membre est déjà inscrit ou sur la liste d'attente" in html.unescape(page.get_data(as_text=True))
 
 
 def test_someone_who_came_without_registering_takes_a_place_once_the_event_has_begun(client, login_as, make_user,
                                                                                      make_event, app):
     organiser = login_as("member")
     event_id = make_event(capacity=1, organisers=[organiser], day=(utcnow() - timedelta(days=1)).date())
-    already, walk_in = make_user(), make_user()
+    already, walk_in = make_user(), make_user(full_name="Noé Marchand")
     _register(app, event_id, already)
-    _add(client, event_id, walk_in.id)
+    response = _add(client, event_id, walk_in.id)
+    assert "Noé Marchand est inscrit·e." in client.get(response.location).get_data(as_text=True)
     assert _rows(app, event_id) == [(already.email, "registered", None), (walk_in.email, "registered", None)]
+    with app.app_context():  # they are there: no "if you cannot come" email about a day gone
+        assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.recipient == walk_in.email)) == 0
     assert "Il y a plus d'inscrits que de places (2 pour 1)." in _page(client, event_id).get_data(as_text=True)
 
 
@@ -176,7 +215,7 @@ def test_attendance_is_recorded_once_the_event_has_begun_and_exported(client, lo
         db.session.commit()
     page = _page(client, event_id).get_data(as_text=True)
     assert page.count('name="present"') == 2  # the registered, not the waiting list
-    response = _post(client, event_id, "/presences", {"present": [str(came_id), "999999", "x"]})
+    response = _post(client, event_id, "/presences", {"present": [str(came_id), "999999", "x", "²", "٩٥"]})
     assert "Présences enregistrées : 1 personne est venue." in client.get(response.location).get_data(as_text=True)
     assert _rows(app, event_id) == [(came.email, "registered", True), (missed.email, "registered", False),
                                     (waiting.email, "waiting", None)]

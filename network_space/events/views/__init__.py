@@ -280,13 +280,17 @@ def registrants(event_id: int):
     if add_form.validate_on_submit():
         user = db.session.get(User, add_form.user_id.data)
         added = attempt(lambda: services.register(event.id, user, actor=current_user))
-        if added:
+        if added and added.value.status == REG_WAITING:
             flash(_("%(name)s est sur la liste d'attente (position %(n)d) et en est prévenu·e.", name=user.full_name,
-                    n=services.waiting_position(added.value)) if added.value.status == REG_WAITING
+                    n=services.waiting_position(added.value)), "success")
+        elif added:
+            # Once the event has begun, someone added came without registering: nobody is emailed.
+            flash(_("%(name)s est inscrit·e.", name=user.full_name) if event.starts_at <= utcnow()
                   else _("%(name)s est inscrit·e et en est prévenu·e.", name=user.full_name), "success")
+        if added:
             return redirect(url_for("events.registrants", event_id=event_id))
     registered = [r for r in rows if r.status == REG_REGISTERED]
-    started = event.starts_at <= utcnow()
+    started = event.starts_at <= utcnow() and not event.is_cancelled  # attendance is taken
     return render_template(
         "events/registrants.html", event=event, registered=registered, add_form=add_form, started=started,
         waiting=[r for r in rows if r.status == REG_WAITING],
@@ -300,11 +304,15 @@ def registrants(event_id: int):
 def remove_registrant(event_id: int, registration_id: int):
     event = event_or_404(event_id)
     require("events.manage_registrations", event)
-    attempt(lambda: services.remove_registration(event.id, registration_id, current_user),
-            lambda promoted: _("L'inscription est retirée et la personne prévenue ; %(name)s obtient la place libérée.",
-                               name=promoted.person_name) if promoted
-            else _("L'inscription est retirée et la personne prévenue."))
+    attempt(lambda: services.remove_registration(event.id, registration_id, current_user), _removal_said)
     return redirect(url_for("events.registrants", event_id=event_id))
+
+
+def _removal_said(removal: services.Removal) -> str:
+    said = _("L'inscription est retirée et la personne prévenue.") if removal.told else _("L'inscription est retirée.")
+    if removal.promoted is not None:
+        said += " " + _("%(name)s obtient la place libérée.", name=removal.promoted.person_name)
+    return said
 
 
 @bp.route("/events/<int:event_id>/inscrits/presences", methods=["POST"])
@@ -312,7 +320,8 @@ def remove_registrant(event_id: int, registration_id: int):
 def attendance(event_id: int):
     event = event_or_404(event_id)
     require("events.manage_registrations", event)
-    present = {int(v) for v in request.form.getlist("present") if v.isdigit() and len(v) < 12}
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    present = {int(v) for v in request.form.getlist("present") if v.isascii() and v.isdigit() and len(v) < 12}
     attempt(lambda: services.record_attendance(event, present, current_user),
             lambda came: ngettext("Présences enregistrées : %(num)d personne est venue.",
                                   "Présences enregistrées : %(num)d personnes sont venues.", came))
