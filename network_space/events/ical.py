@@ -2,6 +2,7 @@
 subscription feed (their registrations, or every event, plus their meetings)."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from flask import current_app, url_for
@@ -51,6 +52,13 @@ def to_ics_event(event: Event) -> ics.IcsEvent:
 
 def event_calendar(event: Event, method: str = ics.METHOD_PUBLISH) -> bytes:
     return ics.build_calendar([to_ics_event(event)], method=method)
+
+
+def removal_calendar(event: Event) -> bytes:
+    """For a member an organiser took off the event: the event cancelled for them (METHOD:CANCEL,
+    the same UID and SEQUENCE), so that their calendar drops its copy; the event goes on."""
+    item = dataclasses.replace(to_ics_event(event), status=ics.STATUS_CANCELLED)
+    return ics.build_calendar([item], method=ics.METHOD_CANCEL)
 
 
 def feed_events(user, scope: str) -> list[Event]:

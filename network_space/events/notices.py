@@ -93,10 +93,13 @@ def removed(registration: Registration, actor) -> None:
         tell_guests("removed", event, registrations=[registration], actor=actor)
         return
     waiting = registration.status != REG_REGISTERED
+    # A place taken back leaves the calendar too (nothing to take back from a waiting list).
+    calendar = [] if waiting else [(f"evenement-{event.id}.ics", "text/calendar; method=CANCEL; charset=UTF-8",
+                                    ical.removal_calendar(event))]
     notify("event.removed", [registration.user_id], event, actor=actor, when=_when(event), waiting=waiting,
            subject=(_l("Liste d'attente quittée : %(title)s", title=event.title) if waiting
                     else _l("Inscription retirée : %(title)s", title=event.title)),
-           headers={"Reply-To": actor.email})
+           headers={"Reply-To": actor.email}, attachments=calendar)
 
 
 def _calendar_attachment(event: Event) -> dict:

@@ -79,6 +79,10 @@ def test_organiser_takes_a_registration_back_and_the_waiting_list_moves_on(clien
     assert message["Reply-To"] == organiser.email
     assert b"List-Unsubscribe" not in raw
     assert f"{organiser.full_name} a retiré votre inscription" in message.get_body(("plain",)).get_content()
+    # Its calendar file takes the event out of their calendar, as sent.
+    [ics] = [p.get_payload(decode=True) for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert b"METHOD:CANCEL\r\n" in ics and b"STATUS:CANCELLED\r\n" in ics
+    assert f"UID:event-{event_id}@".encode() in ics
     [promoted] = smtp.to(next_in_line.email)
     assert promoted["Subject"] == "Une place s'est libérée : Job dating chantier Les Tilleuls"
     # The place comes with its calendar file, as a change would.
