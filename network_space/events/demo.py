@@ -133,8 +133,10 @@ def seed(demo: DemoContext) -> None:
             if position >= wanted:
                 break
             full = event.capacity is not None and position >= event.capacity
+            # Ten days before now, or before the event when it is past (its exports stay plausible).
+            registered_on = min(utcnow(), event.starts_at) - timedelta(days=10, minutes=-position)
             db.session.add(Registration(event_id=event.id, user_id=user.id, status=REG_WAITING if full else REG_REGISTERED,
-                                        created_at=utcnow() - timedelta(days=10, minutes=-position)))
+                                        created_at=registered_on))
     cancelled = events[4]
     cancelled.status = STATUS_CANCELLED
     cancelled.cancel_reason = "Chantier reporté au printemps par le maître d'ouvrage."

@@ -25,6 +25,8 @@ def test_demo_events(ctx, client):
     full = events[0]
     assert services.places_left(full) == 0 and services.registrations(full, "waiting")
     assert any(e.is_cancelled for e in events)
+    # Nobody registered after the event (a past one's export would say so).
+    assert all(r.created_at < e.starts_at for e in events for r in services.registrations(e))
     token, month, full_id = demo.data["facilitators"][0].session_token, full.first_day.strftime("%Y-%m"), full.id
     with client.session_transaction() as session:
         session["_user_id"] = token
