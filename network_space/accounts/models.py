@@ -79,6 +79,12 @@ class Territory(db.Model):
     def label(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def name_and_sector(self) -> str:
+        """How lists of choices name it: in alphabetical order, the short names would look random."""
+        sector = SECTOR_LABELS.get(self.sector)
+        return f"{self.name} ({sector})" if sector else self.name
+
     @label.inplace.expression
     @classmethod
     def _label_expression(cls):

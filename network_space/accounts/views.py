@@ -182,9 +182,7 @@ def edit_profile():
     require("profile.edit", user)
     form = ProfileForm(obj=user)
     territories = queries.territories_for_select(active_only=False)
-    form.territories.choices = choices(
-        (t.id, f"{t.name} ({SECTOR_LABELS[t.sector]})" if t.sector in SECTOR_LABELS else t.name)
-        for t in territories if t.active or t in user.territories)
+    form.territories.choices = choices((t.id, t.name_and_sector) for t in territories if t.active or t in user.territories)
     if request.method == "GET":
         form.territories.data = [t.id for t in user.territories]
     if form.validate_on_submit():

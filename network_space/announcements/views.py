@@ -36,10 +36,7 @@ def detail(announcement_id: int):
 def create():
     require("announcement.create")
     form = AnnouncementForm()
-    form.territories.choices = [
-        SelectChoice(t.id, f"{t.label} ({t.sector.capitalize()})")
-        for t in active_territories()
-    ]
+    form.territories.choices = [SelectChoice(t.id, t.name_and_sector) for t in active_territories()]
     if form.validate_on_submit():
         published = attempt(
             lambda: services.publish_announcement(current_user, form.title.data, form.body.data, form.audience.data,

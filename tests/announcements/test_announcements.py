@@ -73,7 +73,7 @@ def test_coanimator_writes_an_announcement_through_the_form(app, client, login_a
     people, ids = network
     login_as(people["coanim"])
     html = client.get("/annonces/nouvelle").get_data(as_text=True)
-    assert "CAPI (Nord)" in html and "Trièves (Sud)" in html
+    assert "CA Porte de l&#39;Isère (Nord-Isère)" in html and "CC du Trièves (Sud-Isère)" in html
     token = csrf_token(html)
 
     response = client.post("/annonces/nouvelle", data={"csrf_token": token, "title": "", "body": "x",
