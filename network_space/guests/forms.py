@@ -5,10 +5,9 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional
 
-from network_space.core.forms import Form, max_length, strip
+from network_space.core.forms import CheckboxesField, Form, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.directory.forms import kind_select_choices
-from network_space.events.forms import CheckboxesField
 from network_space.guests.services import GuestInput
 
 EMAIL_INVALID = _l("Adresse email invalide.")
