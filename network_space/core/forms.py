@@ -123,11 +123,11 @@ class CheckboxesField(SelectMultipleField):
 
 
 class EditedRow:
-    """A form that edits a shared row (an organisation, a resource, an event, a meeting, a
-    thread): the version it was opened on (the row's ``updated_at``, core/models.TimestampMixin)
-    travels in a hidden field, and a save over a newer version is refused with everything typed
-    kept, instead of silently undoing a colleague's change. Mixed into the form's class; the view
-    calls ``open_on`` when showing the row and ``edited_meanwhile`` before saving."""
+    """A form that edits a shared row (an organisation, a resource, an event, a meeting): the
+    version it was opened on (the row's ``updated_at``, core/models.TimestampMixin) travels in a
+    hidden field, and a save over a newer version is refused with everything typed kept, instead
+    of silently undoing a colleague's change. Mixed into the form's class; the view calls
+    ``open_on`` when showing the row and ``edited_meanwhile`` before saving."""
 
     opened_version = HiddenField()
 
@@ -146,6 +146,12 @@ class EditedRow:
                 "pour voir la version actuelle, reprenez ce qui a changé, puis enregistrez à nouveau."), "error")
         self.open_on(row)
         return True
+
+    def _sent_already(self) -> bool:
+        """The same page sent again (a form also SubmittedOnce): the row changed by its first
+        sending, which attempt() then names for what it is rather than as a colleague's change."""
+        token = getattr(getattr(self, "submission", None), "data", None) or ""
+        return bool(SUBMISSION_TOKEN.fullmatch(token)) and db.session.get(FormSubmission, token) is not None
 
 
 class FormSubmission(db.Model):
@@ -188,13 +194,6 @@ class SubmittedOnce:
             # No savepoint (with SQLite's driver, releasing one commits): attempt() rolls back.
             raise Refusal(_("Ce formulaire vient déjà d'être envoyé (double clic, ou page envoyée de nouveau) : "
                             "il n'est pas enregistré une seconde fois.")) from None
-
-
-    def _sent_already(self) -> bool:
-        """The same page sent again (SubmittedOnce): the row changed by its first sending, which
-        attempt() then names for what it is rather than as a colleague's change."""
-        token = getattr(getattr(self, "submission", None), "data", None)
-        return bool(token) and db.session.get(FormSubmission, token) is not None
 
 
 def _version(row) -> str:
