@@ -33,7 +33,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, exists, func, select, update
 
 from network_space.core.audit import audit
-from network_space.core.i18n import in_language_of
+from network_space.core.i18n import in_language_of, language_of
 from network_space.core.models import utcnow
 from network_space.core.outbox import STATUS_FAILED, OutboxMessage, queue_email, retry_now
 from network_space.core.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job  # noqa: F401
@@ -117,20 +117,32 @@ def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) 
         if obj.id is None:
             db.session.flush()
         target_id = obj.id
+    given_title = context.pop("title", None)
     with site_context():
-        title = context.pop("title", None) or (obj.notification_title() if obj is not None else str(spec.label))
         url = context.pop("url", None) or (obj.notification_url() if obj is not None else None)
     # Files (e.g. an .ics) go with the immediate email only, never into the stored context.
     attachments = context.pop("attachments", None)
     extra_headers = context.pop("headers", None) or {}
     headers_for = context.pop("headers_for", None)
-    context_json = json.dumps(context, default=str, ensure_ascii=False)
+    texts: dict[str, tuple[str, str]] = {}
+
+    def texts_for(user) -> tuple[str, str]:
+        # The title and the context (a lazy "Raison : …", a date) as this reader reads them: a
+        # notification is stored once per reader and shown as stored. Once per language.
+        language = language_of(user)
+        if language not in texts:
+            with in_language_of(user), site_context():
+                title = given_title or (obj.notification_title() if obj is not None else spec.label)
+                texts[language] = (str(title)[:300], json.dumps(context, default=str, ensure_ascii=False))
+        return texts[language]
+
     channels = channels_for(users, spec)
     created = []
     for user in users:
         channel = channels[user.id]
         if channel == CHANNEL_NONE:
             continue
+        title, context_json = texts_for(user)
         notification = Notification(
             user_id=user.id,
             kind=spec.name,
@@ -138,7 +150,7 @@ def notify(kind: str, recipients: Iterable, obj=None, *, actor=None, **context) 
             channel=channel,
             target_type=target_type,
             target_id=target_id,
-            title=str(title)[:300],
+            title=title,
             url=url[:500] if url else None,
             actor_id=getattr(actor, "id", None),
             context_json=context_json,

@@ -195,3 +195,21 @@ def test_one_message_id_and_a_one_click_unsubscribe_header_as_sent(app, smtp, ma
     assert len(unsubscribe) == 1 and b"=?" not in unsubscribe[0]
     assert re.fullmatch(rb"List-Unsubscribe: <http://localhost/notifications/unsubscribe/[\w.-]+>", unsubscribe[0])
     assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in lines
+
+
+def test_each_reader_s_notification_is_stored_in_their_language(ctx, client, make_user, announcement):
+    """A lazy text of the context ("Raison : …") is read in each reader's language when the rows
+    are written (the centre shows them as stored), whatever the language of who caused them."""
+    from network_space.core.i18n import lazy_gettext as _l
+
+    actor = make_user("coanimator", language="fr")
+    french, english = make_user(language="fr"), make_user(language="en")
+    target = db.session.get(Announcement, announcement())
+    notify("test.meeting", [french, english], target, actor=actor,
+           message=_l("Raison : %(reason)s", reason="grève des transports"))
+    db.session.commit()
+    assert _notifications(french.id)[0].context == {"message": "Raison : grève des transports"}
+    assert _notifications(english.id)[0].context == {"message": "Reason: grève des transports"}
+    with client.session_transaction() as session:
+        session["_user_id"] = english.session_token
+    assert "Reason: grève des transports" in client.get("/notifications/").get_data(as_text=True)
