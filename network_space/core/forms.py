@@ -141,9 +141,10 @@ class EditedRow:
         posted = self.opened_version.data
         if not posted or posted == _version(row) or self._sent_already():
             return False
-        flash(_("Quelqu'un a enregistré une modification pendant que vous travailliez sur ce formulaire : rien "
-                "n'est enregistré. Vos saisies sont conservées ci-dessous ; ouvrez la page dans un autre onglet "
-                "pour voir la version actuelle, reprenez ce qui a changé, puis enregistrez à nouveau."), "error")
+        flash(_("Cette fiche a été modifiée depuis l'ouverture de ce formulaire (par un·e collègue, ou par vous "
+                "ailleurs) : rien n'est enregistré. Vos saisies sont conservées ci-dessous ; ouvrez la page dans un "
+                "autre onglet pour voir la version actuelle, reprenez ce qui a changé, puis enregistrez à nouveau."),
+              "error")
         self.open_on(row)
         return True
 
@@ -170,7 +171,8 @@ SUBMISSIONS_KEPT = timedelta(days=1)
 class SubmittedOnce:
     """A form whose work must not be done twice when it is sent twice: a double click without
     JavaScript (site.js already holds a form while its answer comes), a browser or a proxy sending
-    a post again, the back button. Each page of the form carries a random token; attempt()
+    a post again. Each page of the form carries a random token (a page fetched again, as the back
+    button does with pages the site never lets be cached, is a new form); attempt()
     (core/transactions.py) records it in the transaction of the change, and a second sending of
     the same token is refused, whoever comes second of two at the same instant (the token is the
     table's primary key). A refused change rolls the token back with it: the form, corrected, goes."""

@@ -94,7 +94,7 @@ class NewResourceForm(ResourceForm):
         return self.kind.data
 
 
-class VersionForm(Form):
+class VersionForm(SubmittedOnce, Form):
     file = FileField(_l("Nouveau fichier"))
     note = StringField(_l("Ce qui change"), filters=[strip], validators=[max_length(500)])
 

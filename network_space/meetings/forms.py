@@ -173,7 +173,7 @@ class CancelForm(Form):
     reason = TextAreaField(_l("Raison de l'annulation"), validators=[DataRequired(REQUIRED), max_length(2000)], filters=[strip])
 
 
-class AgendaItemForm(Form):
+class AgendaItemForm(SubmittedOnce, Form):
     title = StringField(_l("Point"), validators=[DataRequired(REQUIRED), max_length(200)], filters=[strip])
     duration = IntegerField(_l("Durée (minutes)"), validators=[Optional(), NumberRange(1, 600, _l("Entre 1 et 600 minutes."))])
     presenter = StringField(_l("Présenté par"), validators=[Optional(), max_length(150)], filters=[strip])

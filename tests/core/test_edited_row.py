@@ -54,7 +54,7 @@ def test_a_save_over_a_colleague_s_is_refused_with_the_typed_text_kept(app, clie
     refused = client.post(action or url, data=data)
     body = refused.get_data(as_text=True)
     assert refused.status_code == 409
-    assert "Quelqu&#39;un a enregistré une modification pendant que vous travailliez sur ce formulaire" in body
+    assert "Cette fiche a été modifiée depuis l&#39;ouverture de ce formulaire (par un·e collègue" in body
     assert mine in body
     with app.app_context():
         row = db.session.get(model, row_id)

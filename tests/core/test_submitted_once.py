@@ -115,7 +115,7 @@ def test_an_edit_sent_twice_is_named_for_what_it_is_not_a_colleague_s_change(app
         "Enregistrer", {"title": "Job dating du printemps"})
     assert client.post(action or url, data=data).status_code == 302
     again = client.post(action or url, data=data).get_data(as_text=True)
-    assert SENT_ALREADY in again and "pendant que vous travailliez" not in again
+    assert SENT_ALREADY in again and "modifiée depuis l&#39;ouverture de ce formulaire" not in again
 
 
 def test_a_hostile_token_is_only_a_form_without_one(app, client, login_as, make_thread):
@@ -129,3 +129,19 @@ def test_a_hostile_token_is_only_a_form_without_one(app, client, login_as, make_
     assert _replies(app, thread_id) == 4
     with app.app_context():
         assert all(re.fullmatch(r"[A-Za-z0-9_-]{16,64}", t) for t in db.session.scalars(select(FormSubmission.token)))
+
+
+def test_an_agenda_item_sent_twice_is_added_once(app, client, login_as):
+    from network_space.meetings.models import AgendaItem
+    from tests.meetings.conftest import make_meeting
+
+    organiser = login_as("coanimator")
+    with app.app_context():
+        meeting_id = make_meeting(organiser.id)
+    page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    action, data = _FormsAsBrowser(page).submission("Ajouter", {"title": "Bilan des heures d'insertion"})
+    assert client.post(action, data=data).status_code == 302
+    assert SENT_ALREADY in client.post(action, data=data, follow_redirects=True).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AgendaItem.id)).where(
+            AgendaItem.title == "Bilan des heures d'insertion")) == 1
