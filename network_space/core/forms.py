@@ -131,15 +131,20 @@ class EditedRow:
 
     opened_version = HiddenField()
 
+    def version_of(self, row) -> str:
+        """The row's version; a form whose row moves for other reasons (a thread, with each reply)
+        names the moment of the change it edits instead."""
+        return row.updated_at.isoformat() if row.updated_at else ""
+
     def open_on(self, row) -> None:
-        self.opened_version.data, self.opened_version.raw_data = _version(row), None
+        self.opened_version.data, self.opened_version.raw_data = self.version_of(row), None
 
     def edited_meanwhile(self, row) -> bool:
         """True, with the reason flashed, when ``row`` changed since the form was opened; the form
         then carries the current version, so that saving again (knowingly) goes through. A post
         without a version (an old page, a script) is not refused."""
         posted = self.opened_version.data
-        if not posted or posted == _version(row) or self._sent_already():
+        if not posted or posted == self.version_of(row) or self._sent_already():
             return False
         flash(_("Cette fiche a été modifiée depuis l'ouverture de ce formulaire (par un·e collègue, ou par vous "
                 "ailleurs) : rien n'est enregistré. Vos saisies sont conservées ci-dessous ; ouvrez la page dans un "
@@ -197,9 +202,6 @@ class SubmittedOnce:
             raise Refusal(_("Ce formulaire vient déjà d'être envoyé (double clic, ou page envoyée de nouveau) : "
                             "il n'est pas enregistré une seconde fois.")) from None
 
-
-def _version(row) -> str:
-    return row.updated_at.isoformat() if row.updated_at else ""
 
 
 class SubForm(_WTForm):

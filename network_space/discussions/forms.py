@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from network_space.core.forms import Form, SubmittedOnce, choices, max_length, strip
+from network_space.core.forms import EditedRow, Form, SubmittedOnce, choices, max_length, strip
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.tags import check_tags, parse_tags
 from network_space.discussions.links import LinkError, parse_links
@@ -29,7 +29,15 @@ def _count(label):
         "Indiquez un nombre entier entre 0 et 10 000 000."))])
 
 
-class ThreadForm(SubmittedOnce, Form):
+def _text_version(form, message) -> str:
+    """The version of a message's text (EditedRow): the moment it was last edited. A thread's own
+    row moves with every reply, which is no change to what its author wrote."""
+    moment = message.edited_at or message.created_at
+    return moment.isoformat() if moment else ""
+
+
+class ThreadForm(SubmittedOnce, EditedRow, Form):
+    version_of = _text_version
     parsed_links: list = []  # set by validate_links
     category_id = SelectField(_l("Catégorie"), coerce=int, validators=[
         InputRequired(_l("Choisissez une catégorie.")), _in_choices(_l("Choisissez une catégorie."))])
@@ -87,7 +95,8 @@ class ThreadForm(SubmittedOnce, Form):
         return parse_tags(self.tags.data)
 
 
-class ReplyForm(SubmittedOnce, Form):
+class ReplyForm(SubmittedOnce, EditedRow, Form):
+    version_of = _text_version
     body = TextAreaField(_l("Votre réponse"), filters=[strip], validators=[
         DataRequired(_l("Écrivez votre réponse.")), max_length(MAX_BODY)], description=MARKDOWN_HINT)
 

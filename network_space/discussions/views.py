@@ -119,13 +119,13 @@ def _thread_data(form: ThreadForm, category: DiscussionCategory | None) -> servi
         territory_id=form.territory_id.data or None, links=form.parsed_links, writeup=form.writeup_data())
 
 
-def _form_page(form: ThreadForm, thread: Thread | None):
+def _form_page(form: ThreadForm, thread: Thread | None, status: int | None = None):
     try:
         pairs = links.parse_links(form.links.data)
     except links.LinkError:
         pairs = []  # the field says why
     writeup_ids = [c.id for c in queries.categories_for(current_user) if c.writeups]
-    status = 400 if request.method == "POST" else 200
+    status = status or (400 if request.method == "POST" else 200)
     return render_template("discussions/form.html", form=form, thread=thread, tags=queries.popular_tags(),
                            writeup_category_ids=writeup_ids, link_preview=links.resolve(pairs, current_user)), status
 
@@ -178,7 +178,10 @@ def edit(thread_id: int):
             form.buyer_id.data = writeup.buyer_id or 0
             form.sector_id.data = writeup.sector_id or 0
             form.clause_mechanism.data = writeup.clause_mechanism or ""
+        form.open_on(thread)
     elif form.validate_on_submit():
+        if form.edited_meanwhile(thread):
+            return _form_page(form, thread, status=409)
         if attempt(lambda: services.update_thread(thread, current_user, _thread_data(form, thread.category)),
                    _("Discussion modifiée."), form=form):
             return redirect(url_for("discussions.show", thread_id=thread.id))
@@ -293,11 +296,16 @@ def edit_reply(thread_id: int, number: int):
     message = _reply_or_404(thread, number)
     _allowed("discussions.edit", message)
     form = ReplyForm(obj=message) if request.method == "GET" else ReplyForm()
-    if form.validate_on_submit() and attempt(lambda: services.edit_reply(message, current_user, form.body.data),
-                                             _("Réponse modifiée."), form=form):
-        return redirect(url_for("discussions.permalink", thread_id=thread.id, number=number))
-    return render_template("discussions/edit_reply.html", thread=thread, message=message, form=form), \
-        400 if request.method == "POST" else 200
+    if request.method == "GET":
+        form.open_on(message)
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        if form.edited_meanwhile(message):
+            status = 409
+        elif attempt(lambda: services.edit_reply(message, current_user, form.body.data), _("Réponse modifiée."),
+                     form=form):
+            return redirect(url_for("discussions.permalink", thread_id=thread.id, number=number))
+    return render_template("discussions/edit_reply.html", thread=thread, message=message, form=form), status
 
 
 @bp.route("/<int:thread_id>/supprimer", methods=["POST"])

@@ -12,6 +12,7 @@ from network_space.events.models import Event
 from network_space.extensions import db
 from network_space.library.models import Resource
 from network_space.meetings.models import Meeting
+from network_space.accounts.models import User
 from tests.demo_network import demo_network
 from tests.helpers import _FormsAsBrowser
 
@@ -118,3 +119,41 @@ def test_what_is_not_an_edit_of_the_row_leaves_its_version(app, client):
         db.session.commit()
         assert (db.session.get(Resource, resource.id).updated_at, db.session.get(Meeting, meeting.id).updated_at) \
             == versions
+
+
+def test_a_thread_s_text_edited_meanwhile_is_not_undone_and_a_reply_is_no_edit(app, client, make_user):
+    """The author corrects the opening message while a moderator has its form open: the
+    moderator's save is refused; a reply posted meanwhile changes nothing of the text."""
+    from network_space.discussions import services
+    from network_space.discussions.models import DiscussionCategory, Thread
+    from network_space.discussions.reference import ensure_default_categories
+
+    author, moderator = make_user("member"), make_user("coanimator")
+    with app.app_context():
+        ensure_default_categories()
+        thread = services.create_thread(db.session.get(User, author.id), services.ThreadData(
+            title="Clause dans un marché de voirie", body="Texte d'origine.", kind="discussion",
+            category=db.session.scalar(select(DiscussionCategory).order_by(DiscussionCategory.position))))
+        db.session.commit()
+        thread_id = thread.id
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = moderator.session_token, True
+    url = f"/discussions/{thread_id}/modifier"
+    opened = client.get(url).get_data(as_text=True)
+    with app.app_context():
+        services.post_reply(db.session.get(Thread, thread_id), db.session.get(User, author.id), "Une réponse.")
+        db.session.commit()
+    action, data = _FormsAsBrowser(opened).submission("Enregistrer", {"title": "Clause dans un marché de voirie (BTP)"})
+    assert client.post(action or url, data=data).status_code == 302  # a reply is no edit of the text
+
+    opened = client.get(url).get_data(as_text=True)
+    with app.app_context():
+        services.update_thread(db.session.get(Thread, thread_id), db.session.get(User, author.id), services.ThreadData(
+            title="Clause dans un marché de voirie (BTP)", body="Texte corrigé par l'autrice.", kind="discussion",
+            category=db.session.get(Thread, thread_id).category))
+        db.session.commit()
+    action, data = _FormsAsBrowser(opened).submission("Enregistrer", {"title": "Voirie : la clause"})
+    refused = client.post(action or url, data=data)
+    assert refused.status_code == 409 and "Voirie : la clause" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Thread, thread_id).body == "Texte corrigé par l'autrice."
