@@ -63,6 +63,7 @@ def test_organiser_takes_a_registration_back_and_the_waiting_list_moves_on(clien
     _register(app, event_id, next_in_line, status="waiting")
     page = _page(client, event_id).get_data(as_text=True)
     assert "Retirer cette inscription (Paul Girard) ? La personne en sera prévenue." in page
+    assert "1 inscrit·e pour 1 place</caption>" in page
 
     response = _post(client, event_id, f"/{gone_id}/retirer")
     assert response.status_code == 302
