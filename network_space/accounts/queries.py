@@ -116,6 +116,12 @@ def by_name(territories) -> list[Territory]:
     return sorted(territories, key=lambda t: fold(t.name))
 
 
+def active_users() -> list[User]:
+    """The active members, by name: the lists of people to choose from (organisers, invitees,
+    assignees, someone to register by hand)."""
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name_key)))
+
+
 def active_territories() -> list[Territory]:
     """The territories in use, by name: the filters' and the forms' lists."""
     return by_name(db.session.scalars(_active_territories_statement()))

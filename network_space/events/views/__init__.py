@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from network_space.accounts.models import User
-from network_space.accounts.queries import active_territories
+from network_space.accounts.queries import active_territories, active_users
 from network_space.core.dates import fmt_month, to_paris
 from network_space.core.models import utcnow
 from network_space.core.http import int_arg
@@ -122,7 +122,7 @@ def detail(event_id: int):
 def _form(obj=None, keep: Event | None = None, **kwargs) -> EventForm:
     """The event form; editing ``keep``, its organisers, partners and territory stay in the lists
     even when deactivated, archived or retired since: saving an unrelated change must not drop them."""
-    users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name_key)))
+    users = active_users()
     organisations = list(db.session.scalars(
         select(Organisation).join(Organisation.kind).where(Organisation.active.is_(True))
         .order_by(OrganisationKind.position, OrganisationKind.name, Organisation.name)
@@ -265,8 +265,7 @@ def unregister(event_id: int):
 def _add_form(event: Event, rows) -> AddRegistrantForm:
     """Active members not yet registered or waiting, to register by hand."""
     taken = {r.user_id for r in rows if r.user_id is not None}
-    users = [u for u in db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name_key))
-             if u.id not in taken]
+    users = [u for u in active_users() if u.id not in taken]
     return AddRegistrantForm(users=users, prefix="add")
 
 

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from network_space.accounts.models import Territory, User
-from network_space.accounts.queries import by_name
+from network_space.accounts.queries import active_users, by_name
 from network_space.core import ics
 from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.forms import choices
@@ -49,12 +49,8 @@ def child_or_404(model, child_id: int, meeting):
     return child
 
 
-def active_members() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name_key)))
-
-
 def assignee_choices(members: list[User] | None = None) -> list:
-    members = active_members() if members is None else members
+    members = active_users() if members is None else members
     return choices([("", _("— Personne —"))] + [(u.id, u.full_name) for u in members])
 
 
@@ -70,7 +66,7 @@ def _resource_choices():
 def _fill_meeting_choices(form: MeetingForm, keep: Meeting | None = None) -> None:
     """The form's lists; editing ``keep``, its people stay in them even when deactivated since:
     saving an unrelated change must not drop an organiser, an invitee or the secretary."""
-    people = active_members()
+    people = active_users()
     if keep is not None:
         people += [u for u in (*keep.organisers, *keep.named_members, keep.secretary) if u is not None and u not in people]
     members = [(u.id, u.full_name) for u in people]

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from network_space.accounts.queries import active_users
 from network_space.core import documents
 from network_space.core.permissions import can, require
 from network_space.core.transactions import attempt
@@ -16,7 +17,7 @@ from network_space.meetings import export, queries
 from network_space.meetings import minutes as minutes_services
 from network_space.meetings.forms import ActionForm, ActionStatusForm, DecisionForm, MinutesForm
 from network_space.meetings.models import ACTION_STATUSES, ATTENDANCE, ActionItem, Decision, Meeting, MinutesRevision
-from network_space.meetings.views import active_members, assignee_choices, bp, child_or_404, get_or_404, meeting_or_404
+from network_space.meetings.views import assignee_choices, bp, child_or_404, get_or_404, meeting_or_404
 
 
 @bp.route("/<int:meeting_id>/minutes")
@@ -178,7 +179,7 @@ def edit_decision(meeting_id: int, decision_id: int):
 def _action_form_valid(form: ActionForm, action: ActionItem | None = None) -> bool:
     """The form's own checks, and an assignee who is an active member (a select can be forged),
     or the action's assignee as it stands (deactivated since: kept, not silently dropped)."""
-    members = active_members()
+    members = active_users()
     if action is not None and action.assignee is not None and action.assignee not in members:
         members.append(action.assignee)
     form.assignee_id.choices = assignee_choices(members)
