@@ -1,7 +1,7 @@
 """Time: store timezone-aware UTC, display and accept Europe/Paris, French formats via Babel."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -81,6 +81,29 @@ def fmt_datetime(value: datetime | None, *, year: bool = False, seconds: bool = 
     return _("%(date)s à %(time)s", date=fmt_date(value, year=year), time=fmt_time(value, seconds=seconds))
 
 
+def last_day_of(starts: datetime, ends: datetime) -> date:
+    """The last day (Paris) something from ``starts`` to ``ends`` covers: an end at midnight closes
+    the day before (an all-day event ends at 00:00 the next day)."""
+    end = to_paris(ends)
+    return end.date() - timedelta(days=1) if end.time() == time.min and ends > starts else end.date()
+
+
+def fmt_span(starts: datetime, ends: datetime | None, all_day: bool = False) -> str:
+    """When something takes place, in words, the same on pages and in emails: "mardi 8 décembre, de
+    09:00 à 12:00", "mardi 8 décembre (toute la journée)", "du mardi 8 décembre à 18:00 au mercredi
+    9 décembre à 12:00"."""
+    if ends is None:
+        return fmt_date(starts) if all_day else fmt_datetime(starts)
+    first, end, last = to_paris(starts), to_paris(ends), last_day_of(starts, ends)
+    if all_day:
+        if first.date() == last:
+            return _("%(day)s (toute la journée)", day=fmt_date(first))
+        return _("du %(start)s au %(end)s", start=fmt_date(first), end=fmt_date(last))
+    if first.date() == last:
+        return _("%(day)s, de %(start)s à %(end)s", day=fmt_date(first), start=fmt_time(first), end=fmt_time(end))
+    return _("du %(start)s au %(end)s", start=fmt_datetime(first), end=fmt_datetime(end))
+
+
 def fmt_time(value: datetime | time | None, *, seconds: bool = False) -> str:
     """"14:00" in Paris (a naive datetime is UTC, as everywhere here). Digits and colons in every
     locale the site speaks, so no Babel (~40 µs a time, several times per line of a list)."""
@@ -115,4 +138,5 @@ def init_app(app) -> None:
     app.jinja_env.filters["datetime"] = reader_filter(fmt_datetime)
     app.jinja_env.filters["date"] = reader_filter(fmt_date)
     app.jinja_env.filters["time"] = fmt_time
+    app.jinja_env.filters["span"] = reader_filter(fmt_span)
     app.jinja_env.filters["first_upper"] = first_upper

@@ -2,14 +2,14 @@
 waiting list, and the members' personal calendar-feed tokens."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import url_for
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network_space.accounts.models import Territory, User
-from network_space.core.dates import to_paris
+from network_space.core.dates import last_day_of, to_paris
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.directory.models import Organisation
@@ -114,11 +114,7 @@ class Event(TimestampMixin, db.Model):
 
     @property
     def last_day(self) -> date:
-        """The last day the event covers (an event ending at midnight ends the day before)."""
-        end = to_paris(self.ends_at)
-        if end.time() == end.time().min and end > to_paris(self.starts_at):
-            return end.date() - timedelta(days=1)
-        return end.date()
+        return last_day_of(self.starts_at, self.ends_at)
 
     @property
     def is_past(self) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy import Row, Select, bindparam, exists, func, select
 from sqlalchemy.orm import joinedload, load_only
 
 from network_space.accounts.welcome import Step
-from network_space.core.dates import MAX_YEAR, MIN_YEAR, paris_to_utc, paris_today, to_paris
+from network_space.core.dates import MAX_YEAR, MIN_YEAR, last_day_of, paris_to_utc, paris_today, to_paris
 from network_space.core.http import int_arg
 from network_space.core.i18n import SITE_LANGUAGE, gettext, locale_name
 from network_space.core.permissions import can
@@ -146,10 +146,7 @@ class CalendarEntry:
 
     @property
     def last_day(self) -> date:
-        end = to_paris(self.ends_at)
-        if end.time() == time(0) and self.ends_at > self.starts_at:
-            return end.date() - timedelta(days=1)
-        return end.date()
+        return last_day_of(self.starts_at, self.ends_at)
 
 
 def event_entry(event: Event, url: str) -> CalendarEntry:

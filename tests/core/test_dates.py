@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask_babel import force_locale, format_date, format_time
 
-from network_space.core.dates import PARIS, fmt_date, fmt_datetime, fmt_month, fmt_time
+from network_space.core.dates import PARIS, fmt_date, fmt_datetime, fmt_month, fmt_span, fmt_time
 from tests.demo_network import demo_network
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +57,26 @@ def test_times_and_days_as_babel_says_them(app):
         for language, month in (("fr", "Mars 2027"), ("en", "March 2027")):
             with force_locale(language):
                 assert fmt_month(date(2027, 3, 9)) == month
+
+
+def test_a_span_says_the_day_once(app):
+    """When something takes place, as pages and emails say it: the day once for an afternoon, the
+    days for what spans several, an end at midnight closing the day before (Paris time)."""
+    year = datetime.now(PARIS).year + 1
+    with app.test_request_context():
+        day, next_day = fmt_date(date(year, 1, 5)), fmt_date(date(year, 1, 6))
+        # 08:00–11:00 UTC in January is 09:00–12:00 in Paris.
+        morning = datetime(year, 1, 5, 8, tzinfo=timezone.utc), datetime(year, 1, 5, 11, tzinfo=timezone.utc)
+        assert fmt_span(*morning) == f"{day}, de 09:00 à 12:00"
+        assert fmt_span(morning[0], None) == f"{day} à 09:00"
+        evening = datetime(year, 1, 5, 19, tzinfo=timezone.utc), datetime(year, 1, 5, 23, tzinfo=timezone.utc)
+        assert fmt_span(*evening) == f"{day}, de 20:00 à 00:00"
+        overnight = datetime(year, 1, 5, 17, tzinfo=timezone.utc), datetime(year, 1, 6, 11, tzinfo=timezone.utc)
+        assert fmt_span(*overnight) == f"du {day} à 18:00 au {next_day} à 12:00"
+        # An all-day event runs from midnight to midnight, Paris time.
+        midnight = datetime(year, 1, 4, 23, tzinfo=timezone.utc)
+        assert fmt_span(midnight, midnight + timedelta(days=1), True) == f"{day} (toute la journée)"
+        assert fmt_span(midnight, midnight + timedelta(days=2), True) == f"du {day} au {next_day}"
 
 
 def test_a_member_reading_english_gets_english_months(client, login_as):

@@ -140,7 +140,10 @@ def test_reminders_j7_and_j1_sent_once(ctx, make_user, make_event, smtp):
     deliver_pending()
     subjects = [m["Subject"] for m in smtp.to(registrant.email)]
     assert subjects == ["Dans 7 jours : Job dating chantier Les Tilleuls", "Demain : Job dating chantier Les Tilleuls"]
-    assert "demain" in smtp.to(registrant.email)[1].get_body(("plain",)).get_content()
+    body = smtp.to(registrant.email)[1].get_body(("plain",)).get_content()
+    assert "demain" in body
+    # The day once, then the hours (not the date written again after a dash).
+    assert re.search(r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) [^,\n]*, de \d\d:\d\d à \d\d:\d\d", body), body
 
 
 def test_moving_the_event_moves_its_reminders_and_cancelling_drops_them(ctx, make_user, make_event):
