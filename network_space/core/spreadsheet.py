@@ -84,7 +84,9 @@ def _xlsx_cell(value):
         return value
     if isinstance(value, datetime.date):
         return _paris(value)
-    return "" if value is None else str(value)
+    # Nothing to say (no phone, attendance not recorded) is no cell at all, as a person leaves it:
+    # an empty text cell is not blank to Excel (ISBLANK, "Go to special > Blanks", COUNTA).
+    return None if value is None or value == "" else str(value)
 
 
 def to_xlsx(rows: Iterable[Sequence], sheet_title: str, *, widths: Sequence[int] = (), doc_title: str = "") -> bytes:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import threading
 import zipfile
 
@@ -207,7 +208,11 @@ def test_export_xlsx_neutralises_formulas(client, login_as, make_user, make_even
     # Text as typed, in a text cell that no spreadsheet runs: no formula element in the file.
     assert "=HYPERLINK(\"http://evil.example\",\"clic\")" in [c.value for c in cells]
     with zipfile.ZipFile(io.BytesIO(response.data)) as package:
-        assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")
+        xml = package.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in xml
+    # No phone and no attendance recorded: no cell, rather than an empty text one Excel counts.
+    assert sheet["G1"].value == "Venu·e" and b'r="G1"' in xml and b'r="G2"' not in xml
+    assert not re.search(rb'<c [^>]*t="inlineStr"\s*(?:/>|></c>)', xml), "an empty text cell"
 
 
 def test_export_and_message_are_for_organisers_only(client, login_as, make_event):
