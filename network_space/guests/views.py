@@ -44,12 +44,15 @@ def _public_rate() -> str:
 
 # --- organisers ---------------------------------------------------------------------------------
 
-def _invite_form(target) -> InviteForm:
+def _invite_form(target, rows: list[queries.GuestRow]) -> InviteForm:
+    """The directory's contacts with an address, but those already invited (``rows``, the guest
+    list below the form); a revoked one may be invited again."""
+    invited = {row.link.guest.email.lower() for row in rows if row.link.revoked_at is None}
     contacts = db.session.scalars(
         select(OrganisationContact).join(OrganisationContact.organisation)
         .where(OrganisationContact.email.is_not(None), OrganisationContact.email != "", Organisation.active.is_(True))
         .options(joinedload(OrganisationContact.organisation)).order_by(Organisation.name, OrganisationContact.name))
-    contacts = list(contacts)
+    contacts = [c for c in contacts if c.email.strip().lower() not in invited]
     partners = {o.id for o in getattr(target, "partners", [])}
     # The event's partner organisations first: they are who the organiser most likely invites.
     contacts.sort(key=lambda c: c.organisation_id not in partners)
@@ -59,7 +62,8 @@ def _invite_form(target) -> InviteForm:
 
 def _manage(target, back_url: str):
     require("guests.manage", target)
-    form = _invite_form(target)
+    rows = queries.guest_rows(target)
+    form = _invite_form(target, rows)
     if form.validate_on_submit():
         people = services.people_from_contacts(form.contact_ids.data or [])
         typed = form.typed_person()
@@ -76,7 +80,7 @@ def _manage(target, back_url: str):
             return redirect(request.path)
     public = services.public_page(target) if isinstance(target, Event) else None
     return render_template("guests/manage.html", target=target, form=form, back_url=back_url,
-                           rows=queries.guest_rows(target), public=public, action_form=FlaskForm(),
+                           rows=rows, public=public, action_form=FlaskForm(),
                            is_event=isinstance(target, Event), can_add_organisation=can("directory.edit"))
 
 

@@ -2,6 +2,8 @@
 list, and the guest is then linked to it."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from network_space.core.audit import AuditEntry
@@ -90,3 +92,35 @@ def test_only_those_who_manage_the_guests_add_their_organisation(app, client, lo
     assert response.status_code == 403
     with app.app_context():
         assert db.session.scalar(select(func.count(Organisation.id))) == 0
+
+
+def test_the_invitation_list_offers_only_contacts_not_yet_invited(app, client, login_as, make_event, make_org):
+    """A contact already invited is in the guest list, not among the contacts to tick; once their
+    link is revoked they may be invited again."""
+    from network_space.directory.models import OrganisationContact
+
+    login_as("coanimator")
+    event_id = make_event(capacity=5)
+    org_id = make_org(name="Habitat du Trièves", kind="bailleur-social")
+    with app.app_context():
+        lea = OrganisationContact(organisation_id=org_id, name="Léa Martin", email="Lea.Martin@Bailleur.example")
+        remi = OrganisationContact(organisation_id=org_id, name="Rémi Blanc", email="r.blanc@bailleur.example")
+        db.session.add_all([lea, remi])
+        db.session.commit()
+        lea_id, remi_id = lea.id, remi.id
+    url = f"/events/{event_id}/invites"
+
+    def offered() -> set[int]:
+        page = client.get(url).get_data(as_text=True)
+        return {int(v) for v in re.findall(r'<input type="checkbox" name="contact_ids" value="(\d+)"', page)}
+
+    assert {lea_id, remi_id} <= offered()
+    page = client.get(url).get_data(as_text=True)
+    assert client.post(url, data={"csrf_token": csrf_token(page), "contact_ids": str(lea_id),
+                                  "organisation_id": "0"}).status_code == 302
+    assert remi_id in offered() and lea_id not in offered()
+    with app.app_context():
+        link_id = db.session.scalar(select(GuestLink.id))
+    page = client.get(url).get_data(as_text=True)
+    assert client.post(f"/invites/{link_id}/revoquer", data={"csrf_token": csrf_token(page)}).status_code == 302
+    assert {lea_id, remi_id} <= offered()
