@@ -22,7 +22,7 @@ from network_space.guests import ical
 from network_space.guests.models import SOURCE_PUBLIC, GuestLink
 from network_space.guests.tokens import make_token
 from network_space.meetings.models import STATUS_POLL, Meeting
-from network_space.notifications.services import absolute_url, site_context
+from network_space.notifications.services import AUTOMATIC, absolute_url, site_context
 
 def when(target: Event | Meeting) -> str:
     if isinstance(target, Event):
@@ -45,9 +45,10 @@ def send(link: GuestLink, subject: str, paragraphs: list[str], *, method: str | 
     with site_context():
         page = absolute_url(url_for("guests.page", token=token))
         erase = absolute_url(url_for("guests.forget", token=token))
-    # A guest's reply reaches a person, not the no-reply sender: the pages tell them to reply.
+    # A guest's reply reaches a person, not the no-reply sender: the pages tell them to reply. Sent
+    # by the site, as members' notices are: a guest's out-of-office does not answer the organiser.
     reply_to = reply_to or getattr(link.organiser, "email", None)
-    headers = {"Reply-To": reply_to} if reply_to else None
+    headers = {**AUTOMATIC, **({"Reply-To": reply_to} if reply_to else {})}
     queue_email("guest_message", link.guest.email, subject, kind=kind, guest=link.guest, paragraphs=paragraphs,
                 greet_by_name=kind != "guest.confirm",
                 page_url=page, erase_url=erase, retention_months=current_app.config["GUEST_RETENTION_MONTHS"],

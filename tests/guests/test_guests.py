@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import threading
 from datetime import timedelta
 
@@ -67,7 +68,10 @@ def test_organiser_invites_a_typed_partner_who_registers_through_the_link(client
         deliver_pending()
     [message] = smtp.to("lea.martin@bailleur.example")
     assert "Invitation : Action conjointe bailleur" in message["Subject"]
-    assert f"Reply-To: {organiser.email}".encode() in _raw(smtp, "lea.martin@bailleur.example")[0]  # a reply reaches her
+    raw = _raw(smtp, "lea.martin@bailleur.example")[0]
+    assert f"Reply-To: {organiser.email}".encode() in raw  # a reply reaches her
+    [sent] = [e.content for e in smtp.envelopes if e.rcpt_tos == ["lea.martin@bailleur.example"]]
+    assert re.search(rb"^Auto-Submitted: auto-generated\r?$", sent, re.M)  # her out-of-office does not answer him
     text = _text(message)
     assert "Vos données personnelles" in text and "/effacer" in text  # RGPD information and erase link
     [ics_bytes] = _ics_parts(message)
