@@ -48,12 +48,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     limiter.init_app(app)
 
     from network_space.core import (  # noqa: F401 - outbox, scheduler, privacy: tables and worker tasks
-        audit, backlinks, backup, dates, devserver, errors, http, i18n, inbound, mail_ingest, markdown, navigation,
-        numbers, outbox, permissions, privacy, scheduler, sections, security, transactions, urls, worker,
+        audit, backlinks, backup, dates, devserver, errors, forms, http, i18n, inbound, mail_ingest, markdown,
+        navigation, numbers, outbox, permissions, privacy, scheduler, sections, security, transactions, urls, worker,
     )
 
     for module in (http, i18n, dates, numbers, markdown, permissions, navigation, backlinks, sections, security, errors,
-                   transactions, urls, worker, audit, outbox, inbound, mail_ingest, backup, devserver):
+                   transactions, forms, urls, worker, audit, outbox, inbound, mail_ingest, backup, devserver):
         module.init_app(app)
 
     _register_domains(app)

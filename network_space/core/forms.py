@@ -10,17 +10,19 @@ every field of every form).
 """
 from __future__ import annotations
 
+import logging
 import re
 import secrets
+import time
 import unicodedata
 from datetime import datetime, timedelta
 
-from flask import flash
+from flask import flash, g, redirect
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import String, delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import String, delete, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import Form as _WTForm
 from wtforms import DateField, DateTimeLocalField, HiddenField, SelectMultipleField, StringField, TextAreaField
@@ -167,10 +169,17 @@ class FormSubmission(db.Model):
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Where its first sending was sent next (the path of the redirect: the reply, the new event),
+    # "" when it was answered with a page; None while that sending is still being answered.
+    location: Mapped[str | None] = mapped_column(String(500))
 
 
+logger = logging.getLogger(__name__)
 SUBMISSION_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SUBMISSIONS_KEPT = timedelta(days=1)
+# How long a second sending waits for the first one's answer (a double click: both come within
+# a second; the first commits before the second can insert the same token).
+FIRST_ANSWER_WAIT = 3.0
 
 
 class SubmittedOnce:
@@ -199,8 +208,58 @@ class SubmittedOnce:
             db.session.flush()
         except IntegrityError:
             # No savepoint (with SQLite's driver, releasing one commits): attempt() rolls back.
-            raise Refusal(_("Ce formulaire vient déjà d'être envoyé (double clic, ou page envoyée de nouveau) : "
-                            "il n'est pas enregistré une seconde fois.")) from None
+            raise SentAlready(token) from None
+        g.form_submission = token  # where the answer sends the user is noted after the request
+
+
+class SentAlready(Refusal):
+    """The second sending of a form: the user is sent where the first one went (the reply posted,
+    the event created), told it was saved once; with nowhere to go, the form is shown again."""
+
+    def __init__(self, token: str):
+        super().__init__(_("Ce formulaire vient déjà d'être envoyé (double clic, ou page envoyée de nouveau) : "
+                           "il n'est pas enregistré une seconde fois."))
+        self.token = token
+
+    def answer(self):
+        location = self._first_answer()
+        if not location:
+            return None
+        flash(_("Ce formulaire avait déjà été envoyé (double clic, ou page envoyée de nouveau) : il n'est "
+                "enregistré qu'une fois, le voici."), "info")
+        return redirect(location)
+
+    def _first_answer(self) -> str | None:
+        deadline = time.monotonic() + FIRST_ANSWER_WAIT
+        while True:
+            location = db.session.scalar(select(FormSubmission.location).where(FormSubmission.token == self.token))
+            db.session.rollback()  # the next look sees the first sending's answer once it is written
+            if location is not None or time.monotonic() > deadline:
+                return location
+            time.sleep(0.05)
+
+
+def note_first_answer(response):
+    """After a request that recorded a form's token: note where its answer sends the user, for a
+    second sending of the same form (SentAlready). Written on its own connection: the request's
+    transaction is over (committed by attempt(), or rolled back with the token)."""
+    token = g.pop("form_submission", None)
+    if token is not None:
+        location = response.location if response.status_code in (301, 302, 303) else None
+        same_site = location is not None and location.startswith("/") and not location.startswith("//")
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(update(FormSubmission).where(FormSubmission.token == token)
+                                   .values(location=location if same_site else ""))
+        except SQLAlchemyError:
+            # The change is saved and this answer must reach the user (the database may have gone
+            # away since: core/errors says so); a second sending will then be refused, not led.
+            logger.warning("where a form's answer leads was not noted", exc_info=True)
+    return response
+
+
+def init_app(app) -> None:
+    app.after_request(note_first_answer)
 
 
 

@@ -24,7 +24,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, TypeVar
 
-from flask import Flask, flash
+from flask import Flask, abort, flash
 from sqlalchemy import event
 
 from network_space.extensions import db
@@ -49,6 +49,11 @@ class Refusal(Exception):
         self.message = str(message)
         self.field = field
 
+    def answer(self):
+        """A response that answers the request instead of the refusal shown on the page, or None
+        (core/forms.SentAlready sends a form sent twice to what its first sending made)."""
+        return None
+
 
 @dataclass
 class Outcome(Generic[T]):
@@ -72,6 +77,9 @@ def attempt(action: Callable[[], T], success: str | Callable[[T], str] | None = 
         value = action()
     except Refusal as refusal:
         db.session.rollback()
+        response = refusal.answer()
+        if response is not None:
+            abort(response)
         field = getattr(form, refusal.field, None) if form is not None and refusal.field else None
         if field is not None:
             field.errors = [*field.errors, refusal.message]

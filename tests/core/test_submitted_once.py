@@ -1,6 +1,7 @@
 """A form sent twice does its work once (core/forms.SubmittedOnce, through attempt()): a reply, a
 message to an event's registrants, a new partner, an edit. What the browser's guard (site.js)
-cannot catch: JavaScript off, a post sent again by the browser or a proxy, two at the same instant."""
+cannot catch: JavaScript off, a post sent again by the browser or a proxy, two at the same instant.
+The second sending leads where the first went (the reply, the partner's page), saying so."""
 from __future__ import annotations
 
 import re
@@ -20,6 +21,16 @@ from tests.events.conftest import make_event  # noqa: F401 - fixture
 from tests.helpers import _FormsAsBrowser, csrf_token
 
 SENT_ALREADY = "Ce formulaire vient déjà d&#39;être envoyé"
+SAVED_ONCE = "Ce formulaire avait déjà été envoyé (double clic, ou page envoyée de nouveau) : il n&#39;est enregistré qu&#39;une fois"
+
+
+def _led_to_the_first(client, first, again) -> str:
+    """The second sending's answer: a redirect where the first went, whose page says it."""
+    assert first.status_code == 302 and again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    page = client.get(again.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert SAVED_ONCE in page
+    return page
 
 
 def _replies(app, thread_id) -> int:
@@ -32,9 +43,9 @@ def test_a_reply_sent_twice_is_posted_once(app, client, login_as, make_thread):
     thread_id = make_thread(author)
     page = client.get(f"/discussions/{thread_id}").get_data(as_text=True)
     action, data = _FormsAsBrowser(page).submission("Publier la réponse", {"body": "Oui, avec le CCAS."})
-    assert client.post(action, data=data).status_code == 302
+    first = client.post(action, data=data)
     again = client.post(action, data=data)
-    assert SENT_ALREADY in again.get_data(as_text=True) and "Oui, avec le CCAS." in again.get_data(as_text=True)
+    assert "Oui, avec le CCAS." in _led_to_the_first(client, first, again)
     assert _replies(app, thread_id) == 1
     # A new page is a new form: the same words may be posted again, on purpose.
     page = client.get(f"/discussions/{thread_id}").get_data(as_text=True)
@@ -52,18 +63,20 @@ def test_two_sendings_at_the_same_instant_post_once(app, login_as, make_user, ma
     page = first.get(f"/discussions/{thread_id}").get_data(as_text=True)
     second.set_cookie("session", first.get_cookie("session").value)  # the same browser, twice
     action, data = _FormsAsBrowser(page).submission("Publier la réponse", {"body": "Deux clics, une réponse."})
-    barrier, codes = threading.Barrier(2), []
+    barrier, answers = threading.Barrier(2), []
 
     def post(client):
         barrier.wait()
-        codes.append(client.post(action, data=data).status_code)
+        answers.append(client.post(action, data=data))
 
     threads = [threading.Thread(target=post, args=(c,)) for c in (first, second)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(codes) == [302, 400]  # the second told, not posted
+    # Whichever came second waited for the first's answer and was sent to the same reply.
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
     assert _replies(app, thread_id) == 1
 
 
@@ -77,8 +90,8 @@ def test_a_message_to_registrants_sent_twice_is_queued_once(app, client, login_a
         db.session.commit()
     page = client.get(f"/events/{event_id}/message").get_data(as_text=True)
     action, data = _FormsAsBrowser(page).submission("Envoyer", {"subject": "Plan d'accès", "body": "Parking derrière."})
-    assert client.post(action or f"/events/{event_id}/message", data=data).status_code == 302
-    assert SENT_ALREADY in client.post(action or f"/events/{event_id}/message", data=data).get_data(as_text=True)
+    first = client.post(action or f"/events/{event_id}/message", data=data)
+    _led_to_the_first(client, first, client.post(action or f"/events/{event_id}/message", data=data))
     with app.app_context():
         assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.subject == "Plan d'accès")) == 2
 
@@ -100,8 +113,8 @@ def test_a_refused_sending_leaves_the_form_free_to_go_once_corrected(app, client
     refused = client.post(action or "/directory/new", data=data)
     assert refused.status_code == 200 and SENT_ALREADY not in refused.get_data(as_text=True)
     data["siret"] = fictional_siret(6)  # corrected on the same page
-    assert client.post(action or "/directory/new", data=data).status_code == 302
-    assert SENT_ALREADY in client.post(action or "/directory/new", data=data).get_data(as_text=True)
+    first = client.post(action or "/directory/new", data=data)
+    assert "ESAT du Test (fictif)" in _led_to_the_first(client, first, client.post(action or "/directory/new", data=data))
     with app.app_context():
         assert db.session.scalar(select(func.count(Organisation.id)).where(
             Organisation.name == "ESAT du Test (fictif)")) == 1
@@ -113,9 +126,9 @@ def test_an_edit_sent_twice_is_named_for_what_it_is_not_a_colleague_s_change(app
     url = f"/events/{event_id}/modifier"
     action, data = _FormsAsBrowser(client.get(url).get_data(as_text=True)).submission(
         "Enregistrer", {"title": "Job dating du printemps"})
-    assert client.post(action or url, data=data).status_code == 302
-    again = client.post(action or url, data=data).get_data(as_text=True)
-    assert SENT_ALREADY in again and "modifiée depuis l&#39;ouverture de ce formulaire" not in again
+    first = client.post(action or url, data=data)
+    again = _led_to_the_first(client, first, client.post(action or url, data=data))
+    assert "modifiée depuis l&#39;ouverture de ce formulaire" not in again
 
 
 def test_a_hostile_token_is_only_a_form_without_one(app, client, login_as, make_thread):
@@ -140,8 +153,26 @@ def test_an_agenda_item_sent_twice_is_added_once(app, client, login_as):
         meeting_id = make_meeting(organiser.id)
     page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     action, data = _FormsAsBrowser(page).submission("Ajouter", {"title": "Bilan des heures d'insertion"})
-    assert client.post(action, data=data).status_code == 302
-    assert SENT_ALREADY in client.post(action, data=data, follow_redirects=True).get_data(as_text=True)
+    first = client.post(action, data=data)
+    _led_to_the_first(client, first, client.post(action, data=data))
     with app.app_context():
         assert db.session.scalar(select(func.count(AgendaItem.id)).where(
             AgendaItem.title == "Bilan des heures d'insertion")) == 1
+
+
+def test_a_form_whose_first_sending_was_answered_with_a_page_is_refused_there(app, client, login_as, make_thread):
+    """Nowhere to lead (the first sending was answered with a page, not sent on): the form comes
+    back with what was typed and the reason, and nothing is saved twice."""
+    author = login_as("member")
+    thread_id = make_thread(author)
+    page = client.get(f"/discussions/{thread_id}").get_data(as_text=True)
+    action, data = _FormsAsBrowser(page).submission("Publier la réponse", {"body": "Oui, avec le CCAS."})
+    assert client.post(action, data=data).status_code == 302
+    with app.app_context():
+        submission = db.session.get(FormSubmission, data["submission"])
+        assert submission.location.startswith(f"/discussions/{thread_id}")
+        submission.location = ""
+        db.session.commit()
+    again = client.post(action, data=data).get_data(as_text=True)
+    assert SENT_ALREADY in again and "Oui, avec le CCAS." in again
+    assert _replies(app, thread_id) == 1
