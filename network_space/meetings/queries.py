@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from network_space.accounts.models import Territory, User
 from network_space.accounts.welcome import Step
 from network_space.core.dates import fmt_date
-from network_space.core.permissions import ROLE_ADMIN, has_role
+from network_space.core.permissions import ROLE_ADMIN, can, has_role
 from network_space.core.statements import NOW, Viewer, built_once, shape_of, values
 from network_space.extensions import db
 from network_space.meetings.models import (
@@ -156,7 +156,8 @@ def follow_up_actions(meeting: Meeting) -> list[ActionItem]:
     """Open actions decided at earlier meetings of the same series: the "Suivi des actions".
 
     Every earlier meeting counts, not only the last one, so an action still open after two
-    meetings keeps being followed up.
+    meetings keeps being followed up. Only those the reader may see: an earlier meeting of the
+    series may be private, or its minutes still a draft (``meetings.view_action``).
     """
     if meeting.series_id is None:
         return []
@@ -167,12 +168,13 @@ def follow_up_actions(meeting: Meeting) -> list[ActionItem]:
     )
     if meeting.starts_at is not None:
         earlier = earlier.where(Meeting.starts_at < meeting.starts_at)
-    return list(db.session.scalars(
+    actions = db.session.scalars(
         select(ActionItem)
         .where(ActionItem.meeting_id.in_(earlier), ActionItem.status.in_(OPEN_ACTION_STATUSES))
-        .options(joinedload(ActionItem.assignee), joinedload(ActionItem.meeting))
+        .options(joinedload(ActionItem.assignee), joinedload(ActionItem.meeting).joinedload(Meeting.minutes))
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
-    ))
+    )
+    return [action for action in actions if can("meetings.view_action", action)]
 
 
 # --- what a member has to do, and the dashboard's panels ---------------------------------------

@@ -4,7 +4,7 @@ cancellation that sends METHOD:CANCEL."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from docx import Document
 from icalendar import Calendar
@@ -261,3 +261,38 @@ def test_a_slot_or_a_date_in_the_skipped_hour_is_refused(client, login_as, make_
     with app.app_context():
         meeting = db.session.get(Meeting, meeting_id)
         assert (meeting.status, meeting.slots) == ("draft", [])
+
+
+def test_the_follow_up_shows_only_actions_the_reader_may_see(client, login_as, make_user, app):
+    """An earlier meeting of the series may be private, or held with its minutes still a draft:
+    its actions are not shown to members who could not open it, on the next meeting's page."""
+    from network_space.accounts.models import User
+    from network_space.meetings import minutes as minutes_services
+    from network_space.meetings import services
+    from network_space.meetings.models import MeetingSeries
+    from tests.meetings.conftest import make_meeting
+
+    organiser, assignee, outsider = make_user("coanimator"), make_user("member"), make_user("member")
+    with app.app_context():
+        private_id = make_meeting(organiser.id, invitee_ids=[assignee.id], title="Comité restreint", private=True,
+                                  series="Comité bailleurs", slots=[(date(2027, 1, 4), time(9), time(10))])
+        private = db.session.get(Meeting, private_id)
+        services.schedule(private, private.slots[0].starts_at, private.slots[0].ends_at, db.session.get(User, organiser.id))
+        minutes_services.save_minutes(private, db.session.get(User, organiser.id), "Brouillon", {})
+        minutes_services.add_action(private, db.session.get(User, organiser.id), "Dossier de M. Dupont", assignee.id, None)
+        services.mark_held(private)
+        db.session.commit()
+        series_id = db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.name == "Comité bailleurs"))
+        next_id = make_meeting(organiser.id, title="Comité bailleurs ouvert", series_id=series_id,
+                               slots=[(date(2027, 2, 1), time(9), time(10))])
+        upcoming = db.session.get(Meeting, next_id)
+        services.schedule(upcoming, upcoming.slots[0].starts_at, upcoming.slots[0].ends_at,
+                          db.session.get(User, organiser.id))
+        db.session.commit()
+    login_as(outsider)
+    assert client.get(f"/meetings/{private_id}").status_code == 403
+    page = client.get(f"/meetings/{next_id}").get_data(as_text=True)
+    assert "Dossier de M. Dupont" not in page and "Comité restreint" not in page
+    for reader in (assignee, organiser):  # the action's own person, and who writes the minutes
+        login_as(reader)
+        assert "Dossier de M. Dupont" in client.get(f"/meetings/{next_id}").get_data(as_text=True)
