@@ -249,3 +249,17 @@ def test_a_field_label_takes_the_colon_of_the_readers_language(app, language, la
     content = opendocument.load(io.BytesIO(odt))
     assert [teletype.extractText(p) for p in content.getElementsByType(odf_text.P)] == [label + "12"]
     assert label + "12" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_a_pdf_table_keeps_a_number_whole():
+    """"8 500" holds a (narrow) no-break space: one word for ReportLab, so the column is made wide
+    enough for it, not for "500" alone (it was cut "85 / 00" when the table was tight)."""
+    long_text = "Marchés de travaux, d'entretien et de services avec clause d'insertion"
+    rows = [[long_text, "8\u202f500 / 9\u202f000", long_text, "12\u202f500", long_text, "1\u202f234\u202f567"]
+            for _ in range(3)]
+    outline = doc.Outline("Chiffres", [doc.Table(["Donneur", "Heures", "Objet", "Marchés", "Notes", "Total"], rows,
+                                                 align="lrlrlr")])
+    text = PdfReader(io.BytesIO(doc.to_pdf(outline))).pages[0].extract_text()
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    for number in ("8 500", "9 000", "12 500", "1 234 567"):
+        assert sum(number in line for line in lines) == 3, (number, lines)

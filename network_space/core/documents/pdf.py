@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from xml.sax.saxutils import escape as xml_escape
 
@@ -187,6 +188,9 @@ def to_pdf(outline: Outline) -> bytes:
     return buffer.getvalue()
 
 
+_BREAKS = re.compile(r"[ \t\r\n]+")
+
+
 def _pdf_column_widths(block: Table, available: float) -> list[float]:
     """Each column at least as wide as its longest word (no word cut in two while the page has
     room), the rest of the width shared in proportion to the text each column holds; and, when
@@ -199,7 +203,8 @@ def _pdf_column_widths(block: Table, available: float) -> list[float]:
         font = f"{_PDF_FONT}-Bold" if index == 0 else _PDF_FONT
         for column, value in enumerate(list(values)[:width]):
             text = _pdf_text(_clean(value))
-            words = [pdfmetrics.stringWidth(word, font, 9) for word in text.split()] or [0]
+            # Words between breakable spaces: "1 234 567" holds no-break spaces and stays whole.
+            words = [pdfmetrics.stringWidth(word, font, 9) for word in _BREAKS.split(text)] or [0]
             least[column] = max(least[column], max(words) + padding)
             # Past 40 characters a text wraps anyway: it asks for no more than that.
             wanted[column] = max(wanted[column], min(pdfmetrics.stringWidth(text, font, 9), 40 * 5.5) + padding)
