@@ -149,18 +149,21 @@ EXTRACT_CACHE_SIZE = 4096
 MAX_CACHED_LENGTH = 5_000
 
 
-def markdown_text(text: str | None) -> str:
-    """The words of a Markdown text without its marks, for a one-paragraph extract in a list."""
+def markdown_text(text: str | None, *, quotes: bool = True) -> str:
+    """The words of a Markdown text without its marks, for a one-paragraph extract in a list;
+    without ``quotes``, what is quoted ("> …") is left out (a reply's own words first)."""
     if not text:
         return ""
-    return _extract(text) if len(text) <= MAX_CACHED_LENGTH else _extract.__wrapped__(text)
+    return _extract(text, quotes) if len(text) <= MAX_CACHED_LENGTH else _extract.__wrapped__(text, quotes)
 
 
 @lru_cache(maxsize=EXTRACT_CACHE_SIZE)
-def _extract(text: str) -> str:
+def _extract(text: str, quotes: bool = True) -> str:
     paragraphs = []
+    depth = 0  # inside how many quotes
     for token in _md.parse(text[:MAX_MARKDOWN_LENGTH]):
-        if token.type == "inline":
+        depth += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
+        if token.type == "inline" and (quotes or not depth):
             paragraphs.append("".join(child.content if child.type in ("text", "code_inline")
                                       else " " if child.type in ("softbreak", "hardbreak") else ""
                                       for child in token.children or ()))

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from network_space.accounts.models import User
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.inbound import reply_address
+from network_space.core.markdown import markdown_text
 from network_space.discussions.mentions import mentioned_ids
 from network_space.discussions.permissions import may_view
 from network_space.extensions import db
@@ -93,7 +94,8 @@ def _send(kind: str, recipients, message, actor, *, reply: bool) -> None:
 
 
 def _excerpt(body: str, length: int = 280) -> str:
-    text = " ".join((body or "").split())
+    """The message's own words, as read (no Markdown marks), before what it quotes."""
+    text = markdown_text(body, quotes=False) or markdown_text(body)
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
 
 

@@ -29,6 +29,7 @@ from network_space.discussions.models import (
 from network_space.discussions.permissions import may_view
 from network_space.extensions import db
 from network_space.library.models import CLAUSE_MECHANISMS, Sector
+from network_space.notifications.services import absolute_url
 
 bp = Blueprint("discussions", __name__, url_prefix="/discussions")
 
@@ -198,8 +199,10 @@ def _quote(thread: Thread, number: int | None) -> str:
     if message is None or message.deleted:
         return ""
     author = message.author.full_name if message.author else _("Ancien membre")
-    permalink = url_for("discussions.permalink", thread_id=thread.id, number=number)
-    header = _("%(name)s a écrit ([message n° %(n)d](%(url)s)) :", name=author, n=number, url=permalink)
+    # The site's full address: the reply is also read in emails, where a path leads nowhere.
+    permalink = absolute_url(url_for("discussions.permalink", thread_id=thread.id, number=number))
+    header = (_("%(name)s a écrit ([message initial](%(url)s)) :", name=author, url=permalink) if number == 0
+              else _("%(name)s a écrit ([message n° %(n)d](%(url)s)) :", name=author, n=number, url=permalink))
     return "\n".join("> " + line if line else ">" for line in [header, ""] + message.body.splitlines()) + "\n\n"
 
 

@@ -57,6 +57,18 @@ def test_a_reply_is_emailed_to_followers_with_its_text(app, smtp, make_user, mak
     assert message["List-Unsubscribe"].startswith("<http://localhost/notifications/unsubscribe/")
 
 
+def test_the_notification_centre_shows_a_reply_s_own_words(app, make_user, make_thread, make_reply):
+    """The excerpt under a notification is the reply as read, not its Markdown, and not what it
+    quotes (the recipient's own words, when the reply quotes them)."""
+    author, replier = make_user(full_name="Sophie Lambert"), make_user(full_name="Julien Moreau")
+    thread_id = make_thread(author, body="Comptez-vous les heures de formation ?")
+    make_reply(replier, thread_id, "> Sophie Lambert a écrit ([message initial](http://localhost/discussions/1/reponses/0)) :\n"
+                                   ">\n> Comptez-vous les heures de formation ?\n\nNon, **seulement** les heures travaillées.")
+    with app.app_context():
+        [notice] = db.session.scalars(select(Notification).where(Notification.user_id == author.id)).all()
+        assert notice.context["message"] == "Non, seulement les heures travaillées."
+
+
 @pytest.mark.parametrize(("channel", "rows", "emails"),
                          [("immediate", 1, 1), ("daily", 1, 0), ("site", 1, 0), ("none", 0, 0)])
 def test_preferences_of_the_discussions_category_are_respected(app, smtp, make_user, make_thread, make_reply,

@@ -98,8 +98,12 @@ def test_reply_quote_permalink_and_pages(app, client, login_as, make_user, make_
         make_reply(author, thread_id, f"Réponse numéro {i}")
     login_as("member")
     page = client.get(f"/discussions/{thread_id}?citer=0").get_data(as_text=True)
-    assert ("&gt; Sophie Lambert a écrit ([message n° 0](/discussions/%d/reponses/0)) :\n&gt;\n"
-            "&gt; Le texte d&#39;origine\n&gt; sur deux lignes" % thread_id) in page
+    # The site's full address: the reply is read in emails too.
+    assert ("&gt; Sophie Lambert a écrit ([message initial](%s/discussions/%d/reponses/0)) :\n&gt;\n"
+            "&gt; Le texte d&#39;origine\n&gt; sur deux lignes" % (app.config["SITE_URL"], thread_id)) in page
+    page = client.get(f"/discussions/{thread_id}?citer=3").get_data(as_text=True)
+    assert "&gt; Sophie Lambert a écrit ([message n° 3](%s/discussions/%d/reponses/3)) :" % (
+        app.config["SITE_URL"], thread_id) in page
     response = client.get(f"/discussions/{thread_id}/reponses/51")
     assert response.headers["Location"] == f"/discussions/{thread_id}?page=2#reply-51"
     second = client.get(f"/discussions/{thread_id}?page=2").get_data(as_text=True)
