@@ -12,6 +12,7 @@ from network_space.core.outbox import deliver_pending
 from network_space.core.scheduler import ScheduledJob, run_due_jobs
 from network_space.extensions import db
 from network_space.notifications.models import Notification
+from network_space.reports import queries
 from network_space.reports.models import Campaign, Contribution, ContributionChange
 from tests.helpers import csrf_token
 from tests.reports.conftest import form_fields, indicator_ids
@@ -70,13 +71,17 @@ def test_whole_campaign_flow(app, client, login_as, network, smtp):
     page = client.get(_fill_url(network)).get_data(as_text=True)
     assert "dépassent de plus de moitié" in page and "dépassent le nombre de participants" in page
     fields = form_fields(page)
-    fields["action"] = "submit"
+    fields.update({"action": "submit", f"i-{ids['public_young']}": "21"})  # one more value, then sent
     refused = client.post(_fill_url(network), data=fields)
     assert refused.status_code == 422
-    assert "confirmez-les par une note" in htmllib.unescape(refused.get_data(as_text=True))
+    text = htmllib.unescape(refused.get_data(as_text=True))
+    assert "confirmez-les par une note" in text
+    # Not sent, but what was typed is saved: leaving the page now loses nothing.
+    assert "Vos saisies sont enregistrées en brouillon, mais la contribution n'est pas envoyée." in text
     with app.app_context():
         contribution = db.session.scalar(select(Contribution))
-        assert contribution.status == "draft" and contribution.revision == 1
+        assert contribution.status == "draft" and contribution.revision == 2
+        assert queries.values_of(contribution)[ids["public_young"]] == 21
     fields = form_fields(client.get(_fill_url(network)).get_data(as_text=True))
     fields.update({"note-hours": "Un chantier a doublé ses heures en cours d'année.",
                    "note-publics": "Des participants relèvent de deux publics.", "action": "submit"})
@@ -114,7 +119,8 @@ def test_whole_campaign_flow(app, client, login_as, network, smtp):
         contribution = db.session.scalar(select(Contribution))
         assert contribution.status == "validated"
         actions = [c.action for c in db.session.scalars(select(ContributionChange).order_by(ContributionChange.id))]
-        assert actions == ["created", "saved", "saved", "submitted", "returned", "saved", "submitted", "validated"]
+        # The sending refused for want of a note saved what was typed (the third "saved").
+        assert actions == ["created", "saved", "saved", "saved", "submitted", "returned", "saved", "submitted", "validated"]
         change = db.session.scalars(select(ContributionChange).where(ContributionChange.action == "saved")
                                     .order_by(ContributionChange.id.desc())).first()
         assert {"indicator_id": ids["hours_achieved"], "label": "Heures d'insertion réalisées",

@@ -184,15 +184,23 @@ def fill(year: int, territory_id: int, structure_id: int):
     def save():
         contribution = target if target.id else contributions.start(target, current_user)
         contributions.save(contribution, current_user, typed.values, typed.notes, revision=typed.revision)
-        if sending:
-            contributions.submit(contribution, current_user)
         return contribution
 
-    outcome = attempt(save, _("Contribution envoyée : la co-animation est prévenue.") if sending
-                      else _("Brouillon enregistré."))
+    outcome = attempt(save, None if sending else _("Brouillon enregistré."))
+    if outcome and sending:
+        # What was typed is kept as a draft first: a sending refused (a warning to confirm by a
+        # note) loses nothing, and the page says both.
+        saved = outcome.value
+        sent = attempt(lambda: contributions.submit(saved, current_user),
+                       _("Contribution envoyée : la co-animation est prévenue."))
+        if sent:
+            return redirect(url_for("reports.contribution", contribution_id=saved.id))
+        flash(_("Vos saisies sont enregistrées en brouillon, mais la contribution n'est pas envoyée."), "info")
+        saved = db.session.get(Contribution, saved.id)
+        typed.revision = saved.revision
+        return _form_page(saved, typed, indicators, status=422)
     if outcome:
-        return redirect(url_for("reports.contribution", contribution_id=outcome.value.id) if sending
-                        else url_for("reports.fill", year=year, territory_id=territory_id, structure_id=structure_id))
+        return redirect(url_for("reports.fill", year=year, territory_id=territory_id, structure_id=structure_id))
     # A conflict: shown again with what was typed, on the revision saved meanwhile, its values
     # beside. (A contribution started by this very request was rolled back: nothing to show.)
     saved = getattr(outcome.refusal, "contribution", None)
