@@ -190,14 +190,19 @@ def test_a_colleague_saving_meanwhile_is_not_overwritten(app, client, login_as, 
     alice_form = form_fields(client.get(_fill_url(network)).get_data(as_text=True))
     login_as(network.bruno)
     bruno_form = form_fields(client.get(_fill_url(network)).get_data(as_text=True))
-    bruno_form.update({f"i-{ids['participants']}": "12", "action": "save"})
+    bruno_form.update({f"i-{ids['participants']}": "12", f"i-{ids['hours_planned']}": "4754",
+                       f"i-{ids['hours_achieved']}": "5200", "action": "save"})
     assert client.post(_fill_url(network), data=bruno_form).status_code == 302
     login_as(network.alice)
-    alice_form.update({f"i-{ids['participants']}": "15", "action": "save"})
+    alice_form.update({f"i-{ids['participants']}": "15", f"i-{ids['hours_planned']}": "4 754",
+                       f"i-{ids['hours_achieved']}": "5000", "action": "save"})
     conflict = client.post(_fill_url(network), data=alice_form)
     text = htmllib.unescape(conflict.get_data(as_text=True))
     assert conflict.status_code == 409 and "Bruno Collègue a enregistré cette contribution" in text
     assert 'value="15"' in text and "Enregistré entre-temps :</strong> 12" in text
+    assert "Enregistré entre-temps :</strong> 5\u202f200" in text  # written as a number reads
+    # Only where the two differ: the fields both left as they were, or typed alike, say nothing.
+    assert text.count("Enregistré entre-temps") == 2
     with app.app_context():
         assert db.session.scalar(select(Contribution)).revision == 1
     # Saving again from the form shown (now on the new revision) is her deliberate choice.
