@@ -134,6 +134,21 @@ def completeness_line(c: Consolidation) -> str:
     return line
 
 
+def partial_line(c: Consolidation) -> str | None:
+    """What publishing the report now would leave out, or None when every territory expected has
+    its contribution validated."""
+    expected = len(c.expected_territories.get(c.year, []))
+    done = len(c.validated_territories.get(c.year, set()))
+    if done >= expected:
+        return None
+    if not done:
+        return ngettext("Le bilan ne compte encore aucun territoire validé (%(num)d attendu).",
+                        "Le bilan ne compte encore aucun territoire validé (%(num)d attendus).", expected)
+    return ngettext("Le bilan ne compte que %(num)d territoire validé sur %(expected)d attendus.",
+                    "Le bilan ne compte que %(num)d territoires validés sur %(expected)d attendus.", done,
+                    expected=expected)
+
+
 def chart_blocks(chart: Chart, with_picture: bool = True) -> list[doc.Block]:
     picture = [doc.Image(png(chart), alt=chart.description, caption=chart.title)] if with_picture else []
     return [doc.Heading(chart.title, 2), *picture, _table(chart_table_rows(chart), caption=_("Données du graphique"))]

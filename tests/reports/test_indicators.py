@@ -82,6 +82,9 @@ def test_publishing_the_report_makes_a_library_resource_then_a_new_version(app, 
         "territories": [str(network.metro)]})
     page = client.get("/reports/2026/results").get_data(as_text=True)
     assert "Publier dans la bibliothèque" in page
+    # Nothing validated yet: said beside the button, and asked again before publishing.
+    partial = "Le bilan ne compte encore aucun territoire validé (1 attendu)."
+    assert partial in page and f'data-confirm="{partial} Le publier quand même ?"' in page
     response = client.post("/reports/2026/publish", data={"csrf_token": csrf_token(page), "format": "pdf"})
     assert response.status_code == 302 and "/library/" in response.headers["Location"]
     client.post("/reports/2026/publish", data={"csrf_token": csrf_token(page), "format": "docx"})

@@ -362,6 +362,7 @@ def results(year: int):
     return render_template("reports/results.html", c=c, campaign=c.campaigns[year], charts=charts,
                            svg=core_charts.svg, table_rows=core_charts.chart_table_rows,
                            summary=export.summary_lines(c), completeness=export.completeness_line(c),
+                           partial=export.partial_line(c),
                            department=export.department_rows(c), territories=export.territory_rows(c),
                            sectors=queries.sector_rows(c), change_text=export.change_text, fte_hours=queries.FTE_HOURS)
 
