@@ -108,6 +108,9 @@ def _prepare(form: ThreadForm, thread: Thread | None = None) -> None:
     form.buyer_id.choices = choices([(0, _("— Non précisé —"))] + [(o.id, o.name) for o in buyers])
     sectors = db.session.scalars(db.select(Sector).where(Sector.active.is_(True)).order_by(Sector.position))
     form.sector_id.choices = choices([(0, _("— Non précisé —"))] + [(s.id, s.name) for s in sectors])
+    if thread is not None and not thread.category.writeups and thread.kind != KIND_WRITEUP:
+        # The category is not changed here: a write-up could not be saved in this one.
+        form.kind.choices = [c for c in form.kind.choices if c.value != KIND_WRITEUP]
     if thread is not None and thread.writeup is not None:
         for field, current in ((form.buyer_id, thread.writeup.buyer), (form.sector_id, thread.writeup.sector)):
             if current is not None and current.id not in {c.value for c in field.choices}:
@@ -131,6 +134,11 @@ def _form_page(form: ThreadForm, thread: Thread | None, status: int | None = Non
                            writeup_category_ids=writeup_ids, link_preview=links.resolve(pairs, current_user)), status
 
 
+def _contact_of(user) -> str:
+    """A write-up's contact as first offered: its author, their structure and address."""
+    return ", ".join(x for x in (user.full_name, user.structure.name if user.structure else "", user.email) if x)
+
+
 def _links_of(thread: Thread | None) -> list[tuple[str, int]]:
     return [(link.target_type, link.target_id) for link in thread.links] if thread is not None else []
 
@@ -149,8 +157,7 @@ def new():
             form.category_id.data = next((c.id for c in queries.categories_for(current_user, writable=True)
                                           if c.writeups), None)
         form.links.data = (request.args.get("lien") or "").strip()[:500]
-        form.contact.data = ", ".join(x for x in (current_user.full_name, current_user.structure.name
-                                                  if current_user.structure else "", current_user.email) if x)
+        form.contact.data = _contact_of(current_user)
     elif form.validate_on_submit():
         category = db.session.get(DiscussionCategory, form.category_id.data)
         created = attempt(lambda: services.create_thread(current_user, _thread_data(form, category)),
@@ -179,6 +186,8 @@ def edit(thread_id: int):
             form.buyer_id.data = writeup.buyer_id or 0
             form.sector_id.data = writeup.sector_id or 0
             form.clause_mechanism.data = writeup.clause_mechanism or ""
+        else:  # should it become a write-up, its author is whom to ask, as on a new one
+            form.contact.data = _contact_of(thread.author or current_user)
         form.open_on(thread)
     elif form.validate_on_submit():
         if form.edited_meanwhile(thread):

@@ -129,3 +129,17 @@ def test_deleting_the_opening_message_of_a_writeup_erases_its_fields(app, client
         assert db.session.get(WriteUp, building) is None
     assert client.get(f"/discussions/{building}/fiche.docx").status_code == 404
     assert "Message supprimé" in client.get(f"/discussions/{building}").get_data(as_text=True)
+
+
+def test_editing_offers_a_write_up_only_where_one_can_be_saved(app, client, login_as, make_user, make_thread):
+    """A thread's category is not changed by editing it: in a category without write-ups the type
+    is not offered (it was, and saving it was refused); where it can be, the contact is its author."""
+    author = make_user(full_name="Sophie Lambert")
+    question = make_thread(author, category="Questions et entraide")
+    login_as(author)
+    page = client.get(f"/discussions/{question}/modifier").get_data(as_text=True)
+    assert 'value="question"' in page and 'value="writeup"' not in page and "writeup-fields" not in page
+    shared = make_thread(author, category="Retours d'expérience", title="Un chantier")
+    page = client.get(f"/discussions/{shared}/modifier").get_data(as_text=True)
+    assert 'value="writeup"' in page and 'name="contact"' in page
+    assert re.search(r'name="contact"[^>]*value="Sophie Lambert[^"]*"', page)
