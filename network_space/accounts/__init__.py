@@ -47,7 +47,7 @@ def init_app(app) -> None:
     # Members follow a territory (its news: resources, events, partners tagged with it); its page
     # is the member directory filtered on it.
     register_target(Territory, permission="members.view", title=lambda t: t.name,
-                    url=lambda t: url_for("accounts.directory", territory=t.id))
+                    url=lambda t: url_for("accounts.directory", territory=t.id), followed_as=_l("Territoires"))
     register_kind(PASSWORD_CHANGED, _l("Mot de passe modifié"), "security")
     # Security messages sent with queue_email() directly; declared so that the registry lists
     # every kind of message a member can receive.

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from datetime import datetime
 
 from flask import current_app
@@ -12,6 +11,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from network_space.core.i18n import fold  # noqa: F401 - where the domains import it from
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import TimestampMixin, UTCDateTime, utcnow
 from network_space.core.permissions import ROLE_ADMIN, ROLE_COANIMATOR, ROLE_MEMBER
@@ -47,11 +47,6 @@ INVITATION_FILTER_LABELS = {
     "revoked": _l("Révoquées"),
 }
 
-
-def fold(text: str | None) -> str:
-    """Lower-case and strip accents, so that "Hélène" is found by "helene" on every database."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 user_territory = Table(
     "user_territory",

@@ -21,6 +21,7 @@ against `get_locale()`, and the template callables against Jinja's own wrappers.
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from babel.support import NullTranslations
 from flask import g, has_app_context
@@ -171,3 +172,10 @@ def init_app(app) -> None:
     app.jinja_env.newstyle_gettext = True
     app.jinja_env.globals.update(TEMPLATE_CALLABLES, _=template_gettext)
     app.jinja_env.filters["colon"] = reader_filter(colon)
+
+
+def fold(text: str | None) -> str:
+    """Lower-case and strip accents, so that "Hélène" is found by "helene" on every database, and
+    names sort as a reader expects ("CC de l'Oisans" before "CC Saint-Marcellin")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

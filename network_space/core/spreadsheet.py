@@ -17,7 +17,6 @@ import json
 import re
 import secrets
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -30,6 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from network_space.core.archives import archive_problem
 from network_space.core.dates import to_paris
+from network_space.core.i18n import fold
 from network_space.core.storage import write_failure
 from network_space.core.transactions import Refusal
 
@@ -147,9 +147,7 @@ class ParsedFile:
 
 def normalise(text: str) -> str:
     """Lower-case, no accents, single spaces: how headers and reference names are compared."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = re.sub(r"[^a-z0-9@+-]+", " ", plain.replace("’", "'").replace("'", " "))
+    plain = re.sub(r"[^a-z0-9@+-]+", " ", fold(text).replace("’", "'").replace("'", " "))
     return " ".join(plain.split())
 
 

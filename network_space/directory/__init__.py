@@ -11,7 +11,7 @@ def init_app(app) -> None:
     from network_space.directory.views import bp
     from network_space.notifications.registry import register_kind, register_target
 
-    register_target(models.Organisation, permission="directory.view")
+    register_target(models.Organisation, permission="directory.view", followed_as=_l("Partenaires de l'annuaire"))
     register_kind("directory.new_organisation", _l("Nouvelle organisation dans l'annuaire"), "directory")
     register_kind("directory.updated", _l("Organisation mise à jour"), "directory")
     search.register()

@@ -19,9 +19,10 @@ def init_app(app) -> None:
     from network_space.discussions.views import bp
     from network_space.notifications.registry import register_target
 
-    register_target(models.Thread, permission="discussions.view")
+    register_target(models.Thread, permission="discussions.view", followed_as=_l("Discussions"))
     register_target(models.Reply, permission="discussions.view_message")
-    register_target(models.DiscussionCategory, permission="discussions.view_category")
+    register_target(models.DiscussionCategory, permission="discussions.view_category",
+                    followed_as=_l("Catégories de discussions"))
     notices.register()
     register_audit_actions({
         "discussions.accept": _l("Réponse marquée comme la solution"),

@@ -19,7 +19,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     add_nav_item("events.calendar", _l("Agenda"), order=50, prefix="/events")
     register_target(models.Event, permission="events.view")
-    register_target(models.EventKind, permission="events.view")
+    register_target(models.EventKind, permission="events.view", followed_as=_l("Types d'événements"))
     register_kind("event.created", _l("Nouvel événement"), "events", email_template="event_created")
     # Registrants hold a place others may need: a change, a cancellation, a place freed for them or
     # an organiser's change to their registration is emailed whatever their preference for events

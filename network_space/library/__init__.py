@@ -13,7 +13,7 @@ def init_app(app) -> None:
     from network_space.library.views import bp
     from network_space.notifications.registry import register_kind, register_target
 
-    register_target(models.Resource, permission="library.view")
+    register_target(models.Resource, permission="library.view", followed_as=_l("Ressources de la bibliothèque"))
     register_kind("library.new_resource", _l("Nouvelle ressource"), "library")
     register_kind("library.new_version", _l("Nouvelle version d'une ressource suivie"), "library")
     register_kind("library.comment", _l("Commentaire sur une ressource"), "library", default_channel="immediate")

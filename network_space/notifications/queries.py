@@ -10,10 +10,11 @@ from flask_login import current_user
 from sqlalchemy import func, literal_column, select, union_all
 
 from network_space.core.dates import to_paris
+from network_space.core.i18n import fold
 from network_space.core.statements import Viewer, built_once
 from network_space.extensions import db
-from network_space.notifications.models import Notification
-from network_space.notifications.registry import target_model
+from network_space.notifications.models import Follow, Notification
+from network_space.notifications.registry import followed_as, may_view_target, target_model
 
 
 @built_once
@@ -73,3 +74,23 @@ def missing_targets(notifications: list[Notification]) -> set[int]:
 
 def by_day(notifications: list[Notification]) -> list[tuple[date, list[Notification]]]:
     return [(day, list(items)) for day, items in groupby(notifications, key=lambda n: to_paris(n.created_at).date())]
+
+
+def followed_by(user) -> list[tuple[str, list[tuple[str, object]]]]:
+    """What ``user`` follows and may still see, as (type name, object) pairs grouped under each
+    kind's heading ("Discussions", "Territoires"…), by title: one query for the follows, one per
+    kind of target."""
+    ids: dict[str, list[int]] = defaultdict(list)
+    for target_type, target_id in db.session.execute(
+            select(Follow.target_type, Follow.target_id).where(Follow.user_id == user.id)):
+        ids[target_type].append(target_id)
+    groups = []
+    for target_type, target_ids in ids.items():
+        model = target_model(target_type)
+        if model is None:
+            continue  # a part of the site since removed
+        shown = [(target_type, obj) for obj in db.session.scalars(select(model).where(model.id.in_(target_ids)))
+                 if may_view_target(user, obj)]
+        if shown:
+            groups.append((followed_as(target_type), sorted(shown, key=lambda pair: fold(pair[1].notification_title()))))
+    return sorted(groups, key=lambda group: fold(group[0]))

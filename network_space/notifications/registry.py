@@ -192,10 +192,11 @@ class _ViewRule:
 
 
 _view_rules: dict[str, _ViewRule] = {}
+_follow_labels: dict[str, Any] = {}
 
 
 def register_target(model: type, name: str | None = None, *, permission: str, on=None, title=None,
-                    url=None) -> type:
+                    url=None, followed_as=None) -> type:
     """Declare a model usable as a notification / follow target.
 
     ``permission`` is the rule (core.permissions) that viewing such an object needs, e.g.
@@ -208,6 +209,8 @@ def register_target(model: type, name: str | None = None, *, permission: str, on
     path from url_for), or they are given here as ``title(obj)`` / ``url(obj)`` functions (for a
     model owned by another part). Its type name is ``name`` or its table name; a notification
     keeps the (type, id) pair, so a deleted target renders as "Cet élément n'existe plus".
+    ``followed_as`` names, in the plural, such targets in the list of what a member follows
+    (a lazy string: "Discussions").
     """
     if not permission or not has_rule(permission):
         raise ValueError(f"register_target({model.__name__}): permission must name a registered rule, "
@@ -215,6 +218,8 @@ def register_target(model: type, name: str | None = None, *, permission: str, on
     type_name = name or model.__tablename__
     _targets[type_name] = model
     _view_rules[type_name] = _ViewRule(permission, on or (lambda obj: obj))
+    if followed_as is not None:
+        _follow_labels[type_name] = followed_as
     model.__notification_type__ = type_name
     if title is not None:
         model.notification_title = lambda self: title(self)
@@ -228,6 +233,11 @@ def target_type_of(obj) -> str:
     if type_name is None or _targets.get(type_name) is not type(obj):
         raise TypeError(f"{type(obj).__name__} is not a notification target (register_target)")
     return type_name
+
+
+def followed_as(type_name: str) -> str:
+    """The heading of such targets in the list of what a member follows."""
+    return str(_follow_labels.get(type_name) or _l("Autres"))
 
 
 def target_model(type_name: str) -> type | None:

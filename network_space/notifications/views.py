@@ -112,6 +112,7 @@ def settings():
         errors=errors,
         mandatory=[c for c in CATEGORIES.values() if c.mandatory],
         mandatory_kinds=mandatory_kinds,
+        followed=queries.followed_by(current_user),
     ), status
 
 

@@ -1,6 +1,8 @@
 """Following any registered target, from the include on any page, and notify_followers()."""
 from __future__ import annotations
 
+import html
+
 import pytest
 from flask import render_template_string
 from sqlalchemy import select
@@ -192,3 +194,53 @@ def test_a_follower_who_may_no_longer_view_the_target_hears_nothing(app, make_us
         db.session.commit()
         told = db.session.scalars(select(Notification.user_id).where(Notification.kind == "test.resource")).all()
         assert told == [coanimator.id]
+
+
+def test_the_preferences_page_lists_what_a_member_follows_and_lets_them_stop(app, client, login_as, make_user):
+    """The emails' footer sends members to their preferences to manage what they follow: every
+    followed thing they may still see is there, under its kind, with a button to stop."""
+    from network_space.accounts.models import Territory
+    from tests.helpers import count_queries
+
+    member = login_as("member")
+    with app.app_context():
+        trieves = Territory(name="CC du Trièves (test)", sector="sud")
+        oisans = Territory(name="CC de l'Oisans (test)", sector="sud")
+        db.session.add_all([trieves, oisans])
+        db.session.flush()
+        user = db.session.get(type(member), member.id)
+        follow(user, trieves)
+        follow(user, oisans)
+        db.session.commit()
+        trieves_id = trieves.id
+    page = client.get("/notifications/settings").get_data(as_text=True)
+    section = page[page.index('id="suivis"'):]
+    assert "Ce que vous suivez" in page and "Territoires" in section
+    # By name, as a reader sorts: "de l'Oisans" before "du Trièves".
+    assert section.index("CC de l&#39;Oisans (test)") < section.index("CC du Trièves (test)")
+    response = client.post(f"/notifications/ne-plus-suivre/territory/{trieves_id}",
+                           data={"csrf_token": csrf_token(page), "next": "/notifications/settings#suivis"})
+    assert response.status_code == 302 and response.headers["Location"] == "/notifications/settings#suivis"
+    page = client.get("/notifications/settings").get_data(as_text=True)
+    assert "Vous ne suivez plus « CC du Trièves (test) »." in page
+    section = page[page.index('id="suivis"'):]
+    assert "CC du Trièves (test)" not in section and "CC de l&#39;Oisans (test)" in section
+    # One query for the follows and one per kind followed, whatever their number.
+    with count_queries(app) as queries:
+        client.get("/notifications/settings")
+    with app.app_context():
+        for i in range(5):
+            extra = Territory(name=f"Territoire {i} (test)", sector="nord")
+            db.session.add(extra)
+            db.session.flush()
+            follow(db.session.get(type(member), member.id), extra)
+        db.session.commit()
+    with count_queries(app) as more:
+        client.get("/notifications/settings")
+    assert len(more.statements) == len(queries.statements)
+
+
+def test_nothing_followed_says_where_to_follow(app, client, login_as):
+    login_as("member")
+    page = client.get("/notifications/settings").get_data(as_text=True)
+    assert "Vous ne suivez rien pour l'instant." in html.unescape(page)
