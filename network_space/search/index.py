@@ -39,6 +39,19 @@ def writer_options() -> dict:
     return {"codec": W3Codec(blocklimit=512, compression=0), "compound": False}
 
 
+def abandon(writer) -> None:
+    """Give up a writer whose work or commit failed (a full disk). Whoosh releases the index's
+    write lock only at the end of a commit that succeeds, or of a cancel, and a cancel after a
+    commit that failed half-way may fail too (its segment's files are half closed): the lock would
+    stay held by this process, the worker, and no change would reach the index until it ends."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - whatever the cancel met, the lock must go
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            lock.release()
+
+
 def make_schema() -> Schema:
     fr = french_analyzer()
     return Schema(

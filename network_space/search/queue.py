@@ -177,10 +177,10 @@ def _apply(session: Session, pairs: set[tuple[str, int]], row_ids: list[int], ti
                     writer.delete_by_term("uid", f"{kind}:{obj_id}")
                 else:
                     writer.update_document(**fields)
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            search_index.abandon(writer)
             raise
-        writer.commit()
     except Exception as error:
         # The rows stay for the worker. A full disk leaves the index as it was (Whoosh writes the
         # new segment before the table of contents); anything else means it cannot be trusted.

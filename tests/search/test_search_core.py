@@ -120,6 +120,34 @@ def test_lock_held_by_another_process_keeps_the_change_queued(ctx, make_user, ap
     assert find(viewer, "Maëlle").total == 1
 
 
+@WHOOSH_ONLY
+def test_a_disk_full_while_committing_leaves_the_index_writable(ctx, make_user, monkeypatch):
+    """The commit that met a full disk gives the index's write lock back: once room is made, the
+    worker applies the change, without being restarted (it kept the lock, and every later change
+    waited in the queue)."""
+    import errno
+
+    from whoosh.writing import SegmentWriter
+
+    from network_space.core.worker import run_once
+
+    viewer = make_user("member")
+    search_index.open_or_create_index()
+
+    def disk_full(self, segments):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # The table of contents is the last file a commit writes: the segment is there, half done.
+    monkeypatch.setattr(SegmentWriter, "_commit_toc", disk_full)
+    make_user("member", full_name="Maëlle Perrin")  # the change is committed, its indexing fails
+    assert db.session.scalar(select(func.count(SearchQueue.id))) == 1
+    assert isinstance(run_once()["search"], OSError)  # still full: the worker says so, and goes on
+    monkeypatch.undo()
+    assert run_once()["search"] == 1
+    assert db.session.scalar(select(func.count(SearchQueue.id))) == 0
+    assert find(viewer, "Maëlle").total == 1
+
+
 def test_reindex_gives_the_same_results(ctx, make_user):
     viewer = make_user("member")
     for name in ("Camille Durand", "Camille Petit", "Louis Moreau"):
