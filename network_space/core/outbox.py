@@ -245,6 +245,9 @@ _MARK_SENT = (
     .values(status=STATUS_SENT, sent_at=bindparam("sent_when"), attempts=OutboxMessage.attempts + 1,
             last_error=None, lease_token=None, lease_until=None)
 )
+# How long past its batch's lease a message the SMTP server accepted may wait for its sent mark:
+# a database away that long (an hour) has stopped far more than the outbox.
+SENT_MARK_PATIENCE = 3600
 # Errors of a database that restarts or is out of reach; any other error is a bug and propagates.
 _DATABASE_GONE = (OperationalError, InterfaceError)
 
@@ -261,8 +264,10 @@ class _Writes:
     anything that happens to the worker.
 
     A write the database refuses because it is restarting or out of reach is tried again on a new
-    connection until ``deadline`` (time.monotonic(), before the batch's lease ends): a message
-    accepted by the SMTP server is then still marked sent, and never sent a second time.
+    connection until ``deadline`` (time.monotonic(), before the batch's lease ends). A sent mark
+    is tried for longer (SENT_MARK_PATIENCE past it): the message is in the recipient's mailbox,
+    and only its mark keeps it from going a second time once the lease ends; while the database is
+    gone nobody can claim it, and its mark is written within seconds of the database's return.
     """
 
     def __init__(self, deadline: float):
@@ -277,8 +282,10 @@ class _Writes:
             connection.commit()
         return connection
 
-    def write(self, statement, parameters: dict) -> None:
-        """Execute and commit ``statement``, again on a new connection while the database is gone."""
+    def write(self, statement, parameters: dict, *, patience: float = 0) -> None:
+        """Execute and commit ``statement``, again on a new connection while the database is gone
+        (until the deadline, and ``patience`` seconds more)."""
+        deadline = self.deadline + patience
         delay = 0.2
         while True:
             try:
@@ -289,7 +296,7 @@ class _Writes:
                 return
             except _DATABASE_GONE as error:
                 self._drop()
-                if time.monotonic() + delay >= self.deadline:
+                if time.monotonic() + delay >= deadline:
                     raise
                 log.warning("outbox: the database refused a write (%s); trying again in %.1f s",
                             type(error).__name__, delay)
@@ -297,7 +304,7 @@ class _Writes:
                 delay = min(delay * 2, 5)
 
     def sent(self, message: Outgoing) -> None:
-        self.write(_MARK_SENT, {"row_id": message.id, "sent_when": utcnow()})
+        self.write(_MARK_SENT, {"row_id": message.id, "sent_when": utcnow()}, patience=SENT_MARK_PATIENCE)
 
     def failed(self, message: Outgoing, values: dict) -> None:
         self.write(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values), {})
