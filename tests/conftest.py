@@ -204,7 +204,14 @@ class SMTPRecorder:
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes = []
         self.refuse = False
+        self.unknown: set[str] = set()  # addresses refused for good (550), as a server does a mailbox it lacks
         self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.unknown:
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:

@@ -210,6 +210,15 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(config["OUTBOX_BACKOFF_BASE"] * 2 ** max(attempts - 1, 0), config["OUTBOX_BACKOFF_MAX"]))
 
 
+def _refused_for_good(error: Exception) -> bool:
+    """The SMTP server refused this message for good (5xx): its recipient does not exist, or its
+    content is refused. Trying again for hours would only hide it from the admin page's failures.
+    A refused sender or login is the server's setting, not the message's: those are retried."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+
+
 def _failure(message: Outgoing, error: Exception, report: DeliveryReport, *, final: bool = False) -> dict:
     """The row's values after a failed try: retried later with backoff, or failed for good after
     the last attempt, or at once when ``final`` (the message itself cannot be sent)."""
@@ -387,7 +396,7 @@ def _deliver(batch_size: int) -> DeliveryReport:
                             raise message.error
                         connection.send(message.mail)
                     except (OSError, smtplib.SMTPException) as error:
-                        writes.failed(message, _failure(message, error, report))
+                        writes.failed(message, _failure(message, error, report, final=_refused_for_good(error)))
                         if isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError)):
                             return report
                     except Exception as error:  # noqa: BLE001 - this message cannot be sent; the others can

@@ -96,6 +96,20 @@ def test_refused_message_fails_after_last_attempt(ctx, smtp, app):
         app.config["OUTBOX_MAX_ATTEMPTS"] = 20
 
 
+def test_a_recipient_refused_for_good_fails_at_once_and_blocks_nobody(ctx, smtp):
+    """550 for an address the server does not know: failed at once, with the server's words, on
+    the admin page's failures (not retried for hours as "pending"); the others go."""
+    smtp.unknown = {"parti@example.org"}
+    _queue(to="avant@example.org")
+    _queue(to="parti@example.org")
+    _queue(to="apres@example.org")
+    report = deliver_pending()
+    assert (report.sent, report.failed, report.retried) == (2, 1, 0)
+    refused = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "parti@example.org")).one()
+    assert refused.status == STATUS_FAILED and refused.attempts == 1 and "550" in refused.last_error
+    assert sorted(e.rcpt_tos[0] for e in smtp.envelopes) == ["apres@example.org", "avant@example.org"]
+
+
 def test_two_workers_never_send_a_message_twice(app, smtp):
     with app.app_context():
         _queue(40)
