@@ -427,13 +427,23 @@ def _reset(connection) -> None:
         pass
 
 
+def _back_in_queue() -> dict:
+    """A failed message's values once put back in the queue for an immediate try."""
+    return {"status": STATUS_PENDING, "attempts": 0, "next_attempt_at": utcnow(), "lease_token": None,
+            "lease_until": None}
+
+
 def retry_now(message: OutboxMessage) -> None:
     """Admin action: put a failed message back in the queue for an immediate try."""
-    message.status = STATUS_PENDING
-    message.attempts = 0
-    message.next_attempt_at = utcnow()
-    message.lease_token = None
-    message.lease_until = None
+    for name, value in _back_in_queue().items():
+        setattr(message, name, value)
+
+
+def retry_all_failed() -> int:
+    """Admin action, after a long outage of the SMTP server: every failed message back in the
+    queue, in one statement. Returns how many."""
+    return db.session.execute(update(OutboxMessage).where(OutboxMessage.status == STATUS_FAILED)
+                              .values(**_back_in_queue())).rowcount
 
 
 def backlog() -> int:

@@ -13,7 +13,8 @@ def init_app(app) -> None:
 
     from network_space.core.audit import register_audit_actions
 
-    register_audit_actions({"email.retry": _l("Email renvoyé par un administrateur")})
+    register_audit_actions({"email.retry": _l("Email renvoyé par un administrateur"),
+                            "email.retry_all": _l("Emails en échec tous renvoyés par un administrateur")})
     privacy.register()
     app.register_blueprint(bp)
     app.register_blueprint(email_admin_bp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 from sqlalchemy import func, select
 
@@ -55,6 +56,14 @@ def html(message_id: int):
     response.headers["Content-Security-Policy"] = EMAIL_FRAME_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+@bp.route("/retry-failed", methods=["POST"])
+def retry_failed():
+    attempt(services.retry_failed_emails,
+            lambda count: ngettext("%(num)d message sera renvoyé au prochain passage du worker.",
+                                   "%(num)d messages seront renvoyés au prochain passage du worker.", count))
+    return redirect(url_for("email_admin.index", status=STATUS_PENDING))
 
 
 @bp.route("/<int:message_id>/retry", methods=["POST"])

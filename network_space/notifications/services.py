@@ -29,13 +29,14 @@ from typing import Iterable
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, exists, func, select, update
 
 from network_space.core.audit import audit
 from network_space.core.i18n import in_language_of, language_of
 from network_space.core.models import utcnow
-from network_space.core.outbox import STATUS_FAILED, OutboxMessage, queue_email, retry_now
+from network_space.core.outbox import STATUS_FAILED, OutboxMessage, queue_email, retry_all_failed, retry_now
 from network_space.core.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job  # noqa: F401
 from network_space.core.transactions import Refusal
 from network_space.extensions import db
@@ -389,3 +390,13 @@ def retry_email(message: OutboxMessage) -> None:
         raise Refusal(_("Seuls les messages en échec peuvent être renvoyés."))
     retry_now(message)
     audit("email.retry", target=f"{message.recipient} — {message.subject}"[:200])
+
+
+def retry_failed_emails() -> int:
+    """Admin action: every failed message back in the queue (after a long outage of the SMTP
+    server, one by one would take an afternoon). Returns how many."""
+    count = retry_all_failed()
+    if not count:
+        raise Refusal(_("Aucun message en échec."))
+    audit("email.retry_all", target=ngettext("%(num)d message", "%(num)d messages", count))
+    return count

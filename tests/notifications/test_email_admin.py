@@ -35,3 +35,32 @@ def test_emails_page_shows_bodies_safely_and_retries_failed(app, client, login_a
         message = db.session.get(OutboxMessage, message_id)
         assert message.status == STATUS_PENDING and message.attempts == 0
     assert "email.retry" in _actions(app)
+
+
+def test_every_failed_message_is_put_back_at_once(app, client, login_as, smtp):
+    """After a long outage of the SMTP server, every message failed: one button (asked first)
+    puts them all back in the queue, and the worker sends each once."""
+    from network_space.core.outbox import STATUS_SENT, deliver_pending
+
+    login_as("admin")
+    with app.test_request_context():
+        for i in range(3):
+            failed = queue_email("test_message", f"membre{i}@example.org", f"Message {i}")
+            failed.status, failed.attempts, failed.last_error = STATUS_FAILED, 20, "ConnectionRefusedError: [Errno 111]"
+        queue_email("test_message", "deja@example.org", "Déjà parti").status = STATUS_SENT
+        db.session.commit()
+    listing = client.get("/admin/emails").get_data(as_text=True)
+    assert "Réessayer les 3 messages en échec" in listing
+    assert "data-confirm=\"Remettre les 3 messages en échec dans la file d'envoi ?\"" in listing
+    response = client.post("/admin/emails/retry-failed", data={"csrf_token": csrf_token(listing)})
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/emails?status=pending"
+    assert "3 messages seront renvoyés au prochain passage du worker." in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert deliver_pending().sent == 3
+    assert sorted(m["To"] for m in smtp.messages) == [f"membre{i}@example.org" for i in range(3)]
+    assert "email.retry_all" in _actions(app)
+    # Nothing failed any more: the button is gone, and a stale page's post says so.
+    listing = client.get("/admin/emails").get_data(as_text=True)
+    assert "messages en échec" not in listing.split("</nav>")[1].split("<table")[0]
+    client.post("/admin/emails/retry-failed", data={"csrf_token": csrf_token(listing)})
+    assert "Aucun message en échec." in client.get("/admin/emails").get_data(as_text=True)
