@@ -148,6 +148,44 @@ def test_a_disk_full_while_committing_leaves_the_index_writable(ctx, make_user, 
     assert find(viewer, "Maëlle").total == 1
 
 
+@WHOOSH_ONLY
+def test_two_rebuilds_at_once_take_turns(app, make_user):
+    """`flask search reindex` while the worker rebuilds: each swap removed the other versions, one
+    of them still being written, and the slower rebuild failed. The second now waits its turn."""
+    import threading
+    import time
+
+    with app.app_context():
+        viewer = make_user("member")
+        for name in ("Camille Durand", "Louis Moreau"):
+            make_user("member", full_name=name)
+    outcomes = {}
+    slow_started = threading.Event()
+
+    def slow_progress(count):
+        slow_started.set()
+        time.sleep(1)  # the other rebuild starts and would finish meanwhile
+
+    def rebuild(name, progress):
+        with app.app_context():
+            try:
+                outcomes[name] = search_cli.rebuild(progress)
+            except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
+                outcomes[name] = error
+
+    slow = threading.Thread(target=rebuild, args=("slow", slow_progress))
+    slow.start()
+    assert slow_started.wait(30)
+    quick = threading.Thread(target=rebuild, args=("quick", None))
+    quick.start()
+    slow.join(60)
+    quick.join(60)
+    assert all(isinstance(counts, dict) and counts["accounts.member"] == 3 for counts in outcomes.values()), outcomes
+    with app.app_context():
+        assert find(viewer, "camille").total == 1
+        assert len(list(search_index.index_path().with_name(search_index.index_path().name + ".versions").iterdir())) == 1
+
+
 def test_reindex_gives_the_same_results(ctx, make_user):
     viewer = make_user("member")
     for name in ("Camille Durand", "Camille Petit", "Louis Moreau"):

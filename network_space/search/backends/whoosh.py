@@ -4,6 +4,7 @@ search_queue table after each commit (queue.py). With analysis.py, index.py, doc
 queue.py, the only code that imports Whoosh."""
 from __future__ import annotations
 
+import fcntl
 import heapq
 import logging
 import os
@@ -73,7 +74,8 @@ class Backend(SearchBackend):
             aside = search_index.set_aside()
             log.error("search: the index could not be read; moved aside to %s and rebuilt", aside)
         if state != search_index.READABLE:
-            return sum(_rebuild().values())
+            counts = _rebuild(wait=False)
+            return sum(counts.values()) if counts is not None else 0
         total = 0
         for _ in range(20):  # bounded per round; the next round continues
             applied = queue.drain()
@@ -86,12 +88,31 @@ class Backend(SearchBackend):
         search_index.remove_index()
 
 
-def _rebuild(progress=None) -> dict[str, int]:
+def _rebuild(progress=None, *, wait: bool = True) -> dict[str, int] | None:
     """Build a complete index from the database in a new directory, then swap it in.
 
     Changes committed meanwhile are applied to the old index as usual but their queue rows are
     kept (the rebuilding flag), and drained into the new index right after the swap.
+
+    One rebuild at a time (a lock file beside the index): a swap removes every other version
+    directory, and would remove one another rebuild is still writing (`flask search reindex` run
+    while the worker rebuilds a deleted index). ``wait=False`` (the worker): None at once when a
+    rebuild is already running, which will do.
     """
+    lock_path = search_index.index_path().with_name(search_index.index_path().name + ".rebuild.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return None
+        try:
+            return _rebuild_alone(progress)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _rebuild_alone(progress=None) -> dict[str, int]:
     flag = queue.rebuilding_flag_path()
     flag.parent.mkdir(parents=True, exist_ok=True)
     flag.touch()
