@@ -29,6 +29,7 @@ def init_app(app) -> None:
     register_audit_actions({
         "login.success": _l("Connexion réussie"), "login.failure": _l("Échec de connexion"),
         "login.locked": _l("Connexion bloquée (trop d'échecs)"), "logout": _l("Déconnexion"),
+        "logout.everywhere": _l("Déconnexion de tous les appareils"),
         "password.reset_requested": _l("Demande de nouveau mot de passe"),
         "password.reset_requested_unknown": _l("Demande de nouveau mot de passe pour une adresse inconnue"),
         "password.reset_throttled": _l("Demande de nouveau mot de passe ignorée (email déjà envoyé il y a peu)"),

@@ -288,6 +288,14 @@ def change_password(user: User, current: str, password: str, confirm: str) -> No
     _tell_password_changed(user)
 
 
+def end_every_session(user: User) -> None:
+    """Sign the member out everywhere: every browser and device, and any copy of their session or
+    "remember me" cookie (a session lives in a signed cookie: logging out forgets it in this
+    browser only). A new session token is all it takes."""
+    user.session_token = secrets.token_hex(24)
+    audit("logout.everywhere", target=user.email, actor=user)
+
+
 def _tell_password_changed(user: User) -> None:
     """A security notice, always emailed: the owner learns at once if someone else did it."""
     notify(PASSWORD_CHANGED, [user], title=_("Le mot de passe de votre compte a été modifié"),

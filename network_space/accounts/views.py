@@ -59,6 +59,16 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    user = current_user._get_current_object()
+    if attempt(lambda: services.end_every_session(user)):
+        logout_user()
+        flash(_("Vous êtes déconnecté·e de tous vos appareils."), "info")
+    return redirect(url_for("accounts.login"))
+
+
 # --- Password reset ------------------------------------------------------------------------------
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

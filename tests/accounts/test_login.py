@@ -37,6 +37,28 @@ def test_login_and_logout(client, make_user):
     assert client.get("/").status_code == 302
 
 
+def test_signing_out_everywhere_ends_every_session_and_copied_cookie(app, client, make_user):
+    """A session lives in a signed cookie: "Se déconnecter" forgets it in this browser, and a copy
+    taken before (another device, a cookie stolen on a shared computer) would still open the site.
+    "Se déconnecter partout" ends them all, "remember me" included."""
+    user = make_user()
+    other_device = app.test_client()
+    _login(other_device, user.email, PASSWORD, remember=True)
+    assert other_device.get("/profile").status_code == 200
+    _login(client, user.email, PASSWORD)
+    copied = client.get_cookie("session").value
+    profile = client.get("/profile").get_data(as_text=True)
+    assert "Se déconnecter partout" in profile
+    response = client.post("/logout/everywhere", data={"csrf_token": csrf_token(profile)})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "Vous êtes déconnecté·e de tous vos appareils." in client.get("/login").get_data(as_text=True)
+    assert client.get("/profile").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/profile").status_code == 302
+    assert other_device.get("/profile").status_code == 302  # its session and its remember-me cookie
+
+
 def test_errors_never_reveal_whether_an_account_exists(client, make_user):
     user = make_user()
     wrong_password = _login(client, user.email, "mauvais mot de passe")
