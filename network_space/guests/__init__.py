@@ -31,6 +31,7 @@ def init_app(app) -> None:
         "guest.unregister": _l("Invité·e désinscrit·e d'un événement"),
         "guest.poll": _l("Invité·e : réponse au sondage de dates"), "guest.rsvp": _l("Invité·e : vient ou non à la réunion"),
         "guest.public_page": _l("Page d'inscription publique ouverte ou fermée"),
+        "guest.public_throttled": _l("Inscription publique répétée : lien non renvoyé (envoyé il y a peu)"),
         "guest.forget": _l("Invité·e : données effacées à sa demande"),
         "guest.add_organisation": _l("Invité·e : organisation saisie ajoutée à l'annuaire"),
         "guest.purge": _l("Invité·e : données supprimées (durée de conservation)"),

@@ -83,6 +83,9 @@ class GuestLink(TimestampMixin, db.Model):
     # Public registrations: the email address is confirmed when its owner clicks in the message.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the link was last emailed: the public page sends it again at most every
+    # PUBLIC_RESEND_INTERVAL (guests/services.py), whoever types the address.
+    link_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A meeting invitation's answer once the date is fixed, and the attendance the minutes record.
     rsvp: Mapped[str | None] = mapped_column(String(10))
     attendance: Mapped[str | None] = mapped_column(String(10))

@@ -89,6 +89,19 @@ def invitation(link: GuestLink, token: str) -> None:
     send(link, subject, lines, method=method, token=token, kind="guest.invitation")
 
 
+@in_site_language
+def already_registered(link: GuestLink, token: str) -> None:
+    """The public page again, for an address whose registration is confirmed: its link, without
+    asking to confirm what is."""
+    event = link.target
+    subject = _("Votre inscription : %(title)s", title=event.title)
+    lines = [_("Une inscription à « %(title)s », le %(when)s, a été demandée avec votre adresse : vous êtes déjà "
+               "inscrit·e, rien n'a changé.", title=event.title, when=when(event)),
+             _("Votre page personnelle ci-dessous vous permet de vous désinscrire si vous ne pouvez plus venir."),
+             _("Si vous n'avez rien demandé, ignorez ce message.")]
+    send(link, subject, lines, token=token, kind="guest.confirm")
+
+
 def _live_links(column, target_id: int) -> list[GuestLink]:
     links = db.session.scalars(select(GuestLink).where(column == target_id, GuestLink.revoked_at.is_(None)))
     return [link for link in links if link.source != SOURCE_PUBLIC or link.confirmed_at is not None]

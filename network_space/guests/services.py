@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from network_space.accounts.models import User
 from network_space.core.audit import audit
@@ -161,6 +161,7 @@ def invite(target: Event | Meeting, people: list[GuestInput], actor: User | None
         link.nonce = secrets.token_hex(16)
         link.revoked_at = None
         link.invited_by_id = getattr(actor, "id", None)
+        link.link_sent_at = utcnow()
         db.session.flush()
         audit("guest.invite", target=link.target_key, detail=f"{guest.email} ({source})", actor=actor)
         notices.invitation(link, make_token(link))
@@ -281,9 +282,16 @@ def set_public(event: Event, opened: bool, actor: User) -> None:
     audit("guest.public_page", target=f"event:{event.id}", detail="ouverte" if opened else "fermée", actor=actor)
 
 
+# The public page sends an address already known its link again at most this often: anyone may
+# type anyone's address there, as many times as the rate limit allows, from as many machines.
+PUBLIC_RESEND_INTERVAL = timedelta(minutes=15)
+
+
 def register_publicly(event: Event, person: GuestInput) -> GuestLink | None:
     """Someone registers on the public page: they get a link by email, and take a place only
-    when they confirm through it (double opt-in). An address already invited gets its link again."""
+    when they confirm through it (double opt-in). An address already invited gets its link again
+    (once per PUBLIC_RESEND_INTERVAL), told it is registered already when it confirmed. The page
+    says the same whatever happened: it never tells who is registered."""
     reason = events.registration_closed_reason(event)
     if reason:
         raise GuestError(reason)
@@ -292,10 +300,27 @@ def register_publicly(event: Event, person: GuestInput) -> GuestLink | None:
     link = db.session.scalar(select(GuestLink).where(GuestLink.guest_id == guest.id, GuestLink.event_id == event.id))
     if link is None:
         return invite(event, [person], None, source=SOURCE_PUBLIC)[0]
-    if link.revoked_at is None:
-        notices.invitation(link, make_token(link))
+    if link.revoked_at is not None:
+        return None  # revoked by the organisers: nothing is said, nothing is sent
+    if not _claim_resend(link):
+        audit("guest.public_throttled", target=link.target_key, detail=guest.email)
         return link
-    return None  # revoked by the organisers: nothing is said, nothing is sent
+    if link.confirmed_at is not None:
+        notices.already_registered(link, make_token(link))
+    else:
+        notices.invitation(link, make_token(link))
+    return link
+
+
+def _claim_resend(link: GuestLink) -> bool:
+    """Whether the link may be emailed again now; one conditional UPDATE decides, so that two
+    requests at once (two servers) cannot both send it."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(GuestLink).where(GuestLink.id == link.id, or_(GuestLink.link_sent_at.is_(None),
+                                                             GuestLink.link_sent_at <= now - PUBLIC_RESEND_INTERVAL))
+        .values(link_sent_at=now).execution_options(synchronize_session=False))
+    return claimed.rowcount == 1
 
 
 # --- personal data: erasure on the guest's request (retention: privacy.py) ------------------

@@ -308,6 +308,37 @@ def test_public_registration_takes_a_place_only_after_confirmation(app, client, 
     assert "Paul Chef" in client.get(f"/events/{event_id}/inscrits").get_data(as_text=True)
 
 
+def test_the_public_page_sends_a_known_address_its_link_at_most_every_quarter_hour(app, client, login_as,
+                                                                                  make_event, smtp):
+    """Anyone may type anyone's address on the public page, again and again: the address gets its
+    link once per quarter of an hour, and, once registered, is told so rather than asked to confirm.
+    The page says the same each time (it never tells who is registered)."""
+    login_as("coanimator")
+    event_id = make_event(capacity=3, title="Information collective")
+    _post(client, f"/events/{event_id}/invites", f"/events/{event_id}/inscription-publique", {"open": "1"})
+    anonymous = app.test_client()
+    url = f"/inscription/evenement/{event_id}"
+    form = {"name": "Paul Chef", "email": "paul@entreprise.example", "organisation": "BTP"}
+    for _ in range(3):
+        assert "Un email vient de vous être envoyé" in _post(anonymous, url, url, form).get_data(as_text=True)
+    with app.app_context():
+        deliver_pending()
+    [message] = smtp.to("paul@entreprise.example")
+    path = _personal_path(_text(message))
+    _post(anonymous, path, path + "/inscription")  # confirmed: registered
+    with app.app_context():
+        link = db.session.scalar(select(GuestLink))
+        link.link_sent_at = link.link_sent_at - timedelta(minutes=16)
+        db.session.commit()
+    assert "Un email vient de vous être envoyé" in _post(anonymous, url, url, form).get_data(as_text=True)
+    with app.app_context():
+        deliver_pending()
+        assert "guest.public_throttled" in set(db.session.scalars(select(db.metadata.tables["audit_entry"].c.action)))
+    first, again = smtp.to("paul@entreprise.example")
+    assert again["Subject"] == "Votre inscription : Information collective"
+    assert "vous êtes déjà inscrit·e, rien n'a changé" in _text(again) and "Confirmer" not in _text(again)
+
+
 def test_invitation_form_asks_for_the_name_and_the_address_together(app, client, login_as, make_event):
     login_as("coanimator")
     event_id = make_event(capacity=5)
@@ -347,7 +378,8 @@ def test_public_page_and_invitations_never_rename_a_known_guest(app, client, log
         assert (guest.name, guest.organisation_typed) == ("Léa Martin", "Alpes Isère Habitat")
         deliver_pending()
     messages = smtp.to("lea.martin@bailleur.example")
-    assert len(messages) == 3  # the invitation, then her link again on each page
+    # The invitation, and the other event's confirmation: her link just sent is not sent again.
+    assert len(messages) == 2
     assert all("Usurpateur" not in _text(m) and "Martine" not in _text(m) for m in messages)
 
 
