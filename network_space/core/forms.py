@@ -18,7 +18,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from flask import flash, g, redirect
-from flask_babel import format_decimal
+from flask_babel import LazyString, format_decimal
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import String, delete, select, update
@@ -33,6 +33,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from network_space.core.dates import MAX_YEAR, MIN_YEAR, exists_in_paris
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import UTCDateTime, utcnow
+from network_space.core.numbers import fmt_number
 from network_space.core.transactions import Refusal
 from network_space.extensions import db
 
@@ -48,7 +49,8 @@ def strip(value):
 
 
 def max_length(n: int) -> Length:
-    return Length(max=n, message=_l("%(max)d caractères au maximum.", max=n))
+    # The number as the reader writes it ("10 000"), when the message is shown.
+    return Length(max=n, message=_l("%(max)s caractères au maximum.", max=LazyString(fmt_number, n)))
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from network_space.accounts.models import Territory
 from network_space.core import spreadsheet
 from network_space.core.i18n import lazy_gettext as _l
+from network_space.core.numbers import fmt_number
 from network_space.core.spreadsheet import ImportLine, ParsedFile, normalise
 from network_space.directory import services
 from network_space.directory.models import SERVICE_TYPES, Organisation, OrganisationKind
@@ -178,7 +179,7 @@ def _read_cells(row: RowResult, cells: dict[str, str]) -> None:
     """Check and convert the cells that need no reference data."""
     for key, limit in TEXT_LIMITS.items():
         if len(cells.get(key, "")) > limit:
-            row.problems.append(_("%(field)s : %(max)d caractères au maximum.", field=IMPORT_FIELDS[key][0], max=limit))
+            row.problems.append(_("%(field)s : %(max)s caractères au maximum.", field=IMPORT_FIELDS[key][0], max=fmt_number(limit)))
     if not row.name:
         row.problems.append(_("Nom manquant."))
     if cells.get("siret"):

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from network_space.core.audit import audit
 from network_space.core.models import utcnow
+from network_space.core.numbers import fmt_number
 from network_space.core.permissions import can
 from network_space.core.tags import tags_named
 from network_space.core.transactions import Refusal
@@ -64,11 +65,11 @@ def _check_text(title: str | None, body: str, *, body_required: bool = True) -> 
     if title is not None and any(ord(c) < 32 or 127 <= ord(c) < 160 for c in title):
         raise DiscussionError(_("Le titre tient sur une ligne : retirez les retours à la ligne."), "title")
     if title is not None and len(title) > MAX_TITLE:
-        raise DiscussionError(_("Le titre fait %(n)d caractères au maximum.", n=MAX_TITLE), "title")
+        raise DiscussionError(_("Le titre fait %(n)s caractères au maximum.", n=fmt_number(MAX_TITLE)), "title")
     if body_required and not (body or "").strip():
         raise DiscussionError(_("Écrivez votre message."), "body")
     if len(body or "") > MAX_BODY:
-        raise DiscussionError(_("Le message fait %(n)d caractères au maximum.", n=MAX_BODY), "body")
+        raise DiscussionError(_("Le message fait %(n)s caractères au maximum.", n=fmt_number(MAX_BODY)), "body")
 
 
 def _check_source(source: str) -> None:

@@ -12,6 +12,7 @@ from typing import Callable, Mapping
 from flask_babel import gettext as _
 
 from network_space.core.i18n import lazy_gettext as _l
+from network_space.core.numbers import fmt_number
 from network_space.reports.models import KIND_NUMBER, Indicator
 
 MAX_NUMBER = 1_000_000_000
@@ -46,7 +47,7 @@ def parse_number(raw: str | None) -> int | None:
 def parse_text(raw: str | None, limit: int = MAX_TEXT) -> str | None:
     text = _CONTROL.sub("", (raw or "").replace("\r\n", "\n")).strip()
     if len(text) > limit:
-        raise ValueProblem(_("%(max)d caractères au maximum.", max=limit))
+        raise ValueProblem(_("%(max)s caractères au maximum.", max=fmt_number(limit)))
     return text or None
 
 
@@ -101,6 +102,14 @@ def _clauses(values) -> bool:
     return with_clause is not None and notified is not None and with_clause > notified
 
 
+def _mechanisms(values) -> bool:
+    # A market may combine mechanisms (a condition and a criterion): their sum may pass the total,
+    # one alone may not.
+    with_clause = values.get("contracts_with_clause")
+    return with_clause is not None and any(
+        isinstance(v, int) and v > with_clause for code, v in values.items() if code.startswith("clause_"))
+
+
 CHECKS = (
     Check("hours", _l("heures réalisées"), _l("Les heures réalisées dépassent de plus de moitié les heures prévues."),
           ("hours_planned", "hours_achieved"), _hours),
@@ -109,6 +118,9 @@ CHECKS = (
     Check("women", _l("femmes"), _l("Il y a plus de femmes que de participants."), ("participants", "women"), _women),
     Check("clauses", _l("marchés avec clause"), _l("Il y a plus de marchés avec clause que de marchés notifiés par les acheteurs suivis."),
           ("contracts_with_clause", "contracts_notified"), _clauses),
+    Check("mechanisms", _l("mécanismes de clause"), _l("Un mécanisme de clause compte plus de marchés que les marchés "
+                           "comportant une clause sociale (un marché qui combine plusieurs mécanismes compte une fois "
+                           "dans chacun, jamais plus que le total)."), ("contracts_with_clause",), _mechanisms),
 )
 
 BY_CODE = {check.code: check for check in CHECKS}

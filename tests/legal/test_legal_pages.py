@@ -106,7 +106,7 @@ def test_refused_texts_keep_what_was_typed(client, login_as):
     response = client.post("/admin/pages/accessibilite", data={"csrf_token": token, "body": too_long})
     assert response.status_code == 200
     page = _text(response)
-    assert "100000 caractères au maximum" in page and too_long in page
+    assert "100\u202f000 caractères au maximum" in page and too_long in page
     empty = _text(client.post("/admin/pages/accessibilite", data={"csrf_token": token, "body": "  "}))
     assert "ne peut pas être vide" in empty
     assert "[À COMPLÉTER" in _text(client.get("/accessibilite"))

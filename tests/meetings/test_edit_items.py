@@ -38,7 +38,7 @@ def test_a_decision_is_corrected_in_place(client, login_as, make_user, app):
     response = post(client, url, {"decision-text": "Adopter la charte révisée"}, token_page=url)
     assert response.status_code == 302 and response.headers["Location"].endswith("#decisions")
     refused = post(client, url, {"decision-text": "x" * 2001}, token_page=url)
-    assert refused.status_code == 400 and "2000 caractères au maximum." in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "2\u202f000 caractères au maximum." in refused.get_data(as_text=True)
     assert "x" * 2001 in refused.get_data(as_text=True)  # kept as typed
     with app.app_context():
         assert db.session.get(Decision, decision_id).text == "Adopter la charte révisée"

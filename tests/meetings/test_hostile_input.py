@@ -66,7 +66,7 @@ def test_refused_decision_or_action_comes_back_as_typed(client, login_as, make_u
     response = client.post(f"/meetings/{held_id}/decisions", data={"csrf_token": token, "decision-text": long_text})
     body = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "2000 caractères au maximum." in body and long_text.strip() in body
+    assert "2\u202f000 caractères au maximum." in body and long_text.strip() in body
     assert "Relevé déjà écrit" in body  # the minutes being edited are still there
     response = client.post(f"/meetings/{held_id}/actions", data={
         "csrf_token": token, "action-title": "Relancer les bailleurs", "action-assignee_id": "987654",

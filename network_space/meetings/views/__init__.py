@@ -14,6 +14,7 @@ from network_space.accounts.queries import active_users, by_name
 from network_space.core import ics
 from network_space.core.dates import paris_to_utc, to_paris
 from network_space.core.forms import choices
+from network_space.core.numbers import fmt_number
 from network_space.core.pagination import paginate
 from network_space.core.permissions import can, require
 from network_space.core.transactions import attempt
@@ -249,7 +250,7 @@ def cancel(meeting_id: int):
     meeting = meeting_or_404(meeting_id, "meetings.edit")
     form = CancelForm()
     if not form.validate_on_submit():
-        flash(_("Indiquez la raison de l'annulation (2000 caractères au maximum)."), "error")
+        flash(_("Indiquez la raison de l'annulation (%(max)s caractères au maximum).", max=fmt_number(2000)), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="annuler"))
     attempt(lambda: services.cancel_meeting(meeting, current_user, form.reason.data),
             _("Réunion annulée : les invités sont prévenus."))
