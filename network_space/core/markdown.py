@@ -120,10 +120,11 @@ MAX_MARKDOWN_LENGTH = 100_000
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def parse_markdown(text: str | None) -> list:
+def parse_markdown(text: str | None, mentions: Resolver | None = None) -> list:
     """The parser's tokens for the source, for writers of other formats (core/documents/): the
-    same syntax and the same length limit as the HTML."""
-    return _md.parse((text or "")[:MAX_MARKDOWN_LENGTH])
+    same syntax and the same length limit as the HTML; with ``mentions``, each resolved "@…"
+    reads as the member's name."""
+    return _md.parse((text or "")[:MAX_MARKDOWN_LENGTH], {"mentions": mentions} if mentions else None)
 
 
 def render_markdown(text: str | None, mentions: Resolver | None = None) -> Markup:

@@ -7,6 +7,7 @@ from flask_babel import format_decimal, gettext as _, ngettext
 
 from network_space.core import documents as doc
 from network_space.core.dates import fmt_date
+from network_space.discussions.mentions import active_members, make_resolver
 from network_space.discussions.models import Thread
 from network_space.library.models import CLAUSE_MECHANISMS
 
@@ -45,12 +46,15 @@ def writeup_sections(thread: Thread, *, with_message: bool = True) -> list[tuple
 
 def writeup_outline(thread: Thread) -> doc.Outline:
     author = thread.author.full_name if thread.author else ""
+    # A document kept and passed on for years: its date says the year.
     byline = " · ".join(x for x in (_("Fiche retour d'expérience"), thread.category.name, author,
-                                    fmt_date(thread.created_at)) if x)
+                                    fmt_date(thread.created_at, year=True)) if x)
+    # Read outside the network: a mention is the member's name, not their handle.
+    mentions = make_resolver(active_members(), links=False)
     blocks: list[doc.Block] = [doc.Title(thread.title, byline), doc.Fields(writeup_facts(thread))]
     for heading, text in writeup_sections(thread):
         blocks.append(doc.Heading(heading))
-        blocks += doc.markdown_blocks(text, heading_offset=1)
+        blocks += doc.markdown_blocks(text, heading_offset=1, mentions=mentions)
     if thread.tags:
         blocks.append(doc.Paragraph(_("Mots-clés : %(tags)s", tags=", ".join(t.name for t in thread.tags))))
     return doc.Outline(_("Fiche retour d'expérience — %(title)s", title=thread.title), blocks,

@@ -32,7 +32,7 @@ def _writeup_fixture(app, make_user, make_thread):
         ids = (landlord.id, hospital.id, btp, cleaning)
     author = make_user(full_name="Inès Garnier")
     building = make_thread(author, category="Retours d'expérience", kind="writeup",
-                           title="Réhabilitation de 120 logements", body="Je partage ce chantier.",
+                           title="Réhabilitation de 120 logements", body="Je partage ce chantier, suivi par @ines.garnier.",
                            tags=["bailleurs"], writeup={
                                "context": "Réhabilitation thermique, **4 lots**.", "buyer_id": ids[0],
                                "clause_mechanism": "execution", "sector_id": ids[2], "insertion_hours": 4200,
@@ -102,8 +102,11 @@ def test_export_docx_odt_and_pdf(app, client, login_as, make_user, make_thread):
     assert docx.headers["Content-Disposition"] == f'attachment; filename="fiche-retour-experience-{building}.docx"'
     xml = zipfile.ZipFile(io.BytesIO(docx.data)).read("word/document.xml").decode()
     for text in ("Réhabilitation de 120 logements", "Alpes Habitat Solidaire", "4\u202f200 heures", "Contexte",
-                 "4 lots", "GEIQ BTP", "Mutualiser les heures entre lots", "Je partage ce chantier."):
+                 "4 lots", "GEIQ BTP", "Mutualiser les heures entre lots", "Je partage ce chantier, suivi par "):
         assert text in xml, text
+    # Read outside the network: the member's name, not their handle; the year of a kept document.
+    assert "@Inès Garnier" in xml and "ines.garnier" not in xml
+    assert re.search(r"Inès Garnier · \w+ \d{1,2}(?:er)? \w+ \d{4}", xml)
     odt = client.get(f"/discussions/{building}/fiche.odt")
     assert odt.mimetype == "application/vnd.oasis.opendocument.text"
     content = zipfile.ZipFile(io.BytesIO(odt.data)).read("content.xml").decode()

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from network_space.core.documents.outline import (
     Block, Heading, ItemList, ListItem, Paragraph, Run, Table, _clean, plain_text, runs)
-from network_space.core.markdown import URL_SCHEMES, parse_markdown
+from network_space.core.markdown import URL_SCHEMES, Resolver, parse_markdown
 
 
-def markdown_blocks(text: str | None, heading_offset: int = 1) -> list[Block]:
+def markdown_blocks(text: str | None, heading_offset: int = 1, mentions: Resolver | None = None) -> list[Block]:
     """The blocks of a Markdown source: headings (``# x`` becomes level 1 + ``heading_offset``,
     so the text's sections sit below the document's), paragraphs, lists (nested), tables, code
     and quotations (as paragraphs). Bold, italics, code and links are kept; a line break typed in
     a paragraph stays a line break (the minutes are written line by line). Images are not
-    fetched: their text alternative is written in their place."""
+    fetched: their text alternative is written in their place. With ``mentions`` (a resolver of
+    core/markdown without links), "@jean.dupont" is written "@Jean Dupont"."""
     blocks: list[Block] = []
     heading: int | None = None
     lists: list[tuple[bool, list[ListItem]]] = []  # the open lists, innermost last
@@ -20,7 +21,7 @@ def markdown_blocks(text: str | None, heading_offset: int = 1) -> list[Block]:
     row: list[str] | None = None
     align: str = ""
     new_item = False  # the next text opens a list item (else it is a further paragraph of it)
-    for token in parse_markdown(text or ""):
+    for token in parse_markdown(text or "", mentions):
         kind = token.type
         if kind == "list_item_open":
             new_item = True
