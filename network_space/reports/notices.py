@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from flask_babel import LazyString
 from sqlalchemy import select
 
 from network_space.accounts.models import User
-from network_space.core.dates import paris_to_utc
+from network_space.core.dates import fmt_date, paris_to_utc
 from network_space.core.models import utcnow
 from network_space.core.permissions import ROLE_COANIMATOR
 from network_space.core.scheduler import cancel_job, cancel_jobs, job_handler, schedule_job
@@ -48,25 +49,31 @@ def late_facilitators(campaign: Campaign, rows=None) -> list[User]:
     return sorted(people.values(), key=lambda u: u.full_name)
 
 
+def _deadline(campaign: Campaign) -> LazyString:
+    """The campaign's deadline as people read a date ("mardi 31 mars 2028"), in each reader's
+    language, spelt out when the message is written (notify() and core/outbox.queue_email)."""
+    return LazyString(fmt_date, campaign.deadline, year=True)
+
+
 @job_handler("reports.reminder")
 def send_reminder(campaign_id: int, days: int) -> None:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or not campaign.is_open:
         return
     notify("report.reminder", late_facilitators(campaign), campaign, days=days,
-           deadline=campaign.deadline.strftime("%d/%m/%Y"))
+           deadline=_deadline(campaign))
 
 
 def campaign_opened(campaign: Campaign, actor, territories=None) -> None:
     """Tell the facilitators of the campaign's territories (or of the territories just added)."""
     people = queries.facilitators(t.id for t in (territories or campaign.territories))
-    notify("report.campaign_opened", people, campaign, actor=actor, deadline=campaign.deadline.strftime("%d/%m/%Y"))
+    notify("report.campaign_opened", people, campaign, actor=actor, deadline=_deadline(campaign))
 
 
 def remind(campaign: Campaign, users: list[User], actor) -> int:
     """A reminder sent by hand from the completeness board; how many were told."""
     return len(notify("report.reminder", users, campaign, actor=actor, days=None,
-                      deadline=campaign.deadline.strftime("%d/%m/%Y")))
+                      deadline=_deadline(campaign)))
 
 
 def _authors(contribution: Contribution) -> list[User]:

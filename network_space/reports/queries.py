@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from network_space.accounts.models import SECTORS, Structure, Territory, User, user_territory
+from network_space.accounts.models import SECTORS, Structure, Territory, User, fold, user_territory
 from network_space.core.permissions import ROLE_MEMBER
 from network_space.extensions import db
 from network_space.reports.models import (
@@ -116,7 +116,8 @@ def board(campaign: Campaign) -> list[BoardRow]:
     for territory in expected.values():
         if not any(key[0] == territory.id for key in rows):
             rows[(territory.id, None)] = BoardRow(territory, None, None)
-    return sorted(rows.values(), key=lambda r: (r.territory.name, r.structure.name if r.structure else ""))
+    # As a reader sorts: "CA du Pays Voironnais" before "CA Porte de l'Isère", accents and capitals aside.
+    return sorted(rows.values(), key=lambda r: (fold(r.territory.name), fold(r.structure.name if r.structure else "")))
 
 
 def board_counts(rows: list[BoardRow]) -> dict[str, int]:

@@ -3,11 +3,13 @@ resubmit → validate → consolidated; who is told what (real SMTP), reminders 
 from __future__ import annotations
 
 import html as htmllib
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from network_space.core.dates import paris_to_utc, paris_today
+from network_space.accounts.models import fold
+from network_space.core.dates import fmt_date, paris_to_utc, paris_today
 from network_space.core.outbox import deliver_pending
 from network_space.core.scheduler import ScheduledJob, run_due_jobs
 from network_space.extensions import db
@@ -47,7 +49,12 @@ def test_whole_campaign_flow(app, client, login_as, network, smtp):
         deliver_pending()
     opened = smtp.to(network.alice.email)
     assert len(opened) == 1 and "Bilan 2026" in opened[0]["Subject"]
-    assert deadline.strftime("%d/%m/%Y") in opened[0].get_body(("plain",)).get_content()
+    text = opened[0].get_body(("plain",)).get_content()
+    with app.test_request_context():
+        # The deadline as people read a date, with its year; the co-animators' message quoted.
+        assert f"avant le {fmt_date(deadline, year=True)}." in text and deadline.strftime("%d/%m/%Y") not in text
+    assert "Le message de la co-animation :\r\nMerci !" in text
+    assert "Merci !" in opened[0].get_body(("html",)).get_content()
 
     # Alice fills a draft: a bad value is refused with a French message, nothing typed is lost.
     login_as(network.alice)
@@ -175,6 +182,11 @@ def test_reminders_go_once_to_those_who_have_not_sent(app, client, login_as, net
     login_as(network.coanimator)
     page = client.get("/reports/2026/").get_data(as_text=True)
     assert "Tableau de complétude" in page and "Non commencée" in page and "Envoyée" in page
+    board = page[page.index('id="board"'):]
+    summary = board[board.index('<p role="status">'):board.index("</p>")]
+    assert not re.search(r"·\s*$", summary)  # a separator between counts, none after the last
+    names = re.findall(r'<th scope="row">([^<]+)</th>', board)
+    assert names == sorted(names, key=fold), names  # as a reader sorts, capitals and accents aside
     response = client.post("/reports/2026/remind", data={"csrf_token": csrf_token(page),
                                                           "territory_id": network.metro,
                                                           "structure_id": network.metro_structure})
