@@ -32,14 +32,15 @@ def parse_number(raw: str | None) -> int | None:
     text = _SEPARATORS.sub("", (raw or "").strip())
     if not text:
         return None
-    if re.fullmatch(r"\d+", text):
+    # ASCII digits only: "\d" takes any script's (Arabic-Indic "١٢"), which no French file holds.
+    if re.fullmatch(r"[0-9]+", text):
         value = int(text)
         if value > MAX_NUMBER:
             raise ValueProblem(_("Ce nombre est trop grand (%(max)s au plus).", max="1 000 000 000"))
         return value
-    if re.fullmatch(r"[-−]\d+([.,]\d+)?", text):
+    if re.fullmatch(r"[-−][0-9]+([.,][0-9]+)?", text):
         raise ValueProblem(_("Le nombre doit être positif ou nul."))
-    if re.fullmatch(r"\d+[.,]\d+", text):
+    if re.fullmatch(r"[0-9]+[.,][0-9]+", text):
         raise ValueProblem(_("Indiquez un nombre entier, sans décimale."))
     raise ValueProblem(_("Indiquez un nombre entier (des chiffres seulement)."))
 

@@ -23,6 +23,7 @@ def test_whole_numbers_are_read_as_typed_in_french(ctx, typed, expected):
     ("douze", "Indiquez un nombre entier (des chiffres seulement)."),
     ("1e3", "Indiquez un nombre entier (des chiffres seulement)."),
     ("²", "Indiquez un nombre entier (des chiffres seulement)."),
+    ("١٢", "Indiquez un nombre entier (des chiffres seulement)."),  # Arabic-Indic digits
     ("=1+1", "Indiquez un nombre entier (des chiffres seulement)."),
     ("1000000001", "Ce nombre est trop grand (1 000 000 000 au plus)."),
 ])
