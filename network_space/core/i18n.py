@@ -95,6 +95,15 @@ def colon_sign() -> str:
     return COLONS.get(locale_name(), COLONS[SITE_LANGUAGE])
 
 
+# French sets a semicolon apart as it does a colon ("2025 : 120 heures ; 2026 : 140 heures").
+SEMICOLONS = {"fr": " ; ", "en": "; "}
+
+
+def semicolon_join(parts) -> str:
+    """``parts`` in one sentence, separated by semicolons as the reader's language writes them."""
+    return SEMICOLONS.get(locale_name(), SEMICOLONS[SITE_LANGUAGE]).join(parts)
+
+
 def colon(label) -> Markup:
     return escape(label) + colon_sign()
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from network_space.core.charts import BAR, COLUMNS, STACKED, Chart, Series
+from network_space.core.i18n import semicolon_join
 from network_space.core.numbers import fmt_number
 from network_space.reports.queries import Consolidation
 
@@ -57,7 +58,7 @@ def _department(c: Consolidation, group: str, key: str, title: str, unit: str) -
     values = tuple(c.total(c.year, i.id) for i in indicators)
     known = [(i.label, v) for i, v in zip(indicators, values) if v is not None]
     total = sum(v for _label, v in known)
-    parts = "; ".join(_("%(name)s : %(value)s (%(share)s %%)", name=label, value=fmt_number(v),
+    parts = semicolon_join(_("%(name)s : %(value)s (%(share)s %%)", name=label, value=fmt_number(v),
                         share=fmt_number(v * 100 / total, 0)) for label, v in known) if total else ""
     description = (_("Total du département en %(year)d : %(parts)s.", year=c.year, parts=parts) if parts
                    else _("Aucune donnée validée pour %(year)d.", year=c.year))
@@ -72,7 +73,7 @@ def _evolution(c: Consolidation) -> Chart | None:
     if hours is None:
         return None
     points = [(y, c.total(y, hours.id)) for y in c.years if c.total(y, hours.id) is not None]
-    description = "; ".join(ngettext("%(year)d : %(value)s heures (%(n)d territoire)",
+    description = semicolon_join(ngettext("%(year)d : %(value)s heures (%(n)d territoire)",
                                      "%(year)d : %(value)s heures (%(n)d territoires)",
                                      len(c.validated_territories.get(y, ())), year=y, value=fmt_number(v),
                                      n=len(c.validated_territories.get(y, ()))) for y, v in points) + "."

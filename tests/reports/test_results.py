@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as htmllib
 import io
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import date
@@ -104,6 +105,8 @@ def test_charts_are_svg_with_title_description_and_their_table(app, client, logi
     assert "sur le seul territoire ayant déclaré ses marchés notifiés." in text  # one territory: singular
     assert "L'évolution compare 2026 et 2025 sur le seul territoire validé les deux années" in text
     assert "2026 : 48\u202f000 heures (1 territoire); " not in text and "2026 : 48\u202f000 heures (1 territoire)." in text
+    # French sets a semicolon apart, as it does a colon.
+    assert re.search(r"2025 : [0-9\u202f]+ heures \(\d territoires?\) ; 2026 : ", text), text[text.find("2025 : "):][:200]
     assert "Sans contribution validée : CAPI, Trièves." in text
     assert "+20,0\u00a0%" in text  # year over year (a no-break space before the sign)
     assert "30,0 % (objectif du PNAD : 30 %)" in text
