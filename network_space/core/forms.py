@@ -96,10 +96,39 @@ def plausible_year(form, field) -> None:
         raise ValidationError(_l("Indiquez une date entre %(min)d et %(max)d.", min=MIN_YEAR, max=MAX_YEAR))
 
 
+# WTForms' own messages where the site says it its way, in the reader's language ("N'est pas un
+# entier valide." read as a machine's, beside the site's sentences).
+_SITE_MESSAGES = {
+    "Not a valid integer value.": _l("Indiquez un nombre entier (des chiffres seulement)."),
+    "Not a valid decimal value.": _l("Indiquez un nombre, par exemple 0,8."),
+    "Not a valid float value.": _l("Indiquez un nombre, par exemple 0,8."),
+    "Not a valid date value.": _l("Indiquez une date valide (jour, mois, année)."),
+    "Not a valid datetime value.": _l("Indiquez une date et une heure valides."),
+    "Not a valid time value.": _l("Indiquez une heure valide, par exemple 09:30."),
+    "Not a valid choice.": _l("Choisissez une des options proposées."),
+    "Invalid Choice: could not coerce.": _l("Choisissez une des options proposées."),
+}
+
+
+class _SiteTranslations:
+    def __init__(self, fallback):
+        self.fallback = fallback
+
+    def gettext(self, string):
+        own = _SITE_MESSAGES.get(string)
+        return str(own) if own is not None else self.fallback.gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return self.fallback.ngettext(singular, plural, n)
+
+
 class _OneLineFields:
     """Form Meta: adds single_line to every one-line field, and plausible_year to every date
     field, as it is bound to a form instance (a new list: the declaration's validators are
-    shared by all instances)."""
+    shared by all instances); and speaks the site's words for WTForms' own messages."""
+
+    def get_translations(self, form):
+        return _SiteTranslations(super().get_translations(form))
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)

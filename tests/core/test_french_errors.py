@@ -19,16 +19,17 @@ def _assert_french_page(body: str):
     assert not found, found
 
 
-def test_wtforms_builtin_messages_are_french(client, login_as):
-    # The library form's date field and the meetings' duration have no message of our own:
-    # WTForms' catalogue speaks for them.
+def test_wtforms_builtin_messages_are_french_and_the_site_s(client, login_as):
+    # The library form's date field has no message of its own: the site's forms speak their words
+    # for WTForms' messages (core/forms), not WTForms' catalogue ("N'est pas une date valide.").
     login_as("member")
     token = csrf_token(client.get("/library/new").get_data(as_text=True))
     response = client.post("/library/new", data={"csrf_token": token, "kind": "note", "title": "",
                                                   "body": "Texte", "review_by": "pas une date"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Indiquez un titre." in body and "N&#39;est pas une date valide." in body
+    assert "Indiquez un titre." in body and "Indiquez une date valide (jour, mois, année)." in body
+    assert "N&#39;est pas une date valide." not in body
     assert 'value="pas une date"' in body
     _assert_french_page(body)
 

@@ -74,7 +74,7 @@ def test_refused_decision_or_action_comes_back_as_typed(client, login_as, make_u
     body = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'value="Relancer les bailleurs"' in body and 'value="2027-02-30"' in body
-    assert "Membre inconnu." in body and "N&#39;est pas une date valide." in body
+    assert "Membre inconnu." in body and "Indiquez une date valide (jour, mois, année)." in body
     with app.app_context():
         meeting = db.session.get(Meeting, held_id)
         assert not meeting.decisions and not meeting.actions
