@@ -55,10 +55,12 @@ class ThreadFilters:
     mechanism: str = ""
     sector_id: int | None = None
     min_hours: int | None = None
+    min_hours_refused: bool = False  # something typed that is no number of hours: said, not applied
 
     @classmethod
     def from_args(cls, args: MultiDict) -> "ThreadFilters":
         territory = args.get("territoire", "")
+        min_hours = int_value(args.get("heures_min"), minimum=0, maximum=10_000_000)
         return cls(
             category_id=int_value(args.get("categorie")),
             tag=" ".join(args.get("etiquette", "").split()).lower()[:60],
@@ -70,7 +72,8 @@ class ThreadFilters:
             buyer_id=int_value(args.get("acheteur")),
             mechanism=args.get("mecanisme", "") if args.get("mecanisme") in CLAUSE_MECHANISMS else "",
             sector_id=int_value(args.get("secteur")),
-            min_hours=int_value(args.get("heures_min"), minimum=0, maximum=10_000_000),
+            min_hours=min_hours,
+            min_hours_refused=min_hours is None and bool(args.get("heures_min", "").strip()),
         )
 
     def to_args(self, **changes) -> dict:

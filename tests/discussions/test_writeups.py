@@ -3,6 +3,7 @@ card, the cards page with its filters, and the DOCX / ODT / PDF files to share o
 network, read back from the bytes sent (the XML inside the archives, the PDF's text)."""
 from __future__ import annotations
 
+import html as htmllib
 import io
 import re
 import zipfile
@@ -89,6 +90,12 @@ def test_writeup_cards_filter_by_their_fields(app, client, login_as, make_user, 
     assert cards(f"?secteur={btp}") == [str(building)]
     assert cards("?heures_min=4000") == [str(building)]
     assert cards("?heures_min=5000") == []
+    # Hours that are no whole number: the filter says so and is not applied (it was silently dropped).
+    for typed in ("12,5", "99999999999999999999999"):
+        html = client.get(f"/discussions/fiches?heures_min={typed}").get_data(as_text=True)
+        assert "Indiquez un nombre entier d'heures, par exemple 500 : ce filtre n'est pas appliqué." in htmllib.unescape(html)
+        assert 'aria-invalid="true"' in html
+    assert "ce filtre n" not in client.get("/discussions/fiches?heures_min=4000").get_data(as_text=True)
     listing = client.get(f"/discussions/?mecanisme=reserve_l2113_12").get_data(as_text=True)
     assert "Nettoyage réservé à un ESAT" in listing and "Une simple question" not in listing
 
