@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from flask import g, has_app_context, render_template, request
+from flask import g, has_app_context, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
@@ -59,6 +59,22 @@ def _same_site_referrer() -> str | None:
     return referrer if referrer.startswith(request.host_url) else None
 
 
+def _page_of_action(app) -> str | None:
+    """The page an action's address belongs to (/discussions/15/repondre -> /discussions/15): a
+    form refused is shown again at the address it was posted to, and that address, reloaded later
+    or kept in the history, is then opened with GET. None when no page is nearer than the home."""
+    adapter = app.url_map.bind_to_environ(request.environ)
+    path = request.path.rstrip("/")
+    while path.count("/") > 1:
+        path = path.rsplit("/", 1)[0]
+        try:
+            adapter.match(path, method="GET")
+        except HTTPException:
+            continue
+        return request.script_root + path
+    return None
+
+
 def _note_commit(session) -> None:
     if has_app_context():
         g.change_committed = True
@@ -92,6 +108,10 @@ def init_app(app) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 405 and request.method in ("GET", "HEAD"):
+            page = _page_of_action(app)
+            if page is not None:
+                return redirect(page, 303)
         return render_error(error.code)
 
     @app.errorhandler(Exception)

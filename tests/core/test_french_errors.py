@@ -87,6 +87,16 @@ def test_a_refused_form_gives_back_what_was_typed(client, login_as):
     assert "ailleurs.example" not in other.get_data(as_text=True)
 
 
+def test_the_address_of_an_action_opened_as_a_page_leads_to_its_page(client, login_as):
+    """A refused form is shown again at the address it was posted to (/discussions/15/repondre);
+    opened later from the history, that address leads to the page it belongs to, not to a 405."""
+    login_as("member")
+    response = client.get("/library/1/comments")
+    assert response.status_code == 303 and response.headers["Location"] == "/library/1"
+    assert client.get("/logout").status_code == 405  # nothing nearer than the home page: said so
+    assert client.post("/library/1").status_code == 405  # a post where none is taken: said so
+
+
 def test_real_error_pages_are_french(client, login_as):
     login_as("member")
     for method, path, code in (("GET", "/nulle-part", 404), ("GET", "/logout", 405), ("GET", "/admin/members", 403)):
