@@ -7,6 +7,10 @@ its recipe does. So, as a shell's job control does, this command puts itself and
 children in their own process group and hands that group the terminal while it runs: Ctrl-C
 reaches the site, the worker and this command only; each stops cleanly, and make, whose recipe
 ended with 0, exits 0. SIGTERM (make forwards it to its recipe) stops them the same way.
+
+A worker that dies on its own (killed, out of memory) is started again, as a service manager
+would: the site stays up. One that keeps dying (a setting it refuses) stops everything, with
+its status, rather than looping.
 """
 from __future__ import annotations
 
@@ -38,6 +42,11 @@ def _give_back_terminal(previous: int | None) -> None:
             pass
 
 
+# A worker that dies this many times within WORKER_RESTART_WINDOW seconds is not started again.
+WORKER_RESTARTS = 3
+WORKER_RESTART_WINDOW = 60
+
+
 def _wait_all(children: list[subprocess.Popen], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and any(child.poll() is None for child in children):
@@ -56,9 +65,17 @@ def serve_command(host: str, port: int) -> None:
     flask = [sys.executable, "-m", "flask"]
     children = [subprocess.Popen(flask + ["worker"]),
                 subprocess.Popen(flask + ["run", "--host", host, "--port", str(port)])]
+    restarts: list[float] = []
     try:
-        while not stop_signals and all(child.poll() is None for child in children):
+        while not stop_signals and children[1].poll() is None:
             time.sleep(0.2)
+            if children[0].poll() is not None and not stop_signals:
+                now = time.monotonic()
+                restarts = [t for t in restarts if now - t < WORKER_RESTART_WINDOW] + [now]
+                if len(restarts) > WORKER_RESTARTS:
+                    break
+                click.echo(f"Le worker s'est arrêté (statut {children[0].returncode}) : il est relancé.", err=True)
+                children[0] = subprocess.Popen(flask + ["worker"])
     finally:
         # Ctrl-C reached the children too (same process group): let them stop by themselves, as
         # a second SIGINT during Werkzeug's shutdown would print a traceback. Then SIGINT: both

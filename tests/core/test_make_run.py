@@ -137,3 +137,41 @@ def test_sigterm_to_the_process_group_stops_site_and_worker(instance):
     assert make.returncode == -signal.SIGTERM, text
     assert not _answers(port)
     _assert_clean(text, instance)
+
+
+def test_a_worker_that_dies_is_started_again_and_the_site_stays_up(instance):
+    """`kill -9` of the worker (out of memory, say) took the site down with it: `flask serve`
+    starts a new worker and the site keeps answering."""
+    port = free_port()
+    make = subprocess.Popen(MAKE, cwd=ROOT, env=_env(instance, port), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def workers() -> list[int]:
+        marker = f"NS_INSTANCE_DIR={instance}".encode()
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if (proc.name.isdigit() and marker in (proc / "environ").read_bytes().split(b"\0")
+                        and (proc / "cmdline").read_bytes().split(b"\0")[-2:] == [b"worker", b""]):
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+        return found
+
+    try:
+        _wait_until_up(port, lambda: make.poll() is None)
+        [first] = workers()
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and [p for p in workers() if p != first] == []:
+            time.sleep(0.2)
+        assert [p for p in workers() if p != first], "no new worker"
+        assert make.poll() is None and _answers(port)
+        os.killpg(make.pid, signal.SIGTERM)
+        output, _ = make.communicate(timeout=30)
+    finally:
+        if make.poll() is None:
+            os.killpg(make.pid, signal.SIGKILL)
+    text = output.decode(errors="replace")
+    assert "Le worker s'est arrêté (statut -9) : il est relancé." in text, text
+    _assert_clean(text, instance)
