@@ -5,12 +5,15 @@
   not an error page: the member would post it again.
 - The 500 page renders without the database: when the usual layout cannot be rendered, the page
   comes without what needs it (the member's menu and notifications), in French.
+- A database out of reach (restarting, unreachable) is a 503 "try again in a moment", with what a
+  form carried shown back for copying, not an unexpected error.
 """
 from __future__ import annotations
 
 from flask import g, has_app_context, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from network_space.core.i18n import lazy_gettext as _l
@@ -126,6 +129,14 @@ def init_app(app) -> None:
         if g.get("change_committed") and request.method != "GET":
             # The change is in the database; only what came after (the next page) failed.
             return _render_without_database("errors/saved.html", 200, back=_same_site_referrer())
+        if isinstance(error, (OperationalError, InterfaceError)):
+            # The database restarts or is out of reach: nothing was saved; a moment later it will
+            # be. Said so, with what a form carried shown back for copying.
+            page, status = _render_without_database(
+                "errors/error.html", 503, code=503, title=_l("Site momentanément indisponible"),
+                message=_l("La base de données ne répond pas : rien n'a été enregistré. Réessayez dans un instant."),
+                typed=typed_fields(), back=_same_site_referrer())
+            return page, status, {"Retry-After": "30"}
         try:
             return render_error(500)
         except Exception:  # noqa: BLE001 - the layout needs the database, which may be down

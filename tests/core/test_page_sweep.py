@@ -220,7 +220,7 @@ def _fault_pages(app, member_session: str) -> list[tuple[str, bytes, int]]:
             failed = client.get("/")
     finally:
         app.config["PROPAGATE_TEST_ERRORS"], app.config["PROPAGATE_EXCEPTIONS"] = propagate
-    assert b"There is no need to do it again." in saved.data and failed.status_code == 500  # the member reads English
+    assert b"There is no need to do it again." in saved.data and failed.status_code == 503  # the member reads English
     return [(f"member POST {url}/comments, the database gone after the commit", saved.data, saved.status_code),
             ("member GET /, the database down", failed.data, failed.status_code)]
 
