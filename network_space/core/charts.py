@@ -55,6 +55,9 @@ class Chart:
     unit: str = ""  # for the value axis, e.g. "heures"
     category_label: str = ""  # header of the table's first column
     totals: bool = False  # a total column in the table (stacked series)
+    # The categories' full names for the table, when the axis shows short labels ("EBER" on the
+    # axis, the whole name of the intercommunality in the table that explains it).
+    category_names: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -64,7 +67,7 @@ class Chart:
         """The same numbers as a table: one row per category, one column per series."""
         header = [self.category_label] + [s.label for s in self.series] + (["Total"] if self.totals else [])
         rows = []
-        for i, category in enumerate(self.categories):
+        for i, category in enumerate(self.category_names or self.categories):
             values = [s.values[i] for s in self.series]
             rows.append([category] + values + ([sum(v or 0 for v in values)] if self.totals else []))
         return header, rows

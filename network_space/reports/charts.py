@@ -16,20 +16,20 @@ def _hours(c: Consolidation) -> Chart | None:
     hours = c.indicator("hours_achieved")
     if hours is None:
         return None
-    rows = sorted(((t.label, c.value(c.year, t.id, hours.id)) for t in c.territories_with_data()),
+    rows = sorted(((t, c.value(c.year, t.id, hours.id)) for t in c.territories_with_data()),
                   key=lambda r: -(r[1] or 0))
     rows = [r for r in rows if r[1] is not None]
-    total = sum(v for _label, v in rows)
+    total = sum(v for _territory, v in rows)
     description = ngettext("%(total)s heures réalisées en %(year)d sur %(n)d territoire ayant une contribution validée.",
                            "%(total)s heures réalisées en %(year)d sur %(n)d territoires ayant une contribution "
                            "validée.", len(rows), total=fmt_number(total), year=c.year, n=len(rows))
     if rows:
         description += " " + _("Le plus d'heures : %(name)s (%(value)s) ; le moins : %(last)s (%(last_value)s).",
-                               name=rows[0][0], value=fmt_number(rows[0][1]), last=rows[-1][0],
+                               name=rows[0][0].name, value=fmt_number(rows[0][1]), last=rows[-1][0].name,
                                last_value=fmt_number(rows[-1][1]))
     return Chart("chart-hours", _("Heures d'insertion réalisées par territoire, %(year)d", year=c.year), description,
-                 BAR, tuple(r[0] for r in rows), (Series(hours.label, tuple(r[1] for r in rows)),),
-                 unit=_("heures"), category_label=_("Territoire"))
+                 BAR, tuple(r[0].label for r in rows), (Series(hours.label, tuple(r[1] for r in rows)),),
+                 unit=_("heures"), category_label=_("Territoire"), category_names=tuple(r[0].name for r in rows))
 
 
 def _publics(c: Consolidation) -> Chart | None:
@@ -48,7 +48,7 @@ def _publics(c: Consolidation) -> Chart | None:
                                name=totals[0][0], value=fmt_number(totals[0][1]))
     return Chart("chart-publics", _("Participants par public et par territoire, %(year)d", year=c.year), description,
                  STACKED, tuple(t.label for t in territories), series, unit=_("participants"),
-                 category_label=_("Territoire"), totals=True)
+                 category_label=_("Territoire"), totals=True, category_names=tuple(t.name for t in territories))
 
 
 def _department(c: Consolidation, group: str, key: str, title: str, unit: str) -> Chart | None:

@@ -130,7 +130,7 @@ def completeness_line(c: Consolidation) -> str:
                     done=validated, expected=len(expected))
     missing = c.missing_territories()
     if missing:
-        line += " " + _("Sans contribution validée : %(names)s.", names=", ".join(t.label for t in missing))
+        line += " " + _("Sans contribution validée : %(names)s.", names=", ".join(t.name for t in missing))
     return line
 
 

@@ -142,7 +142,7 @@ def test_whole_campaign_flow(app, client, login_as, network, smtp):
     # Consolidated: only the validated contribution counts; CAPI is missing, and said so.
     results = htmllib.unescape(client.get("/reports/2026/results").get_data(as_text=True))
     assert "Contributions validées : 1 sur 2 territoires attendus." in results
-    assert "Sans contribution validée : CAPI." in results
+    assert "Sans contribution validée : CA Porte de l'Isère." in results
     assert "9\u202f500 heures d'insertion réalisées" in results
 
     # Closed, the campaign's figures stay as they are: no sending back until it is reopened.

@@ -100,6 +100,10 @@ def test_charts_are_svg_with_title_description_and_their_table(app, client, logi
         assert "<script" not in svg_text and "http" not in svg_text.replace("http://www.w3.org/", "")
         assert f"Données : {title}" in htmllib.unescape(page)  # the table beside it
     assert "48\u202f000" in page and "99\u202f999" not in page
+    # The axis keeps the short label, the table beside it gives the whole name it stands for.
+    hours = page[page.index('aria-labelledby="chart-hours-title chart-hours-desc"'):]
+    svg_part, table_part = hours[:hours.index("</svg>")], hours[hours.index("</svg>"):hours.index("</table>")]
+    assert ">La Métro<" in svg_part and "Grenoble-Alpes Métropole" in table_part
     text = htmllib.unescape(page)
     assert "Contributions validées : 1 sur 3 territoires attendus." in text
     assert "sur le seul territoire ayant déclaré ses marchés notifiés." in text  # one territory: singular
@@ -107,7 +111,7 @@ def test_charts_are_svg_with_title_description_and_their_table(app, client, logi
     assert "2026 : 48\u202f000 heures (1 territoire); " not in text and "2026 : 48\u202f000 heures (1 territoire)." in text
     # French sets a semicolon apart, as it does a colon.
     assert re.search(r"2025 : [0-9\u202f]+ heures \(\d territoires?\) ; 2026 : ", text), text[text.find("2025 : "):][:200]
-    assert "Sans contribution validée : CAPI, Trièves." in text
+    assert "Sans contribution validée : CA Porte de l'Isère, CC du Trièves." in text
     assert "+20,0\u00a0%" in text  # year over year (a no-break space before the sign)
     assert "30,0 % (objectif du PNAD : 30 %)" in text
 
