@@ -15,6 +15,7 @@ import signal
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,8 @@ def _wait_until_up(port: int, alive, seconds: float = 240) -> None:
     raise AssertionError(f"the site did not answer on port {port}")
 
 
-def _processes_of(instance: Path) -> list[str]:
-    """Command lines of the processes still running with this instance folder."""
+def _instance_processes(instance: Path) -> list[tuple[int, str]]:
+    """(pid, command line) of the processes running with this instance folder."""
     marker = f"NS_INSTANCE_DIR={instance}".encode()
     found = []
     for proc in Path("/proc").iterdir():
@@ -64,10 +65,35 @@ def _processes_of(instance: Path) -> list[str]:
             continue
         try:
             if marker in (proc / "environ").read_bytes().split(b"\0"):
-                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+                found.append((int(proc.name), (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")))
         except OSError:
             continue
     return found
+
+
+def _processes_of(instance: Path) -> list[str]:
+    """Command lines of the processes still running with this instance folder."""
+    return [command for _pid, command in _instance_processes(instance)]
+
+
+@contextmanager
+def _make_run(instance: Path, port: int):
+    """`make run` in its own process group, without a terminal; killed if the test fails."""
+    make = subprocess.Popen(MAKE, cwd=ROOT, env=_env(instance, port), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_until_up(port, lambda: make.poll() is None)
+        yield make
+    finally:
+        if make.poll() is None:
+            os.killpg(make.pid, signal.SIGKILL)
+
+
+def _terminate(make: subprocess.Popen) -> str:
+    """SIGTERM to make's process group (as a service manager stops it); what it printed."""
+    os.killpg(make.pid, signal.SIGTERM)
+    output, _ = make.communicate(timeout=30)
+    return output.decode(errors="replace")
 
 
 def _read_all(fd: int, seconds: float) -> bytes:
@@ -122,16 +148,8 @@ def test_ctrl_c_in_a_terminal_stops_site_and_worker_with_status_0(instance):
 
 def test_sigterm_to_the_process_group_stops_site_and_worker(instance):
     port = free_port()
-    make = subprocess.Popen(MAKE, cwd=ROOT, env=_env(instance, port), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_until_up(port, lambda: make.poll() is None)
-        os.killpg(make.pid, signal.SIGTERM)
-        output, _ = make.communicate(timeout=30)
-    finally:
-        if make.poll() is None:
-            os.killpg(make.pid, signal.SIGKILL)
-    text = output.decode(errors="replace")
+    with _make_run(instance, port) as make:
+        text = _terminate(make)
     # make itself dies of the SIGTERM it was sent (it re-raises it: status 143 in a shell, and
     # "Terminated" is its own report); what it ran stopped cleanly before.
     assert make.returncode == -signal.SIGTERM, text
@@ -142,36 +160,18 @@ def test_sigterm_to_the_process_group_stops_site_and_worker(instance):
 def test_a_worker_that_dies_is_started_again_and_the_site_stays_up(instance):
     """`kill -9` of the worker (out of memory, say) took the site down with it: `flask serve`
     starts a new worker and the site keeps answering."""
-    port = free_port()
-    make = subprocess.Popen(MAKE, cwd=ROOT, env=_env(instance, port), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-
     def workers() -> list[int]:
-        marker = f"NS_INSTANCE_DIR={instance}".encode()
-        found = []
-        for proc in Path("/proc").iterdir():
-            try:
-                if (proc.name.isdigit() and marker in (proc / "environ").read_bytes().split(b"\0")
-                        and (proc / "cmdline").read_bytes().split(b"\0")[-2:] == [b"worker", b""]):
-                    found.append(int(proc.name))
-            except OSError:
-                continue
-        return found
+        return [pid for pid, command in _instance_processes(instance) if command.rstrip().endswith(" worker")]
 
-    try:
-        _wait_until_up(port, lambda: make.poll() is None)
+    port = free_port()
+    with _make_run(instance, port) as make:
         [first] = workers()
         os.kill(first, signal.SIGKILL)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and [p for p in workers() if p != first] == []:
+        while time.monotonic() < deadline and not [p for p in workers() if p != first]:
             time.sleep(0.2)
         assert [p for p in workers() if p != first], "no new worker"
         assert make.poll() is None and _answers(port)
-        os.killpg(make.pid, signal.SIGTERM)
-        output, _ = make.communicate(timeout=30)
-    finally:
-        if make.poll() is None:
-            os.killpg(make.pid, signal.SIGKILL)
-    text = output.decode(errors="replace")
+        text = _terminate(make)
     assert "Le worker s'est arrêté (statut -9) : il est relancé." in text, text
     _assert_clean(text, instance)
