@@ -219,8 +219,9 @@ class SubmittedOnce:
     a post again. Each page of the form carries a random token (a page fetched again, as the back
     button does with pages the site never lets be cached, is a new form); attempt()
     (core/transactions.py) records it in the transaction of the change, and a second sending of
-    the same token is refused, whoever comes second of two at the same instant (the token is the
-    table's primary key). A refused change rolls the token back with it: the form, corrected, goes."""
+    the same token does nothing, whoever comes second of two at the same instant (the token is
+    the table's primary key): it leads where the first went (SentAlready). A refused change rolls
+    the token back with it: the form, corrected, goes."""
 
     submission = HiddenField()
 
