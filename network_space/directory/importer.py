@@ -14,9 +14,9 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from network_space.accounts.models import Territory
+from network_space.accounts.models import Territory, fold
 from network_space.core import spreadsheet
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.numbers import fmt_number
@@ -152,13 +152,21 @@ class _References:
         self.services = {normalise(str(label)): code for code, label in SERVICE_TYPES.items()}
         self.services.update({code: code for code in SERVICE_TYPES})
         sirets = {row.data["siret"] for row in rows if row.data.get("siret")}
-        names = {row.name.lower() for row in rows if row.name and not row.data.get("siret")}
+        names = {name_key(row.name) for row in rows if row.name and not row.data.get("siret")}
         self.by_siret = {o.siret: o for o in db.session.scalars(select(Organisation).where(Organisation.siret.in_(sirets)))} if sirets else {}
         self.by_name: dict[str, Organisation] = {}
         if names:
-            for org in db.session.scalars(select(Organisation).where(func.lower(Organisation.name).in_(names))
-                                          .order_by(Organisation.id)):
-                self.by_name.setdefault(org.name.lower(), org)
+            # Compared in Python: SQL's lower() leaves "Œ" and "É" as they are on SQLite, and an
+            # organisation named with an accented capital was imported again.
+            ids = [org_id for org_id, name in db.session.execute(select(Organisation.id, Organisation.name)
+                                                                 .order_by(Organisation.id)) if name_key(name) in names]
+            for org in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.id)):
+                self.by_name.setdefault(name_key(org.name), org)
+
+
+def name_key(name: str) -> str:
+    """How an organisation's name is compared with the directory's: capitals, accents and spaces aside."""
+    return " ".join(fold(name).split())
 
 
 def _split(value: str) -> list[str]:
@@ -219,6 +227,10 @@ def _read_cells(row: RowResult, cells: dict[str, str]) -> None:
     if cells.get("contact_name"):
         row.data["contacts"] = [{"name": cells["contact_name"], "role": cells.get("contact_role", ""),
                                  "email": row.data.pop("contact_email", ""), "phone": cells.get("contact_phone", "")}]
+    elif any(cells.get(key) for key in ("contact_email", "contact_role", "contact_phone")):
+        # As the form does: a contact's address or phone without a name would vanish on saving.
+        row.problems.append(_("Contact : indiquez le nom de la personne (son adresse, sa fonction ou son "
+                              "téléphone seuls ne sont pas enregistrés)."))
 
 
 def _resolve(row: RowResult, cells: dict[str, str], refs: _References) -> None:
@@ -289,7 +301,7 @@ def analyse(parsed: ParsedFile, mapping: list[str], on_duplicate: str) -> Import
             seen_siret.setdefault(siret, row.line)
             row.existing = refs.by_siret.get(siret)
         elif row.name:
-            key = row.name.lower()
+            key = name_key(row.name)
             if key in seen_name:
                 row.problems.append(_("Doublon dans le fichier : même nom que la ligne %(line)d.", line=seen_name[key]))
             seen_name.setdefault(key, row.line)
@@ -341,6 +353,8 @@ def _write_rows(report: ImportReport, actor) -> dict[str, int]:
                 known = services.snapshot(row.existing)["contacts"]
                 names = {contact["name"].lower() for contact in known}
                 data["contacts"] = known + [c for c in data["contacts"] if c["name"].lower() not in names]
-            services.update_organisation(row.existing, data, actor, action="import", notify_members=False)
+            if services.update_organisation(row.existing, data, actor, action="import", notify_members=False) is None:
+                done["skip"] += 1  # the file says what the directory already knows
+                continue
         done[row.action] += 1
     return done

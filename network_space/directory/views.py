@@ -318,7 +318,8 @@ def import_run(token: str):
         "Import terminé : %(created)s, %(updated)s, %(skipped)s.",
         created=ngettext("%(num)d organisation créée", "%(num)d organisations créées", done["create"]),
         updated=ngettext("%(num)d mise à jour", "%(num)d mises à jour", done["update"]),
-        skipped=ngettext("%(num)d ligne ignorée", "%(num)d lignes ignorées", done["skip"])))
+        skipped=ngettext("%(num)d ligne ignorée ou sans changement", "%(num)d lignes ignorées ou sans changement",
+                         done["skip"])))
     if not done:
         return _mapping_page(token, parsed, form, mapping, report=importer.analyse(parsed, mapping, form.on_duplicate.data))
     importer.discard_upload(token)

@@ -139,7 +139,38 @@ def test_duplicate_of_existing_siret_is_skipped_or_updated_never_doubled(app, cl
         assert org.name == "ESAT Les Écureuils (fictif)" and org.commune == "Vénissieux-sur-Isère"
         assert db.session.scalar(select(func.count()).select_from(OrganisationRevision)
                                  .where(OrganisationRevision.action == "import")) >= 2
+        revisions = db.session.scalar(select(func.count()).select_from(OrganisationRevision))
     assert _count(app) == 2
+    # The same file again: nothing changes, and the message does not announce updates.
+    url, form, report = dry_run(client, data, "update")
+    done = client.post(url + "/run", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Import terminé : 0 organisation créée, 0 mise à jour, 2 lignes ignorées ou sans changement." in htmllib.unescape(done)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OrganisationRevision)) == revisions
+
+
+def test_a_name_with_accented_capitals_is_the_same_organisation(app, client, login_as, reference, make_org):
+    """Without a SIRET an organisation is known by its name, capitals, accents and spaces aside:
+    SQLite's lower() leaves "Œ" and "É" as they are, and these were imported a second time."""
+    existing = make_org(name="ACI Second Œuvre Nord-Isère (fictif)", kind="aci")
+    login_as("coanimator")
+    rows = [["Nom", "Type", "Commune"], ["aci second  œuvre nord-isère (fictif)", "ACI", "Bourgoin"],
+            ["ÉCOLE DE LA DEUXIÈME CHANCE (fictif)", "ACI", "Grenoble"],
+            ["École de la deuxième chance (fictif)", "ACI", "Grenoble"]]
+    url, form, report = dry_run(client, csv_bytes(rows, encoding="utf-8"), "skip")
+    assert "Déjà dans l'annuaire : « ACI Second Œuvre Nord-Isère (fictif) »" in report
+    assert "Doublon dans le fichier : même nom que la ligne 3." in report
+    assert _count(app) == 1 and existing
+
+
+def test_a_contact_without_a_name_is_refused_not_dropped(app, client, login_as, reference):
+    login_as("coanimator")
+    rows = [["Nom", "Type", "Contact : email", "Contact : fonction"],
+            ["ESAT Sans Contact Nommé (fictif)", "ESAT", "orphan@qa.example", "Chargée d'insertion"]]
+    url, form, report = dry_run(client, csv_bytes(rows, encoding="utf-8"))
+    assert "Contact : indiquez le nom de la personne" in report
+    client.post(url + "/run", data=form)
+    assert _count(app) == 0  # the file is refused until the line is corrected; nothing is lost silently
 
 
 def test_import_failing_half_way_leaves_nothing(app, client, login_as, reference):
