@@ -83,22 +83,31 @@ def _about(user):
     )
 
 
+def _theirs(entry, user) -> bool:
+    """Whether the entry's IP address is the member's: what they did, or what was done without an
+    account in their name (a login tried, a reset asked). What a colleague or an administrator did
+    about them carries that person's address, which is not the member's data."""
+    return entry.actor_id in (user.id, None)
+
+
 def export_entries(user) -> dict:
     entries = db.session.scalars(select(AuditEntry).where(_about(user)).order_by(AuditEntry.id))
     return {"journal": [
         {"date": e.created_at, "action": e.action, "objet": e.target, "detail": e.detail,
-         "par_vous": e.actor_id == user.id, "adresse_ip": e.ip_address}
+         "par_vous": e.actor_id == user.id, "adresse_ip": e.ip_address if _theirs(e, user) else None}
         for e in entries
     ]}
 
 
 def forget_member(user) -> None:
     """The log keeps the facts (what was done, when) but no longer who: the member's address
-    becomes "Ancien membre n°id" and the IP addresses of those entries are dropped. The entries
-    they made keep their actor id, whose row is anonymised."""
+    becomes "Ancien membre n°id" and their IP addresses are dropped (an administrator's, on what
+    they did about the member, stay: the log answers for the administrators). The entries they
+    made keep their actor id, whose row is anonymised."""
     label = erased_label(user.id)
     for entry in db.session.scalars(select(AuditEntry).where(_about(user))):
-        entry.ip_address = None
+        if _theirs(entry, user):
+            entry.ip_address = None
         if entry.target and entry.target.startswith(user.email):
             entry.target = (label + entry.target[len(user.email):])[:200]
         if entry.detail:

@@ -55,7 +55,8 @@ def member(app, make_user):
                                   accepted_at=now, accepted_user_id=helene.id, message="Bienvenue Hélène"))
         db.session.add(LoginAttempt(email=EMAIL, ip_address="192.0.2.44", success=True))
         audit("login.success", target=EMAIL, actor=user).ip_address = "192.0.2.44"
-        audit("member.role_changed", target=EMAIL, detail="member → member", actor=db.session.get(User, coanimator.id))
+        audit("member.role_changed", target=EMAIL, detail="member → member",
+              actor=db.session.get(User, coanimator.id)).ip_address = "198.51.100.7"  # the administrator's
 
         stored = store_upload(FileStorage(stream=io.BytesIO(FILE_BYTES), filename="bilan-trieves.txt"))
         resource = Resource(kind="file", title="Bilan Trièves 2026", author_id=helene.id, visibility="members")
@@ -144,6 +145,9 @@ def test_member_downloads_all_their_data(app, client, login_as, member):
     assert data["compte"]["tentatives_de_connexion"][0]["adresse_ip"] == "192.0.2.44"
     actions = {e["action"] for e in data["journal_audit"]["journal"]}
     assert {"login.success", "member.role_changed"} <= actions
+    # Her own addresses, not the administrator's on what they did about her.
+    addresses = {e["action"]: e["adresse_ip"] for e in data["journal_audit"]["journal"]}
+    assert addresses["login.success"] == "192.0.2.44" and addresses["member.role_changed"] is None
 
     assert [r["titre"] for r in data["bibliotheque"]["ressources"]] == ["Bilan Trièves 2026"]
     assert data["bibliotheque"]["commentaires"][0]["texte"] == "Très utile pour le bailleur."
@@ -201,7 +205,9 @@ def test_export_survives_a_missing_stored_file(app, client, login_as, member):
 
 
 def test_export_needs_a_login_and_a_post(client):
-    assert client.get("/profile/export").status_code == 405
+    # Opened as a page, the address leads to the profile (which asks to log in), never to the file.
+    response = client.get("/profile/export")
+    assert response.status_code == 303 and response.headers["Location"] == "/profile"
     response = client.post("/profile/export")
     assert response.status_code in (302, 400)
 
@@ -295,6 +301,9 @@ def test_admin_erases_a_former_member(app, client, login_as, make_user, member, 
         assert not [e for e in entries if EMAIL in f"{e.target} {e.detail}"]
         login_entry = next(e for e in entries if e.action == "login.success" and e.actor_id == helene.id)
         assert login_entry.target == f"Ancien membre n°{helene.id}" and login_entry.ip_address is None
+        # What an administrator did about her keeps the administrator's address: the log answers for them.
+        role_entry = next(e for e in entries if e.action == "member.role_changed")
+        assert role_entry.target == f"Ancien membre n°{helene.id}" and role_entry.ip_address == "198.51.100.7"
         erased = entries[-1]
         assert (erased.action, erased.target, erased.actor_id) == ("member.erased", f"Ancien membre n°{helene.id}",
                                                                    admin.id)
