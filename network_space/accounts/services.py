@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from network_space.accounts.membership import membership_changed
 from network_space.accounts.models import (
-    ROLE_LABELS, Invitation, LoginAttempt, Structure, Territory, User, normalize_email,
+    ROLE_LABELS, Invitation, LoginAttempt, Structure, Territory, User, fold, normalize_email,
 )
 from network_space.accounts.tokens import (
     INVITATION_SALT, RESET_SALT, make_invitation_token, make_reset_token, password_fingerprint, read_token,
@@ -415,9 +415,11 @@ def create_admin(email: str, full_name: str, password: str) -> tuple[User, bool]
 # --- Admin: structures and territories -----------------------------------------------------------
 
 def _save_named(model, obj, actor: User, clash_message, audit_prefix: str, fields: dict):
-    """Create or update a structure or territory: names are unique whatever the case; audited."""
-    clash = db.session.scalar(select(model).where(func.lower(model.name) == fields["name"].lower()))
-    if clash is not None and clash is not obj:
+    """Create or update a structure or territory: names are unique whatever the capitals and accents
+    (compared in Python: SQLite's lower() leaves "É" as it is); audited."""
+    wanted = fold(fields["name"])
+    if any(fold(name) == wanted for row_id, name in db.session.execute(select(model.id, model.name))
+           if obj is None or row_id != obj.id):
         raise AccountError(str(clash_message), "name")
     created = obj is None
     if created:
@@ -456,6 +458,19 @@ def delete_structure(structure: Structure, actor: User) -> None:
 
 
 def save_territory(territory: Territory | None, actor: User, **fields) -> Territory:
+    # A territory is named in imports and lists by its name or its short name, and several in one
+    # cell are separated by commas: each name must point at one territory only.
+    others = [t for t in db.session.scalars(select(Territory)) if territory is None or t.id != territory.id]
+    for field in ("name", "short_name"):
+        value = (fields.get(field) or "").strip()
+        if not value:
+            continue
+        if any(mark in value for mark in ",;|"):
+            raise AccountError(_("Sans virgule ni point-virgule : ils séparent les territoires dans les imports."), field)
+        clash = next((t for t in others if fold(value) in (fold(t.name), fold(t.short_name))), None)
+        if clash is not None:
+            raise AccountError(_("« %(value)s » désigne déjà le territoire « %(name)s » (son nom ou son nom court).",
+                                 value=value, name=clash.name), field)
     if fields.get("siren"):
         clash = db.session.scalar(select(Territory).where(Territory.siren == fields["siren"]))
         if clash is not None and clash is not territory:

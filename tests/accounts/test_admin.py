@@ -1,7 +1,9 @@
 """Admin pages: members, structures, territories, audit log."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import html as htmllib
+
+from sqlalchemy import func, select
 
 from network_space.accounts.models import Structure, Territory, User
 from network_space.core.audit import AuditEntry
@@ -145,3 +147,40 @@ def test_coanimator_reaches_invitations_only(client, login_as):
         assert client.get(path).status_code == 403
     nav = client.get("/").get_data(as_text=True)
     assert "Administration" not in nav
+
+
+def test_a_territory_name_points_at_one_territory_only(app, client, login_as):
+    """Imports and lists name a territory by its name or its short name: one already used by
+    another, whatever the capitals and accents, or a comma (the imports' separator), is refused."""
+    login_as("admin")
+    token = _token(client, "/admin/territories/new")
+
+    def create(name, short_name=""):
+        return client.post("/admin/territories/new", data={"csrf_token": token, "name": name, "short_name": short_name,
+                                                           "sector": "sud", "active": "y"})
+
+    assert create("Communauté de communes Écrins", "Écrins").status_code == 302
+    for name, short_name, message in (
+            ("ÉCRINS", "", "« ÉCRINS » désigne déjà le territoire « Communauté de communes Écrins »"),
+            ("CC Nouvelle", "ecrins", "« ecrins » désigne déjà le territoire « Communauté de communes Écrins »"),
+            ("COMMUNAUTÉ DE COMMUNES ÉCRINS", "", "« COMMUNAUTÉ DE COMMUNES ÉCRINS » désigne déjà le territoire"),
+            ("CC Oisans, Écrins", "", "Sans virgule ni point-virgule")):
+        refused = create(name, short_name)
+        assert refused.status_code == 200 and message in htmllib.unescape(refused.get_data(as_text=True)), name
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Territory.id)).where(Territory.name.like("%crins%"))) == 1
+    # Its own short name may stay what it is when it is saved again.
+    with app.app_context():
+        territory_id = db.session.scalar(select(Territory.id).where(Territory.short_name == "Écrins"))
+    assert client.post(f"/admin/territories/{territory_id}", data={
+        "csrf_token": token, "name": "Communauté de communes Écrins", "short_name": "Écrins", "sector": "sud",
+        "active": "y"}).status_code == 302
+
+
+def test_a_structure_name_is_unique_whatever_its_accented_capitals(app, client, login_as):
+    login_as("admin")
+    token = _token(client, "/admin/structures/new")
+    data = {"csrf_token": token, "kind": "epci", "territory": "0", "active": "y"}
+    assert client.post("/admin/structures/new", data={**data, "name": "Écrins Insertion"}).status_code == 302
+    refused = client.post("/admin/structures/new", data={**data, "name": "ÉCRINS INSERTION"})
+    assert "Une structure porte déjà ce nom." in htmllib.unescape(refused.get_data(as_text=True))
