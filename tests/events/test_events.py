@@ -78,7 +78,7 @@ def test_invalid_input_gives_french_errors_and_keeps_input(client, login_as, app
         client, "/events/nouveau", end_time="08:00", title="Forum emploi", start_date="pas une date"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "pas une date valide" in page
+    assert "Indiquez une date valide (jour, mois, année)." in page
     assert 'value="Forum emploi"' in page
     response = client.post("/events/nouveau", data=_form_data(client, "/events/nouveau", end_time="08:00"))
     assert "La fin doit être après le début." in response.get_data(as_text=True)
