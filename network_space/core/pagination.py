@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 
+from flask import abort, redirect, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from network_space.core.http import int_arg
+from network_space.core.urls import with_query
 from network_space.extensions import db
 
 MAX_PAGE = 10_000
@@ -27,12 +29,16 @@ def page_arg(name: str = "page") -> int:
 
 
 def paginate(statement: Select, per_page: int = 25, values: dict | None = None) -> Pagination:
-    """The requested page of ``statement``. ``values``: the bound values of a statement built once."""
+    """The requested page of ``statement``. ``values``: the bound values of a statement built once.
+    A page past the last one (a bookmark of a list that shrank, a number typed) leads to the last."""
     if values is None:
-        return db.paginate(statement, page=page_arg(), per_page=per_page, error_out=False,
-                           max_per_page=MAX_PER_PAGE)
-    return _BuiltOncePagination(page=page_arg(), per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False,
-                                statement=statement, values=values)
+        page = db.paginate(statement, page=page_arg(), per_page=per_page, error_out=False, max_per_page=MAX_PER_PAGE)
+    else:
+        page = _BuiltOncePagination(page=page_arg(), per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False,
+                                    statement=statement, values=values)
+    if page.pages and page.page > page.pages:
+        abort(redirect(with_query(request.path, {**request.args.to_dict(flat=False), "page": page.pages}), 302))
+    return page
 
 
 @functools.lru_cache(maxsize=256)  # one pair per statement built once: a few dozen

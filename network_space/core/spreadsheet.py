@@ -162,13 +162,16 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252", errors="replace"), "Windows-1252"
 
 
+DELIMITERS = ";,\t"  # what a spreadsheet writes: French Excel, others, "tab-separated values"
+
+
 def sniff_delimiter(text: str) -> str:
     sample = text[:20_000]
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;").delimiter
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
         first_line = sample.split("\n", 1)[0]
-        return ";" if first_line.count(";") >= first_line.count(",") else ","
+        return max(DELIMITERS, key=first_line.count)  # the first, ";", when none is there
 
 
 def read_table(raw: bytes, filename: str, *, max_bytes: int, max_rows: int = MAX_IMPORT_ROWS) -> ParsedFile:
@@ -204,10 +207,12 @@ def read_table(raw: bytes, filename: str, *, max_bytes: int, max_rows: int = MAX
 
 
 def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with its row number as a spreadsheet shows it: a cell holding line breaks is
+    one row there, not several (the file's physical lines put every later number off)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for cells in reader:
-            yield reader.line_num, [cell.strip() for cell in cells]
+        for number, cells in enumerate(reader, start=1):
+            yield number, [cell.strip() for cell in cells]
     except csv.Error:
         raise SpreadsheetError(_("Le fichier CSV est mal formé (guillemets non fermés ?).")) from None
 

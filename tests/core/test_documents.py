@@ -263,3 +263,17 @@ def test_a_pdf_table_keeps_a_number_whole():
     lines = [" ".join(line.split()) for line in text.splitlines()]
     for number in ("8 500", "9 000", "12 500", "1 234 567"):
         assert sum(number in line for line in lines) == 3, (number, lines)
+
+
+def test_the_pdf_footer_keeps_a_long_title_s_end_or_says_it_is_cut():
+    """The footer repeats the title on every page: one that fits is written whole (cut at 90
+    characters, "…au jeudi 31 décembre 202" lost its year's last digit); a longer one ends with "…"."""
+    fits = "Activité du réseau — du jeudi 1er janvier 2026 au jeudi 31 décembre 2026 (toutes structures)"
+    too_long = "Bilan " + "très " * 60 + "long"
+    for title, expected in ((fits, fits), (too_long, None)):
+        text = PdfReader(io.BytesIO(doc.to_pdf(doc.Outline(title, [doc.Paragraph("Texte")])))).pages[0].extract_text()
+        footer = [line for line in text.splitlines() if line.startswith(("Activité", "Bilan"))][-1]
+        if expected:
+            assert " ".join(footer.split()).startswith(expected), footer
+        else:
+            assert footer.rstrip().endswith("…") and len(footer) < len(too_long), footer

@@ -72,3 +72,14 @@ def test_cells_exported_with_an_apostrophe_come_back_as_typed(ctx, extension):
     assert b"'- un chantier" in raw or extension == "xlsx"  # what leaves is neutralised
     parsed = spreadsheet.read_table(raw, f"modele.{extension}", max_bytes=100_000)
     assert [cells for _line, cells in parsed.rows] == rows[1:]
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them_and_tabs_are_read(ctx):
+    """A cell holding line breaks is one row in Excel: the rows after it keep their numbers (the
+    file's physical lines put them off). A tab-separated file is read as such, not as one column."""
+    text = 'Nom;Description\r\n"ESAT A";"ligne 1\r\nligne 2\r\nligne 3"\r\nESAT B;courte\r\n\r\nESAT C;après un vide\r\n'
+    parsed = spreadsheet.read_table(text.encode("utf-8"), "a.csv", max_bytes=100_000)
+    assert [(line, cells[0]) for line, cells in parsed.rows] == [(2, "ESAT A"), (3, "ESAT B"), (5, "ESAT C")]
+    tabs = spreadsheet.read_table("Nom\tType\tCommune\r\nESAT A\tESAT\tVoiron\r\n".encode("utf-8"), "a.tsv",
+                                  max_bytes=100_000)
+    assert tabs.delimiter == "\t" and tabs.header == ["Nom", "Type", "Commune"] and tabs.rows[0][1] == ["ESAT A", "ESAT", "Voiron"]

@@ -188,6 +188,17 @@ def to_pdf(outline: Outline) -> bytes:
     return buffer.getvalue()
 
 
+def _fitted(text: str, width: float, size: float) -> str:
+    """``text`` as it fits on ``width`` points of one line: whole, or cut after a word with "…"
+    (a title cut at a number of characters lost the last digit of its year)."""
+    if pdfmetrics.stringWidth(text, _PDF_FONT, size) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and pdfmetrics.stringWidth(" ".join(words) + " …", _PDF_FONT, size) > width:
+        words.pop()
+    return " ".join(words) + " …"
+
+
 _BREAKS = re.compile(r"[ \t\r\n]+")
 
 
@@ -241,6 +252,7 @@ class _PdfDocument(platypus.SimpleDocTemplate):
     def footer(self, canvas, document):
         canvas.saveState()
         canvas.setFont(_PDF_FONT, 8)
-        canvas.drawString(document.leftMargin, 1.2 * cm, _pdf_text(document.title[:90]))
+        room = document.pagesize[0] - document.leftMargin - document.rightMargin - 1.5 * cm  # the page number beside
+        canvas.drawString(document.leftMargin, 1.2 * cm, _fitted(_pdf_text(document.title), room, 8))
         canvas.drawRightString(document.pagesize[0] - document.rightMargin, 1.2 * cm, str(canvas.getPageNumber()))
         canvas.restoreState()
