@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select
 
-from network_space.accounts.models import ROLE_LABELS, Invitation, LoginAttempt, User
+from network_space.accounts.models import INVITATION_STATUS_LABELS, ROLE_LABELS, Invitation, LoginAttempt, User
 from network_space.accounts.services import anonymise_account, erase_member
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.privacy import (
@@ -45,7 +45,8 @@ def export_account(user: User) -> dict:
             for i in received
         ],
         "invitations_envoyees": [
-            {"email": i.email, "envoyee_le": i.sent_at, "etat": i.status} for i in sent
+            {"email": i.email, "envoyee_le": i.sent_at, "etat": str(INVITATION_STATUS_LABELS.get(i.status, i.status))}
+            for i in sent
         ],
         "tentatives_de_connexion": [
             {"date": a.created_at, "adresse_ip": a.ip_address, "reussie": a.success} for a in attempts

@@ -176,7 +176,7 @@ def invite(email: str, role: str, structure: Structure | None, message: str | No
                             invited_by_id=actor.id, expires_at=utcnow())
     db.session.add(invitation)
     _send_invitation(invitation)
-    audit("invitation.sent", target=email, detail=f"role={role}", actor=actor)
+    audit("invitation.sent", target=email, detail=str(ROLE_LABELS.get(role, role)), actor=actor)
     return invitation
 
 
@@ -328,7 +328,8 @@ def change_role(user: User, role: str, actor: User) -> None:
     if user.id == actor.id:
         raise AccountError(_("Vous ne pouvez pas modifier votre propre rôle."))
     if user.role != role:
-        audit("member.role_changed", target=user.email, detail=f"{user.role} → {role}", actor=actor)
+        audit("member.role_changed", target=user.email, actor=actor,
+              detail=f"{ROLE_LABELS.get(user.role, user.role)} → {ROLE_LABELS.get(role, role)}")
         user.role = role
 
 

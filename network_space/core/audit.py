@@ -93,7 +93,7 @@ def _theirs(entry, user) -> bool:
 def export_entries(user) -> dict:
     entries = db.session.scalars(select(AuditEntry).where(_about(user)).order_by(AuditEntry.id))
     return {"journal": [
-        {"date": e.created_at, "action": e.action, "objet": e.target, "detail": e.detail,
+        {"date": e.created_at, "action": audit_action_label(e.action), "objet": e.target, "detail": e.detail,
          "par_vous": e.actor_id == user.id, "adresse_ip": e.ip_address if _theirs(e, user) else None}
         for e in entries
     ]}

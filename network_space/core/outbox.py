@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 STATUS_PENDING = "pending"
 STATUS_SENT = "sent"
 STATUS_FAILED = "failed"
+# As people read them: the admin pages and a member's data download.
+STATUS_LABELS = {STATUS_PENDING: _l("En attente"), STATUS_SENT: _l("Envoyé"), STATUS_FAILED: _l("Échec")}
 
 
 class OutboxMessage(db.Model):
@@ -461,7 +463,8 @@ def _to(user):
 def export_emails(user) -> dict:
     messages = db.session.scalars(select(OutboxMessage).where(_to(user)).order_by(OutboxMessage.id))
     return {"emails": [
-        {"cree_le": m.created_at, "envoye_le": m.sent_at, "etat": m.status, "objet": m.subject, "texte": m.text_body}
+        {"cree_le": m.created_at, "envoye_le": m.sent_at, "etat": str(STATUS_LABELS.get(m.status, m.status)),
+         "objet": m.subject, "texte": m.text_body}
         for m in messages
     ]}
 

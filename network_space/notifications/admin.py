@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from network_space.core.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, OutboxMessage
+from network_space.core.outbox import STATUS_FAILED, STATUS_LABELS, STATUS_PENDING, STATUS_SENT, OutboxMessage
 from network_space.core.pagination import paginate
 from network_space.core.permissions import require
 from network_space.core.transactions import attempt
@@ -35,12 +35,13 @@ def index():
     counts = dict(db.session.execute(select(OutboxMessage.status, func.count(OutboxMessage.id))
                                      .group_by(OutboxMessage.status)).all())
     return render_template("notifications/admin/emails.html", page=paginate(stmt, per_page=50), status=status,
-                           counts=counts)
+                           counts=counts, status_labels=STATUS_LABELS)
 
 
 @bp.route("/<int:message_id>")
 def detail(message_id: int):
-    return render_template("notifications/admin/email.html", message=db.get_or_404(OutboxMessage, message_id))
+    return render_template("notifications/admin/email.html", message=db.get_or_404(OutboxMessage, message_id),
+                           status_labels=STATUS_LABELS)
 
 
 # The HTML body is shown in a sandboxed frame served by this route alone: no script can run,

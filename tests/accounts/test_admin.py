@@ -32,6 +32,9 @@ def test_change_role_and_not_your_own(app, client, login_as, make_user):
     with app.app_context():
         assert db.session.get(User, member.id).role == "coanimator"
         assert db.session.get(User, admin.id).role == "admin"
+        # The log's detail in words, as the audit page shows it (it read "member → coanimator").
+        assert db.session.scalar(select(AuditEntry.detail).where(AuditEntry.action == "member.role_changed")) == \
+            "Membre → Co-animateur·rice"
     assert "member.role_changed" in _actions(app)
 
 
