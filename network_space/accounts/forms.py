@@ -145,7 +145,8 @@ def _compact_digits(value):
 
 
 def _valid_siren(form, field) -> None:
-    if field.data and not siren.is_valid(field.data):
+    # Only nine digits have a check digit to look at: anything else has the Regexp's message alone.
+    if field.data and re.fullmatch(r"\d{9}", field.data) and not siren.is_valid(field.data):
         raise ValidationError(_l("Ce SIREN n'est pas valide (clé de contrôle) : vérifiez les chiffres."))
 
 

@@ -176,6 +176,8 @@ def test_admins_type_a_territorys_siren_checked_and_unique(client, login_as, ctx
             "short_name": "Vercors", "sector": "sud", "active": "y"}
     html = client.post(url, data={**base, "siren": "243 801 025"}).get_data(as_text=True)
     assert "clé de contrôle" in html and 'value="243801025"' in html
+    html = client.post(url, data={**base, "siren": "123"}).get_data(as_text=True)
+    assert "Un SIREN compte 9 chiffres." in html and "clé de contrôle" not in html  # one reason, the first
     html = client.post(url, data={**base, "siren": TRIEVES}).get_data(as_text=True)
     assert "Le territoire « CC du Trièves » porte déjà ce SIREN." in html
     assert client.post(url, data={**base, "siren": "243.801.024"}).status_code == 302
