@@ -126,14 +126,15 @@ def analyse(parsed: ParsedFile, mapping: list[str], indicators: list[Indicator],
             if indicator.id in seen:
                 line.problems.append(_("Doublon : cet indicateur figure déjà ligne %(line)d.", line=seen[indicator.id]))
             seen.setdefault(indicator.id, number)
+            old = current.get(indicator.id)
+            line.old = checks.display(old)  # beside a refused value too: what stays
             try:
                 value = checks.parse_value(indicator, cells.get("value", ""))
             except checks.ValueProblem as problem:
                 line.problems.append(_("Valeur « %(value)s » refusée : %(reason)s",
                                        value=cells.get("value", "")[:40], reason=problem))
             else:
-                old = current.get(indicator.id)
-                line.old, line.new = checks.display(old), checks.display(value)
+                line.new = checks.display(value)
                 line.data["value"] = value
                 line.action = EMPTY if value is None else (SAME if value == old else SET)
         if line.problems:

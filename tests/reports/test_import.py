@@ -104,6 +104,12 @@ def test_template_then_dry_run_with_a_bad_line_then_import(app, client, login_as
                 "new": "8\u202f000"} in change.fields
     # The upload is gone once imported: the page sends back to the upload step.
     assert client.get(check_url).status_code == 302
+    # A refused value shows beside what stays: the current value.
+    filled[1 + codes.index("participants")][4] = "12,5"
+    check_url = _upload(client, base, _xlsx(filled), "bilan.xlsx").headers["Location"]
+    page = client.get(check_url).get_data(as_text=True)
+    refused_row = page[:page.index("Valeur « 12,5 » refusée")].rsplit("<tr", 1)[1]
+    assert "<td>12</td>" in refused_row, refused_row
 
 
 def test_csv_from_french_excel_by_label_and_blank_values_change_nothing(app, client, login_as, network):
