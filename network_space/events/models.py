@@ -120,6 +120,10 @@ class Event(TimestampMixin, db.Model):
     def is_past(self) -> bool:
         return self.ends_at <= utcnow()
 
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= utcnow()
+
     def is_organiser(self, user) -> bool:
         return user is not None and any(o.id == getattr(user, "id", None) for o in self.organisers)
 

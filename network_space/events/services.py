@@ -125,6 +125,11 @@ def update_event(event_id: int, data: EventInput, actor: User) -> set[str]:
 def cancel_event(event: Event, reason: str, actor: User) -> None:
     if event.is_cancelled:
         return
+    if event.starts_at <= utcnow():
+        # Its registrants came, or are there: telling them it is cancelled would be false, and
+        # the attendance recorded would vanish from its page.
+        raise Refusal(str(_l("L'événement a commencé : il ne s'annule plus. Modifiez-le, ou retirez des inscrits, "
+                             "si quelque chose a changé.")))
     event.status = STATUS_CANCELLED
     event.cancel_reason = reason
     event.sequence += 1

@@ -1,8 +1,8 @@
 """Creating, editing, duplicating and cancelling events; permissions; DST."""
 from __future__ import annotations
 
+import html as htmllib
 import re
-
 from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
@@ -333,3 +333,22 @@ def test_fewer_places_than_registrants_unregisters_nobody_and_says_so(client, lo
     assert "Il y a plus d&#39;inscrits que de places (3 pour 2) : personne n&#39;est désinscrit." in page
     with app.app_context():
         assert db.session.scalar(select(func.count(Registration.id)).where(Registration.event_id == event_id)) == 3
+
+
+def test_an_event_that_has_begun_is_not_cancelled(client, login_as, make_user, make_event, app):
+    """Its registrants came or are there: an « Annulé » email would be false, and the attendance
+    recorded would vanish from its page. The button is gone, the form refuses."""
+    coanimator = login_as("coanimator")
+    registrant = make_user()
+    event_id = make_event(organisers=[coanimator], days_ahead=-1)
+    with app.app_context():
+        db.session.add(Registration(event_id=event_id, user_id=registrant.id, status="registered"))
+        db.session.commit()
+    assert "Annuler l&#39;événement" not in client.get(f"/events/{event_id}").get_data(as_text=True)
+    url = f"/events/{event_id}/annuler"
+    response = client.post(url, data={"csrf_token": csrf_token(client.get(url).get_data(as_text=True)),
+                                      "reason": "Oubli"})
+    assert "L'événement a commencé : il ne s'annule plus." in htmllib.unescape(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.get(Event, event_id).status != "cancelled"
+        assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == registrant.email)) is None
