@@ -15,6 +15,7 @@ from flask_babel import LazyString
 from sqlalchemy import select
 
 from network_space.accounts.models import User
+from network_space.core import ics
 from network_space.core.dates import fmt_date, fmt_datetime
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
@@ -63,7 +64,7 @@ def event_changed(event: Event, actor, fields: set[str]) -> None:
 def event_cancelled(event: Event, actor) -> None:
     notify("event.cancelled", _registrants(event), event, actor=actor, when=_when(event),
            reason=event.cancel_reason, subject=_l("Annulé : %(title)s", title=event.title),
-           **_calendar_attachment(event))
+           **_calendar_attachment(event, cancelled=True))
     tell_guests("cancelled", event)
 
 
@@ -102,11 +103,13 @@ def removed(registration: Registration, actor) -> None:
            headers={"Reply-To": actor.email}, attachments=calendar)
 
 
-def _calendar_attachment(event: Event) -> dict:
-    """The updated .ics (same UID, higher SEQUENCE, STATUS:CANCELLED once cancelled), so that
-    calendar applications move or cancel their copy when it is opened."""
-    content = ical.event_calendar(event)
-    return {"attachments": [(f"evenement-{event.id}.ics", "text/calendar; method=PUBLISH; charset=UTF-8", content)]}
+def _calendar_attachment(event: Event, *, cancelled: bool = False) -> dict:
+    """The updated .ics (same UID, higher SEQUENCE), so that calendar applications move their copy
+    when it is opened; a cancellation is a METHOD:CANCEL, which removes it (a PUBLISH with
+    STATUS:CANCELLED adds the event to a calendar that never had it)."""
+    method = ics.METHOD_CANCEL if cancelled else ics.METHOD_PUBLISH
+    content = ical.event_calendar(event, method=method)
+    return {"attachments": [(f"evenement-{event.id}.ics", f"text/calendar; method={method}; charset=UTF-8", content)]}
 
 
 def _reminder_key(event: Event, days: int) -> str:

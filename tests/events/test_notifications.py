@@ -188,6 +188,14 @@ def test_change_and_cancellation_reach_registrants_and_waiting_list(ctx, make_us
     body = smtp.to(registered.email)[1].get_body(("plain",)).get_content()
     assert "Intempéries" in body
     assert not smtp.to(organiser.email)
+    # The change updates the calendar's copy; the cancellation removes it (METHOD:CANCEL: a PUBLISH
+    # with STATUS:CANCELLED would add it to a calendar that never had it).
+    calendars = [[p.get_payload(decode=True) for p in m.walk() if p.get_content_type() == "text/calendar"]
+                 for m in smtp.to(registered.email)]
+    assert b"METHOD:PUBLISH\r\n" in calendars[0][0]
+    assert b"METHOD:CANCEL\r\n" in calendars[1][0] and b"STATUS:CANCELLED\r\n" in calendars[1][0]
+    cancel_part = next(p for p in smtp.to(registered.email)[1].walk() if p.get_content_type() == "text/calendar")
+    assert cancel_part.get_param("method") == "CANCEL"
 
 
 def test_registrants_hear_of_changes_cancellation_and_promotion_whatever_their_preference(
