@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from network_space.accounts.models import User
-from network_space.core.dates import paris_to_utc
+from network_space.core.dates import fmt_datetime, paris_to_utc
 from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.meetings import notices, services
@@ -61,6 +61,11 @@ def open_poll(meeting: Meeting, actor: User, deadline: datetime | None = None) -
         raise MeetingError(_("Le sondage ne peut être ouvert que depuis le brouillon."))
     if not meeting.slots:
         raise MeetingError(_("Proposez au moins un créneau avant d'ouvrir le sondage."))
+    first = min(slot.starts_at for slot in meeting.slots)
+    if deadline is not None and deadline > first:
+        # Answers after a slot has passed choose nothing; the reminder would come on that day.
+        raise MeetingError(_("La date limite de réponse doit précéder le premier créneau proposé (%(first)s).",
+                             first=fmt_datetime(first)))
     meeting.status = STATUS_POLL
     set_poll_deadline(meeting, deadline)
     added = services.sync_invitees(meeting)[0]

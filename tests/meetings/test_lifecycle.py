@@ -243,6 +243,10 @@ def test_a_date_or_a_deadline_already_past_is_refused_and_nothing_is_sent(client
                                                     "slots-0-end": "12:00"})
     response = post(client, f"/meetings/{meeting_id}/poll/open", {"deadline_day": yesterday, "deadline_time": "18:00"})
     assert "La date limite de réponse est passée." in client.get(response.headers["Location"]).get_data(as_text=True)
+    # After the first slot proposed: answers would come once a slot has passed.
+    response = post(client, f"/meetings/{meeting_id}/poll/open", {"deadline_day": "2027-03-29", "deadline_time": "18:00"})
+    assert "La date limite de réponse doit précéder le premier créneau proposé (dimanche 28 mars 2027 à 10:00)." in \
+        client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         meeting = db.session.get(Meeting, meeting_id)
         assert (meeting.status, meeting.starts_at, meeting.poll_deadline) == ("draft", None, None)
