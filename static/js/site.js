@@ -83,8 +83,10 @@ window.addEventListener("pageshow", function () {
   }
 })();
 
-// A form marked data-warn-unsaved (the minutes editor): leaving the page with something typed in
-// it and not submitted asks first. Its own submit buttons save everything typed, so they do not ask.
+// A form marked data-warn-unsaved (the minutes editor, the attendance of an event, the notification
+// preferences): leaving the page with something typed in it and not submitted asks first. Its own
+// submit buttons save everything typed, so they do not ask; another form of the page (register a
+// walk-in, stop following) asks in words before it goes, as it would reload the page without it.
 (function () {
   var form = document.querySelector("form[data-warn-unsaved]");
   if (!form) {
@@ -99,7 +101,18 @@ window.addEventListener("pageshow", function () {
   }
   document.addEventListener("input", mark);
   document.addEventListener("change", mark);
-  form.addEventListener("submit", function () { dirty = false; });
+  document.addEventListener("submit", function (event) {
+    if (event.target === form) {
+      dirty = false;
+    } else if (dirty) {
+      if (window.confirm(form.getAttribute("data-warn-unsaved") + " " + form.getAttribute("data-warn-continue"))) {
+        dirty = false;  // asked once: the page's own warning does not ask again
+      } else {
+        event.preventDefault();
+        event.stopImmediatePropagation();  // nor is the form held as sent (the double-submit guard)
+      }
+    }
+  }, true);
   window.addEventListener("beforeunload", function (event) {
     if (dirty) {
       event.preventDefault();

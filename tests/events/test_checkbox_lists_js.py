@@ -51,3 +51,33 @@ def test_the_organisers_list_is_filtered_as_typed_and_keeps_what_is_checked(app,
         page.get_by_role("button", name="Enregistrer").click()
     with app.app_context():
         assert {u.full_name for u in db.session.get(Event, event_id).organisers} == {"Zoé Vasseur", "Élodie Perrin"}
+
+
+def test_attendance_ticked_is_not_lost_to_another_form_of_the_page(app, page, make_user, make_event):  # noqa: F811
+    """At the door: boxes ticked "Venu·e", then a walk-in registered with "Inscrire". That form
+    reloads the page: it asks first, and "no" keeps the ticks (they were lost without a word)."""
+    from datetime import timedelta
+
+    from network_space.core.models import utcnow
+    from network_space.events.models import Registration
+
+    organiser = make_user("coanimator")
+    came = make_user(full_name="Inès Garnier")
+    make_user(full_name="Noé Marchand")
+    event_id = make_event(organisers=[organiser], day=(utcnow() - timedelta(days=1)).date())
+    with app.app_context():
+        db.session.add(Registration(event_id=event_id, user_id=came.id, status="registered"))
+        db.session.commit()
+    browser_log_in(page, organiser.email, PASSWORD)
+    page.goto(f"/events/{event_id}/inscrits")
+    url = page.url
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.locator("input.present-box").first.check()
+    page.locator("form.add-registrant select").select_option(label="Noé Marchand")
+    page.locator("form.add-registrant button[type=submit]").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["Les présences cochées ne sont pas encore enregistrées. Continuer sans les enregistrer ?"]
+    assert page.url == url and page.locator("input.present-box").first.is_checked()
+    with app.app_context():
+        assert db.session.query(Registration).filter_by(event_id=event_id).count() == 1  # not sent

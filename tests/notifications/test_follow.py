@@ -216,6 +216,8 @@ def test_the_preferences_page_lists_what_a_member_follows_and_lets_them_stop(app
     page = client.get("/notifications/settings").get_data(as_text=True)
     section = page[page.index('id="suivis"'):]
     assert "Ce que vous suivez" in page and "Territoires" in section
+    # Its buttons reload the page: preferences changed and not saved are asked about first (site.js).
+    assert 'data-warn-unsaved="Vos préférences modifiées ne sont pas encore enregistrées."' in page
     # By name, as a reader sorts: "de l'Oisans" before "du Trièves".
     assert section.index("CC de l&#39;Oisans (test)") < section.index("CC du Trièves (test)")
     response = client.post(f"/notifications/ne-plus-suivre/territory/{trieves_id}",
