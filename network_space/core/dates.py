@@ -88,20 +88,21 @@ def last_day_of(starts: datetime, ends: datetime) -> date:
     return end.date() - timedelta(days=1) if end.time() == time.min and ends > starts else end.date()
 
 
-def fmt_span(starts: datetime, ends: datetime | None, all_day: bool = False) -> str:
+def fmt_span(starts: datetime, ends: datetime | None, all_day: bool = False, *, year: bool = False) -> str:
     """When something takes place, in words, the same on pages and in emails: "mardi 8 décembre, de
     09:00 à 12:00", "mardi 8 décembre (toute la journée)", "du mardi 8 décembre à 18:00 au mercredi
-    9 décembre à 12:00"."""
+    9 décembre à 12:00"; ``year`` for a document kept for years."""
     if ends is None:
-        return fmt_date(starts) if all_day else fmt_datetime(starts)
+        return fmt_date(starts, year=year) if all_day else fmt_datetime(starts, year=year)
     first, end, last = to_paris(starts), to_paris(ends), last_day_of(starts, ends)
     if all_day:
         if first.date() == last:
-            return _("%(day)s (toute la journée)", day=fmt_date(first))
-        return _("du %(start)s au %(end)s", start=fmt_date(first), end=fmt_date(last))
+            return _("%(day)s (toute la journée)", day=fmt_date(first, year=year))
+        return _("du %(start)s au %(end)s", start=fmt_date(first, year=year), end=fmt_date(last, year=year))
     if first.date() == last:
-        return _("%(day)s, de %(start)s à %(end)s", day=fmt_date(first), start=fmt_time(first), end=fmt_time(end))
-    return _("du %(start)s au %(end)s", start=fmt_datetime(first), end=fmt_datetime(end))
+        return _("%(day)s, de %(start)s à %(end)s", day=fmt_date(first, year=year), start=fmt_time(first),
+                 end=fmt_time(end))
+    return _("du %(start)s au %(end)s", start=fmt_datetime(first, year=year), end=fmt_datetime(end, year=year))
 
 
 def fmt_time(value: datetime | time | None, *, seconds: bool = False) -> str:

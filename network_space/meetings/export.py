@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from network_space.core import documents as doc
-from network_space.core.dates import fmt_date, fmt_datetime, fmt_time
+from network_space.core.dates import fmt_date, fmt_span
 from network_space.meetings import minutes
 from network_space.meetings.models import ATTENDANCE
 
 
 def minutes_outline(meeting) -> doc.Outline:
-    when = f"{fmt_datetime(meeting.starts_at, year=True)} – {fmt_time(meeting.ends_at)}" if meeting.starts_at else ""
+    when = fmt_span(meeting.starts_at, meeting.ends_at, year=True) if meeting.starts_at else ""
     blocks: list[doc.Block] = [
         doc.Title(meeting.title, " · ".join(x for x in (str(meeting.kind_label), when, meeting.place) if x))]
     blocks += [doc.Heading(_("Présences")), doc.Table([_("Participant·e"), _("Présence")], [

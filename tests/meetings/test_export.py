@@ -49,6 +49,8 @@ def test_word_libreoffice_and_pdf_files_hold_the_minutes(client, login_as, make_
     text += "\n" + "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert _in_order(text, EXPECTED[:7]) and "Relancer les bailleurs" in text
     assert [p.style.name for p in document.paragraphs if p.text == "Tour de table"] == ["Heading 3"]  # under the document's sections
+    # The date as pages write it, with the year of a document kept: "lundi 4 janvier 2027, de 09:00 à 10:00".
+    assert "lundi 4 janvier 2027, de 09:00 à 10:00" in text
 
     response = client.get(f"/meetings/{meeting_id}/minutes.odt")
     assert response.mimetype == "application/vnd.oasis.opendocument.text"
