@@ -28,6 +28,20 @@ def fmt_percent(ratio, decimals: int = 1, *, trim: bool = True) -> str:
     return fmt_number(ratio * 100, decimals, trim=trim) + _in_reader_language("\u00a0%")
 
 
+# Units of a file's size: French writes octets (Ko, Mo), English bytes (KB, MB).
+_SIZE_UNITS = {"fr": ("Ko", "Mo"), "en": ("KB", "MB")}
+
+
+def fmt_size(size: int | None) -> str:
+    """A file's size: "36 Ko", "2,4 Mo" (English: "36 KB", "2.4 MB"); a started kilobyte counts."""
+    if size is None:
+        return "—"
+    kilo, mega = _SIZE_UNITS.get(locale_name(), _SIZE_UNITS["fr"])
+    if size < 1024 * 1024:
+        return f"{fmt_number(max(1, -(-size // 1024)))}\u00a0{kilo}"
+    return f"{fmt_number(size / (1024 * 1024), 1, trim=True)}\u00a0{mega}"
+
+
 def _in_reader_language(french: str) -> str:
     return french.translate(_ENGLISH) if locale_name() == "en" else french
 
@@ -35,3 +49,4 @@ def _in_reader_language(french: str) -> str:
 def init_app(app) -> None:
     app.jinja_env.filters["number"] = reader_filter(fmt_number)
     app.jinja_env.filters["percent"] = reader_filter(fmt_percent)
+    app.jinja_env.filters["filesize"] = reader_filter(fmt_size)

@@ -62,3 +62,14 @@ def test_chart_ticks_of_small_counts_are_whole_and_distinct(app):
         labels = [text.text for group in root.iter("{http://www.w3.org/2000/svg}g") if f"-{axis}_" in (group.get("id") or "")
                   for text in group.iter("{http://www.w3.org/2000/svg}text")]
         assert labels and len(labels) == len(set(labels)) and all(label.isdigit() for label in labels), labels
+
+
+def test_a_file_size_reads_in_the_reader_s_units(app):
+    from flask_babel import force_locale
+
+    from network_space.core.numbers import fmt_size
+
+    with app.test_request_context():
+        assert [fmt_size(n) for n in (1, 1024, 36_000, 2_500_000)] == ["1\u00a0Ko", "1\u00a0Ko", "36\u00a0Ko", "2,4\u00a0Mo"]
+        with force_locale("en"):
+            assert [fmt_size(n) for n in (36_000, 2_500_000)] == ["36\u00a0KB", "2.4\u00a0MB"]
