@@ -4,6 +4,8 @@ decision or action. Posted here exactly as a browser without JavaScript posts th
 tests/meetings/test_minutes_editor_js.py does the same in Chromium."""
 from __future__ import annotations
 
+import html as htmllib
+
 import pytest
 
 from network_space.extensions import db
@@ -52,6 +54,8 @@ def test_an_empty_decision_is_refused_but_the_text_is_saved(app, client, make_us
     page = response.get_data(as_text=True)
     assert "Ce champ est obligatoire" in page or "obligatoire" in page
     assert "Tour de table" in page  # the text is still in the editor
+    # Said at the top as well as under the field, which may sit below the screen's end.
+    assert "La décision n'est pas ajoutée : voir le message sous son champ." in htmllib.unescape(page)
     with app.app_context():
         meeting = db.session.get(Meeting, meeting_id)
         assert meeting.minutes.body == TEXT and meeting.decisions == []
@@ -64,6 +68,7 @@ def test_a_refused_action_keeps_what_was_typed_in_both(app, client, make_user, l
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Tour de table" in page and 'value="Relancer"' in page
+    assert "L'action n'est pas ajoutée : voir le message sous ses champs." in htmllib.unescape(page)
     with app.app_context():
         meeting = db.session.get(Meeting, meeting_id)
         assert meeting.minutes.body == TEXT and meeting.actions == []

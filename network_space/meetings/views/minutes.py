@@ -138,6 +138,11 @@ def _save_editor(meeting: Meeting, button: str):
     outcome = attempt(save, None if publish else lambda _none: " ".join(saved)) \
         if (minutes_ok or (not refused and (decision_ok or action_ok))) else None
     if refused or (outcome is not None and not outcome):
+        # Said at the top too: the field's own message may sit below the screen's end.
+        if with_decision and not decision_ok:
+            flash(_("La décision n'est pas ajoutée : voir le message sous son champ."), "error")
+        if with_action and not action_ok:
+            flash(_("L'action n'est pas ajoutée : voir le message sous ses champs."), "error")
         return _minutes_page(meeting, form if with_minutes else None, decision_form, action_form, status=400)
     # Two commits when publishing: the text is saved even if publishing is refused.
     if publish and attempt(lambda: minutes_services.publish_minutes(meeting, current_user),
