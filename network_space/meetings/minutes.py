@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from network_space.accounts.models import User
+from network_space.core.dates import fmt_datetime
 from network_space.core.models import utcnow
 from network_space.extensions import db
 from network_space.meetings import notices, search, services
@@ -110,6 +111,12 @@ def publish_minutes(meeting: Meeting, actor: User) -> None:
         raise MeetingError(_("Rédigez le compte-rendu avant de le publier."))
     if meeting.status not in (STATUS_SCHEDULED, STATUS_HELD):
         raise MeetingError(_("Ce compte-rendu ne peut pas être publié."))
+    if meeting.starts_at is None or meeting.starts_at > utcnow():
+        # Published, a meeting is one held: it would leave the meetings to come, its reminders
+        # and its answers (Je viens…) while it is still ahead.
+        raise MeetingError(_("Le compte-rendu se publie une fois la réunion commencée (le %(when)s) ; "
+                             "d'ici là, il reste un brouillon que les organisateurs enregistrent.",
+                             when=fmt_datetime(meeting.starts_at) if meeting.starts_at else "—"))
     services.mark_held(meeting)
     meeting.status = STATUS_PUBLISHED
     minutes.published_at = utcnow()

@@ -195,6 +195,10 @@ class Meeting(TimestampMixin, db.Model):
     def is_past(self) -> bool:
         return self.ends_at is not None and self.ends_at < utcnow()
 
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at is not None and self.starts_at <= utcnow()
+
     def is_organiser(self, user) -> bool:
         return user is not None and any(o.id == user.id for o in self.organisers)
 

@@ -43,7 +43,8 @@ def make_meeting(organiser_id: int, *, invitee_ids=(), title="Réunion plénièr
 
 
 def make_held_meeting(organiser_id: int, minutes: str | None = None) -> int:
-    """A meeting scheduled on its one slot, with minutes when given, committed; returns its id."""
+    """A meeting scheduled on its one slot, with minutes when given, committed; returns its id.
+    It is still to come (guests may be invited): take_place() puts it in the past."""
     from network_space.meetings.models import Meeting
 
     meeting = db.session.get(Meeting, make_meeting(organiser_id, slots=[(date(2027, 1, 4), time(9), time(10))]))
@@ -61,3 +62,12 @@ def post(client, url: str, data: dict | None = None, token_page: str = "/meeting
     payload = {"csrf_token": csrf_token(page.get_data(as_text=True))}
     payload.update(data or {})
     return client.post(url, data=payload, **kwargs)
+
+
+def take_place(meeting) -> None:
+    """The meeting has taken place (its minutes may be published): moved to the past, as time does."""
+    from datetime import timedelta
+
+    from network_space.core.models import utcnow
+
+    meeting.starts_at, meeting.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)

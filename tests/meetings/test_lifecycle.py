@@ -3,6 +3,7 @@ real email) → moved (SEQUENCE + 1) → RSVP → minutes published → actions 
 cancellation that sends METHOD:CANCEL."""
 from __future__ import annotations
 
+import html as htmllib
 import io
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -143,6 +144,15 @@ def test_full_life_cycle(client, login_as, make_user, smtp, app):
     login_as(bob)
     assert client.get(f"/meetings/{meeting_id}/minutes").status_code == 403  # draft: organisers only
     login_as(claire)
+    # Not before the meeting: published, it would be one held, while still ahead.
+    early = post(client, minutes_url, {"body": "# Relevé\nVersion publiée", "publish": "1"}, token_page=minutes_url)
+    assert "Le compte-rendu se publie une fois la réunion commencée" in htmllib.unescape(
+        client.get(early.headers["Location"]).get_data(as_text=True))
+    with app.app_context():  # the meeting takes place
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting.status == "scheduled" and meeting.minutes.published_at is None
+        meeting.starts_at, meeting.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+        db.session.commit()
     response = post(client, minutes_url, {"body": "# Relevé\nVersion publiée", "publish": "1"}, token_page=minutes_url)
     assert response.status_code == 302
     with app.app_context():

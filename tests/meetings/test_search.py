@@ -12,7 +12,7 @@ from network_space.meetings import services
 from network_space.meetings import minutes as minutes_services
 from network_space.meetings.models import Meeting
 from network_space.search import search
-from tests.meetings.conftest import make_meeting
+from tests.meetings.conftest import make_meeting, take_place
 
 # Every test here runs against each search engine.
 pytestmark = pytest.mark.usefixtures("search_backend")
@@ -38,6 +38,8 @@ def test_minutes_searchable_once_published_respecting_privacy(ctx, make_user):
     public, actor = _held_meeting(organiser.id, invitee.id, title="Plénière")
     private, _ = _held_meeting(organiser.id, invitee.id, title="Copil", private=True)
     assert _found(invitee.id) == []  # drafts are not indexed
+    take_place(public)
+    take_place(private)
     minutes_services.publish_minutes(public, actor)
     minutes_services.publish_minutes(private, actor)
     minutes_services.add_decision(public, "Créer un groupe de travail logement")
