@@ -103,7 +103,16 @@ def minutes_published(minutes: Minutes, actor: User) -> None:
 
 
 def action_assigned(action: ActionItem, actor: User) -> None:
-    notify("action.assigned", [action.assignee], action, actor=actor, meeting_title=action.meeting.title)
+    # Which meeting decided it and for when, in the reader's language: the title alone says little.
+    notify("action.assigned", [action.assignee], action, actor=actor, meeting_title=action.meeting.title,
+           message=LazyString(_action_summary, action.meeting.title, action.due_date))
+
+
+def _action_summary(meeting_title: str, due) -> str:
+    summary = str(_l("Décidée à la réunion « %(meeting)s ».", meeting=meeting_title))
+    if due is not None:
+        summary += " " + str(_l("Échéance : %(day)s.", day=fmt_date(due, year=True)))
+    return summary
 
 
 # --- reminders: scheduled in the transaction of the change, sent by the worker ---------------------

@@ -161,6 +161,10 @@ def test_full_life_cycle(client, login_as, make_user, smtp, app):
         assert [r.number for r in meeting.minutes.revisions] == [2, 1]
         assert {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "meeting.minutes"))} == {alice.id, bob.id}
         assert {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "action.assigned"))} == {alice.id}
+        [assigned] = db.session.scalars(select(Notification).where(Notification.kind == "action.assigned")).all()
+        # Which meeting decided it, and for when: the action's title alone said little.
+        assert assigned.context["message"] == ("Décidée à la réunion « Groupe de travail bailleurs ». "
+                                               "Échéance : jeudi 15 avril 2027.")
     login_as(bob)
     minutes_page = client.get(f"/meetings/{meeting_id}/minutes").get_data(as_text=True)
     assert "Version publiée" in minutes_page and "Adopter la charte" in minutes_page and "1 personne absente" in minutes_page  # Bob; Claire, who organises, is present
