@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import g, url_for
 from flask_babel import gettext as _
@@ -11,10 +12,12 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from network_space.accounts.models import Territory, User
 from network_space.accounts.welcome import Step
 from network_space.core.dates import fmt_date
+from network_space.core.models import utcnow
 from network_space.core.permissions import ROLE_ADMIN, can, has_role
 from network_space.core.statements import NOW, Viewer, built_once, shape_of, values
 from network_space.extensions import db
 from network_space.meetings.models import (
+    ACTION_DONE,
     OPEN_ACTION_STATUSES,
     STATUS_CANCELLED,
     STATUS_DRAFT,
@@ -194,6 +197,18 @@ def my_open_actions(user: User, *, panel: bool = False) -> list[ActionItem]:
     ``panel``, only what the dashboard's panel shows of them."""
     actions = list(db.session.scalars(_open_actions_statement(panel), values(user)))
     return sorted(actions, key=lambda a: not a.is_overdue)
+
+
+RECENTLY_DONE = timedelta(days=30)
+
+
+def my_recently_done_actions(user: User) -> list[ActionItem]:
+    """The actions of the user done in the last 30 days, latest first: a click by mistake on
+    "Marquer comme faite" is undone from there."""
+    return list(db.session.scalars(
+        select(ActionItem).where(ActionItem.assignee_id == user.id, ActionItem.status == ACTION_DONE,
+                                 ActionItem.done_at >= utcnow() - RECENTLY_DONE)
+        .options(joinedload(ActionItem.meeting)).order_by(ActionItem.done_at.desc())))
 
 
 @built_once

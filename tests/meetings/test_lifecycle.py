@@ -191,7 +191,14 @@ def test_full_life_cycle(client, login_as, make_user, smtp, app):
         assert action.status == "done" and action.done_by_id == alice.id and action.done_at is not None
     client.get("/meetings/actions")  # shows (and consumes) the confirmation message
     assert "Suivi des actions" not in client.get(f"/meetings/{next_id}").get_data(as_text=True)
-    assert "Envoyer la charte aux bailleurs" not in client.get("/meetings/actions").get_data(as_text=True)
+    actions_page = client.get("/meetings/actions").get_data(as_text=True)
+    open_part, done_part = actions_page.split('id="recently-done"')
+    assert "Envoyer la charte aux bailleurs" not in open_part and "Envoyer la charte aux bailleurs" in done_part
+    # Marked done by mistake: reopened from the same page.
+    post(client, f"/meetings/actions/{action_id}/status", {"status-status": "open"})
+    with app.app_context():
+        action = db.session.get(ActionItem, action_id)
+        assert action.status == "open" and action.done_at is None
 
 
 def test_cancellation_sends_method_cancel(client, login_as, make_user, smtp, app):

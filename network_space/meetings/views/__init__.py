@@ -127,7 +127,7 @@ def index():
 def my_actions():
     require("member")
     return render_template("meetings/my_actions.html", actions=queries.my_open_actions(current_user),
-                           form=FlaskForm())
+                           done=queries.my_recently_done_actions(current_user), form=FlaskForm())
 
 
 # --- create and edit ----------------------------------------------------------------------------
