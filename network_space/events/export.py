@@ -8,17 +8,21 @@ from network_space.events.models import REG_WAITING, Registration
 
 
 def rows(registrations: list[Registration]) -> list[list]:
+    """The registered first, then the waiting list in its order, each with their position on it."""
     header = [_("Nom"), _("Email"), _("Structure ou organisation"), _("Téléphone"), _("Statut"), _("Inscrit·e le"),
               _("Venu·e")]
     body = []
-    for registration in registrations:
+    waiting = [r for r in registrations if r.status == REG_WAITING]  # in their order: by id
+    position = {r.id: n for n, r in enumerate(waiting, start=1)}
+    for registration in [r for r in registrations if r.status != REG_WAITING] + waiting:
         # Guests (partners without an account) come with their organisation, marked "invité·e".
         body.append([
             registration.person_name,
             registration.person_email,
             registration.organisation_name,
             registration.user.phone or "" if registration.user else "",
-            _("Liste d'attente") if registration.status == REG_WAITING else _("Inscrit·e"),
+            (_("Liste d'attente (%(n)d)", n=position[registration.id]) if registration.status == REG_WAITING
+             else _("Inscrit·e")),
             registration.created_at,
             "" if registration.attended is None else _("oui") if registration.attended else _("non"),
         ])

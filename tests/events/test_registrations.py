@@ -243,3 +243,18 @@ def test_organiser_emails_registrants(client, login_as, make_user, make_event, a
     assert message["Subject"] == "Plan d'accès"
     assert message["Reply-To"] == organiser.email
     assert "derrière" in message.get_body(("plain",)).get_content()
+
+
+def test_the_export_lists_the_registered_then_the_waiting_list_in_its_order(client, login_as, make_user, make_event, app):
+    organiser = login_as("coanimator")
+    event_id = make_event(capacity=1, organisers=[organiser])
+    first_waiting, registered, second_waiting = (make_user(full_name=n) for n in ("Ava Attente", "Bob Inscrit", "Cid Attente"))
+    with app.app_context():
+        # Registered in this order: the waiting list before the place was given back, say.
+        db.session.add(Registration(event_id=event_id, user_id=first_waiting.id, status="waiting"))
+        db.session.add(Registration(event_id=event_id, user_id=registered.id, status="registered"))
+        db.session.add(Registration(event_id=event_id, user_id=second_waiting.id, status="waiting"))
+        db.session.commit()
+    text = client.get(f"/events/{event_id}/inscrits.csv").data.decode("utf-8-sig")
+    rows = [(row[0], row[4]) for row in csv.reader(io.StringIO(text), delimiter=";")][1:]
+    assert rows == [("Bob Inscrit", "Inscrit·e"), ("Ava Attente", "Liste d'attente (1)"), ("Cid Attente", "Liste d'attente (2)")]
