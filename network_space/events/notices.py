@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from network_space.accounts.models import User
 from network_space.core import ics
-from network_space.core.dates import fmt_date, fmt_datetime
+from network_space.core.dates import fmt_date, fmt_datetime, fmt_span
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.events import ical
@@ -55,9 +55,14 @@ def event_created(event: Event, actor) -> None:
     reschedule_reminders(event)
 
 
-def event_changed(event: Event, actor, fields: set[str]) -> None:
-    notify("event.changed", _registrants(event), event, actor=actor, when=_when(event),
-           subject=_l("Changement : %(title)s", title=event.title), **_calendar_attachment(event))
+def event_changed(event: Event, actor, fields: set[str], before: dict | None = None) -> None:
+    """``before``: the schedule's fields as they were, so that the message says what changed."""
+    before = before or {}
+    moved = bool(fields & {"starts_at", "ends_at", "all_day"}) and before.get("starts_at") is not None
+    was_when = LazyString(fmt_span, before["starts_at"], before["ends_at"], before["all_day"]) if moved else None
+    was_place = (before.get("place") or "") if "place" in fields else None
+    notify("event.changed", _registrants(event), event, actor=actor, when=_when(event), was_when=was_when,
+           was_place=was_place, subject=_l("Changement : %(title)s", title=event.title), **_calendar_attachment(event))
     tell_guests("changed", event, fields=fields)
 
 

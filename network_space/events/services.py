@@ -107,6 +107,7 @@ def update_event(event_id: int, data: EventInput, actor: User) -> set[str]:
     people from the waiting list. Takes the event's lock (lock_event), which the caller's
     commit releases."""
     event = lock_event(event_id)
+    before = {name: getattr(event, name) for name in SCHEDULE_FIELDS}
     changed = _apply(event, data)
     schedule_changed = bool(changed & set(SCHEDULE_FIELDS))
     if schedule_changed or "title" in changed:
@@ -115,7 +116,7 @@ def update_event(event_id: int, data: EventInput, actor: User) -> set[str]:
     if changed:
         audit("event.update", target=f"event:{event.id}", detail=", ".join(sorted(changed)), actor=actor)
     if schedule_changed and not event.is_cancelled:
-        notices.event_changed(event, actor, changed & set(SCHEDULE_FIELDS))
+        notices.event_changed(event, actor, changed & set(SCHEDULE_FIELDS), before)
     for registration in promoted:
         notices.promoted(registration)
     notices.reschedule_reminders(event)

@@ -17,7 +17,7 @@ from network_space.extensions import db
 from network_space.notifications.models import Notification
 from network_space.notifications.services import follow
 from tests.helpers import csrf_token
-from network_space.core.dates import paris_today
+from network_space.core.dates import fmt_span, paris_today
 
 
 def _input(event: Event, **changes) -> services.EventInput:
@@ -146,6 +146,23 @@ def test_reminders_j7_and_j1_sent_once(ctx, make_user, make_event, smtp):
     assert re.search(r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) [^,\n]*, de \d\d:\d\d à \d\d:\d\d", body), body
 
 
+def test_a_moved_event_s_message_says_when_it_was(ctx, make_user, make_event, smtp):
+    event_id = make_event(day=paris_today() + timedelta(days=40))
+    registered = db.session.get(User, make_user().id)
+    services.register(event_id, registered)
+    organiser = db.session.get(User, make_user("coanimator").id)
+    event = db.session.get(Event, event_id)
+    was = fmt_span(event.starts_at, event.ends_at, event.all_day)
+    later = event.starts_at + timedelta(days=7)
+    services.update_event(event_id, _input(event, starts_at=later, ends_at=later + timedelta(hours=2)), organiser)
+    db.session.commit()
+    deliver_pending()
+    [message] = smtp.to(registered.email)
+    text = message.get_body(("plain",)).get_content()
+    now = fmt_span(later, later + timedelta(hours=2))
+    assert f"Quand : {now} (au lieu de : {was})" in text, text
+
+
 def test_moving_the_event_moves_its_reminders_and_cancelling_drops_them(ctx, make_user, make_event):
     organiser = db.session.get(User, make_user("coanimator").id)
     start = utcnow() + timedelta(days=30)
@@ -185,6 +202,9 @@ def test_change_and_cancellation_reach_registrants_and_waiting_list(ctx, make_us
     for user in (registered, waiting):
         subjects = [m["Subject"] for m in smtp.to(user.email)]
         assert subjects == ["Changement : Job dating chantier Les Tilleuls", "Annulé : Job dating chantier Les Tilleuls"]
+    changed = smtp.to(registered.email)[0].get_body(("plain",)).get_content()
+    # What changed, beside what it was: no place was given before.
+    assert "Lieu : Maison de l'emploi, Vienne (au lieu de : non précisé)" in changed
     body = smtp.to(registered.email)[1].get_body(("plain",)).get_content()
     assert "Intempéries" in body
     assert not smtp.to(organiser.email)
