@@ -18,7 +18,7 @@ from flask_babel import LazyString
 
 from network_space.accounts.models import User
 from network_space.core import ics
-from network_space.core.dates import fmt_date, fmt_datetime, paris_to_utc
+from network_space.core.dates import fmt_date, fmt_datetime, fmt_span, paris_to_utc
 from network_space.core.i18n import lazy_gettext as _l
 from network_space.core.models import utcnow
 from network_space.extensions import db
@@ -53,8 +53,9 @@ ATTENDEE_KINDS = {"meeting.updated": "meeting.updated_attendee", "meeting.cancel
 
 
 def send_calendar(meeting: Meeting, method: str, users: list[User], *, updated: bool = False,
-                  uninvited: bool = False) -> None:
+                  uninvited: bool = False, was: tuple | None = None, was_place: str | None = None) -> None:
     """Notify the invitation / update / cancellation; the immediate email carries the .ics.
+    An update says what the date (``was``: start and end) or the place was before.
 
     The organiser who acts is not left out (no ``actor``): the meeting belongs in their
     calendar too."""
@@ -82,7 +83,8 @@ def send_calendar(meeting: Meeting, method: str, users: list[User], *, updated: 
                   (kind, [u for u in users if u.id not in attending])]
     for group_kind, recipients in groups:
         notify(group_kind, recipients, meeting, subject=subject, message=message, attachments=[attachment],
-               updated=updated, uninvited=uninvited)
+               updated=updated, uninvited=uninvited, was_place=was_place,
+               was_when=LazyString(fmt_span, *was) if was and was[0] is not None else None)
 
 
 def poll_opened(meeting: Meeting, users: list[User], actor: User, deadline: datetime | None = None) -> None:

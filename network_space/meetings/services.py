@@ -137,7 +137,8 @@ def update_meeting(meeting: Meeting, actor: User, data: MeetingData) -> None:
     changed = before != (meeting.place, meeting.video_link, meeting.format, meeting.title)
     if meeting.status == STATUS_SCHEDULED and changed:
         meeting.ical_sequence += 1
-        notices.send_calendar(meeting, ics.METHOD_REQUEST, invitee_users(meeting), updated=True)
+        notices.send_calendar(meeting, ics.METHOD_REQUEST, invitee_users(meeting), updated=True,
+                              was_place=before[0] or "" if before[0] != meeting.place else None)
         notices.tell_guests("calendar", meeting, method=ics.METHOD_REQUEST, updated=True)
         notices.send_calendar(meeting, ics.METHOD_CANCEL, removed, uninvited=True)
     else:
@@ -227,13 +228,14 @@ def schedule(meeting: Meeting, starts_at: datetime, ends_at: datetime, actor: Us
     first_time = meeting.status in (STATUS_DRAFT, STATUS_POLL)
     if not first_time and (meeting.starts_at, meeting.ends_at) == (starts_at, ends_at):
         return
+    was = None if first_time else (meeting.starts_at, meeting.ends_at)
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
     meeting.status = STATUS_SCHEDULED
     if not first_time:
         meeting.ical_sequence += 1
     sync_invitees(meeting)
     db.session.flush()
-    notices.send_calendar(meeting, ics.METHOD_REQUEST, invitee_users(meeting), updated=not first_time)
+    notices.send_calendar(meeting, ics.METHOD_REQUEST, invitee_users(meeting), updated=not first_time, was=was)
     notices.tell_guests("calendar", meeting, method=ics.METHOD_REQUEST, updated=not first_time)
     notices.schedule_reminders(meeting)
 

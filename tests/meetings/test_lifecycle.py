@@ -106,6 +106,9 @@ def test_full_life_cycle(client, login_as, make_user, smtp, app):
     assert str(update["UID"]) == uid and int(update["SEQUENCE"]) > first_sequence
     assert update.decoded("DTSTART").hour == 14
     assert "lundi 29 mars 2027, de 14:00 à 16:30</time>" in client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    # The message says what the date was, not only what it is.
+    moved_text = smtp.to("alice@example.org")[-1].get_body(("plain",)).get_content()
+    assert "Date : lundi 29 mars 2027, de 14:00 à 16:30 (au lieu de : dimanche 28 mars 2027, de 10:00 à 12:00)" in moved_text
     # So does a change of place, with the sequence increasing again.
     with app.app_context():
         series_id = db.session.get(Meeting, meeting_id).series_id
@@ -116,6 +119,7 @@ def test_full_life_cycle(client, login_as, make_user, smtp, app):
     _deliver(app)
     moved = _calendars(smtp, "alice@example.org")[-1].walk("VEVENT")[0]
     assert int(moved["SEQUENCE"]) > int(update["SEQUENCE"]) and "Voiron" in str(moved["LOCATION"])
+    assert "Lieu : Voiron (au lieu de : Grenoble, salle 2)" in smtp.to("alice@example.org")[-1].get_body(("plain",)).get_content()
 
     # The .ics of the page, agenda items, RSVP.
     ics_response = client.get(f"/meetings/{meeting_id}.ics")
