@@ -158,10 +158,13 @@ def add_comment(resource: Resource, author, body: str) -> ResourceComment:
 
 
 
-def record_view(resource: Resource, user: User) -> None:
-    """Count a view; the network's practical guide opened ticks the member's welcome step."""
+def record_view(resource: Resource, user: User, *, count: bool = True) -> None:
+    """Count a view, by someone other than its author (``count``: False for the page shown again
+    after an action on it); the network's practical guide opened ticks the member's welcome step."""
     if queries.practical_guide() == resource:
         welcome.guide_opened(user)
+    if not count or user.id == resource.author_id:
+        return
     # A plain UPDATE: counters are not search fields and must not race with each other. It names
     # updated_at, or its onupdate would make every view a change of the resource ("Mise à jour",
     # and the version an edit form was opened on).

@@ -2,6 +2,8 @@
 categories (admin)."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -83,7 +85,9 @@ def new():
 @login_required
 def detail(resource_id: int):
     resource = _load(resource_id)
-    attempt(lambda: services.record_view(resource, current_user._get_current_object()))
+    # Back on the page after an action on it (a comment, following it): not a new reader.
+    again = urlsplit(request.referrer or "").path == request.path
+    attempt(lambda: services.record_view(resource, current_user._get_current_object(), count=not again))
     return render_template("library/detail.html", resource=resource, comment_form=CommentForm(),
                            version_form=VersionForm(), clause_mechanisms=CLAUSE_MECHANISMS, buyer_types=BUYER_TYPES,
                            max_mb=max_upload_bytes() // (1024 * 1024))
@@ -135,7 +139,7 @@ def add_version(resource_id: int):
             if attempt(lambda: services.add_version(resource, stored, form.note.data, current_user),
                        _("Nouvelle version enregistrée."), form=form):
                 return redirect(url_for("library.detail", resource_id=resource.id) + "#versions")
-    attempt(lambda: services.record_view(resource, current_user._get_current_object()))
+    attempt(lambda: services.record_view(resource, current_user._get_current_object(), count=False))
     return render_template("library/detail.html", resource=resource, comment_form=CommentForm(formdata=None),
                            version_form=form, clause_mechanisms=CLAUSE_MECHANISMS, buyer_types=BUYER_TYPES,
                            max_mb=max_upload_bytes() // (1024 * 1024)), 400

@@ -182,6 +182,13 @@ def test_comments_notify_author_and_followers_and_counts(client, login_as, make_
         assert notified == {author.id, follower.id}
         assert commenter.id not in notified
         assert db.session.get(Resource, resource_id).view_count == 2
+    # Back on the page after an action on it, or its author reading it: no new reader.
+    client.get(f"/library/{resource_id}", headers={"Referer": f"http://localhost/library/{resource_id}"})
+    login_as(author)
+    client.get(f"/library/{resource_id}")
+    login_as(commenter)
+    with app.app_context():
+        assert db.session.get(Resource, resource_id).view_count == 2
     # Comments are searchable with their resource.
     assert "Guide des marchés réservés" in client.get("/library/?q=esat").get_data(as_text=True)
     response = client.post(f"/library/{resource_id}/comments", data={"csrf_token": csrf_token(page), "body": "  "})
