@@ -181,8 +181,9 @@ def read_table(raw: bytes, filename: str, *, max_bytes: int, max_rows: int = MAX
         raise SpreadsheetError(_("Le fichier est vide."))
     if len(raw) > max_bytes:
         raise SpreadsheetError(_("Le fichier dépasse %(n)d Ko.", n=max_bytes // 1024))
+    read_from: dict[str, str] = {}  # the workbook's sheet read, named in a refusal
     if raw.startswith(b"PK\x03\x04"):
-        encoding, delimiter, lines = "XLSX", "", _workbook_lines(raw)
+        encoding, delimiter, lines = "XLSX", "", _workbook_lines(raw, read_from)
     else:
         text, encoding = decode(raw)
         delimiter = sniff_delimiter(text)
@@ -202,6 +203,10 @@ def read_table(raw: bytes, filename: str, *, max_bytes: int, max_rows: int = MAX
             raise SpreadsheetError(_("Le fichier dépasse %(n)d lignes : découpez-le.", n=max_rows))
         rows.append((line, cells))
     if header is None or not rows:
+        if read_from.get("sheet"):
+            raise SpreadsheetError(_("La première feuille du classeur, « %(sheet)s », ne contient aucune ligne de "
+                                     "données sous l'en-tête : seule la première feuille est lue.",
+                                     sheet=read_from["sheet"][:60]))
         raise SpreadsheetError(_("Le fichier ne contient aucune ligne de données sous l'en-tête."))
     return ParsedFile(filename, encoding, delimiter, header, rows)
 
@@ -217,10 +222,10 @@ def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         raise SpreadsheetError(_("Le fichier CSV est mal formé (guillemets non fermés ?).")) from None
 
 
-def _workbook_lines(raw: bytes) -> Iterator[tuple[int, list[str]]]:
-    """The first sheet's rows, values as displayed (formulas' cached results, never evaluated).
-    The zip is checked for a decompression bomb before openpyxl reads it; cells past the column
-    limit are not read at all."""
+def _workbook_lines(raw: bytes, read_from: dict) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows, values as displayed (formulas' cached results, never evaluated);
+    its name goes in ``read_from["sheet"]``. The zip is checked for a decompression bomb before
+    openpyxl reads it; cells past the column limit are not read at all."""
     unreadable = SpreadsheetError(_("Ce classeur n'a pas pu être lu : enregistrez-le à nouveau au format XLSX "
                                     "ou en CSV."))
     problem = archive_problem(io.BytesIO(raw))
@@ -234,6 +239,7 @@ def _workbook_lines(raw: bytes) -> Iterator[tuple[int, list[str]]]:
         raise unreadable from None
     try:
         sheet = workbook.worksheets[0]
+        read_from["sheet"] = sheet.title
         for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
             cells = [_cell_text(value) for value in values]
             while cells and not cells[-1]:

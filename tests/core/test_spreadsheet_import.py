@@ -83,3 +83,18 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them_and_tabs_are_read(ctx):
     tabs = spreadsheet.read_table("Nom\tType\tCommune\r\nESAT A\tESAT\tVoiron\r\n".encode("utf-8"), "a.tsv",
                                   max_bytes=100_000)
     assert tabs.delimiter == "\t" and tabs.header == ["Nom", "Type", "Commune"] and tabs.rows[0][1] == ["ESAT A", "ESAT", "Voiron"]
+
+
+def test_a_workbook_whose_first_sheet_is_empty_says_which_sheet_was_read(ctx):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    workbook.active.append(["À lire avant de remplir"])
+    data_sheet = workbook.create_sheet("Partenaires")
+    data_sheet.append(["Nom", "Type"])
+    data_sheet.append(["ESAT A", "ESAT"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(spreadsheet.SpreadsheetError, match="La première feuille du classeur, « Notes », ne contient "
+                                                           "aucune ligne de données sous l'en-tête : seule la première "
+                                                           "feuille est lue."):
+        spreadsheet.read_table(buffer.getvalue(), "partenaires.xlsx", max_bytes=1_000_000)
