@@ -150,16 +150,19 @@ EXTRACT_CACHE_SIZE = 4096
 MAX_CACHED_LENGTH = 5_000
 
 
-def markdown_text(text: str | None, *, quotes: bool = True) -> str:
+def markdown_text(text: str | None, *, quotes: bool = True, lines: bool = False) -> str:
     """The words of a Markdown text without its marks, for a one-paragraph extract in a list;
-    without ``quotes``, what is quoted ("> …") is left out (a reply's own words first)."""
+    without ``quotes``, what is quoted ("> …") is left out (a reply's own words first); with
+    ``lines``, each paragraph or list item on a line of its own (a calendar file's description)."""
     if not text:
         return ""
-    return _extract(text, quotes) if len(text) <= MAX_CACHED_LENGTH else _extract.__wrapped__(text, quotes)
+    if len(text) > MAX_CACHED_LENGTH:
+        return _extract.__wrapped__(text, quotes, lines)
+    return _extract(text, quotes, lines)
 
 
 @lru_cache(maxsize=EXTRACT_CACHE_SIZE)
-def _extract(text: str, quotes: bool = True) -> str:
+def _extract(text: str, quotes: bool = True, lines: bool = False) -> str:
     paragraphs = []
     depth = 0  # inside how many quotes
     for token in _md.parse(text[:MAX_MARKDOWN_LENGTH]):
@@ -168,7 +171,7 @@ def _extract(text: str, quotes: bool = True) -> str:
             paragraphs.append("".join(child.content if child.type in ("text", "code_inline")
                                       else " " if child.type in ("softbreak", "hardbreak") else ""
                                       for child in token.children or ()))
-    return " ".join(p.strip() for p in paragraphs if p.strip())
+    return ("\n" if lines else " ").join(p.strip() for p in paragraphs if p.strip())
 
 
 def mentions_in(text: str | None, resolve: Resolver) -> list[Mention]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from network_space.core import ics
+from network_space.core.markdown import markdown_text
 from network_space.meetings.models import RSVP_MAYBE, RSVP_NO, RSVP_YES, STATUS_CANCELLED, Meeting
 from network_space.notifications.services import absolute_url, site_context
 
@@ -29,7 +30,7 @@ def ics_event(meeting: Meeting, *, with_attendees: bool = False) -> ics.IcsEvent
         end=meeting.ends_at,
         summary=meeting.title,
         sequence=meeting.ical_sequence,
-        description="\n\n".join(x for x in (meeting.description, url) if x),
+        description="\n\n".join(x for x in (markdown_text(meeting.description, lines=True), url) if x),
         location=", ".join(x for x in (meeting.place, meeting.video_link) if x),
         url=url,
         status=ics.STATUS_CANCELLED if meeting.status == STATUS_CANCELLED else ics.STATUS_CONFIRMED,

@@ -215,3 +215,12 @@ def test_empty_feed_is_still_a_valid_calendar(client, login_as, app):
     assert calendar.walk("VEVENT") == []
     assert [str(c["TZID"]) for c in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
     assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
+
+
+def test_a_calendar_file_describes_the_event_without_markdown(client, login_as, make_event):
+    """A calendar shows its description as plain text: the marks of the site's Markdown would show."""
+    login_as("member")
+    event_id = make_event(description="Un **forum** avec :\n\n- les bailleurs\n- les *ESAT*")
+    raw = client.get(f"/events/{event_id}.ics").data
+    description = str(Calendar.from_ical(raw).walk("VEVENT")[0]["DESCRIPTION"])
+    assert "Un forum avec :\nles bailleurs\nles ESAT" in description and "*" not in description
