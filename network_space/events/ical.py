@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from network_space.core import ics
+from network_space.core.i18n import gettext as _
 from network_space.core.markdown import markdown_text
 from network_space.core.models import utcnow
 from network_space.events.models import FEED_ALL, REG_REGISTERED, Event, Registration
@@ -29,11 +30,11 @@ def to_ics_event(event: Event) -> ics.IcsEvent:
     url = _url(event)
     description = [event.kind_label]
     if event.is_cancelled and event.cancel_reason:
-        description.append("Annulé : " + event.cancel_reason)
+        description.append(_("Annulé : %(reason)s", reason=event.cancel_reason))
     if event.description:
         description.append(markdown_text(event.description, lines=True))  # a calendar shows no Markdown
     if event.online_url:
-        description.append("Lien de connexion : " + event.online_url)
+        description.append(_("Lien de connexion : %(url)s", url=event.online_url))
     description.append(url)
     organiser = event.organisers[0] if event.organisers else None
     return ics.IcsEvent(
